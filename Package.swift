@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rationale",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rationale", targets: ["rationale"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+        ),
+        .target(name: "GitKit", dependencies: ["CLibgit2"]),
+        .target(name: "Diagnostics"),
+        .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
+        .target(
+            name: "RationaleCLI",
+            dependencies: [
+                "GitKit", "Diagnostics", "Lineage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "rationale", dependencies: ["RationaleCLI"]),
+        .target(name: "_TestSupport", dependencies: ["GitKit"], path: "Tests/_TestSupport"),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
+        .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
+        .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "_TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

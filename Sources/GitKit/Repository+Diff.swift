@@ -1,0 +1,150 @@
+import CLibgit2
+
+extension Repository {
+    /// The files that differ between two snapshots, sorted by path.
+    ///
+    /// Any pair of snapshots works: from a commit (or `.empty`) to a commit, the
+    /// index or the working tree (untracked files count as added, `.gitignore`
+    /// honoured); from the index to the working tree; and the reverse of each
+    /// of those. Ids of working-tree files are the ids git would give their
+    /// content.
+    ///
+    /// - Parameter renames: Whether to pair deletions with similar additions
+    ///   as renames (including untracked files in the working tree).
+    /// - Throws: ``GitError/bareRepository(operation:)`` when the index or
+    ///   working tree is involved in a bare repository.
+    public func diff(from old: Snapshot, to new: Snapshot, renames: Bool = true) throws -> [FileChange] {
+        switch (old, new) {
+        case (.empty, .empty), (.index, .index), (.workdir, .workdir):
+            return []
+        case (.commit, _), (.empty, _):
+            return try treeDiff(from: old, to: new, renames: renames)
+        case (.index, .workdir):
+            return try indexToWorkdir(renames: renames)
+        case (.index, _), (.workdir, _):
+            // Diff the other way round, then turn each change around.
+            return Self.sorted(try diff(from: new, to: old, renames: renames).map(\.reversed))
+        }
+    }
+
+    /// `old` is `.commit` or `.empty`.
+    private func treeDiff(from old: Snapshot, to new: Snapshot, renames: Bool) throws -> [FileChange] {
+        guard case .commit(let oldID) = old else {
+            return try treeDiff(fromTree: nil, to: new, renames: renames)
+        }
+        return try withTree(ofCommit: oldID) { oldTree in
+            try treeDiff(fromTree: oldTree, to: new, renames: renames)
+        }
+    }
+
+    private func treeDiff(fromTree oldTree: OpaquePointer?, to new: Snapshot, renames: Bool) throws -> [FileChange] {
+        var options = try Self.diffOptions()
+        switch new {
+        case .empty:
+            var diff: OpaquePointer?
+            try check(git_diff_tree_to_tree(&diff, handle, oldTree, nil, &options), "git_diff_tree_to_tree")
+            return try changes(in: try unwrap(diff, "git_diff_tree_to_tree"), renames: renames, workdir: nil)
+        case .commit(let newID):
+            return try withTree(ofCommit: newID) { newTree in
+                var diff: OpaquePointer?
+                try check(git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &options), "git_diff_tree_to_tree")
+                return try changes(in: try unwrap(diff, "git_diff_tree_to_tree"), renames: renames, workdir: nil)
+            }
+        case .index:
+            return try withIndex(operation: "comparing with the index") { index in
+                var diff: OpaquePointer?
+                try check(git_diff_tree_to_index(&diff, handle, oldTree, index, &options), "git_diff_tree_to_index")
+                return try changes(in: try unwrap(diff, "git_diff_tree_to_index"), renames: renames, workdir: nil)
+            }
+        case .workdir:
+            guard let workdir else {
+                throw GitError.bareRepository(operation: "comparing with the working tree")
+            }
+            // Re-read the index from disk first: libgit2 uses it as the stat cache.
+            return try withIndex(operation: "comparing with the working tree") { _ in
+                options.flags |= GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
+                var diff: OpaquePointer?
+                try check(
+                    git_diff_tree_to_workdir_with_index(&diff, handle, oldTree, &options),
+                    "git_diff_tree_to_workdir_with_index"
+                )
+                return try changes(in: try unwrap(diff, "git_diff_tree_to_workdir_with_index"), renames: renames, workdir: workdir)
+            }
+        }
+    }
+
+    private func indexToWorkdir(renames: Bool) throws -> [FileChange] {
+        guard let workdir else {
+            throw GitError.bareRepository(operation: "comparing the index with the working tree")
+        }
+        return try withIndex(operation: "comparing the index with the working tree") { index in
+            var options = try Self.diffOptions()
+            options.flags |= GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
+            var diff: OpaquePointer?
+            try check(git_diff_index_to_workdir(&diff, handle, index, &options), "git_diff_index_to_workdir")
+            return try changes(in: try unwrap(diff, "git_diff_index_to_workdir"), renames: renames, workdir: workdir)
+        }
+    }
+
+    private static func diffOptions() throws -> git_diff_options {
+        var options = git_diff_options()
+        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
+        options.flags = GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+        return options
+    }
+
+    /// Reads the deltas of `diff` (and frees it), after rename detection when
+    /// asked. `workdir` is set when the new side is the working tree.
+    private func changes(in diff: OpaquePointer, renames: Bool, workdir: String?) throws -> [FileChange] {
+        defer { git_diff_free(diff) }
+        if renames {
+            var find = git_diff_find_options()
+            try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "git_diff_find_options_init")
+            find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+            if workdir != nil {
+                find.flags |= GIT_DIFF_FIND_FOR_UNTRACKED.rawValue
+            }
+            try check(git_diff_find_similar(diff, &find), "git_diff_find_similar")
+        }
+
+        var result: [FileChange] = []
+        let count = git_diff_num_deltas(diff)
+        result.reserveCapacity(count)
+        for position in 0..<count {
+            guard let delta = git_diff_get_delta(diff, position)?.pointee else { continue }
+            let status: FileChange.Status
+            switch delta.status {
+            case GIT_DELTA_ADDED, GIT_DELTA_UNTRACKED: status = .added
+            case GIT_DELTA_DELETED: status = .deleted
+            case GIT_DELTA_MODIFIED, GIT_DELTA_CONFLICTED: status = .modified
+            case GIT_DELTA_RENAMED: status = .renamed
+            case GIT_DELTA_COPIED: status = .copied
+            case GIT_DELTA_TYPECHANGE: status = .typeChanged
+            default: continue  // unmodified, ignored, unreadable
+            }
+            let hasOld = status != .added
+            let hasNew = status != .deleted
+            let newID: ObjectID?
+            if !hasNew {
+                newID = nil
+            } else if let workdir {
+                newID = try workdirID(delta.new_file, workdir: workdir)
+            } else {
+                newID = ObjectID(delta.new_file.id)
+            }
+            result.append(FileChange(
+                status: status,
+                oldPath: hasOld ? delta.old_file.path.map { String(cString: $0) } : nil,
+                newPath: hasNew ? delta.new_file.path.map { String(cString: $0) } : nil,
+                oldID: hasOld ? ObjectID(delta.old_file.id) : nil,
+                newID: newID,
+                similarity: status == .renamed || status == .copied ? Int(delta.similarity) : 0
+            ))
+        }
+        return Self.sorted(result)
+    }
+
+    private static func sorted(_ changes: [FileChange]) -> [FileChange] {
+        changes.sorted { pathPrecedes($0.path, $1.path) }
+    }
+}

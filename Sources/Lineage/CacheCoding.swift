@@ -1,0 +1,245 @@
+import GitKit
+
+/// The parse cache's binary form: a header with the tool version, then one record per
+/// (blob id, kind). Small and quick to read: a warm hook run decodes it in milliseconds.
+enum CacheCoding {
+    static let magic: [UInt8] = Array("RATIONALE-PARSE-CACHE 1\n".utf8)
+
+    static func encode(_ entries: [ParseCache.Key: ParsedFile], version: String) -> [UInt8] {
+        var w = Writer()
+        w.bytes.append(contentsOf: magic)
+        w.string(version)
+        w.u32(entries.count)
+        for (key, parsed) in entries {
+            w.bytes.append(contentsOf: key.id.bytes)
+            w.bytes.append(key.kind.rawValue)
+            w.parsed(parsed)
+        }
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8], version: String) -> [ParseCache.Key: ParsedFile]? {
+        bytes.withUnsafeBufferPointer { buffer -> [ParseCache.Key: ParsedFile]? in
+            var r = Reader(buffer: buffer)
+            guard buffer.count >= magic.count, Array(buffer[0..<magic.count]) == magic else { return nil }
+            r.offset = magic.count
+            guard let stored = r.string(), stored == version, let count = r.u32() else { return nil }
+            var entries: [ParseCache.Key: ParsedFile] = [:]
+            entries.reserveCapacity(count)
+            for _ in 0..<count {
+                guard r.offset + 21 <= buffer.count else { return nil }
+                let id = ObjectID(bytes: UnsafeBufferPointer(rebasing: buffer[r.offset..<(r.offset + 20)]))
+                r.offset += 20
+                guard let kind = ParsedFile.Kind(rawValue: buffer[r.offset]) else { return nil }
+                r.offset += 1
+                guard let parsed = r.parsed() else { return nil }
+                entries[ParseCache.Key(id: id, kind: kind)] = parsed
+            }
+            return entries
+        }
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+
+        mutating func u32(_ v: Int) {
+            let x = UInt32(truncatingIfNeeded: v)
+            bytes.append(UInt8(x & 0xFF)); bytes.append(UInt8((x >> 8) & 0xFF))
+            bytes.append(UInt8((x >> 16) & 0xFF)); bytes.append(UInt8(x >> 24))
+        }
+
+        mutating func u64(_ x: UInt64) {
+            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8((x >> UInt64(shift)) & 0xFF)) }
+        }
+
+        mutating func string(_ s: String) {
+            let utf8 = s.utf8
+            u32(utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
+
+        mutating func optional(_ s: String?) {
+            if let s { bytes.append(1); string(s) } else { bytes.append(0) }
+        }
+
+        mutating func strings(_ list: [String]) {
+            u32(list.count)
+            for s in list { string(s) }
+        }
+
+        mutating func value(_ v: Value) {
+            switch v {
+            case .null: bytes.append(0)
+            case .bool(let b): bytes.append(b ? 2 : 1)
+            case .int(let i): bytes.append(3); u64(UInt64(bitPattern: Int64(i)))
+            case .double(let d): bytes.append(4); u64(d.bitPattern)
+            case .string(let s): bytes.append(5); string(s)
+            case .list(let l):
+                bytes.append(6); u32(l.count)
+                for item in l { value(item) }
+            case .map(let pairs):
+                bytes.append(7); u32(pairs.count)
+                for pair in pairs { string(pair.key); value(pair.value) }
+            }
+        }
+
+        mutating func scan(_ s: ReferenceScan) {
+            u32(s.refs.count)
+            for ref in s.refs { optional(ref.package); string(ref.name); optional(ref.version); u32(ref.line) }
+            u32(s.sources.count)
+            for source in s.sources { string(source.source); string(source.table); u32(source.line) }
+            strings(s.macroCalls)
+            strings(s.dispatches)
+            strings(s.vars)
+            value(s.config)
+            u32(s.unresolved.count)
+            for u in s.unresolved { u32(u.line); string(u.text) }
+        }
+
+        mutating func parsed(_ p: ParsedFile) {
+            switch p {
+            case .template(let result):
+                bytes.append(1)
+                scan(result.scan)
+                u32(result.blocks.count)
+                for block in result.blocks {
+                    string(block.kind); string(block.name); u32(block.line); string(block.text); string(block.body); scan(block.scan)
+                }
+            case .python(let s):
+                bytes.append(2); scan(s)
+            case .yaml(let v):
+                bytes.append(3); value(v)
+            case .yamlError(let line, let message):
+                bytes.append(4); u32(line ?? 0); string(message)
+            case .notText:
+                bytes.append(5)
+            }
+        }
+    }
+
+    struct Reader {
+        let buffer: UnsafeBufferPointer<UInt8>
+        var offset = 0
+
+        mutating func byte() -> UInt8? {
+            guard offset < buffer.count else { return nil }
+            defer { offset += 1 }
+            return buffer[offset]
+        }
+
+        mutating func u32() -> Int? {
+            guard offset + 4 <= buffer.count else { return nil }
+            let v = UInt32(buffer[offset]) | UInt32(buffer[offset + 1]) << 8 | UInt32(buffer[offset + 2]) << 16 | UInt32(buffer[offset + 3]) << 24
+            offset += 4
+            return Int(v)
+        }
+
+        mutating func u64() -> UInt64? {
+            guard offset + 8 <= buffer.count else { return nil }
+            var v: UInt64 = 0
+            for k in 0..<8 { v |= UInt64(buffer[offset + k]) << UInt64(8 * k) }
+            offset += 8
+            return v
+        }
+
+        mutating func string() -> String? {
+            guard let n = u32(), offset + n <= buffer.count else { return nil }
+            defer { offset += n }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[offset..<(offset + n)]), as: UTF8.self)
+        }
+
+        mutating func optional() -> String?? {
+            guard let flag = byte() else { return nil }
+            if flag == 0 { return .some(nil) }
+            guard let s = string() else { return nil }
+            return .some(s)
+        }
+
+        mutating func strings() -> [String]? {
+            guard let n = u32() else { return nil }
+            var out: [String] = []
+            out.reserveCapacity(n)
+            for _ in 0..<n {
+                guard let s = string() else { return nil }
+                out.append(s)
+            }
+            return out
+        }
+
+        mutating func value() -> Value? {
+            guard let tag = byte() else { return nil }
+            switch tag {
+            case 0: return .null
+            case 1: return .bool(false)
+            case 2: return .bool(true)
+            case 3: return u64().map { .int(Int(Int64(bitPattern: $0))) }
+            case 4: return u64().map { .double(Double(bitPattern: $0)) }
+            case 5: return string().map { .string($0) }
+            case 6:
+                guard let n = u32() else { return nil }
+                var items: [Value] = []
+                for _ in 0..<n {
+                    guard let item = value() else { return nil }
+                    items.append(item)
+                }
+                return .list(items)
+            case 7:
+                guard let n = u32() else { return nil }
+                var pairs: [(key: String, value: Value)] = []
+                for _ in 0..<n {
+                    guard let key = string(), let item = value() else { return nil }
+                    pairs.append((key, item))
+                }
+                return .map(pairs)
+            default: return nil
+            }
+        }
+
+        mutating func scan() -> ReferenceScan? {
+            var s = ReferenceScan()
+            guard let refCount = u32() else { return nil }
+            for _ in 0..<refCount {
+                guard let package = optional(), let name = string(), let version = optional(), let line = u32() else { return nil }
+                s.refs.append(.init(package: package, name: name, version: version, line: line))
+            }
+            guard let sourceCount = u32() else { return nil }
+            for _ in 0..<sourceCount {
+                guard let source = string(), let table = string(), let line = u32() else { return nil }
+                s.sources.append(.init(source: source, table: table, line: line))
+            }
+            guard let calls = strings(), let dispatches = strings(), let vars = strings(), let config = value(),
+                  let unresolvedCount = u32() else { return nil }
+            s.macroCalls = calls
+            s.dispatches = dispatches
+            s.vars = vars
+            s.config = config
+            for _ in 0..<unresolvedCount {
+                guard let line = u32(), let text = string() else { return nil }
+                s.unresolved.append(.init(line: line, text: text))
+            }
+            return s
+        }
+
+        mutating func parsed() -> ParsedFile? {
+            guard let tag = byte() else { return nil }
+            switch tag {
+            case 1:
+                guard let outside = scan(), let count = u32() else { return nil }
+                var blocks: [TemplateBlock] = []
+                for _ in 0..<count {
+                    guard let kind = string(), let name = string(), let line = u32(), let text = string(),
+                          let body = string(), let blockScan = scan() else { return nil }
+                    blocks.append(TemplateBlock(kind: kind, name: name, line: line, text: text, body: body, scan: blockScan))
+                }
+                return .template(TemplateScanner.Result(scan: outside, blocks: blocks))
+            case 2: return scan().map { .python($0) }
+            case 3: return value().map { .yaml($0) }
+            case 4:
+                guard let line = u32(), let message = string() else { return nil }
+                return .yamlError(line: line == 0 ? nil : line, message: message)
+            case 5: return .notText
+            default: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+/// Why a node is in the answer.
+public struct Reason: Sendable, Hashable, Codable {
+    /// A stable code: `new`, `body`, `configs`, `relation`, … (see docs/IMPACT_JSON.md).
+    public var code: String
+    /// True when dbt's `state:modified` would also select the node for this reason.
+    public var dbt: Bool
+    /// A short human explanation.
+    public var detail: String
+
+    /// Creates a reason.
+    public init(code: String, dbt: Bool, detail: String) {
+        self.code = code
+        self.dbt = dbt
+        self.detail = detail
+    }
+}
+
+/// The nodes a change modifies (with dbt's reasons and ours) and the ones it deletes.
+public struct ChangeSet: Sendable {
+    /// Modified or new nodes of the head revision, with their reasons.
+    public var modified: [String: [Reason]] = [:]
+    /// Nodes of the base revision that are gone (not renamed), with what now breaks.
+    public var deleted: [String: [Reason]] = [:]
+    /// Renamed nodes: new unique id → old unique id.
+    public var renamed: [String: String] = [:]
+    /// Macros whose text changed, appeared or disappeared.
+    public var modifiedMacros: Set<String> = []
+}
+
+/// Compares two revisions of a project the way dbt's `state:modified` does, and adds what dbt
+/// misses (deleted, renamed, vars, description-only edits), marked as such.
+public enum ChangeClassifier {
+    /// Config keys dbt leaves out of `state:modified.configs`.
+    static let unconfiguredKeys: Set<String> = ["alias", "schema", "database", "tags", "group"]
+    /// Config keys that make `state:modified.relation`.
+    static let relationKeys: Set<String> = ["database", "schema", "alias"]
+
+    /// Classifies every node of `head` against `base` (nil: everything is new).
+    /// `renamedFiles` maps old repository paths to new ones, from git's rename detection.
+    public static func classify(base: DbtProject?, head: DbtProject, renamedFiles: [String: String] = [:]) -> ChangeSet {
+        var result = ChangeSet()
+        let baseNodes = base?.nodes ?? [:]
+        let baseMacros = base?.macros ?? [:]
+        for (id, macro) in head.macros where baseMacros[id]?.text != macro.text {
+            result.modifiedMacros.insert(id)
+        }
+        for id in baseMacros.keys where head.macros[id] == nil {
+            result.modifiedMacros.insert(id)
+        }
+
+        // Renames: a node that disappeared whose file git saw renamed to a new node's file,
+        // or whose body reappears under a new id.
+        let gone = baseNodes.filter { head.nodes[$0.key] == nil }
+        let newPathToOld = Dictionary(renamedFiles.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+        for (id, node) in head.nodes where baseNodes[id] == nil {
+            let candidates = gone.values.filter { $0.resourceType == node.resourceType }
+            if let oldPath = newPathToOld[node.path],
+               let old = candidates.first(where: { $0.path == oldPath && $0.version == node.version }) ?? candidates.first(where: { $0.path == oldPath }) {
+                result.renamed[id] = old.uniqueID
+            } else if node.resourceType != .source, node.resourceType != .exposure,
+                      let old = candidates.first(where: { $0.bodyKey == node.bodyKey && !$0.bodyKey.isEmpty }) {
+                result.renamed[id] = old.uniqueID
+            }
+        }
+        let renamedOld = Set(result.renamed.values)
+
+        for (id, node) in head.nodes {
+            guard let old = baseNodes[id] else {
+                var reasons = [Reason(code: "new", dbt: true, detail: "not in the base revision")]
+                if let from = result.renamed[id] {
+                    reasons.append(Reason(code: "renamed", dbt: false, detail: "renamed from \(from)"))
+                }
+                result.modified[id] = reasons
+                continue
+            }
+            let reasons = compare(old: old, new: node, base: base, head: head, modifiedMacros: result.modifiedMacros)
+            if !reasons.isEmpty { result.modified[id] = reasons }
+        }
+
+        for (id, node) in gone where !renamedOld.contains(id) {
+            let broken = (base?.children[id] ?? []).filter { head.nodes[$0] != nil }
+            let detail = broken.isEmpty
+                ? "\(node.path) is gone; nothing depended on it"
+                : "\(node.path) is gone; still referenced by \(broken.joined(separator: ", "))"
+            result.deleted[id] = [Reason(code: "deleted", dbt: false, detail: detail)]
+        }
+        return result
+    }
+
+    static func compare(old: Node, new: Node, base: DbtProject?, head: DbtProject, modifiedMacros: Set<String>) -> [Reason] {
+        var reasons: [Reason] = []
+        switch new.resourceType {
+        case .source:
+            for (key, code) in [("database", "identifier"), ("schema", "identifier"), ("identifier", "identifier"),
+                                ("quoting", "quoting"), ("freshness", "freshness"),
+                                ("loaded_at_field", "loaded_at_field"), ("external", "configs")]
+            where old.properties[key] != new.properties[key] {
+                if !reasons.contains(where: { $0.code == code && $0.detail.hasPrefix(key) }) {
+                    reasons.append(Reason(code: code, dbt: true, detail: "\(key) changed"))
+                }
+            }
+            if old.config.removing(["tags"]) != new.config.removing(["tags"]) {
+                reasons.append(Reason(code: "configs", dbt: true, detail: changedKeys(old.config, new.config)))
+            }
+        case .exposure:
+            var fields = ["description", "label", "maturity", "owner", "type", "url"].filter { old.properties[$0] != new.properties[$0] }
+            if old.parents.sorted() != new.parents.sorted() { fields.append("depends_on") }
+            if old.config != new.config { fields.append("config") }
+            if !fields.isEmpty {
+                reasons.append(Reason(code: "exposure", dbt: true, detail: fields.joined(separator: ", ") + " changed"))
+            }
+        default:
+            if old.bodyKey != new.bodyKey {
+                if new.resourceType == .seed {
+                    reasons.append(Reason(code: "checksum", dbt: true, detail: "seed contents differ"))
+                } else {
+                    reasons.append(Reason(code: "body", dbt: true, detail: "raw code differs (dbt counts comments and whitespace too)"))
+                }
+            }
+            if old.config.removing(unconfiguredKeys) != new.config.removing(unconfiguredKeys) {
+                reasons.append(Reason(code: "configs", dbt: true, detail: changedKeys(old.config.removing(unconfiguredKeys), new.config.removing(unconfiguredKeys))))
+            }
+            if old.config.keeping(relationKeys) != new.config.keeping(relationKeys) {
+                reasons.append(Reason(code: "relation", dbt: true, detail: changedKeys(old.config.keeping(relationKeys), new.config.keeping(relationKeys))))
+            }
+            let oldDescription = rendered(old.description, base)
+            let newDescription = rendered(new.description, head)
+            let oldColumns = Dictionary(old.columns.map { ($0.name, rendered($0.description, base)) }, uniquingKeysWith: { a, _ in a })
+            let newColumns = Dictionary(new.columns.map { ($0.name, rendered($0.description, head)) }, uniquingKeysWith: { a, _ in a })
+            var persisted = false
+            if new.persistsRelationDocs, oldDescription != newDescription {
+                reasons.append(Reason(code: "persisted_descriptions", dbt: true, detail: "description changed and persist_docs.relation is on"))
+                persisted = true
+            }
+            if new.persistsColumnDocs, oldColumns != newColumns {
+                reasons.append(Reason(code: "persisted_descriptions", dbt: true, detail: "column descriptions changed and persist_docs.columns is on"))
+                persisted = true
+            }
+            if !persisted, oldDescription != newDescription || oldColumns != newColumns {
+                reasons.append(Reason(code: "docs", dbt: false, detail: "descriptions changed; dbt ignores this without persist_docs"))
+            }
+            let changedMacros = macroChanges(new.macroDependencies, in: head, modified: modifiedMacros)
+            if !changedMacros.isEmpty {
+                reasons.append(Reason(code: "macros", dbt: true, detail: "uses changed macro " + changedMacros.joined(separator: ", ")))
+            }
+            if new.resourceType == .model, old.contractEnforced || new.contractEnforced {
+                let oldContract = old.columns.map { "\($0.name):\($0.dataType ?? "")" }
+                let newContract = new.columns.map { "\($0.name):\($0.dataType ?? "")" }
+                if old.contractEnforced != new.contractEnforced || oldContract != newContract {
+                    reasons.append(Reason(code: "contract", dbt: true, detail: new.contractEnforced ? "contract enforced with changed columns or enforcement" : "contract no longer enforced"))
+                }
+            }
+        }
+        if old.fqn != new.fqn {
+            reasons.append(Reason(code: "fqn", dbt: true, detail: "moved from \(old.path)"))
+        }
+        let changedVars = varChanges(new, base: base, head: head)
+        if !changedVars.isEmpty {
+            reasons.append(Reason(code: "vars", dbt: false, detail: "reads var " + changedVars.joined(separator: ", ") + " whose value changed (dbt does not see this)"))
+        }
+        return reasons
+    }
+
+    /// The changed macros reachable from `roots` through macro-to-macro calls (dbt's recursive check).
+    static func macroChanges(_ roots: [String], in project: DbtProject, modified: Set<String>) -> [String] {
+        var seen: Set<String> = []
+        var stack = roots
+        var hits: [String] = []
+        while let id = stack.popLast() {
+            guard seen.insert(id).inserted else { continue }
+            if modified.contains(id) { hits.append(project.macros[id]?.name ?? id) }
+            stack += project.macros[id]?.calls ?? []
+        }
+        return hits.sorted()
+    }
+
+    static func varChanges(_ node: Node, base: DbtProject?, head: DbtProject) -> [String] {
+        guard let base else { return [] }
+        var names = Set(node.vars)
+        var seen: Set<String> = []
+        var stack = node.macroDependencies
+        while let id = stack.popLast() {
+            guard seen.insert(id).inserted, let macro = head.macros[id] else { continue }
+            names.formUnion(macro.vars)
+            stack += macro.calls
+        }
+        return names.filter { base.config.variable($0) != head.config.variable($0) }.sorted()
+    }
+
+    /// A description with the docs blocks it names through `doc('name')` appended, so that an edit
+    /// to a docs block changes the description the way dbt's rendering does.
+    static func rendered(_ description: String, _ project: DbtProject?) -> String {
+        guard let project, description.contains("doc(") else { return description }
+        var out = description
+        for piece in description.components(separatedBy: "doc(").dropFirst() {
+            let trimmed = piece.drop(while: { $0 == " " })
+            guard let quote = trimmed.first, quote == "'" || quote == "\"" else { continue }
+            let name = trimmed.dropFirst().prefix(while: { $0 != quote })
+            out += "\n" + (project.docs[String(name)] ?? "")
+        }
+        return out
+    }
+
+    static func changedKeys(_ old: Value, _ new: Value) -> String {
+        var keys: [String] = []
+        let oldPairs = old.pairs ?? []
+        let newPairs = new.pairs ?? []
+        for pair in newPairs where old[pair.key] != pair.value { keys.append(pair.key) }
+        for pair in oldPairs where new[pair.key] == nil { keys.append(pair.key) }
+        return keys.isEmpty ? "config changed" : "config " + keys.joined(separator: ", ") + " changed"
+    }
+}

@@ -1,0 +1,189 @@
+import GitKit
+
+/// Which two states of the repository to compare.
+public enum Comparison: Sendable, Hashable {
+    /// The index against HEAD (an unborn HEAD is the empty tree).
+    case staged
+    /// The working tree (untracked files included) against HEAD.
+    case worktree
+    /// `head` (default HEAD) against merge-base(`base`, `head`), the way a pull request compares.
+    case range(base: String, head: String?)
+}
+
+/// What to analyse.
+public struct ImpactRequest: Sendable {
+    /// The two states to compare.
+    public var comparison: Comparison
+    /// The project folder, relative to the repository root; nil finds it.
+    public var project: String?
+    /// The adapter for `adapter.dispatch`; nil reads `profiles.yml` in the repository.
+    public var adapter: String?
+    /// Graph options.
+    public var options: ImpactOptions
+
+    /// Creates a request.
+    public init(comparison: Comparison, project: String? = nil, adapter: String? = nil, options: ImpactOptions = ImpactOptions()) {
+        self.comparison = comparison
+        self.project = project
+        self.adapter = adapter
+        self.options = options
+    }
+}
+
+/// The analysis of one change: one report per dbt project the change touches.
+public struct ImpactResult: Sendable {
+    /// `staged`, `worktree` or `range`.
+    public var mode: String
+    /// The base: a commit id, or `empty`.
+    public var base: String
+    /// The head: a commit id, `index` or `worktree`.
+    public var head: String
+    /// The adapter dispatch was resolved for, if known.
+    public var adapter: String?
+    /// Reports, one per project in scope.
+    public var reports: [ImpactReport]
+}
+
+/// Answers "which dbt nodes does this change modify, and what lies downstream" from git objects.
+public struct ImpactEngine {
+    let repository: Repository
+    let cache: ParseCache
+
+    /// Creates an engine over an open repository and a parse cache.
+    public init(repository: Repository, cache: ParseCache) {
+        self.repository = repository
+        self.cache = cache
+    }
+
+    /// Runs the analysis.
+    public func run(_ request: ImpactRequest) throws -> ImpactResult {
+        let (base, head, mode) = try snapshots(request.comparison)
+        let changes = try repository.diff(from: base, to: head, renames: true)
+        let headEntries = try repository.entries(of: head)
+        let projectFiles = Self.projectFiles(in: headEntries)
+        let roots = try chooseProjects(request.project, projectFiles: projectFiles, changes: changes)
+        let source = GitFileSource(repository: repository, cache: cache)
+        var adapter = request.adapter
+        if adapter == nil { adapter = try adapterFromProfiles(headEntries, roots: roots, source: source) }
+        var baseEntries: [TreeEntry]?
+        var reports: [ImpactReport] = []
+        for root in roots {
+            let prefix = root.isEmpty ? "" : root + "/"
+            let touched = changes.filter { change in
+                [change.oldPath, change.newPath].contains { $0.map { $0.hasPrefix(prefix) } ?? false }
+            }
+            let headProject: DbtProject
+            var baseProject: DbtProject?
+            var notes: [ImpactNote] = []
+            if touched.isEmpty {
+                // Nothing of this project changed: answer without reading it (the hook's fast path).
+                headProject = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path == prefix + "dbt_project.yml" }, source: source, adapter: adapter)
+                baseProject = headProject
+            } else {
+                headProject = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path.hasPrefix(prefix) }, source: source, adapter: adapter)
+                if baseEntries == nil { baseEntries = try repository.entries(of: base) }
+                let baseFiles = (baseEntries ?? []).filter { $0.path.hasPrefix(prefix) }
+                if baseFiles.contains(where: { $0.path == prefix + "dbt_project.yml" }) {
+                    baseProject = try ProjectLoader.load(root: root, entries: baseFiles, source: source, adapter: adapter)
+                } else {
+                    notes.append(ImpactNote(code: "new_project", message: "the base revision has no dbt project at \(root.isEmpty ? "the root" : root): every node is new"))
+                }
+                for change in touched {
+                    let rel = String(change.path.dropFirst(prefix.count))
+                    if rel == "packages.yml" || rel == "dependencies.yml" || rel == "package-lock.yml" {
+                        notes.append(ImpactNote(code: "packages_changed", message: "\(change.path) changed: package code cannot be followed from git alone; pass --manifest target/manifest.json (with --state for the base) for an exact answer"))
+                    }
+                }
+            }
+            if adapter == nil, headProject.macros.values.contains(where: { !$0.dispatches.isEmpty }) || headProject.macros.keys.contains(where: { $0.contains("__") }) {
+                notes.append(ImpactNote(code: "adapter_unknown", message: "no adapter known (--adapter, `adapter:` in .rationale.yml, or a profiles.yml in the repository): every `<adapter>__name` implementation of a dispatched macro counts"))
+            }
+            let renamed = Dictionary(touched.compactMap { change -> (String, String)? in
+                guard change.status == .renamed, let old = change.oldPath, let new = change.newPath else { return nil }
+                return (old, new)
+            }, uniquingKeysWith: { a, _ in a })
+            let changeSet = ChangeClassifier.classify(base: baseProject, head: headProject, renamedFiles: renamed)
+            if !headProject.unresolved.isEmpty {
+                notes.append(ImpactNote(code: "unresolved_refs", message: "\(headProject.unresolved.count) ref()/source() call(s) are not literals and were not followed: \(headProject.unresolved.prefix(3).map { "\($0.file):\($0.line) \($0.text)" }.joined(separator: "; "))"))
+            }
+            reports.append(ImpactAnalyzer.report(changes: changeSet, base: baseProject, head: headProject, options: request.options, notes: notes))
+        }
+        return ImpactResult(mode: mode, base: Self.describe(base), head: Self.describe(head), adapter: adapter, reports: reports)
+    }
+
+    func snapshots(_ comparison: Comparison) throws -> (Snapshot, Snapshot, String) {
+        switch comparison {
+        case .staged, .worktree:
+            if repository.isBare {
+                throw GitError.bareRepository(operation: comparison == .staged ? "--staged compares the index" : "--worktree compares the working tree")
+            }
+            let base: Snapshot = try repository.headCommit().map { .commit($0) } ?? .empty
+            return (base, comparison == .staged ? .index : .workdir, comparison == .staged ? "staged" : "worktree")
+        case .range(let baseRevision, let headRevision):
+            let baseCommit = try repository.resolveCommit(baseRevision)
+            let headCommit = try repository.resolveCommit(headRevision ?? "HEAD")
+            let mergeBase = try repository.mergeBase(baseCommit, headCommit)
+            return (.commit(mergeBase), .commit(headCommit), "range")
+        }
+    }
+
+    static func describe(_ snapshot: Snapshot) -> String {
+        switch snapshot {
+        case .commit(let id): return id.hex
+        case .index: return "index"
+        case .workdir: return "worktree"
+        case .empty: return "empty"
+        }
+    }
+
+    /// Folders holding a `dbt_project.yml`, outside installed packages and build output.
+    static func projectFiles(in entries: [TreeEntry]) -> [String] {
+        entries.compactMap { entry -> String? in
+            guard entry.path == "dbt_project.yml" || entry.path.hasSuffix("/dbt_project.yml") else { return nil }
+            let folder = entry.path == "dbt_project.yml" ? "" : String(entry.path.dropLast("/dbt_project.yml".count))
+            let parts = folder.split(separator: "/")
+            if parts.contains(where: { $0 == "dbt_packages" || $0 == "dbt_modules" || $0 == "target" || $0 == "node_modules" }) { return nil }
+            return folder
+        }.sorted()
+    }
+
+    func chooseProjects(_ requested: String?, projectFiles: [String], changes: [FileChange]) throws -> [String] {
+        if let requested {
+            let normalised = ProjectConfig.normalise(requested == "." ? "" : requested)
+            guard projectFiles.contains(normalised) else {
+                throw LineageError.projectNotFound(path: requested, candidates: projectFiles)
+            }
+            return [normalised]
+        }
+        guard !projectFiles.isEmpty else { throw LineageError.noProject(revision: "this revision") }
+        if projectFiles.count == 1 { return projectFiles }
+        // Several projects: the ones the change touches (the innermost project owns a file).
+        var touched: [String] = []
+        for change in changes {
+            for path in [change.oldPath, change.newPath].compactMap({ $0 }) {
+                let owner = projectFiles.filter { $0.isEmpty || path.hasPrefix($0 + "/") }.max(by: { $0.count < $1.count })
+                if let owner, !touched.contains(owner) { touched.append(owner) }
+            }
+        }
+        return touched.isEmpty ? [projectFiles[0]] : touched.sorted()
+    }
+
+    /// The adapter type of the project's profile, from a `profiles.yml` in the project or at the root.
+    func adapterFromProfiles(_ entries: [TreeEntry], roots: [String], source: GitFileSource) throws -> String? {
+        for root in roots {
+            let prefix = root.isEmpty ? "" : root + "/"
+            let candidates = [prefix + "profiles.yml", "profiles.yml"]
+            guard let entry = entries.first(where: { candidates.contains($0.path) }),
+                  let projectEntry = entries.first(where: { $0.path == prefix + "dbt_project.yml" }) else { continue }
+            guard case .yaml(let profiles) = try source.parsed(entry, as: .yaml),
+                  case .yaml(let project) = try source.parsed(projectEntry, as: .yaml) else { continue }
+            let profileName = project["profile"]?.scalarText
+            let profile = profileName.flatMap { profiles[$0] } ?? profiles.pairs?.first(where: { $0.key != "config" })?.value
+            guard let outputs = profile?["outputs"]?.pairs else { continue }
+            let target = profile?["target"]?.scalarText
+            let chosen = outputs.first(where: { $0.key == target })?.value ?? outputs.first?.value
+            if let type = chosen?["type"]?.scalarText { return type }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Why the lineage engine could not run. Each case carries what a user needs to act.
+public enum LineageError: Error, LocalizedError, Equatable {
+    /// No `dbt_project.yml` anywhere in the revision.
+    case noProject(revision: String)
+    /// Several projects and none chosen.
+    case ambiguousProject(candidates: [String])
+    /// `--project` names a folder without `dbt_project.yml`.
+    case projectNotFound(path: String, candidates: [String])
+    /// A YAML file does not parse.
+    case malformedYAML(file: String, line: Int?, message: String)
+    /// A file under a dbt resource path is not UTF-8 text.
+    case notText(file: String)
+    /// A file is too large to be a dbt source file.
+    case fileTooLarge(file: String, bytes: Int, limit: Int)
+    /// `dbt_project.yml` lacks something dbt requires.
+    case invalidProject(file: String, message: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .noProject(let revision):
+            return "no dbt_project.yml found at \(revision): run this inside a repository that holds a dbt project, or pass --project PATH"
+        case .ambiguousProject(let candidates):
+            return "several dbt projects change here (\(candidates.joined(separator: ", "))): pick one with --project PATH"
+        case .projectNotFound(let path, let candidates):
+            let known = candidates.isEmpty ? "none found" : "found: \(candidates.joined(separator: ", "))"
+            return "--project \(path): no dbt_project.yml there (\(known))"
+        case .malformedYAML(let file, let line, let message):
+            let place = line.map { "\(file):\($0)" } ?? file
+            return "\(place): malformed YAML: \(message) — fix the file (dbt would refuse it too) and run again"
+        case .notText(let file):
+            return "\(file): not UTF-8 text, but it sits under a dbt resource path — move it out of the model/macro/seed paths or convert it to UTF-8"
+        case .fileTooLarge(let file, let bytes, let limit):
+            return "\(file): \(bytes / 1_048_576) MiB is larger than the \(limit / 1_048_576) MiB a dbt source file may be — move it out of the dbt resource paths"
+        case .invalidProject(let file, let message):
+            return "\(file): \(message)"
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// The kind of a dbt node, named as dbt names it in `resource_type`.
+public enum ResourceType: String, Sendable, Hashable, Codable, CaseIterable {
+    case model, seed, snapshot, source, exposure, test, analysis
+    case unitTest = "unit_test"
+}
+
+/// A column as YAML properties describe it.
+public struct Column: Sendable, Hashable {
+    /// The column name.
+    public var name: String
+    /// Its description (may hold `doc()` calls, unrendered).
+    public var description: String
+    /// The declared `data_type`, if any.
+    public var dataType: String?
+}
+
+/// A generic or unit test attached to a node.
+public struct AttachedTest: Sendable, Hashable {
+    /// The test's name as dbt would list it (approximated for long names).
+    public var name: String
+    /// The test macro (`not_null`, `relationships`, …) or `unit_test`.
+    public var kind: String
+    /// The column it checks, if any.
+    public var column: String?
+    /// The node it is attached to.
+    public var attachedTo: String
+}
+
+/// One dbt node of a project at one revision, with everything dbt compares for `state:modified`.
+public struct Node: Sendable, Hashable {
+    /// dbt's `unique_id`.
+    public var uniqueID: String
+    /// dbt's `resource_type`.
+    public var resourceType: ResourceType
+    /// The node name (for versioned models, without the version).
+    public var name: String
+    /// The model version, if versioned.
+    public var version: String?
+    /// The defining file, relative to the repository root.
+    public var path: String
+    /// The YAML file that describes it, relative to the repository root.
+    public var propertiesPath: String?
+    /// The line where it is defined (YAML-defined nodes and blocks).
+    public var line: Int?
+    /// dbt's fqn.
+    public var fqn: [String]
+    /// The layer: the first folder under the resource path (`staging`, `marts`, …).
+    public var layer: String
+    /// Parents, as unique ids (resolved refs, sources, exposure dependencies).
+    public var parents: [String] = []
+    /// What dbt compares as `raw_code` (or a seed's checksum).
+    public var bodyKey: String = ""
+    /// The merged unrendered config.
+    public var config: Value = .map([])
+    /// The description.
+    public var description: String = ""
+    /// Documented columns.
+    public var columns: [Column] = []
+    /// Macros the node calls directly, as macro unique ids.
+    public var macroDependencies: [String] = []
+    /// Variables the node reads.
+    public var vars: [String] = []
+    /// Fields compared for sources and exposures (freshness, identifier, owner, …).
+    public var properties: [String: Value] = [:]
+    /// Tests attached to this node.
+    public var tests: [AttachedTest] = []
+    /// References of this node that name nothing in the project (packages, typos).
+    public var unknownReferences: [String] = []
+
+    /// The materialization, from config.
+    public var materialized: String? { config["materialized"]?.scalarText }
+
+    /// True when `persist_docs.relation` is on.
+    public var persistsRelationDocs: Bool { config["persist_docs"]?["relation"]?.isTruthy ?? false }
+
+    /// True when `persist_docs.columns` is on.
+    public var persistsColumnDocs: Bool { config["persist_docs"]?["columns"]?.isTruthy ?? false }
+
+    /// True when the model's contract is enforced.
+    public var contractEnforced: Bool { config["contract"]?["enforced"]?.isTruthy ?? false }
+}
+
+/// A macro (or generic test definition) of the project.
+public struct Macro: Sendable, Hashable {
+    /// dbt's `unique_id` (`macro.<project>.<name>`).
+    public var uniqueID: String
+    /// The macro name (`test_<name>` for generic tests).
+    public var name: String
+    /// The defining file, relative to the repository root.
+    public var path: String
+    /// The 1-based line of the block.
+    public var line: Int
+    /// dbt's `macro_sql`: the whole block.
+    public var text: String
+    /// Names called like macros inside the body.
+    public var calls: [String]
+    /// Dispatched macro names.
+    public var dispatches: [String]
+    /// Variables it reads.
+    public var vars: [String]
+}

@@ -1,0 +1,368 @@
+import GitKit
+
+extension ProjectLoader {
+    /// Collects a revision's files, then resolves them into nodes.
+    struct Builder {
+        let root: String
+        let prefix: String
+        let config: ProjectConfig
+        /// The adapter dispatch resolves for, or nil when unknown (every implementation counts).
+        let adapter: String?
+        var yamlFiles: [(path: String, value: Value)] = []
+        var modelFiles: [(entry: TreeEntry, sub: String, scan: ReferenceScan, python: Bool)] = []
+        var seedFiles: [(entry: TreeEntry, sub: String, size: Int)] = []
+        var snapshotBlocks: [(entry: TreeEntry, sub: String, block: TemplateBlock)] = []
+        var macros: [String: Macro] = [:]
+        var docs: [String: String] = [:]
+
+        init(root: String, prefix: String, config: ProjectConfig, adapter: String?) {
+            self.root = root
+            self.adapter = adapter
+            self.prefix = prefix
+            self.config = config
+        }
+
+        var project: String { config.name }
+
+        func isUnderResourcePath(_ rel: String) -> Bool {
+            for paths in [config.modelPaths, config.seedPaths, config.macroPaths, config.snapshotPaths, config.analysisPaths, config.testPaths]
+            where ProjectLoader.subpath(rel, paths) != nil {
+                return true
+            }
+            return false
+        }
+
+        mutating func addModel(entry: TreeEntry, sub: String, scan: ReferenceScan, python: Bool) throws {
+            modelFiles.append((entry, sub, scan, python))
+        }
+
+        mutating func addSeed(entry: TreeEntry, sub: String, size: Int) {
+            seedFiles.append((entry, sub, size))
+        }
+
+        mutating func addDocs(_ result: TemplateScanner.Result) {
+            for block in result.blocks where block.kind == "docs" {
+                docs[block.name] = block.body
+            }
+        }
+
+        mutating func addMacros(entry: TreeEntry, result: TemplateScanner.Result) {
+            for block in result.blocks {
+                let name: String
+                switch block.kind {
+                case "macro": name = block.name
+                case "test": name = "test_" + block.name
+                case "materialization": name = "materialization_" + block.name
+                case "docs":
+                    docs[block.name] = block.body
+                    continue
+                default: continue
+                }
+                macros["macro.\(project).\(name)"] = Macro(
+                    uniqueID: "macro.\(project).\(name)", name: name, path: entry.path, line: block.line,
+                    text: block.text, calls: block.scan.macroCalls, dispatches: block.scan.dispatches, vars: block.scan.vars)
+            }
+        }
+
+        mutating func addSnapshots(entry: TreeEntry, sub: String, result: TemplateScanner.Result) {
+            for block in result.blocks where block.kind == "snapshot" {
+                snapshotBlocks.append((entry, sub, block))
+            }
+        }
+
+        // MARK: - Resolution
+
+        func finish() -> DbtProject {
+            var nodes: [String: Node] = [:]
+            var scans: [String: ReferenceScan] = [:]
+            let properties = PropertiesReader(project: project, files: yamlFiles)
+
+            // Models, versioned or not.
+            for file in modelFiles {
+                let stem = Self.stem(file.sub)
+                let dirs = Self.folders(file.sub)
+                var node: Node
+                let patch: PropertiesReader.ModelPatch?
+                var versionPatch: PropertiesReader.VersionPatch?
+                if let (p, v) = properties.versionedModel(forFileStem: stem) {
+                    patch = p
+                    versionPatch = v
+                    node = Node(uniqueID: "model.\(project).\(p.name).v\(v.version)", resourceType: .model, name: p.name,
+                                version: v.version, path: file.entry.path, fqn: [project] + dirs + [p.name, "v\(v.version)"],
+                                layer: dirs.first ?? "other")
+                } else {
+                    patch = properties.models[stem]
+                    node = Node(uniqueID: "model.\(project).\(stem)", resourceType: .model, name: stem, version: nil,
+                                path: file.entry.path, fqn: [project] + dirs + [stem], layer: dirs.first ?? "other")
+                }
+                node.bodyKey = file.entry.id.hex
+                var merged = config.projectConfig(resource: "models", fqn: node.fqn)
+                if let patch {
+                    merged = merged.mergingConfig(patch.config)
+                    node.propertiesPath = patch.file
+                    node.description = patch.description
+                    node.columns = patch.columns
+                    node.tests = patch.tests(attachedTo: node.uniqueID, model: node.name)
+                }
+                if let versionPatch {
+                    merged = merged.mergingConfig(versionPatch.config)
+                    if let description = versionPatch.description { node.description = description }
+                    if let columns = versionPatch.columns { node.columns = columns }
+                }
+                merged = merged.mergingConfig(file.scan.config)
+                node.config = merged
+                node.vars = file.scan.vars
+                guard Self.enabled(merged) else { continue }
+                nodes[node.uniqueID] = node
+                scans[node.uniqueID] = file.scan
+            }
+
+            // Seeds.
+            for file in seedFiles {
+                let stem = Self.stem(file.sub)
+                let dirs = Self.folders(file.sub)
+                var node = Node(uniqueID: "seed.\(project).\(stem)", resourceType: .seed, name: stem, version: nil,
+                                path: file.entry.path, fqn: [project] + dirs + [stem], layer: "seeds")
+                node.bodyKey = file.size >= ProjectLoader.seedChecksumLimit ? "path:" + file.entry.path : file.entry.id.hex
+                var merged = config.projectConfig(resource: "seeds", fqn: node.fqn)
+                if let patch = properties.seeds[stem] {
+                    merged = merged.mergingConfig(patch.config)
+                    node.propertiesPath = patch.file
+                    node.description = patch.description
+                    node.columns = patch.columns
+                    node.tests = patch.tests(attachedTo: node.uniqueID, model: stem)
+                }
+                node.config = merged
+                guard Self.enabled(merged) else { continue }
+                nodes[node.uniqueID] = node
+            }
+
+            // Snapshots: SQL blocks, then YAML-defined ones.
+            for file in snapshotBlocks {
+                let dirs = Self.folders(file.sub)
+                let name = file.block.name
+                var node = Node(uniqueID: "snapshot.\(project).\(name)", resourceType: .snapshot, name: name, version: nil,
+                                path: file.entry.path, line: file.block.line,
+                                fqn: [project] + dirs + [Self.stem(file.sub), name], layer: "snapshots")
+                node.bodyKey = "sql:" + file.block.body
+                var merged = config.projectConfig(resource: "snapshots", fqn: node.fqn)
+                if let patch = properties.snapshots[name] {
+                    merged = merged.mergingConfig(patch.config)
+                    node.propertiesPath = patch.file
+                    node.description = patch.description
+                    node.columns = patch.columns
+                    node.tests = patch.tests(attachedTo: node.uniqueID, model: name)
+                }
+                merged = merged.mergingConfig(file.block.scan.config)
+                node.config = merged
+                node.vars = file.block.scan.vars
+                guard Self.enabled(merged) else { continue }
+                nodes[node.uniqueID] = node
+                scans[node.uniqueID] = file.block.scan
+            }
+            for patch in properties.snapshots.values.sorted(by: { $0.name < $1.name }) {
+                guard let relation = patch.relation, nodes["snapshot.\(project).\(patch.name)"] == nil else { continue }
+                let sub = relativeToResource(patch.file, config.snapshotPaths + config.modelPaths)
+                let dirs = Self.folders(sub)
+                var node = Node(uniqueID: "snapshot.\(project).\(patch.name)", resourceType: .snapshot, name: patch.name,
+                                version: nil, path: patch.file, propertiesPath: patch.file,
+                                fqn: [project] + dirs + [Self.stem(sub), patch.name], layer: "snapshots")
+                node.bodyKey = "yaml:" + relation
+                node.config = config.projectConfig(resource: "snapshots", fqn: node.fqn).mergingConfig(patch.config)
+                node.description = patch.description
+                node.columns = patch.columns
+                node.tests = patch.tests(attachedTo: node.uniqueID, model: patch.name)
+                guard Self.enabled(node.config) else { continue }
+                nodes[node.uniqueID] = node
+                scans[node.uniqueID] = TemplateScanner.scanTemplate(Array("{{ \(relation) }}".utf8)).scan
+            }
+
+            // Sources.
+            for table in properties.sources {
+                let sub = relativeToResource(table.file, config.modelPaths)
+                let fqn = [project] + Self.folders(sub) + [table.source, table.name]
+                var node = Node(uniqueID: "source.\(project).\(table.source).\(table.name)", resourceType: .source,
+                                name: table.name, version: nil, path: table.file, propertiesPath: table.file,
+                                fqn: fqn, layer: "sources")
+                let merged = config.projectConfig(resource: "sources", fqn: fqn).mergingConfig(table.config)
+                node.config = merged
+                node.description = table.description
+                node.columns = table.columns
+                node.properties = table.compared
+                node.tests = table.tests
+                guard Self.enabled(merged) else { continue }
+                nodes[node.uniqueID] = node
+            }
+
+            // Exposures.
+            for exposure in properties.exposures {
+                let sub = relativeToResource(exposure.file, config.modelPaths)
+                let fqn = [project] + Self.folders(sub) + [exposure.name]
+                var node = Node(uniqueID: "exposure.\(project).\(exposure.name)", resourceType: .exposure,
+                                name: exposure.name, version: nil, path: exposure.file, propertiesPath: exposure.file,
+                                fqn: fqn, layer: "exposures")
+                node.config = config.projectConfig(resource: "exposures", fqn: fqn).mergingConfig(exposure.config)
+                node.description = exposure.description
+                node.properties = exposure.compared
+                guard Self.enabled(node.config) else { continue }
+                nodes[node.uniqueID] = node
+                scans[node.uniqueID] = exposure.dependsOn
+            }
+
+            // Unit tests attach to their model.
+            for unitTest in properties.unitTests {
+                if let id = resolveModelName(unitTest.model, nodes: nodes) {
+                    nodes[id]?.tests.append(AttachedTest(name: unitTest.name, kind: "unit_test", column: nil, attachedTo: id))
+                }
+            }
+
+            // Edges and macro dependencies.
+            let index = RefIndex(project: project, nodes: nodes, versions: properties.latestVersions)
+            var unresolved: [DbtProject.UnresolvedReference] = []
+            for (id, scan) in scans {
+                guard var node = nodes[id] else { continue }
+                var parents: [String] = []
+                for ref in scan.refs {
+                    if let package = ref.package, package != project {
+                        node.unknownReferences.append("ref('\(package)', '\(ref.name)')")
+                        continue
+                    }
+                    if let parent = index.resolve(name: ref.name, version: ref.version) {
+                        if !parents.contains(parent) { parents.append(parent) }
+                    } else {
+                        node.unknownReferences.append("ref('\(ref.name)')")
+                    }
+                }
+                for s in scan.sources {
+                    let parent = "source.\(project).\(s.source).\(s.table)"
+                    if nodes[parent] != nil {
+                        if !parents.contains(parent) { parents.append(parent) }
+                    } else {
+                        node.unknownReferences.append("source('\(s.source)', '\(s.table)')")
+                    }
+                }
+                node.parents = parents
+                node.macroDependencies = resolveMacros(calls: scan.macroCalls, dispatches: scan.dispatches)
+                for u in scan.unresolved {
+                    unresolved.append(.init(file: node.path, line: u.line, text: u.text))
+                }
+                nodes[id] = node
+            }
+            var children: [String: [String]] = [:]
+            for node in nodes.values {
+                for parent in node.parents {
+                    children[parent, default: []].append(node.uniqueID)
+                }
+            }
+            for key in children.keys { children[key]?.sort() }
+            unresolved.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+            var resolvedMacros = macros
+            for (id, macro) in macros {
+                resolvedMacros[id]?.calls = resolveMacros(calls: macro.calls, dispatches: macro.dispatches)
+            }
+            return DbtProject(root: root, config: config, nodes: nodes, macros: resolvedMacros, docs: docs,
+                              unresolved: unresolved, children: children)
+        }
+
+        /// Macro unique ids for call names (`name`, `project.name`) and dispatched names.
+        func resolveMacros(calls: [String], dispatches: [String]) -> [String] {
+            var result: [String] = []
+            func add(_ id: String) { if macros[id] != nil, !result.contains(id) { result.append(id) } }
+            for call in calls {
+                let parts = call.split(separator: ".", maxSplits: 1).map(String.init)
+                if parts.count == 1 { add("macro.\(project).\(call)") }
+                else if parts[0] == project { add("macro.\(project).\(parts[1])") }
+            }
+            for entry in dispatches {
+                let parts = entry.split(separator: ".", maxSplits: 1).map(String.init)
+                let name = parts.last ?? entry
+                let namespace = parts.count == 2 ? parts[0] : nil
+                if let namespace, namespace != project, namespace != "dbt",
+                   !(config.dispatch[namespace]?.contains(project) ?? false) { continue }
+                for id in dispatchCandidates(name) { add(id) }
+            }
+            return result
+        }
+
+        /// The implementations `adapter.dispatch('name')` resolves to: `<adapter>__name`, else
+        /// `default__name`; with no adapter known, every `*__name` counts.
+        func dispatchCandidates(_ name: String) -> [String] {
+            if let adapter {
+                for candidate in ["macro.\(project).\(adapter)__\(name)", "macro.\(project).default__\(name)"]
+                where macros[candidate] != nil {
+                    return [candidate]
+                }
+                return []
+            }
+            let suffix = "__" + name
+            return macros.keys.filter { $0.hasPrefix("macro.\(project).") && $0.hasSuffix(suffix) }.sorted()
+        }
+
+        func relativeToResource(_ repoPath: String, _ folders: [String]) -> String {
+            let rel = repoPath.hasPrefix(prefix) ? String(repoPath.dropFirst(prefix.count)) : repoPath
+            return ProjectLoader.subpath(rel, folders) ?? rel
+        }
+
+        func resolveModelName(_ name: String, nodes: [String: Node]) -> String? {
+            if nodes["model.\(project).\(name)"] != nil { return "model.\(project).\(name)" }
+            return nodes.values.filter { $0.resourceType == .model && $0.name == name }.map(\.uniqueID).max()
+        }
+
+        static func stem(_ sub: String) -> String {
+            let file = sub.split(separator: "/").last.map(String.init) ?? sub
+            guard let dot = file.lastIndex(of: ".") else { return file }
+            return String(file[..<dot])
+        }
+
+        static func folders(_ sub: String) -> [String] {
+            sub.split(separator: "/").dropLast().map(String.init)
+        }
+
+        static func enabled(_ config: Value) -> Bool {
+            guard let value = config["enabled"] else { return true }
+            if case .bool(let b) = value { return b }
+            if case .string(let s) = value { return s.lowercased() != "false" }
+            return true
+        }
+    }
+
+    /// Resolves `ref()` names the way dbt does: models (latest version unless one is named), seeds, snapshots.
+    struct RefIndex {
+        var byName: [String: String] = [:]
+        var versioned: [String: [String: String]] = [:]
+
+        init(project: String, nodes: [String: Node], versions: [String: String]) {
+            for node in nodes.values {
+                switch node.resourceType {
+                case .model:
+                    if let version = node.version {
+                        versioned[node.name, default: [:]][version] = node.uniqueID
+                    } else {
+                        byName[node.name] = node.uniqueID
+                    }
+                case .seed, .snapshot:
+                    if byName[node.name] == nil { byName[node.name] = node.uniqueID }
+                default: break
+                }
+            }
+            for (name, versionMap) in versioned {
+                let latest = versions[name].flatMap { versionMap[$0] }
+                    ?? versionMap.max(by: { Self.versionLess($0.key, $1.key) })?.value
+                if let latest { byName[name] = latest }
+            }
+        }
+
+        func resolve(name: String, version: String?) -> String? {
+            if let version {
+                let v = version.hasPrefix("v") ? String(version.dropFirst()) : version
+                return versioned[name]?[v]
+            }
+            return byName[name]
+        }
+
+        static func versionLess(_ a: String, _ b: String) -> Bool {
+            if let x = Double(a), let y = Double(b) { return x < y }
+            return a < b
+        }
+    }
+}

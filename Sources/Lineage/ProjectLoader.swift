@@ -1,0 +1,101 @@
+import GitKit
+
+/// Gives the loader the parsed content of a project's files (through the parse cache).
+public protocol ProjectFileSource {
+    /// The parsed content of a file.
+    func parsed(_ entry: TreeEntry, as kind: ParsedFile.Kind) throws -> ParsedFile
+    /// The size of a file in bytes.
+    func size(_ entry: TreeEntry) throws -> Int
+}
+
+/// Builds a `DbtProject` from the files of one revision, the way dbt's parser would see them.
+public enum ProjectLoader {
+    /// A seed of this size or more is compared by path only (dbt's rule).
+    public static let seedChecksumLimit = 1_048_576
+
+    /// Loads the project rooted at `root` (repository-relative) from `entries` (all files of the
+    /// revision under `root`); `adapter` decides what `adapter.dispatch` resolves to.
+    public static func load(root: String, entries: [TreeEntry], source: some ProjectFileSource, adapter: String?) throws -> DbtProject {
+        let prefix = root.isEmpty ? "" : root + "/"
+        let projectFile = prefix + "dbt_project.yml"
+        guard let projectEntry = entries.first(where: { $0.path == projectFile }) else {
+            throw LineageError.noProject(revision: root.isEmpty ? "the repository root" : root)
+        }
+        let config = try ProjectConfig(yaml: try yaml(projectEntry, source), file: projectFile)
+        var builder = Builder(root: root, prefix: prefix, config: config, adapter: adapter)
+
+        for entry in entries {
+            guard entry.path.hasPrefix(prefix), !entry.isSymlink else { continue }
+            let rel = String(entry.path.dropFirst(prefix.count))
+            let ext = fileExtension(rel)
+            if ext == "yml" || ext == "yaml" {
+                if rel != "dbt_project.yml", builder.isUnderResourcePath(rel) {
+                    builder.yamlFiles.append((entry.path, try yaml(entry, source)))
+                }
+                continue
+            }
+            if let sub = subpath(rel, config.modelPaths) {
+                if ext == "sql" {
+                    try builder.addModel(entry: entry, sub: sub, scan: template(entry, source).scan, python: false)
+                } else if ext == "py" {
+                    guard case .python(let scan) = try checked(entry, source, .python) else { continue }
+                    try builder.addModel(entry: entry, sub: sub, scan: scan, python: true)
+                } else if ext == "md" {
+                    builder.addDocs(try template(entry, source))
+                }
+            }
+            if ext == "csv", let sub = subpath(rel, config.seedPaths) {
+                builder.addSeed(entry: entry, sub: sub, size: try source.size(entry))
+            }
+            if ext == "sql", let sub = subpath(rel, config.macroPaths) {
+                builder.addMacros(entry: entry, result: try template(entry, source))
+            } else if ext == "md", subpath(rel, config.macroPaths) != nil {
+                builder.addDocs(try template(entry, source))
+            }
+            if ext == "sql", let sub = subpath(rel, config.testPaths), sub.hasPrefix("generic/") {
+                builder.addMacros(entry: entry, result: try template(entry, source))
+            }
+            if ext == "sql", let sub = subpath(rel, config.snapshotPaths) {
+                builder.addSnapshots(entry: entry, sub: sub, result: try template(entry, source))
+            }
+        }
+        return builder.finish()
+    }
+
+    static func fileExtension(_ path: String) -> String {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return "" }
+        return path[path.index(after: dot)...].lowercased()
+    }
+
+    /// The part of `rel` under the first of `folders` that contains it.
+    static func subpath(_ rel: String, _ folders: [String]) -> String? {
+        for folder in folders {
+            if folder.isEmpty || folder == "." { return rel }
+            if rel.count > folder.count, rel.hasPrefix(folder), rel[rel.index(rel.startIndex, offsetBy: folder.count)] == "/" {
+                return String(rel.dropFirst(folder.count + 1))
+            }
+        }
+        return nil
+    }
+
+    private static func checked(_ entry: TreeEntry, _ source: some ProjectFileSource, _ kind: ParsedFile.Kind) throws -> ParsedFile {
+        let parsed = try source.parsed(entry, as: kind)
+        switch parsed {
+        case .notText: throw LineageError.notText(file: entry.path)
+        case .yamlError(let line, let message): throw LineageError.malformedYAML(file: entry.path, line: line, message: message)
+        default: return parsed
+        }
+    }
+
+    static func yaml(_ entry: TreeEntry, _ source: some ProjectFileSource) throws -> Value {
+        guard case .yaml(let value) = try checked(entry, source, .yaml) else { return .null }
+        return value
+    }
+
+    static func template(_ entry: TreeEntry, _ source: some ProjectFileSource) throws -> TemplateScanner.Result {
+        guard case .template(let result) = try checked(entry, source, .template) else {
+            return TemplateScanner.Result(scan: ReferenceScan(), blocks: [])
+        }
+        return result
+    }
+}

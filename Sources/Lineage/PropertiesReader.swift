@@ -1,0 +1,228 @@
+/// Reads dbt's YAML property files: models (with versions), seeds, snapshots, sources, exposures,
+/// and unit tests.
+struct PropertiesReader {
+    struct TestSpec: Hashable {
+        var kind: String
+        var column: String?
+    }
+
+    struct ModelPatch {
+        var name: String
+        var file: String
+        var description: String
+        var columns: [Column]
+        var config: Value
+        var testSpecs: [TestSpec]
+        var versions: [VersionPatch]
+        var latestVersion: String?
+        /// For YAML-defined snapshots: `relation:`.
+        var relation: String?
+
+        func tests(attachedTo id: String, model: String) -> [AttachedTest] {
+            testSpecs.map { spec in
+                AttachedTest(name: [spec.kind, model, spec.column].compactMap { $0 }.joined(separator: "_"),
+                             kind: spec.kind, column: spec.column, attachedTo: id)
+            }
+        }
+    }
+
+    struct VersionPatch {
+        var version: String
+        var definedIn: String?
+        var config: Value
+        var description: String?
+        var columns: [Column]?
+    }
+
+    struct SourceTable {
+        var source: String
+        var name: String
+        var file: String
+        var description: String
+        var columns: [Column]
+        var config: Value
+        var compared: [String: Value]
+        var tests: [AttachedTest]
+    }
+
+    struct ExposureSpec {
+        var name: String
+        var file: String
+        var description: String
+        var config: Value
+        var compared: [String: Value]
+        var dependsOn: ReferenceScan
+    }
+
+    struct UnitTestSpec {
+        var name: String
+        var model: String
+    }
+
+    let project: String
+    var models: [String: ModelPatch] = [:]
+    var seeds: [String: ModelPatch] = [:]
+    var snapshots: [String: ModelPatch] = [:]
+    var sources: [SourceTable] = []
+    var exposures: [ExposureSpec] = []
+    var unitTests: [UnitTestSpec] = []
+    /// Versioned model name → version whose file stem it is.
+    private var versionStems: [String: (model: String, version: String)] = [:]
+
+    init(project: String, files: [(path: String, value: Value)]) {
+        self.project = project
+        for (path, document) in files {
+            for item in Value.asList(document["models"] ?? .null) {
+                guard let patch = Self.patch(item, file: path) else { continue }
+                models[patch.name] = patch
+                for v in patch.versions {
+                    versionStems[v.definedIn ?? "\(patch.name)_v\(v.version)"] = (patch.name, v.version)
+                }
+            }
+            for item in Value.asList(document["seeds"] ?? .null) {
+                if let patch = Self.patch(item, file: path) { seeds[patch.name] = patch }
+            }
+            for item in Value.asList(document["snapshots"] ?? .null) {
+                if var patch = Self.patch(item, file: path) {
+                    patch.relation = item["relation"]?.scalarText
+                    snapshots[patch.name] = patch
+                }
+            }
+            for item in Value.asList(document["sources"] ?? .null) {
+                sources += Self.sourceTables(item, file: path, project: project)
+            }
+            for item in Value.asList(document["exposures"] ?? .null) {
+                if let exposure = Self.exposure(item, file: path) { exposures.append(exposure) }
+            }
+            for item in Value.asList(document["unit_tests"] ?? .null) {
+                if let name = item["name"]?.scalarText, let model = item["model"]?.scalarText {
+                    unitTests.append(UnitTestSpec(name: name, model: model))
+                }
+            }
+        }
+    }
+
+    /// Latest version per versioned model (`latest_version`, else the highest).
+    var latestVersions: [String: String] {
+        var result: [String: String] = [:]
+        for patch in models.values where !patch.versions.isEmpty {
+            if let latest = patch.latestVersion { result[patch.name] = latest }
+        }
+        return result
+    }
+
+    func versionedModel(forFileStem stem: String) -> (ModelPatch, VersionPatch)? {
+        guard let hit = versionStems[stem], let patch = models[hit.model],
+              let version = patch.versions.first(where: { $0.version == hit.version }) else { return nil }
+        return (patch, version)
+    }
+
+    // MARK: - Readers
+
+    static func patch(_ item: Value, file: String) -> ModelPatch? {
+        guard let name = item["name"]?.scalarText else { return nil }
+        let columns = Self.columns(item["columns"])
+        var specs = Self.testSpecs(item["data_tests"] ?? item["tests"], column: nil)
+        for column in Value.asList(item["columns"] ?? .null) {
+            specs += Self.testSpecs(column["data_tests"] ?? column["tests"], column: column["name"]?.scalarText)
+        }
+        var config = item["config"] ?? .map([])
+        if case .null = config { config = .map([]) }
+        var versions: [VersionPatch] = []
+        for v in Value.asList(item["versions"] ?? .null) {
+            guard let version = v["v"]?.scalarText else { continue }
+            var vConfig = v["config"] ?? .map([])
+            if case .null = vConfig { vConfig = .map([]) }
+            versions.append(VersionPatch(version: version, definedIn: v["defined_in"]?.scalarText, config: vConfig,
+                                         description: v["description"]?.scalarText,
+                                         columns: v["columns"].map { Self.columns($0) }))
+        }
+        return ModelPatch(name: name, file: file, description: item["description"]?.scalarText ?? "",
+                          columns: columns, config: config, testSpecs: specs, versions: versions,
+                          latestVersion: item["latest_version"]?.scalarText, relation: nil)
+    }
+
+    static func columns(_ value: Value?) -> [Column] {
+        Value.asList(value ?? .null).compactMap { column in
+            guard let name = column["name"]?.scalarText else { return nil }
+            return Column(name: name, description: column["description"]?.scalarText ?? "",
+                          dataType: column["data_type"]?.scalarText)
+        }
+    }
+
+    static func testSpecs(_ value: Value?, column: String?) -> [TestSpec] {
+        Value.asList(value ?? .null).compactMap { test in
+            if let name = test.scalarText { return TestSpec(kind: name, column: column) }
+            if let pairs = test.pairs {
+                if let testName = test["test_name"]?.scalarText { return TestSpec(kind: testName, column: column) }
+                if let first = pairs.first(where: { $0.key != "name" && $0.key != "config" }) {
+                    return TestSpec(kind: first.key, column: column)
+                }
+            }
+            return nil
+        }
+    }
+
+    static func sourceTables(_ source: Value, file: String, project: String) -> [SourceTable] {
+        guard let sourceName = source["name"]?.scalarText else { return [] }
+        var sourceConfig = source["config"] ?? .map([])
+        if case .null = sourceConfig { sourceConfig = .map([]) }
+        return Value.asList(source["tables"] ?? .null).compactMap { table in
+            guard let name = table["name"]?.scalarText else { return nil }
+            var tableConfig = table["config"] ?? .map([])
+            if case .null = tableConfig { tableConfig = .map([]) }
+            let config = sourceConfig.mergingConfig(tableConfig)
+            var compared: [String: Value] = [:]
+            compared["database"] = source["database"] ?? .null
+            compared["schema"] = source["schema"] ?? .string(sourceName)
+            compared["identifier"] = table["identifier"] ?? .string(name)
+            compared["quoting"] = (source["quoting"] ?? .map([])).mergingConfig(table["quoting"] ?? .map([]))
+            compared["freshness"] = mergeFreshness(
+                source["freshness"] ?? sourceConfig["freshness"],
+                table["freshness"] ?? tableConfig["freshness"])
+            compared["loaded_at_field"] = table["loaded_at_field"] ?? tableConfig["loaded_at_field"]
+                ?? source["loaded_at_field"] ?? sourceConfig["loaded_at_field"] ?? .null
+            compared["external"] = table["external"] ?? .null
+            var specs = testSpecs(table["data_tests"] ?? table["tests"], column: nil)
+            for column in Value.asList(table["columns"] ?? .null) {
+                specs += testSpecs(column["data_tests"] ?? column["tests"], column: column["name"]?.scalarText)
+            }
+            let id = "source.\(project).\(sourceName).\(name)"
+            let tests = specs.map { spec in
+                AttachedTest(name: ["source", spec.kind, sourceName, name, spec.column].compactMap { $0 }.joined(separator: "_"),
+                             kind: spec.kind, column: spec.column, attachedTo: id)
+            }
+            return SourceTable(source: sourceName, name: name, file: file,
+                               description: table["description"]?.scalarText ?? "", columns: columns(table["columns"]),
+                               config: config, compared: compared, tests: tests)
+        }
+    }
+
+    /// dbt's `merge_freshness`: a table's freshness refines its source's; an explicit null turns it off.
+    static func mergeFreshness(_ base: Value?, _ update: Value?) -> Value {
+        switch (base, update) {
+        case (_, .some(.null)): return .null
+        case (.some(let b), .some(let u)): return b.mergingConfig(u)
+        case (.some(let b), .none): return b
+        case (.none, .some(let u)): return u
+        case (.none, .none): return .null
+        }
+    }
+
+    static func exposure(_ item: Value, file: String) -> ExposureSpec? {
+        guard let name = item["name"]?.scalarText else { return nil }
+        var scan = ReferenceScan()
+        for dependency in Value.asList(item["depends_on"] ?? .null) {
+            guard let text = dependency.scalarText else { continue }
+            scan.merge(TemplateScanner.scanTemplate(Array("{{ \(text) }}".utf8)).scan)
+        }
+        var compared: [String: Value] = [:]
+        for key in ["description", "label", "maturity", "owner", "type", "url"] {
+            compared[key] = item[key] ?? .null
+        }
+        var config = item["config"] ?? .map([])
+        if case .null = config { config = .map([]) }
+        return ExposureSpec(name: name, file: file, description: item["description"]?.scalarText ?? "",
+                            config: config, compared: compared, dependsOn: scan)
+    }
+}

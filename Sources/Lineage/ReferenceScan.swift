@@ -1,0 +1,83 @@
+/// What one SQL, Jinja or Python text says about its dependencies, read without rendering.
+public struct ReferenceScan: Sendable, Hashable {
+    /// A `ref()` call with literal arguments.
+    public struct Ref: Sendable, Hashable {
+        /// The package, for the two-argument form `ref('pkg', 'model')`.
+        public var package: String?
+        /// The model, seed or snapshot name.
+        public var name: String
+        /// The version from `v=` or `version=`, as text.
+        public var version: String?
+        /// The 1-based line of the call.
+        public var line: Int
+    }
+
+    /// A `source()` call with literal arguments.
+    public struct SourceRef: Sendable, Hashable {
+        /// The source name.
+        public var source: String
+        /// The table name.
+        public var table: String
+        /// The 1-based line of the call.
+        public var line: Int
+    }
+
+    /// A `ref()` or `source()` call whose arguments are not literals: it cannot be resolved
+    /// without rendering, and is reported rather than guessed.
+    public struct Unresolved: Sendable, Hashable {
+        /// The 1-based line of the call.
+        public var line: Int
+        /// The call as written.
+        public var text: String
+    }
+
+    /// `ref()` calls, in order of appearance.
+    public var refs: [Ref] = []
+    /// `source()` calls, in order of appearance.
+    public var sources: [SourceRef] = []
+    /// Names called like macros (`name(` or `package.name(`), first appearance order, no duplicates.
+    public var macroCalls: [String] = []
+    /// Macro names passed to `adapter.dispatch('name', 'namespace')`, as `namespace.name` or `name`.
+    public var dispatches: [String] = []
+    /// Variables read with `var('name')`.
+    public var vars: [String] = []
+    /// The keyword arguments of `config(...)` calls, merged in order (literal values; anything
+    /// else kept as its source text, the way dbt keeps unrendered config).
+    public var config: Value = .map([])
+    /// References that cannot be resolved statically.
+    public var unresolved: [Unresolved] = []
+
+    /// Creates an empty scan.
+    public init() {}
+
+    mutating func addMacroCall(_ name: String) {
+        if !macroCalls.contains(name) { macroCalls.append(name) }
+    }
+
+    mutating func merge(_ other: ReferenceScan) {
+        refs += other.refs
+        sources += other.sources
+        for call in other.macroCalls { addMacroCall(call) }
+        for d in other.dispatches where !dispatches.contains(d) { dispatches.append(d) }
+        for v in other.vars where !vars.contains(v) { vars.append(v) }
+        config = config.mergingConfig(other.config)
+        unresolved += other.unresolved
+    }
+}
+
+/// A top-level Jinja block: `{% macro %}`, `{% test %}`, `{% materialization %}`,
+/// `{% snapshot %}` or `{% docs %}`.
+public struct TemplateBlock: Sendable, Hashable {
+    /// `macro`, `test`, `materialization`, `snapshot` or `docs`.
+    public var kind: String
+    /// The block's name (for materializations, the name before the comma).
+    public var name: String
+    /// The 1-based line of the opening tag.
+    public var line: Int
+    /// The whole block, opening and closing tags included (dbt's `macro_sql`).
+    public var text: String
+    /// The text between the tags (dbt's `raw_code` of a snapshot, a docs block's content).
+    public var body: String
+    /// What the block's body references.
+    public var scan: ReferenceScan
+}

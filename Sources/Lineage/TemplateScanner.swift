@@ -1,0 +1,192 @@
+/// Reads Jinja templates (dbt SQL, macros, snapshots, docs) and Python models for the calls that
+/// make lineage: `ref`, `source`, `config`, `var`, macro calls and `adapter.dispatch`.
+///
+/// Only text inside `{{ }}` and `{% %}` is read: a `ref` in a `{# #}` comment is no reference,
+/// while one inside a SQL comment is (Jinja renders it, and so does dbt).
+public enum TemplateScanner {
+    /// The result of scanning a template: the calls outside blocks and the top-level blocks.
+    public struct Result: Sendable, Hashable {
+        /// Calls found outside of top-level blocks.
+        public var scan: ReferenceScan
+        /// Top-level blocks in order.
+        public var blocks: [TemplateBlock]
+    }
+
+    static let blockKinds: Set<String> = ["macro", "test", "materialization", "snapshot", "docs"]
+
+    /// Scans a Jinja template.
+    public static func scanTemplate(_ bytes: [UInt8]) -> Result {
+        bytes.withUnsafeBufferPointer { buffer in
+            scanTemplate(buffer)
+        }
+    }
+
+    /// Scans a Python model (`dbt.ref`, `dbt.source`, `dbt.config`).
+    public static func scanPython(_ bytes: [UInt8]) -> ReferenceScan {
+        bytes.withUnsafeBufferPointer { buffer in
+            var lines = LineCounter(buffer)
+            let tokens = Tokenizer.tokens(buffer, from: 0, to: buffer.count, python: true)
+            var scan = ReferenceScan()
+            CallReader(buffer: buffer, tokens: tokens, python: true).read(into: &scan, lines: &lines)
+            return scan
+        }
+    }
+
+    private static func scanTemplate(_ b: UnsafeBufferPointer<UInt8>) -> Result {
+        var lines = LineCounter(b)
+        var outside = ReferenceScan()
+        var blocks: [TemplateBlock] = []
+        // The open top-level block: kind, name, line, start of the opening tag, end of it, its scan.
+        var open: (kind: String, name: String, line: Int, start: Int, bodyStart: Int, scan: ReferenceScan)?
+        let n = b.count
+        var i = 0
+        while i + 1 < n {
+            guard b[i] == UInt8(ascii: "{") else { i += 1; continue }
+            let next = b[i + 1]
+            if next == UInt8(ascii: "#") {
+                i = find(b, "#}", from: i + 2).map { $0 + 2 } ?? n
+                continue
+            }
+            guard next == UInt8(ascii: "{") || next == UInt8(ascii: "%") else { i += 1; continue }
+            let isStatement = next == UInt8(ascii: "%")
+            let tagStart = i
+            let contentStart = i + 2
+            let closer: UInt8 = isStatement ? UInt8(ascii: "%") : UInt8(ascii: "}")
+            let contentEnd = findTagEnd(b, from: contentStart, closer: closer)
+            let tagEnd = min(contentEnd + 2, n)
+            let tokens = Tokenizer.tokens(b, from: contentStart, to: contentEnd, python: false)
+            i = tagEnd
+
+            if isStatement, let first = tokens.first(where: { $0.kind == .identifier }) {
+                let keyword = text(b, first)
+                if keyword == "raw" {
+                    i = findEndTag(b, "endraw", from: i)?.end ?? n
+                    continue
+                }
+                if open == nil, blockKinds.contains(keyword) {
+                    let nameToken = tokens.drop(while: { $0.start <= first.start }).first(where: { $0.kind == .identifier })
+                    let name = nameToken.map { text(b, $0) } ?? ""
+                    let line = lines.line(at: tagStart)
+                    if keyword == "docs" {
+                        // Docs bodies are Markdown: nothing inside is a call.
+                        let close = findEndTag(b, "enddocs", from: i)
+                        let bodyEnd = close?.start ?? n
+                        let end = close?.end ?? n
+                        blocks.append(TemplateBlock(kind: keyword, name: name, line: line,
+                                                    text: string(b, tagStart, end), body: string(b, i, bodyEnd),
+                                                    scan: ReferenceScan()))
+                        i = end
+                        continue
+                    }
+                    open = (keyword, name, line, tagStart, tagEnd, ReferenceScan())
+                    continue
+                }
+                if let current = open, keyword == "end" + current.kind {
+                    blocks.append(TemplateBlock(kind: current.kind, name: current.name, line: current.line,
+                                                text: string(b, current.start, tagEnd),
+                                                body: string(b, current.bodyStart, tagStart),
+                                                scan: current.scan))
+                    open = nil
+                    continue
+                }
+            }
+            let reader = CallReader(buffer: b, tokens: tokens, python: false)
+            if open != nil {
+                reader.read(into: &open!.scan, lines: &lines) // safe: checked non-nil on this line
+            } else {
+                reader.read(into: &outside, lines: &lines)
+            }
+        }
+        if let current = open {
+            // An unclosed block still counts as one (dbt would fail to parse; we stay lenient).
+            blocks.append(TemplateBlock(kind: current.kind, name: current.name, line: current.line,
+                                        text: string(b, current.start, n), body: string(b, current.bodyStart, n),
+                                        scan: current.scan))
+        }
+        return Result(scan: outside, blocks: blocks)
+    }
+
+    /// The start of the closing delimiter (`%}` or `}}`), skipping string literals; `n` when unclosed.
+    /// A whitespace-control `-` before it is left in the content, where it reads as punctuation.
+    private static func findTagEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, closer: UInt8) -> Int {
+        var i = from
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+                i = Tokenizer.skipString(b, at: i, end: n)
+                continue
+            }
+            if c == closer && i + 1 < n && b[i + 1] == UInt8(ascii: "}") {
+                return i
+            }
+            i += 1
+        }
+        return n
+    }
+
+    private static func find(_ b: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int) -> Int? {
+        let p = needle.utf8Start
+        let m = needle.utf8CodeUnitCount
+        var i = from
+        while i + m <= b.count {
+            var match = true
+            for k in 0..<m where b[i + k] != p[k] {
+                match = false
+                break
+            }
+            if match { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Finds `{% <keyword> %}` (with optional whitespace control) from `from`.
+    private static func findEndTag(_ b: UnsafeBufferPointer<UInt8>, _ keyword: String, from: Int) -> (start: Int, end: Int)? {
+        var i = from
+        let n = b.count
+        while let s = find(b, "{%", from: i) {
+            let contentEnd = findTagEnd(b, from: s + 2, closer: UInt8(ascii: "%"))
+            let tokens = Tokenizer.tokens(b, from: s + 2, to: contentEnd, python: false)
+            if let first = tokens.first(where: { $0.kind == .identifier }), text(b, first) == keyword {
+                return (s, min(contentEnd + 2, n))
+            }
+            i = s + 2
+        }
+        return nil
+    }
+
+    static func text(_ b: UnsafeBufferPointer<UInt8>, _ t: Token) -> String {
+        string(b, t.start, t.end)
+    }
+
+    static func string(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        let s = max(0, min(start, b.count))
+        let e = max(s, min(end, b.count))
+        return String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
+    }
+}
+
+/// Counts lines for increasing offsets without rescanning from the start.
+struct LineCounter {
+    let buffer: UnsafeBufferPointer<UInt8>
+    var offset = 0
+    var line = 1
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    mutating func line(at target: Int) -> Int {
+        if target < offset {
+            offset = 0
+            line = 1
+        }
+        let end = min(target, buffer.count)
+        while offset < end {
+            if buffer[offset] == 0x0A { line += 1 }
+            offset += 1
+        }
+        return line
+    }
+}

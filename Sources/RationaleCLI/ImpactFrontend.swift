@@ -1,0 +1,33 @@
+import Foundation
+import GitKit
+import Lineage
+
+/// Composes git, the parse cache and the lineage engine for `impact` (and later for the hook,
+/// the gate and the narrative).
+public enum ImpactFrontend {
+    /// Opens the repository around `directory` and runs the analysis.
+    /// `project` is taken relative to `directory`, as a user types it.
+    public static func run(directory: String, comparison: Comparison, project: String?, adapter: String?,
+                           options: ImpactOptions, useCache: Bool) throws -> (result: ImpactResult, root: String) {
+        let repository = try Repository.discover(from: directory)
+        let root = repository.workdir ?? repository.gitDirectory
+        let cache = ParseCache(file: useCache ? ParseCache.defaultFile(for: repository) : nil, version: Rationale.version)
+        var projectPath = project
+        if let project, let workdir = repository.workdir {
+            let absolute = project.hasPrefix("/") ? project : (directory as NSString).appendingPathComponent(project)
+            let standard = (absolute as NSString).standardizingPath
+            let realRoot = (workdir as NSString).resolvingSymlinksInPath
+            let realProject = (standard as NSString).resolvingSymlinksInPath
+            if realProject == realRoot {
+                projectPath = ""
+            } else if realProject.hasPrefix(realRoot + "/") {
+                projectPath = String(realProject.dropFirst(realRoot.count + 1))
+            }
+        }
+        let engine = ImpactEngine(repository: repository, cache: cache)
+        let result = try engine.run(ImpactRequest(comparison: comparison, project: projectPath, adapter: adapter, options: options))
+        // A cache that cannot be written (read-only checkout) only costs speed next time.
+        try? cache.save()
+        return (result, root)
+    }
+}

@@ -1,0 +1,3 @@
+import RationaleCLI
+
+Rationale.main()

@@ -1,0 +1,7 @@
+select
+    order_id,
+    customer_id,
+    order_date,
+    status,
+    amount
+from {{ ref('int_order_payments') }}

@@ -1,0 +1,584 @@
+#!/usr/bin/env python3
+"""Benchmark `rationale impact` against `dbt ls -s state:modified+`.
+
+    bench/run.py [--sizes 100,1000,5000,20000] [--runs 5] [--rationale PATH]
+                 [--dbt PATH] [--no-dbt] [--no-rationale] ...
+
+Python standard library only. See bench/README.md for what is measured and
+how to read the output. Results are printed and written as JSON to
+bench/out/results-<date>.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH_DIR)
+sys.path.insert(0, BENCH_DIR)
+import generate_project  # noqa: E402
+
+# Targets for the 5,000-model project (milliseconds / megabytes).
+TARGETS = [
+    ("rationale --staged (warm)", "median_ms", 50.0),
+    ("rationale --staged (cold)", "median_ms", 500.0),
+    ("rationale --base/--head (warm)", "median_ms", 300.0),
+]
+TARGET_PEAK_MB = 100.0
+TARGET_SIZE = 5000
+
+EDIT_LINE = ",\n        'bench' as bench_edit_marker"
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- processes
+def git_env():
+    env = dict(os.environ)
+    for k in list(env):
+        if k.startswith("GIT_"):
+            del env[k]
+    env.update({
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+        "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
+        "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
+        "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
+        "GIT_TERMINAL_PROMPT": "0",
+        "LC_ALL": "C",
+    })
+    return env
+
+
+def dbt_env(project_dir):
+    env = git_env()
+    env.update({
+        "DBT_PROFILES_DIR": project_dir,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+        "DBT_USE_COLORS": "false",
+        "DBT_PRINTER_WIDTH": "120",
+    })
+    return env
+
+
+def git(repo, *args, input=None):
+    r = subprocess.run(["git", "-C", repo, *args], env=git_env(), input=input,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    if r.returncode != 0:
+        raise SystemExit(f"git {' '.join(args)} failed in {repo}:\n{r.stderr.decode()}")
+    return r.stdout
+
+
+def measure(cmd, cwd, env, out_path):
+    """Run cmd once; return (seconds, max RSS in MB, exit code). stdout -> out_path.
+
+    Uses os.wait4 so the rusage is that of this child alone (ru_maxrss is in
+    KiB on Linux, bytes on macOS)."""
+    with open(out_path, "wb") as out, open(out_path + ".err", "wb") as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err,
+                             stdin=subprocess.DEVNULL)
+        _pid, status, ru = os.wait4(p.pid, 0)
+        dt = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    rss = ru.ru_maxrss / (1024.0 * 1024.0 if sys.platform == "darwin" else 1024.0)
+    return dt, rss, p.returncode
+
+
+def read(path):
+    with open(path, "rb") as fh:
+        return fh.read().decode("utf-8", "replace")
+
+
+def tail(text, n=20):
+    return "\n".join(text.rstrip().splitlines()[-n:])
+
+
+# --------------------------------------------------------------------------- project setup
+REF_RE = re.compile(r"ref\(\s*['\"]([A-Za-z0-9_]+)['\"]\s*\)")
+
+
+def pick_staging_model(files):
+    """Deterministically pick the staging model to edit: the one whose
+    downstream model count (from the generator's own refs) is the median
+    among staging models that have any downstream at all."""
+    children = {}
+    stg = {}
+    for rel, text in files.items():
+        if not rel.endswith(".sql") or not rel.startswith("models/"):
+            continue
+        name = os.path.basename(rel)[:-4]
+        if name.startswith("stg_"):
+            stg[name] = rel
+        for parent in REF_RE.findall(text):
+            children.setdefault(parent, set()).add(name)
+
+    def downstream(n):
+        seen, stack = set(), [n]
+        while stack:
+            for c in children.get(stack.pop(), ()):
+                if c not in seen:
+                    seen.add(c)
+                    stack.append(c)
+        return len(seen)
+
+    scored = sorted((downstream(n), n) for n in stg)
+    scored = [s for s in scored if s[0] > 0] or scored
+    count, name = scored[len(scored) // 2]
+    return name, stg[name], count
+
+
+def edit_staging(path):
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    marker = "\n    from source\n"
+    i = text.rfind(marker)
+    if i < 0:
+        raise SystemExit(f"cannot find edit marker in {path}")
+    text = text[:i] + EDIT_LINE + text[i:]
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+
+def setup_project(n, seed, work):
+    """Generate the project into work/repo, commit on main, commit an edit on
+    branch `change`, and leave the same edit staged on top of main."""
+    repo = os.path.join(work, "repo")
+    t0 = time.perf_counter()
+    gen = generate_project.Generator(n, seed)
+    files = gen.build()
+    for rel, text in files.items():
+        p = os.path.join(repo, rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    t_gen = time.perf_counter() - t0
+    name, rel, est = pick_staging_model(files)
+
+    t0 = time.perf_counter()
+    subprocess.run(["git", "init", "-q", "-b", "main", repo], env=git_env(), check=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", f"bench_proj with {n} models")
+    git(repo, "checkout", "-q", "-b", "change")
+    edit_staging(os.path.join(repo, rel))
+    git(repo, "commit", "-q", "-am", f"edit {name}")
+    git(repo, "checkout", "-q", "main")
+    edit_staging(os.path.join(repo, rel))
+    git(repo, "add", rel)
+    t_git = time.perf_counter() - t0
+    common = git(repo, "rev-parse", "--git-common-dir").decode().strip()
+    gitdir = common if os.path.isabs(common) else os.path.normpath(os.path.join(repo, common))
+    return {
+        "repo": repo, "gitdir": gitdir, "files": len(files), "edited_model": name,
+        "edited_path": rel, "estimated_downstream_models": est,
+        "generate_s": round(t_gen, 3), "git_setup_s": round(t_git, 3),
+        "domains": len(gen.domains),
+        "sources": sum(len(v) for v in gen.sources.values()),
+    }
+
+
+def export_tree(repo, rev, dest):
+    os.makedirs(dest)
+    archive = subprocess.run(["git", "-C", repo, "archive", "--format=tar", rev],
+                             env=git_env(), stdout=subprocess.PIPE, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", dest], input=archive, check=True)
+
+
+# --------------------------------------------------------------------------- timing
+def summarize(label, samples, rss, extra=None):
+    row = {
+        "command": label,
+        "runs": len(samples),
+        "median_ms": round(statistics.median(samples) * 1000, 1),
+        "min_ms": round(min(samples) * 1000, 1),
+        "samples_ms": [round(s * 1000, 1) for s in samples],
+        "peak_mb": round(max(rss), 1),
+    }
+    if extra:
+        row.update(extra)
+    return row
+
+
+def run_rationale(rat, setup, runs, scratch):
+    repo, cache = setup["repo"], os.path.join(setup["gitdir"], "rationale")
+    env = git_env()
+    cmds = [
+        ("--staged", [rat, "impact", "--staged", "--format", "json"]),
+        ("--base/--head", [rat, "impact", "--base", "main", "--head", "change",
+                           "--format", "json"]),
+    ]
+    rows, outputs = [], {}
+    for short, cmd in cmds:
+        for temp in ("cold", "warm"):
+            label = f"rationale {short} ({temp})"
+            out = os.path.join(scratch, f"rationale-{short.strip('-').replace('/--', '-')}-{temp}.json")
+            if temp == "warm":  # one priming run, untimed
+                dt, rss, rc = measure(cmd, repo, env, out)
+                if rc != 0:
+                    raise SystemExit(f"{label} priming failed (exit {rc}):\n"
+                                     + tail(read(out + ".err")))
+            samples, rsss = [], []
+            for _ in range(runs):
+                if temp == "cold":
+                    shutil.rmtree(cache, ignore_errors=True)
+                dt, rss, rc = measure(cmd, repo, env, out)
+                if rc != 0:
+                    raise SystemExit(f"{label} failed (exit {rc}): {' '.join(cmd)}\n"
+                                     + tail(read(out + ".err")))
+                samples.append(dt)
+                rsss.append(rss)
+            try:
+                doc = json.loads(read(out))
+            except ValueError as e:
+                raise SystemExit(f"{label}: output is not JSON ({e}):\n" + read(out)[:2000])
+            outputs[label] = doc
+            sel = set(doc.get("modified", [])) | set(doc.get("downstream", []))
+            rows.append(summarize(label, samples, rsss, {
+                "tool": "rationale",
+                "argv": cmd[1:],
+                "modified": len(doc.get("modified", [])),
+                "downstream": len(doc.get("downstream", [])),
+                "selected": len(sel),
+            }))
+            log(f"    {label}: median {rows[-1]['median_ms']} ms, "
+                f"peak {rows[-1]['peak_mb']} MB, selected {len(sel)}")
+    return rows, outputs
+
+
+def dbt_version_from(text):
+    m = re.search(r"Running with dbt=(\S+)", text)
+    return m.group(1) if m else None
+
+
+def run_dbt(dbt, setup, runs, work):
+    """Base manifest from `dbt parse` on main (copied to state/, outside
+    target/); untimed `dbt parse` on the head so partial parsing is warm, then
+    time `dbt ls -s state:modified+ --state state/`."""
+    repo = setup["repo"]
+    base = os.path.join(work, "dbt-base")
+    head = os.path.join(work, "dbt-head")
+    state = os.path.join(work, "state")
+    export_tree(repo, "main", base)
+    export_tree(repo, "change", head)
+    os.makedirs(state)
+    rows, info = [], {}
+
+    out = os.path.join(work, "dbt-parse-base.log")
+    dt, rss, rc = measure([dbt, "parse", "--no-partial-parse"], base, dbt_env(base), out)
+    if rc != 0:
+        raise SystemExit(f"dbt parse (base) failed (exit {rc}):\n" + tail(read(out)) +
+                         tail(read(out + ".err")))
+    info["dbt_version"] = dbt_version_from(read(out))
+    shutil.copy(os.path.join(base, "target", "manifest.json"), state)
+    rows.append(summarize("dbt parse (full, base; info)", [dt], [rss], {"tool": "dbt-info"}))
+    log(f"    dbt parse (full, base): {dt:.1f} s, peak {rss:.0f} MB")
+
+    out = os.path.join(work, "dbt-parse-head.log")
+    dt, rss, rc = measure([dbt, "parse"], head, dbt_env(head), out)
+    if rc != 0:
+        raise SystemExit(f"dbt parse (head) failed (exit {rc}):\n" + tail(read(out)))
+    log(f"    dbt parse (head, untimed priming): {dt:.1f} s")
+
+    cmd = [dbt, "ls", "-s", "state:modified+", "--state", state,
+           "--output", "json", "--output-keys", "unique_id resource_type"]
+    samples, rsss = [], []
+    for i in range(runs):
+        out = os.path.join(work, f"dbt-ls-{i}.log")
+        dt, rss, rc = measure(cmd, head, dbt_env(head), out)
+        if rc != 0:
+            raise SystemExit(f"dbt ls failed (exit {rc}):\n" + tail(read(out)))
+        samples.append(dt)
+        rsss.append(rss)
+    text = read(out)
+    if "Unable to do partial parsing" in text:
+        info["warning"] = "dbt ls did not use partial parsing"
+        log("    WARNING: dbt ls did not use partial parsing:\n" + tail(text, 5))
+    selected = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            if "unique_id" in o:
+                selected[o["unique_id"]] = o.get("resource_type")
+    by_type = {}
+    for t in selected.values():
+        by_type[t] = by_type.get(t, 0) + 1
+    rows.append(summarize("dbt ls -s state:modified+", samples, rsss, {
+        "tool": "dbt", "argv": cmd[1:], "selected": len(selected),
+        "selected_by_type": by_type}))
+    log(f"    dbt ls -s state:modified+: median {rows[-1]['median_ms']} ms, "
+        f"peak {rows[-1]['peak_mb']} MB, selected {len(selected)} {by_type}")
+    return rows, selected, info
+
+
+def ids_of(items):
+    out = set()
+    for x in items or []:
+        if isinstance(x, str):
+            out.add(x)
+        elif isinstance(x, dict) and "unique_id" in x:
+            out.add(x["unique_id"])
+    return out
+
+
+def sanity_check(rat_outputs, dbt_selected):
+    """Compare |modified ∪ downstream| with |dbt state:modified+|. dbt's set
+    includes tests and exposures; rationale lists those separately, so also
+    compare against dbt's set without tests, and with rationale's own tests
+    and exposures added."""
+    checks = []
+    dbt_all = set(dbt_selected)
+    dbt_no_tests = {u for u, t in dbt_selected.items() if t not in ("test", "unit_test")}
+    for label, doc in rat_outputs.items():
+        rat = set(doc.get("modified", [])) | set(doc.get("downstream", []))
+        rat_plus = rat | ids_of(doc.get("tests")) | ids_of(doc.get("exposures"))
+        c = {"command": label, "rationale_selected": len(rat),
+             "rationale_with_tests_exposures": len(rat_plus),
+             "dbt_selected": len(dbt_all), "dbt_selected_without_tests": len(dbt_no_tests)}
+        if len(rat) == len(dbt_all):
+            c["match"] = "modified+downstream == dbt set"
+        elif len(rat_plus) == len(dbt_all):
+            c["match"] = "modified+downstream+tests+exposures == dbt set"
+        elif len(rat) == len(dbt_no_tests):
+            c["match"] = "modified+downstream == dbt set without tests"
+        else:
+            c["match"] = None
+            missing = sorted(dbt_all - rat_plus)
+            extra = sorted(rat_plus - dbt_all)
+            c["only_dbt_sample"] = missing[:10]
+            c["only_rationale_sample"] = extra[:10]
+            c["only_dbt"] = len(missing)
+            c["only_rationale"] = len(extra)
+        checks.append(c)
+    return checks
+
+
+# --------------------------------------------------------------------------- reporting
+def print_table(size, setup, rows):
+    dbt_row = next((r for r in rows if r.get("tool") == "dbt"), None)
+    print()
+    print(f"== {size:,} models  ({setup['files']:,} files, {setup['domains']} domains; "
+          f"edited {setup['edited_model']}) ==")
+    hdr = f"{'command':<36} {'runs':>4} {'median ms':>10} {'min ms':>10} {'peak MB':>8} {'dbt/this':>9} {'selected':>8}"
+    print(hdr)
+    print("-" * len(hdr))
+    for r in rows:
+        ratio = ""
+        if dbt_row and r.get("tool") == "rationale" and r["median_ms"] > 0:
+            ratio = f"{dbt_row['median_ms'] / r['median_ms']:.1f}x"
+            r["dbt_over_this"] = round(dbt_row["median_ms"] / r["median_ms"], 2)
+        sel = r.get("selected", "")
+        print(f"{r['command']:<36} {r['runs']:>4} {r['median_ms']:>10.1f} {r['min_ms']:>10.1f} "
+              f"{r['peak_mb']:>8.1f} {ratio:>9} {sel!s:>8}")
+
+
+def check_targets(results):
+    res = next((r for r in results if r["models"] == TARGET_SIZE and
+                any(x.get("tool") == "rationale" for x in r["rows"])), None)
+    out = []
+    print()
+    if res is None:
+        print(f"Targets ({TARGET_SIZE:,} models): not measured (size not run or no rationale).")
+        return out
+    print(f"Targets at {TARGET_SIZE:,} models:")
+    rows = {r["command"]: r for r in res["rows"]}
+    for label, key, limit in TARGETS:
+        r = rows.get(label)
+        if r is None:
+            continue
+        ok = r[key] <= limit
+        out.append({"check": f"{label} {key} <= {limit:g}", "value": r[key], "ok": ok})
+        print(f"  {'PASS' if ok else 'FAIL'}  {label:<34} median {r[key]:8.1f} ms  (target <= {limit:g} ms)")
+    peak = max(r["peak_mb"] for r in res["rows"] if r.get("tool") == "rationale")
+    ok = peak <= TARGET_PEAK_MB
+    out.append({"check": f"rationale peak MB <= {TARGET_PEAK_MB:g}", "value": peak, "ok": ok})
+    print(f"  {'PASS' if ok else 'FAIL'}  {'rationale peak RSS (all commands)':<34} {peak:8.1f} MB  (target <= {TARGET_PEAK_MB:g} MB)")
+    return out
+
+
+def growth(results, small=1000, large=TARGET_SIZE):
+    a = next((r for r in results if r["models"] == small), None)
+    b = next((r for r in results if r["models"] == large), None)
+    print()
+    if not a or not b:
+        print(f"Growth {small:,} -> {large:,}: not measured (both sizes needed).")
+        return []
+    ra = {r["command"]: r for r in a["rows"]}
+    rb = {r["command"]: r for r in b["rows"]}
+    proj = large / small
+    out = []
+    print(f"Growth {small:,} -> {large:,} models (project x{proj:g}); cost should follow the "
+          f"change (selected set), not the project:")
+    print(f"  {'command':<36} {'time':>8} {'peak':>8} {'selected':>16}")
+    for label, r1 in ra.items():
+        r2 = rb.get(label)
+        if not r2 or r1["median_ms"] <= 0:
+            continue
+        t = r2["median_ms"] / r1["median_ms"]
+        m = r2["peak_mb"] / r1["peak_mb"] if r1["peak_mb"] else 0
+        s1, s2 = r1.get("selected"), r2.get("selected")
+        sel = f"{s1} -> {s2}" if s1 is not None else ""
+        verdict = ""
+        if r1.get("tool") == "rationale" and "(warm)" in label:
+            verdict = "  ok (sub-linear)" if t <= proj / 2 else "  WARN: grows with the project"
+        elif r1.get("tool") == "rationale":
+            verdict = "  (cold: parses the whole project once)"
+        print(f"  {label:<36} x{t:>6.2f} x{m:>6.2f} {sel:>16}{verdict}")
+        out.append({"command": label, "time_ratio": round(t, 2), "peak_ratio": round(m, 2),
+                    "selected": [s1, s2], "project_ratio": proj})
+    return out
+
+
+# --------------------------------------------------------------------------- main
+def resolve_rationale(args):
+    if args.no_rationale:
+        return None
+    path = args.rationale or os.environ.get("RATIONALE_BIN") or os.path.join(
+        ROOT, ".build", "release", "rationale")
+    path = os.path.abspath(path)
+    if not os.path.exists(path):
+        if args.rationale or os.environ.get("RATIONALE_BIN"):
+            raise SystemExit(f"rationale binary not found: {path}")
+        log(f"{path} missing: running `swift build -c release` in {ROOT} ...")
+        r = subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT)
+        if r.returncode != 0 or not os.path.exists(path):
+            raise SystemExit("swift build -c release failed; pass --rationale PATH or --no-rationale")
+    return path
+
+
+def resolve_dbt(args):
+    if args.no_dbt:
+        return None
+    cand = args.dbt or os.environ.get("DBT") or "dbt"
+    found = shutil.which(cand)
+    if not found and not (args.dbt or os.environ.get("DBT")) and os.access("/tmp/dbtvenv/bin/dbt", os.X_OK):
+        found = "/tmp/dbtvenv/bin/dbt"
+    if not found:
+        raise SystemExit(f"dbt executable not found ({cand}); pass --dbt PATH, set $DBT, or use --no-dbt")
+    return os.path.abspath(found)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Benchmark rationale impact vs dbt ls state:modified+.")
+    ap.add_argument("--sizes", default="100,1000,5000,20000",
+                    help="comma-separated model counts (default: %(default)s)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per rationale command")
+    ap.add_argument("--dbt-runs", type=int, default=None,
+                    help="timed dbt ls runs (default: --runs up to 5,000 models, 1 above)")
+    ap.add_argument("--rationale", help="rationale binary (default: $RATIONALE_BIN or "
+                    ".build/release/rationale, built with swift build -c release if missing)")
+    ap.add_argument("--dbt", help="dbt executable (default: $DBT or dbt)")
+    ap.add_argument("--no-dbt", action="store_true", help="skip the dbt side")
+    ap.add_argument("--no-rationale", action="store_true",
+                    help="skip rationale (prove the harness / time dbt only)")
+    ap.add_argument("--seed", type=int, default=42, help="generator seed")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    ap.add_argument("--workdir", help="parent for temporary projects (default: system temp)")
+    ap.add_argument("--out", help="JSON results path (default: bench/out/results-<date>.json)")
+    args = ap.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+
+    rat = resolve_rationale(args)
+    dbt = resolve_dbt(args)
+    if not rat and not dbt:
+        raise SystemExit("nothing to run: both --no-rationale and --no-dbt")
+
+    started = datetime.datetime.now()
+    meta = {
+        "started": started.isoformat(timespec="seconds"),
+        "host": platform.node(), "platform": platform.platform(),
+        "cpus": os.cpu_count(), "python": platform.python_version(),
+        "git": subprocess.run(["git", "--version"], stdout=subprocess.PIPE,
+                              text=True).stdout.strip(),
+        "rationale": rat, "dbt": dbt, "runs": args.runs, "seed": args.seed,
+        "sizes": sizes,
+    }
+    if rat:
+        try:
+            meta["rationale_commit"] = subprocess.run(
+                ["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, text=True, env=git_env()).stdout.strip() or None
+        except OSError:
+            pass
+    results = []
+    for n in sizes:
+        log(f"== {n:,} models ==")
+        work = tempfile.mkdtemp(prefix=f"rationale-bench-{n}-", dir=args.workdir)
+        try:
+            setup = setup_project(n, args.seed, work)
+            log(f"  generated {setup['files']} files in {setup['generate_s']} s, git in "
+                f"{setup['git_setup_s']} s; edited {setup['edited_model']} "
+                f"(~{setup['estimated_downstream_models']} downstream models)")
+            rows, entry = [], {"models": n, "setup": setup}
+            rat_out = {}
+            if rat:
+                scratch = os.path.join(work, "out")
+                os.makedirs(scratch)
+                r, rat_out = run_rationale(rat, setup, args.runs, scratch)
+                rows += r
+            if dbt:
+                druns = args.dbt_runs or (args.runs if n <= 5000 else 1)
+                r, dbt_sel, info = run_dbt(dbt, setup, druns, work)
+                rows += r
+                entry["dbt_info"] = info
+                if rat_out:
+                    checks = sanity_check(rat_out, dbt_sel)
+                    entry["sanity"] = checks
+            entry["rows"] = rows
+            results.append(entry)
+            # rationale rows first, then dbt, then info rows
+            order = {"rationale": 0, "dbt": 1, "dbt-info": 2}
+            rows.sort(key=lambda r: order.get(r.get("tool"), 3))
+            print_table(n, setup, rows)
+            for c in entry.get("sanity", []):
+                if c["match"] is None:
+                    print(f"WARNING: {c['command']}: rationale selects {c['rationale_selected']} "
+                          f"(+tests/exposures {c['rationale_with_tests_exposures']}), dbt "
+                          f"state:modified+ selects {c['dbt_selected']} "
+                          f"({c['dbt_selected_without_tests']} without tests); "
+                          f"only dbt e.g. {c['only_dbt_sample'][:3]}, "
+                          f"only rationale e.g. {c['only_rationale_sample'][:3]}")
+                else:
+                    print(f"sanity: {c['command']}: {c['match']} ({c['dbt_selected']})")
+            sys.stdout.flush()
+        finally:
+            if args.keep:
+                log(f"  kept {work}")
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+
+    summary = {"meta": meta, "results": results}
+    if rat:
+        summary["targets"] = check_targets(results)
+        summary["growth"] = growth(results)
+    else:
+        growth(results)
+    meta["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+    out = args.out or os.path.join(BENCH_DIR, "out",
+                                   f"results-{started.strftime('%Y-%m-%d-%H%M%S')}.json")
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w") as fh:
+        json.dump(summary, fh, indent=2, sort_keys=False)
+        fh.write("\n")
+    print(f"\nresults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
