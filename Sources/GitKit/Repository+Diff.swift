@@ -7,7 +7,8 @@ extension Repository {
     /// index or the working tree (untracked files count as added, `.gitignore`
     /// honoured); from the index to the working tree; and the reverse of each
     /// of those. Ids of working-tree files are the ids git would give their
-    /// content.
+    /// content. Only files count, as in ``entries(of:under:)``: submodules and
+    /// nested repositories are left out, and a file that becomes one is deleted.
     ///
     /// - Parameter renames: Whether to pair deletions with similar additions
     ///   as renames (including untracked files in the working tree).
@@ -90,6 +91,8 @@ extension Repository {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
         options.flags = GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+        // Submodules are not files here; never open their repositories.
+        options.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL
         return options
     }
 
@@ -112,7 +115,7 @@ extension Repository {
         result.reserveCapacity(count)
         for position in 0..<count {
             guard let delta = git_diff_get_delta(diff, position)?.pointee else { continue }
-            let status: FileChange.Status
+            var status: FileChange.Status
             switch delta.status {
             case GIT_DELTA_ADDED, GIT_DELTA_UNTRACKED: status = .added
             case GIT_DELTA_DELETED: status = .deleted
@@ -122,8 +125,17 @@ extension Repository {
             case GIT_DELTA_TYPECHANGE: status = .typeChanged
             default: continue  // unmodified, ignored, unreadable
             }
-            let hasOld = status != .added
-            let hasNew = status != .deleted
+            // Folders and submodules are not files: a side that is one counts as absent.
+            let hasOld = status != .added && Self.isFile(mode: UInt32(delta.old_file.mode))
+            let hasNew = status != .deleted && Self.isFile(mode: UInt32(delta.new_file.mode))
+            if !hasOld && !hasNew {
+                continue
+            }
+            if !hasOld {
+                status = .added
+            } else if !hasNew {
+                status = .deleted
+            }
             let newID: ObjectID?
             if !hasNew {
                 newID = nil

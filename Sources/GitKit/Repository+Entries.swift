@@ -2,7 +2,8 @@ import CLibgit2
 import Foundation
 
 extension Repository {
-    /// Every file in a snapshot, recursively, sorted by path (byte order, as git sorts).
+    /// Every file (regular, executable or symlink) in a snapshot, recursively,
+    /// sorted by path in byte order, as git sorts. Submodules are not files.
     ///
     /// - Parameters:
     ///   - snapshot: Which state to read. `.workdir` is the index overlaid with
@@ -73,7 +74,7 @@ extension Repository {
                 try withTree(oid) { subtree in
                     try collect(tree: subtree, prefix: folder, into: &result)
                 }
-            } else if let file = Self.treeEntry(path: folder, oid: oid, mode: mode.rawValue) {
+            } else if let file = Self.treeEntry(path: folder, id: ObjectID(oid.pointee), mode: mode.rawValue) {
                 result.append(file)
             }
             return result
@@ -96,7 +97,7 @@ extension Repository {
                 try withTree(oid) { subtree in
                     try collect(tree: subtree, prefix: path, into: &result)
                 }
-            } else if let file = Self.treeEntry(path: path, oid: oid, mode: mode.rawValue) {
+            } else if let file = Self.treeEntry(path: path, id: ObjectID(oid.pointee), mode: mode.rawValue) {
                 result.append(file)
             }
         }
@@ -115,11 +116,21 @@ extension Repository {
     }
 
     /// A file entry for a blob or symlink mode; nil for submodules and trees.
-    static func treeEntry(path: String, oid: UnsafePointer<git_oid>, mode: UInt32, onDisk: Bool = false) -> TreeEntry? {
-        let isSymlink = mode == GIT_FILEMODE_LINK.rawValue
-        let isExecutable = mode == GIT_FILEMODE_BLOB_EXECUTABLE.rawValue
-        guard isSymlink || isExecutable || mode == GIT_FILEMODE_BLOB.rawValue else { return nil }
-        return TreeEntry(path: path, id: ObjectID(oid.pointee), isExecutable: isExecutable, isSymlink: isSymlink, onDisk: onDisk)
+    static func treeEntry(path: String, id: ObjectID, mode: UInt32, onDisk: Bool = false) -> TreeEntry? {
+        guard isFile(mode: mode) else { return nil }
+        return TreeEntry(
+            path: path,
+            id: id,
+            isExecutable: mode == GIT_FILEMODE_BLOB_EXECUTABLE.rawValue,
+            isSymlink: mode == GIT_FILEMODE_LINK.rawValue,
+            onDisk: onDisk
+        )
+    }
+
+    /// Whether a git file mode is a regular file, an executable or a symlink
+    /// (not a folder or a submodule).
+    static func isFile(mode: UInt32) -> Bool {
+        mode == GIT_FILEMODE_BLOB.rawValue || mode == GIT_FILEMODE_BLOB_EXECUTABLE.rawValue || mode == GIT_FILEMODE_LINK.rawValue
     }
 
     // MARK: Index
@@ -139,11 +150,8 @@ extension Repository {
             if !folderBytes.isEmpty, !Self.path(cPath, isInside: folderBytes) {
                 continue
             }
-            let path = String(cString: cPath)
-            withUnsafePointer(to: entry.pointee.id) { oid in
-                if let file = Self.treeEntry(path: path, oid: oid, mode: entry.pointee.mode) {
-                    result.append(file)
-                }
+            if let file = Self.treeEntry(path: String(cString: cPath), id: ObjectID(entry.pointee.id), mode: entry.pointee.mode) {
+                result.append(file)
             }
         }
         return result
@@ -169,6 +177,7 @@ extension Repository {
 
             var options = git_diff_options()
             try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
+            options.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL
             options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue
                 | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
                 | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
@@ -217,10 +226,8 @@ extension Repository {
     /// The entry for a working-tree file a diff reported, with the id git
     /// would give its content; nil when it is not a file or symlink.
     func workdirEntry(_ file: git_diff_file, path: String, workdir: String) throws -> TreeEntry? {
-        let id = try workdirID(file, workdir: workdir)
-        return withUnsafePointer(to: id.oid) { oid in
-            Self.treeEntry(path: path, oid: oid, mode: UInt32(file.mode), onDisk: true)
-        }
+        guard Self.isFile(mode: UInt32(file.mode)) else { return nil }
+        return Self.treeEntry(path: path, id: try workdirID(file, workdir: workdir), mode: UInt32(file.mode), onDisk: true)
     }
 
     /// The id of a working-tree file in a diff: libgit2's when it computed one,

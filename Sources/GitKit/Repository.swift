@@ -138,9 +138,7 @@ public final class Repository {
     public func commitSummary(_ id: ObjectID) throws -> String {
         try withCommit(id) { commit in
             guard let message = git_commit_message(commit) else { return "" }
-            let text = String(cString: message)
-            let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            return firstLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(cString: message).prefix { !$0.isNewline }.trimmingCharacters(in: .whitespaces)
         }
     }
 
@@ -236,7 +234,7 @@ extension Repository {
         try check(git_repository_index(&index, handle), "git_repository_index")
         defer { git_index_free(index) }
         let borrowed = try unwrap(index, "git_repository_index")
-        try check(git_index_read(borrowed, 1), "git_index_read")
+        try check(git_index_read(borrowed, 0), "git_index_read")
         return try body(borrowed)
     }
 
