@@ -5,10 +5,30 @@ extension Rationale {
     /// `rationale demo`: the main job on an embedded sample project.
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a sample dbt project into a temporary git repository, change it, and show the impact.")
+            abstract: "Build a sample dbt project in a new git repository, change it, and show the impact.",
+            discussion: """
+            Writes a small dbt project (sources, seeds, staging, intermediate, marts, a macro, a \
+            snapshot, an exposure) into a temporary git repository, commits it, stages a change, \
+            and runs the real commands on it. The repository stays behind for you to explore.
+
+            Example:
+              rationale demo
+              rationale demo --into ./rationale-sample
+            """
+        )
+
+        @Option(name: .long, help: "Build the sample here (a new or empty folder) instead of a temporary one.")
+        var into: String?
 
         func run() throws {
-            throw ValidationError("demo: not built yet")
+            try runReportingErrors {
+                let path = try DemoRunner(folder: into).run { step in
+                    emit("$ \(step.command)")
+                    emit(step.output)
+                    emit("")
+                }
+                emit("The sample repository stays at \(path)\nExplore it: cd \(path) && rationale impact --format markdown")
+            }
         }
     }
 }
