@@ -29,8 +29,8 @@ extension Repository {
         case .workdir:
             result = try workdirEntries(under: folder)
         }
-        // Already in order unless core.ignorecase sorted the index differently;
-        // sorting sorted input is linear.
+        // Trees and the index are already in this order (unless core.ignorecase
+        // sorted the index another way), and sorting sorted input is linear.
         result.sort { pathPrecedes($0.path, $1.path) }
         return result
     }

@@ -99,7 +99,8 @@ public enum ChangeClassifier {
                     reasons.append(Reason(code: code, dbt: true, detail: "\(key) changed"))
                 }
             }
-            if old.config.removing(["tags"]) != new.config.removing(["tags"]) {
+            // Source configs compare every key, tags and meta included (SourceConfig excludes none).
+            if old.config != new.config {
                 reasons.append(Reason(code: "configs", dbt: true, detail: changedKeys(old.config, new.config)))
             }
         case .exposure:
@@ -142,6 +143,14 @@ public enum ChangeClassifier {
             let changedMacros = macroChanges(new.macroDependencies, in: head, modified: modifiedMacros)
             if !changedMacros.isEmpty {
                 reasons.append(Reason(code: "macros", dbt: true, detail: "uses changed macro " + changedMacros.joined(separator: ", ")))
+            }
+            if new.resourceType == .model {
+                // ModelNode.same_ref_representation: unpinned refs and access checks depend on these.
+                let changed = ["latest_version", "deprecation_date"].filter { old.properties[$0] != new.properties[$0] }
+                    + (old.config["access"] != new.config["access"] ? ["access"] : [])
+                if !changed.isEmpty {
+                    reasons.append(Reason(code: "ref_representation", dbt: true, detail: changed.joined(separator: ", ") + " changed"))
+                }
             }
             if new.resourceType == .model, old.contractEnforced || new.contractEnforced {
                 let oldContract = old.columns.map { "\($0.name):\($0.dataType ?? "")" }

@@ -104,6 +104,11 @@ extension ProjectLoader {
                     node.columns = patch.columns
                     node.tests = patch.tests(attachedTo: node.uniqueID, model: node.name)
                 }
+                if let patch, !patch.versions.isEmpty {
+                    let latest = patch.latestVersion ?? patch.versions.map(\.version).max(by: RefIndex.versionLess)
+                    node.properties["latest_version"] = latest.map { .string($0) } ?? .null
+                }
+                node.properties["deprecation_date"] = versionPatch?.deprecationDate ?? patch?.deprecationDate ?? .null
                 if let versionPatch {
                     merged = merged.mergingConfig(versionPatch.config)
                     if let description = versionPatch.description { node.description = description }

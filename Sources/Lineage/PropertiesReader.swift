@@ -15,6 +15,7 @@ struct PropertiesReader {
         var testSpecs: [TestSpec]
         var versions: [VersionPatch]
         var latestVersion: String?
+        var deprecationDate: Value?
         /// For YAML-defined snapshots: `relation:`.
         var relation: String?
 
@@ -30,6 +31,7 @@ struct PropertiesReader {
         var version: String
         var definedIn: String?
         var config: Value
+        var deprecationDate: Value?
         var description: String?
         var columns: [Column]?
     }
@@ -128,18 +130,27 @@ struct PropertiesReader {
         }
         var config = item["config"] ?? .map([])
         if case .null = config { config = .map([]) }
+        // dbt 1.10+ moves these top-level properties into config (schemas.py normalize_*_attribute).
+        for key in ["meta", "docs", "group", "contract", "access"] {
+            if let value = item[key] { config = config.mergingConfig(.map([(key, value)])) }
+        }
         var versions: [VersionPatch] = []
         for v in Value.asList(item["versions"] ?? .null) {
             guard let version = v["v"]?.scalarText else { continue }
             var vConfig = v["config"] ?? .map([])
             if case .null = vConfig { vConfig = .map([]) }
+            for key in ["meta", "docs", "group", "contract", "access"] {
+                if let value = v[key] { vConfig = vConfig.mergingConfig(.map([(key, value)])) }
+            }
             versions.append(VersionPatch(version: version, definedIn: v["defined_in"]?.scalarText, config: vConfig,
+                                         deprecationDate: v["deprecation_date"],
                                          description: v["description"]?.scalarText,
                                          columns: v["columns"].map { Self.columns($0) }))
         }
         return ModelPatch(name: name, file: file, description: item["description"]?.scalarText ?? "",
                           columns: columns, config: config, testSpecs: specs, versions: versions,
-                          latestVersion: item["latest_version"]?.scalarText, relation: nil)
+                          latestVersion: item["latest_version"]?.scalarText, deprecationDate: item["deprecation_date"],
+                          relation: nil)
     }
 
     static func columns(_ value: Value?) -> [Column] {
@@ -171,7 +182,23 @@ struct PropertiesReader {
             guard let name = table["name"]?.scalarText else { return nil }
             var tableConfig = table["config"] ?? .map([])
             if case .null = tableConfig { tableConfig = .map([]) }
-            let config = sourceConfig.mergingConfig(tableConfig)
+            var config = sourceConfig.mergingConfig(tableConfig)
+            // dbt merges meta and tags of source, table and their configs into the table's config
+            // (sources.py calculate_meta_from_raw_target / calculate_tags_from_raw_target).
+            var meta: [(key: String, value: Value)] = []
+            for layer in [source["meta"], sourceConfig["meta"], table["meta"], tableConfig["meta"]] {
+                for pair in layer?.pairs ?? [] {
+                    meta.removeAll { $0.key == pair.key }
+                    meta.append(pair)
+                }
+            }
+            if !meta.isEmpty { config = config.mergingConfig(.map([("meta", .map(meta))])) }
+            var tags = Set<String>()
+            for layer in [source["tags"], sourceConfig["tags"], table["tags"], tableConfig["tags"]] {
+                for tag in Value.asList(layer ?? .null) { if let t = tag.scalarText { tags.insert(t) } }
+            }
+            config = config.removing(["tags"])
+            if !tags.isEmpty { config = config.mergingConfig(.map([("tags", .list(tags.sorted().map { .string($0) }))])) }
             var compared: [String: Value] = [:]
             compared["database"] = source["database"] ?? .null
             compared["schema"] = source["schema"] ?? .string(sourceName)
