@@ -68,7 +68,7 @@ extension Repository {
         }
         var commitID = git_oid()
         try parents.withUnsafeMutableBufferPointer { buffer in
-            try check(git_commit_create(&commitID, handle, "HEAD", ownedSignature, ownedSignature, "UTF-8", message,
+            _ = try check(git_commit_create(&commitID, handle, "HEAD", ownedSignature, ownedSignature, "UTF-8", message,
                                         ownedTree, buffer.count, buffer.baseAddress), "git_commit_create")
         }
         return ObjectID(commitID)

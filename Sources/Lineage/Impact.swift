@@ -108,7 +108,6 @@ public enum ImpactAnalyzer {
             nodes.append(ImpactedNode(node: node, role: .modified, distance: 0, reasons: reasons))
             modifiedIDs.append(id)
         }
-        let selected = Set(modifiedIDs)
 
         // Downstream: breadth first, nearest modified parent first.
         var distance: [String: Int] = [:]
@@ -175,7 +174,6 @@ public enum ImpactAnalyzer {
             }
             tests.sort { ($0.attachedTo, $0.name) < ($1.attachedTo, $1.name) }
         }
-        _ = selected
         return ImpactReport(project: head, nodes: nodes, tests: tests, notes: notes, options: options)
     }
 }

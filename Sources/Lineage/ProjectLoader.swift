@@ -47,7 +47,7 @@ public enum ProjectLoader {
             if ext == "csv", let sub = subpath(rel, config.seedPaths) {
                 builder.addSeed(entry: entry, sub: sub, size: try source.size(entry))
             }
-            if ext == "sql", let sub = subpath(rel, config.macroPaths) {
+            if ext == "sql", subpath(rel, config.macroPaths) != nil {
                 builder.addMacros(entry: entry, result: try template(entry, source))
             } else if ext == "md", subpath(rel, config.macroPaths) != nil {
                 builder.addDocs(try template(entry, source))

@@ -167,3 +167,27 @@ import _TestSupport
         #expect(changes.first?.path == "thing")
     }
 }
+
+@Suite struct SubmoduleTests {
+    @Test func submodulesAndNestedRepositoriesAreNotFiles() throws {
+        let library = ScratchRepository()
+        library.write("lib.txt", "library\n")
+        try library.commit("library")
+
+        let scratch = ScratchRepository()
+        scratch.write("file.txt", "file\n")
+        try scratch.git("-c", "protocol.file.allow=always", "submodule", "--quiet", "add", library.path, "vendor/lib")
+        let withSubmodule = try scratch.commit("add submodule")
+        // An untracked nested repository.
+        try scratch.git(in: scratch.path, "init", "--quiet", "nested")
+        scratch.write("nested/inner.txt", "inner\n")
+
+        let repository = try Repository.open(at: scratch.path)
+        let head = Snapshot.commit(try repository.resolveCommit(withSubmodule))
+        #expect(try repository.entries(of: head).map(\.path) == [".gitmodules", "file.txt"])
+        #expect(try repository.entries(of: .index).map(\.path) == [".gitmodules", "file.txt"])
+        #expect(try repository.entries(of: .workdir).map(\.path) == [".gitmodules", "file.txt"])
+        #expect(try repository.diff(from: .empty, to: head).map(\.path) == [".gitmodules", "file.txt"])
+        #expect(try repository.diff(from: head, to: .workdir).isEmpty)
+    }
+}

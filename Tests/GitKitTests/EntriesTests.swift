@@ -170,7 +170,7 @@ import _TestSupport
         }
     }
 
-    @Test func largeTreesAreFast() throws {
+    @Test func largeTreesListEveryFileTheSameFromTreeAndIndex() throws {
         let scratch = ScratchRepository()
         // Write 5,000 files straight into the index with one git call, then commit.
         var lines: [String] = []
@@ -187,17 +187,11 @@ import _TestSupport
         try scratch.git("commit", "--quiet", "-m", "many")
         let repository = try Repository.open(at: scratch.path)
         let head = Snapshot.commit(try repository.resolveCommit("HEAD"))
-        _ = try repository.entries(of: head)  // warm the object cache
-
-        let clock = ContinuousClock()
-        var treeEntries: [TreeEntry] = []
-        let treeTime = try clock.measure { treeEntries = try repository.entries(of: head) }
-        var indexEntries: [TreeEntry] = []
-        let indexTime = try clock.measure { indexEntries = try repository.entries(of: .index) }
+        // Speed is measured by bench/, not here: a unit test asserts behaviour only.
+        let treeEntries = try repository.entries(of: head)
+        let indexEntries = try repository.entries(of: .index)
         #expect(treeEntries.count == 5_000)
         #expect(indexEntries == treeEntries)
-        // Generous bounds for debug builds on slow machines; typical is a few ms.
-        #expect(treeTime < .zero, "entries(of: .commit) took \(treeTime)")
-        #expect(indexTime < .zero, "entries(of: .index) took \(indexTime)")
+        #expect(try repository.entries(of: head, under: "package7").count == 100)
     }
 }

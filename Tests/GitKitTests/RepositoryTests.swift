@@ -49,6 +49,17 @@ import _TestSupport
         }
     }
 
+    @Test func missingPathIsNotARepository() throws {
+        let scratch = ScratchRepository()
+        let missing = scratch.root + "/does/not/exist"
+        #expect(throws: GitError.notARepository(path: missing)) {
+            try Repository.discover(from: missing)
+        }
+        #expect(throws: GitError.notARepository(path: missing)) {
+            try Repository.open(at: missing)
+        }
+    }
+
     @Test func openIsExact() throws {
         let scratch = ScratchRepository()
         scratch.write("src/file.txt", "x\n")

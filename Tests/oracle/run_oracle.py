@@ -360,59 +360,64 @@ SCENARIOS: list[dict] = [
         name="access_change",
         ops=[replace("models/marts/finance/_finance.yml",
                      "  - name: revenue_daily\n", "  - name: revenue_daily\n    access: public\n")],
-        # dbt: filled in from observation.
-        dbt=None, dbt_plus=None,
+        # dbt: revenue_daily (same_ref_representation: access); + the exposure.
+        dbt=[m("revenue_daily")], dbt_plus=[EXPO + "weekly_dashboard", m("revenue_daily")],
     ),
     dict(
         name="deprecation_date_added",
         ops=[replace("models/marts/finance/_finance.yml",
                      "      - v: 1\n", "      - v: 1\n        deprecation_date: 2099-12-31\n")],
-        # dbt: filled in from observation.
-        dbt=None, dbt_plus=None,
+        # dbt: customer_ltv.v1 only (same_ref_representation: deprecation_date); + the exposure
+        # (pinned to v=1).
+        dbt=[m("customer_ltv.v1")], dbt_plus=[EXPO + "weekly_dashboard", m("customer_ltv.v1")],
     ),
     dict(
         name="unenforced_column_type_change",
         ops=[replace("models/marts/finance/_finance.yml",
                      "data_type: bigint", "data_type: integer")],
-        # dbt: filled in from observation.
-        dbt=None, dbt_plus=None,
+        # dbt: nothing (column types only count through an enforced contract).
+        dbt=[], dbt_plus=[],
     ),
     dict(
         name="source_meta_change",
         ops=[replace("models/staging/_sources.yml",
                      "        identifier: raw_payments\n",
                      "        identifier: raw_payments\n        meta:\n          owner: payments-team\n")],
-        # dbt: filled in from observation.
-        dbt=None, dbt_plus=None,
+        # dbt: the source! Since 1.10 a source's top-level meta is copied into config.meta and
+        # unrendered_config, and SourceConfig does not exclude meta from the comparison.
+        dbt=[SRC + "shop.payments"], dbt_plus=sorted([SRC + "shop.payments"] + STG_PAYMENTS_PLUS),
     ),
     dict(
         name="source_tags_change",
         ops=[replace("models/staging/_sources.yml",
                      "        identifier: web_events\n",
                      "        identifier: web_events\n        tags: [\"clickstream\"]\n")],
-        # dbt: filled in from observation.
-        dbt=None, dbt_plus=None,
+        # dbt: the source! SourceConfig.tags lacks CompareBehavior.Exclude (model tags have it);
+        # + pulls stg_events and events_summary.
+        dbt=[SRC + "shop.events"], dbt_plus=[m("events_summary"), m("stg_events"), SRC + "shop.events"],
     ),
     dict(
         name="model_meta_property_change",
         ops=[replace("models/staging/_staging.yml",
                      "    description: Payments in dollars.\n",
                      "    description: Payments in dollars.\n    meta:\n      pii: false\n")],
-        # dbt: filled in from observation.
-        dbt=None, dbt_plus=None,
+        # dbt: stg_payments (top-level meta lands in config.meta, which is compared).
+        dbt=[m("stg_payments")], dbt_plus=STG_PAYMENTS_PLUS,
     ),
     dict(
         name="sources_file_moved",
         ops=[move("models/staging/_sources.yml", "models/_sources.yml")],
-        # dbt: filled in from observation.
-        dbt=None, dbt_plus=None,
+        # dbt: both sources: a source's fqn contains the folder of its YAML file.
+        dbt=[SRC + "shop.events", SRC + "shop.payments"],
+        dbt_plus=sorted(set([SRC + "shop.events", SRC + "shop.payments", m("stg_events"),
+                             m("events_summary")] + STG_PAYMENTS_PLUS)),
     ),
     dict(
         name="model_disabled",
         ops=[replace("models/marts/reporting/orders_report.sql",
                      "select status", "{{ config(enabled=false) }}\n\nselect status")],
-        # dbt: filled in from observation.
-        dbt=None, dbt_plus=None,
+        # dbt: nothing (a disabled node is treated like a deleted one).
+        dbt=[], dbt_plus=[],
     ),
     dict(
         name="python_model_edit",
@@ -711,6 +716,21 @@ def build_repo(tmp: Path, scenarios: list[dict]) -> Path:
     return repo
 
 
+def describe_op(op: tuple) -> str:
+    kind = op[0]
+    if kind == "replace":
+        return f"in `{op[1]}` replace `{op[2].strip()!r}` by `{op[3].strip()!r}`"
+    if kind == "append":
+        return f"append `{op[2].strip()!r}` to `{op[1]}`"
+    if kind == "write":
+        return f"write `{op[1]}`"
+    if kind == "delete":
+        return f"delete `{op[1]}`"
+    if kind == "move":
+        return f"`git mv {op[1]} {op[2]}`"
+    return repr(op)
+
+
 def write_expected(path: Path, results: list[Result], scenarios: dict[str, dict]) -> None:
     lines = [
         "# dbt's answers for the oracle scenarios",
@@ -729,7 +749,7 @@ def write_expected(path: Path, results: list[Result], scenarios: dict[str, dict]
         lines.append(f"## {r.name}")
         lines.append("")
         for op in sc["ops"]:
-            lines.append(f"- edit: `{op[0]}` {' → '.join('`' + o + '`' for o in op[1:2] + (op[2:3] if op[0] == 'move' else ()))}")
+            lines.append("- edit: " + describe_op(op))
         if r.dbt is None:
             lines.append(f"- dbt failed: {'; '.join(r.failures)}")
         else:
