@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// The built `rationale` binary, next to the test runner in the build folder.
+let rationaleBinary: String = {
+    let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var folder = runner.deletingLastPathComponent()
+    // The runner may sit inside a `.xctest` bundle folder.
+    while folder.path.contains(".xctest") { folder = folder.deletingLastPathComponent() }
+    return folder.appendingPathComponent("rationale").path
+}()
+
+/// The package root, for reading documentation the tests hold to.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func rationale(_ arguments: [String], in directory: String, env: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    try runProcess(rationaleBinary, arguments, cwd: directory, env: env)
+}
+
+func shopRepository() throws -> ScratchRepository {
+    let repo = ScratchRepository()
+    repo.write("dbt/dbt_project.yml", "name: shop\nmodels:\n  shop:\n    marts:\n      +materialized: table\n")
+    repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders\n")
+    repo.write("dbt/models/marts/orders.sql", "select * from {{ ref('stg_orders') }}\n")
+    repo.write("dbt/models/marts/revenue.sql", "select sum(amount) from {{ ref('orders') }}\n")
+    _ = try repo.commit("base")
+    return repo
+}
+
+@Suite("rationale impact, end to end")
+struct ImpactCommandTests {
+    @Test func textOutputGroupsByLayerWithReasons() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/models/staging/stg_orders.sql", "select *, 1 as flag from raw.orders\n")
+        repo.stage("dbt/models/staging/stg_orders.sql")
+        let run = try rationale(["impact"], in: repo.path + "/dbt/models")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("dbt project shop (dbt/): staged changes"))
+        #expect(run.stdout.contains("modified (1)\n  staging\n    stg_orders"))
+        #expect(run.stdout.contains("body: raw code differs"))
+        #expect(run.stdout.contains("downstream (2)\n  marts\n    orders"))
+        #expect(run.stdout.contains("re-check with: dbt build --select stg_orders+"))
+    }
+
+    @Test func jsonHasEveryKeyTheDocumentationPromises() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/models/marts/orders.sql", "select id from {{ ref('stg_orders') }}\n")
+        _ = try repo.git("checkout", "-q", "-b", "feature")
+        _ = try repo.commit("edit orders")
+        let run = try rationale(["impact", "--base", "main~0", "--head", "feature", "--format", "json"], in: repo.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+
+        let doc = try String(contentsOf: packageRoot.appendingPathComponent("docs/IMPACT_JSON.md"), encoding: .utf8)
+        let block = try #require(doc.components(separatedBy: "```json\n").dropFirst().first?.components(separatedBy: "```").first)
+        let example = try #require(try JSONSerialization.jsonObject(with: Data(block.replacingOccurrences(of: "…", with: "").utf8)) as? [String: Any])
+        #expect(Set(example.keys).subtracting(object.keys).isEmpty, "documented keys missing from the output")
+        let nodes = try #require(object["nodes"] as? [[String: Any]])
+        let exampleNode = try #require((example["nodes"] as? [[String: Any]])?.first)
+        for node in nodes {
+            #expect(Set(exampleNode.keys).subtracting(node.keys).isEmpty)
+        }
+        #expect(object["modified"] as? [String] == ["model.shop.orders"])
+        #expect(object["downstream"] as? [String] == ["model.shop.revenue"])
+        #expect(object["mode"] as? String == "range")
+        #expect((object["project"] as? [String: Any])?["path"] as? String == "dbt")
+    }
+
+    @Test func selectorFormatIsADbtSelectArgument() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/models/marts/orders.sql", "select 2 from {{ ref('stg_orders') }}\n")
+        repo.write("dbt/models/staging/stg_orders.sql", "select 2\n")
+        repo.stage("dbt")
+        let run = try rationale(["impact", "--format", "selector", "--downstream", "1"], in: repo.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "orders+1 stg_orders+1\n")
+    }
+
+    @Test func couldNotRunExitsTwoWithAMessageThatSaysWhatToDo() throws {
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("rationale-not-a-repo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        let notRepo = try rationale(["impact"], in: outside.path)
+        #expect(notRepo.status == 2)
+        #expect(notRepo.stderr.contains("rationale: error:"))
+        #expect(notRepo.stdout.isEmpty)
+
+        let repo = try shopRepository()
+        let badRevision = try rationale(["impact", "--base", "no-such-branch"], in: repo.path)
+        #expect(badRevision.status == 2)
+        #expect(badRevision.stderr.contains("no-such-branch"))
+
+        repo.write("dbt/models/marts/_props.yml", "models:\n  - name: orders\n    columns: [\n")
+        repo.stage("dbt/models/marts/_props.yml")
+        let badYAML = try rationale(["impact"], in: repo.path)
+        #expect(badYAML.status == 2)
+        #expect(badYAML.stderr.contains("dbt/models/marts/_props.yml:"))
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/rationale"), "nothing is written when the tool cannot run")
+    }
+
+    @Test func usageErrorsExitSixtyFour() throws {
+        let repo = try shopRepository()
+        let run = try rationale(["impact", "--head", "main"], in: repo.path)
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--head needs --base"))
+        let both = try rationale(["impact", "--staged", "--worktree"], in: repo.path)
+        #expect(both.status == 64)
+    }
+
+    @Test func shallowCloneWithoutMergeBaseSaysFetchFullHistory() throws {
+        let repo = try shopRepository()
+        _ = try repo.git("checkout", "-q", "-b", "feature")
+        repo.write("dbt/models/marts/orders.sql", "select 3\n")
+        _ = try repo.commit("feature")
+        _ = try repo.git("checkout", "-q", "main")
+        repo.write("dbt/models/marts/revenue.sql", "select 4\n")
+        _ = try repo.commit("main moves")
+        let clone = repo.root + "/shallow"
+        _ = try repo.git(in: repo.root, "clone", "-q", "--depth", "1", "--no-single-branch", "file://" + repo.path, clone)
+        let run = try rationale(["impact", "--base", "origin/main", "--head", "origin/feature"], in: clone, env: repo.environment)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("fetch-depth: 0"))
+    }
+
+    @Test func stagedInABareRepositoryIsRefused() throws {
+        let repo = try shopRepository()
+        let bare = repo.root + "/bare.git"
+        _ = try repo.git(in: repo.root, "clone", "-q", "--bare", repo.path, bare)
+        let run = try rationale(["impact", "--staged"], in: bare)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--staged"))
+        let range = try rationale(["impact", "--base", "main~0", "--head", "main"], in: bare)
+        #expect(range.status == 0, "\(range.stderr)")
+    }
+}
+
+@Suite("rationale demo")
+struct DemoCommandTests {
+    @Test func demoBuildsTheSampleAndShowsTheImpact() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rationale-demo-test-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try rationale(["demo", "--into", folder], in: FileManager.default.temporaryDirectory.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("$ rationale impact --staged"))
+        #expect(run.stdout.contains("stg_payments"))
+        #expect(run.stdout.contains("macros: uses changed macro cents_to_dollars"))
+        #expect(run.stdout.contains("exposure:revenue_dashboard"))
+        #expect(run.stdout.contains("stg_payments+"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/.git"))
+
+        let again = try rationale(["demo", "--into", folder], in: FileManager.default.temporaryDirectory.path)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("not empty"))
+    }
+}
