@@ -52,6 +52,26 @@ extension Repository {
 
     // MARK: Commit trees
 
+    /// The id of the tree at `path` in a commit (the root tree for `""`); nil when the path is
+    /// missing or is not a folder. Two revisions with the same tree id hold the same files there.
+    public func treeID(ofCommit id: ObjectID, path: String = "") throws -> ObjectID? {
+        try withTree(ofCommit: id) { root -> ObjectID? in
+            guard !path.isEmpty else {
+                return try ObjectID(unwrap(git_tree_id(root), "git_tree_id").pointee)
+            }
+            var found: OpaquePointer?
+            let code = git_tree_entry_bypath(&found, root, path)
+            if code == GIT_ENOTFOUND.rawValue {
+                return nil
+            }
+            try check(code, "git_tree_entry_bypath")
+            defer { git_tree_entry_free(found) }
+            let entry = try unwrap(found, "git_tree_entry_bypath")
+            guard git_tree_entry_filemode(entry) == GIT_FILEMODE_TREE else { return nil }
+            return try ObjectID(unwrap(git_tree_entry_id(entry), "git_tree_entry_id").pointee)
+        }
+    }
+
     private func treeEntries(ofCommit id: ObjectID, under folder: String) throws -> [TreeEntry] {
         try withTree(ofCommit: id) { root in
             var result: [TreeEntry] = []

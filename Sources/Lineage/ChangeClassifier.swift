@@ -37,8 +37,18 @@ public enum ChangeClassifier {
 
     /// Classifies every node of `head` against `base` (nil: everything is new).
     /// `renamedFiles` maps old repository paths to new ones, from git's rename detection.
-    public static func classify(base: DbtProject?, head: DbtProject, renamedFiles: [String: String] = [:]) -> ChangeSet {
+    /// `only`, when given, names the only nodes that can differ (the head was patched from the
+    /// base), so the others are not compared.
+    public static func classify(base: DbtProject?, head: DbtProject, renamedFiles: [String: String] = [:], only: Set<String>? = nil) -> ChangeSet {
         var result = ChangeSet()
+        if let only, let base {
+            for id in only.sorted() {
+                guard let node = head.nodes[id], let old = base.nodes[id] else { continue }
+                let reasons = compare(old: old, new: node, base: base, head: head, modifiedMacros: [])
+                if !reasons.isEmpty { result.modified[id] = reasons }
+            }
+            return result
+        }
         let baseNodes = base?.nodes ?? [:]
         let baseMacros = base?.macros ?? [:]
         for (id, macro) in head.macros where baseMacros[id]?.text != macro.text {
@@ -63,6 +73,9 @@ public enum ChangeClassifier {
             }
         }
         let renamedOld = Set(result.renamed.values)
+        // When no macro, var or docs block changed, a node equal to its old self has no reason.
+        let contextChanged = !result.modifiedMacros.isEmpty || base?.docs != head.docs
+            || base?.config.vars != head.config.vars
 
         for (id, node) in head.nodes {
             guard let old = baseNodes[id] else {
@@ -73,6 +86,7 @@ public enum ChangeClassifier {
                 result.modified[id] = reasons
                 continue
             }
+            if !contextChanged, old == node { continue }
             let reasons = compare(old: old, new: node, base: base, head: head, modifiedMacros: result.modifiedMacros)
             if !reasons.isEmpty { result.modified[id] = reasons }
         }
@@ -199,7 +213,8 @@ public enum ChangeClassifier {
     /// A description with the docs blocks it names through `doc('name')` appended, so that an edit
     /// to a docs block changes the description the way dbt's rendering does.
     static func rendered(_ description: String, _ project: DbtProject?) -> String {
-        guard let project, description.contains("doc(") else { return description }
+        guard let project, description.utf8.count > 4, description.utf8.contains(UInt8(ascii: "(")),
+              description.contains("doc(") else { return description }
         var out = description
         for piece in description.components(separatedBy: "doc(").dropFirst() {
             let trimmed = piece.drop(while: { $0 == " " })

@@ -28,6 +28,18 @@ public struct DbtProject: Sendable {
         public var text: String
     }
 
+    /// The reverse of every node's parents, children sorted.
+    static func children(of nodes: [String: Node]) -> [String: [String]] {
+        var children: [String: [String]] = [:]
+        for node in nodes.values {
+            for parent in node.parents {
+                children[parent, default: []].append(node.uniqueID)
+            }
+        }
+        for key in children.keys { children[key]?.sort() }
+        return children
+    }
+
     /// The path of a project file relative to the repository root.
     func repoPath(_ relative: String) -> String {
         root.isEmpty ? relative : root + "/" + relative

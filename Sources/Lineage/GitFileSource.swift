@@ -1,6 +1,32 @@
 import Foundation
 import GitKit
 
+/// Slots that parallel iterations fill, each its own index: no two threads touch one slot, and
+/// no Swift property is accessed (a raw buffer, so no exclusivity check can trip).
+private final class ParallelResults: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<ParsedFile?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: ParsedFile) {
+        slots[index] = value
+    }
+
+    func get(_ index: Int) -> ParsedFile? {
+        slots[index]
+    }
+}
+
 /// Reads and parses project files from a repository through the parse cache.
 final class GitFileSource: ProjectFileSource {
     /// Larger files are refused: no dbt source file is this big.
@@ -24,6 +50,29 @@ final class GitFileSource: ProjectFileSource {
         let parsed = ParsedFile.parse(try repository.read(entry), as: kind)
         cache.store(entry.id, kind, parsed)
         return parsed
+    }
+
+    func prefetch(_ items: [(entry: TreeEntry, kind: ParsedFile.Kind)]) throws {
+        // Read sequentially (the repository handle stays on this thread), parse in parallel.
+        var seen: Set<ParseCache.Key> = []
+        var work: [(id: ObjectID, kind: ParsedFile.Kind, bytes: [UInt8])] = []
+        for (entry, kind) in items where cache.peek(entry.id, kind) == nil {
+            guard seen.insert(ParseCache.Key(id: entry.id, kind: kind)).inserted else { continue }
+            let size = try self.size(entry)
+            if size > Self.sizeLimit {
+                throw LineageError.fileTooLarge(file: entry.path, bytes: size, limit: Self.sizeLimit)
+            }
+            work.append((entry.id, kind, try repository.read(entry)))
+        }
+        guard !work.isEmpty else { return }
+        let results = ParallelResults(count: work.count)
+        let input = work
+        DispatchQueue.concurrentPerform(iterations: input.count) { index in
+            results.set(index, ParsedFile.parse(input[index].bytes, as: input[index].kind))
+        }
+        for (index, item) in work.enumerated() {
+            if let parsed = results.get(index) { cache.store(item.id, item.kind, parsed) }
+        }
     }
 
     func size(_ entry: TreeEntry) throws -> Int {

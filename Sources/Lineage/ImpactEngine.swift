@@ -48,11 +48,15 @@ public struct ImpactResult: Sendable {
 public struct ImpactEngine {
     let repository: Repository
     let cache: ParseCache
+    /// Whether the head may be patched from the base when only model or seed files changed
+    /// (off: always read the whole head; the answers are the same, only slower).
+    let incremental: Bool
 
     /// Creates an engine over an open repository and a parse cache.
-    public init(repository: Repository, cache: ParseCache) {
+    public init(repository: Repository, cache: ParseCache, incremental: Bool = true) {
         self.repository = repository
         self.cache = cache
+        self.incremental = incremental
     }
 
     /// Runs the analysis.
@@ -63,8 +67,12 @@ public struct ImpactEngine {
         let projectFiles = Self.projectFiles(in: headEntries)
         let roots = try chooseProjects(request.project, projectFiles: projectFiles, changes: changes)
         let source = GitFileSource(repository: repository, cache: cache)
+        // Small files read once per run (profiles, dbt_project.yml) skip the parse cache, so a
+        // run answered from the project cache never decodes it.
+        let direct = GitFileSource(repository: repository, cache: ParseCache(file: nil, version: cache.version))
+        let projects = ProjectCache(folder: cache.projectFolder, version: cache.version)
         var adapter = request.adapter
-        if adapter == nil { adapter = try adapterFromProfiles(headEntries, roots: roots, source: source) }
+        if adapter == nil { adapter = try adapterFromProfiles(headEntries, roots: roots, source: direct) }
         var baseEntries: [TreeEntry]?
         var reports: [ImpactReport] = []
         for root in roots {
@@ -74,19 +82,49 @@ public struct ImpactEngine {
             }
             let headProject: DbtProject
             var baseProject: DbtProject?
+            var onlyChanged: Set<String>?
             var notes: [ImpactNote] = []
             if touched.isEmpty {
                 // Nothing of this project changed: answer without reading it (the hook's fast path).
-                headProject = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path == prefix + "dbt_project.yml" }, source: source, adapter: adapter)
+                headProject = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path == prefix + "dbt_project.yml" }, source: direct, adapter: adapter)
                 baseProject = headProject
             } else {
-                headProject = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path.hasPrefix(prefix) }, source: source, adapter: adapter)
-                if baseEntries == nil { baseEntries = try repository.entries(of: base) }
-                let baseFiles = (baseEntries ?? []).filter { $0.path.hasPrefix(prefix) }
-                if baseFiles.contains(where: { $0.path == prefix + "dbt_project.yml" }) {
-                    baseProject = try ProjectLoader.load(root: root, entries: baseFiles, source: source, adapter: adapter)
+                let baseKey = try treeKey(base, root: root, adapter: adapter, projects)
+                let headKey = try treeKey(head, root: root, adapter: adapter, projects)
+                if let baseKey, let cached = projects.load(baseKey) {
+                    baseProject = cached
                 } else {
-                    notes.append(ImpactNote(code: "new_project", message: "the base revision has no dbt project at \(root.isEmpty ? "the root" : root): every node is new"))
+                    if baseEntries == nil { baseEntries = try repository.entries(of: base) }
+                    let baseFiles = (baseEntries ?? []).filter { $0.path.hasPrefix(prefix) }
+                    if baseFiles.contains(where: { $0.path == prefix + "dbt_project.yml" }) {
+                        let loaded = try ProjectLoader.load(root: root, entries: baseFiles, source: source, adapter: adapter)
+                        baseProject = loaded
+                        if let baseKey { projects.store(loaded, key: baseKey) }
+                    } else {
+                        notes.append(ImpactNote(code: "new_project", message: "the base revision has no dbt project at \(root.isEmpty ? "the root" : root): every node is new"))
+                    }
+                }
+                var head = headKey.flatMap { projects.load($0) }
+                if head == nil, incremental, var working = baseProject {
+                    // Hand the base over so the patch edits it in place (no copy of thousands of
+                    // nodes); keep of the base only what the comparison needs.
+                    baseProject = nil
+                    let (config, macros, docs) = (working.config, working.macros, working.docs)
+                    if let result = try ProjectLoader.patch(&working, changes: touched, headEntries: headEntries, source: direct, adapter: adapter) {
+                        baseProject = DbtProject(root: root, config: config, nodes: result.old, macros: macros,
+                                                 docs: docs, unresolved: [], children: [:])
+                        head = working
+                        onlyChanged = result.changed
+                    } else {
+                        baseProject = working
+                    }
+                }
+                if let head {
+                    headProject = head
+                } else {
+                    let loaded = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path.hasPrefix(prefix) }, source: source, adapter: adapter)
+                    headProject = loaded
+                    if let headKey { projects.store(loaded, key: headKey) }
                 }
                 for change in touched {
                     let rel = String(change.path.dropFirst(prefix.count))
@@ -95,20 +133,28 @@ public struct ImpactEngine {
                     }
                 }
             }
-            if adapter == nil, headProject.macros.values.contains(where: { !$0.dispatches.isEmpty }) || headProject.macros.keys.contains(where: { $0.contains("__") }) {
-                notes.append(ImpactNote(code: "adapter_unknown", message: "no adapter known (--adapter, `adapter:` in .rationale.yml, or a profiles.yml in the repository): every `<adapter>__name` implementation of a dispatched macro counts"))
+            if adapter == nil, headProject.macros.values.contains(where: { !$0.dispatches.isEmpty }) {
+                notes.append(ImpactNote(code: "adapter_unknown", message: "no adapter known (--adapter, or a profiles.yml in the repository): every `<adapter>__name` implementation of a dispatched macro counts"))
             }
             let renamed = Dictionary(touched.compactMap { change -> (String, String)? in
                 guard change.status == .renamed, let old = change.oldPath, let new = change.newPath else { return nil }
                 return (old, new)
             }, uniquingKeysWith: { a, _ in a })
-            let changeSet = ChangeClassifier.classify(base: baseProject, head: headProject, renamedFiles: renamed)
+            let changeSet = ChangeClassifier.classify(base: baseProject, head: headProject, renamedFiles: renamed, only: onlyChanged)
             if !headProject.unresolved.isEmpty {
                 notes.append(ImpactNote(code: "unresolved_refs", message: "\(headProject.unresolved.count) ref()/source() call(s) are not literals and were not followed: \(headProject.unresolved.prefix(3).map { "\($0.file):\($0.line) \($0.text)" }.joined(separator: "; "))"))
             }
             reports.append(ImpactAnalyzer.report(changes: changeSet, base: baseProject, head: headProject, options: request.options, notes: notes))
         }
+        // A cache that cannot be written (a read-only checkout) only costs speed next time.
+        try? projects.save()
         return ImpactResult(mode: mode, base: Self.describe(base), head: Self.describe(head), adapter: adapter, reports: reports)
+    }
+
+    /// The project-cache key of a commit's project folder; nil for the index and the working tree.
+    func treeKey(_ snapshot: Snapshot, root: String, adapter: String?, _ projects: ProjectCache) throws -> String? {
+        guard case .commit(let id) = snapshot, let tree = try repository.treeID(ofCommit: id, path: root) else { return nil }
+        return projects.key(tree: tree, root: root, adapter: adapter)
     }
 
     func snapshots(_ comparison: Comparison) throws -> (Snapshot, Snapshot, String) {

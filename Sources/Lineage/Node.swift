@@ -52,6 +52,9 @@ public struct Node: Sendable, Hashable {
     public var bodyKey: String = ""
     /// The merged unrendered config.
     public var config: Value = .map([])
+    /// The config before the file's own `config()` call (project and YAML levels): what an edit
+    /// of the file alone is merged onto.
+    public var inheritedConfig: Value = .map([])
     /// The description.
     public var description: String = ""
     /// Documented columns.

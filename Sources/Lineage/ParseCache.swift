@@ -15,7 +15,7 @@ public final class ParseCache {
     /// Where the cache lives, or nil for an in-memory cache.
     public let file: String?
     let version: String
-    var entries: [Key: ParsedFile] = [:]
+    private var loadedEntries: [Key: ParsedFile]?
     private(set) var dirty = false
     /// How many lookups were served from the cache, and how many parsed anew.
     public private(set) var hits = 0
@@ -26,9 +26,26 @@ public final class ParseCache {
     public init(file: String?, version: String) {
         self.file = file
         self.version = version
-        if let file, let data = FileManager.default.contents(atPath: file) {
-            entries = CacheCoding.decode([UInt8](data), version: version) ?? [:]
+    }
+
+    /// The entries, read from disk on first use: a run that finds its answer in the project
+    /// cache never pays for decoding per-file parses.
+    var entries: [Key: ParsedFile] {
+        get {
+            if let loadedEntries { return loadedEntries }
+            var decoded: [Key: ParsedFile] = [:]
+            if let file, let data = FileManager.default.contents(atPath: file) {
+                decoded = CacheCoding.decode([UInt8](data), version: version) ?? [:]
+            }
+            loadedEntries = decoded
+            return decoded
         }
+        set { loadedEntries = newValue }
+    }
+
+    /// The folder of the project cache beside this file, if the cache is on disk.
+    var projectFolder: String? {
+        file.map { ($0 as NSString).deletingLastPathComponent + "/projects" }
     }
 
     /// The cache file for a repository: `<common git dir>/rationale/parse-cache.bin`.
@@ -37,7 +54,8 @@ public final class ParseCache {
     }
 
     func lookup(_ id: ObjectID, _ kind: ParsedFile.Kind) -> ParsedFile? {
-        if let hit = entries[Key(id: id, kind: kind)] {
+        if loadedEntries == nil { _ = entries }
+        if let hit = loadedEntries?[Key(id: id, kind: kind)] {
             hits += 1
             return hit
         }
@@ -45,19 +63,32 @@ public final class ParseCache {
         return nil
     }
 
+    /// A lookup that does not count as a hit or a miss.
+    func peek(_ id: ObjectID, _ kind: ParsedFile.Kind) -> ParsedFile? {
+        if loadedEntries == nil { _ = entries }
+        return loadedEntries?[Key(id: id, kind: kind)]
+    }
+
     func store(_ id: ObjectID, _ kind: ParsedFile.Kind, _ parsed: ParsedFile) {
-        entries[Key(id: id, kind: kind)] = parsed
+        if loadedEntries == nil { _ = entries }
+        // In place: going through `entries` would copy the whole dictionary on every store.
+        loadedEntries?[Key(id: id, kind: kind)] = parsed
         dirty = true
     }
 
-    /// Writes the cache when something new was parsed. Keeps at most `limit` entries (the ones
-    /// used or added in this run first).
-    public func save(keeping used: Set<ObjectID>? = nil) throws {
+    /// Writes the cache when something new was parsed.
+    public func save() throws {
         guard dirty, let file else { return }
+        try Self.writeAtomically(CacheCoding.encode(entries, version: version), to: file)
+        dirty = false
+    }
+
+    /// Writes to a unique temporary file in the same folder, then renames it over `file`:
+    /// readers see the old or the new content, never a torn one.
+    static func writeAtomically(_ bytes: [UInt8], to file: String) throws {
         let folder = (file as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let bytes = CacheCoding.encode(entries, version: version)
-        let temporary = folder + "/.parse-cache-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).tmp"
+        let temporary = folder + "/.tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
         }
@@ -66,6 +97,5 @@ public final class ParseCache {
             try? FileManager.default.removeItem(atPath: temporary)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
         }
-        dirty = false
     }
 }

@@ -31,7 +31,9 @@ public enum ParsedFile: Sendable, Hashable {
         case .yaml:
             guard let text = String(validating: bytes, as: UTF8.self) else { return .notText }
             do {
-                guard let node = try Yams.compose(yaml: text) else { return .yaml(.null) }
+                // The basic resolver: `Value` types plain scalars itself, and Yams' regex tag
+                // resolution is a tenth of a cold run.
+                guard let node = try Yams.compose(yaml: text, .basic) else { return .yaml(.null) }
                 return .yaml(Value(node: node))
             } catch let error as YamlError {
                 return Self.describe(error)

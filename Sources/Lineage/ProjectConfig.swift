@@ -22,6 +22,10 @@ public struct ProjectConfig: Sendable {
     public var resourceConfigs: [String: Value]
     /// `dispatch:` entries: namespace → search order.
     public var dispatch: [String: [String]]
+    /// The parsed file this was read from.
+    public let source: Value
+    /// Its path, relative to the repository root.
+    public let sourceFile: String
 
     /// Reads a parsed `dbt_project.yml`.
     public init(yaml: Value, file: String) throws {
@@ -32,6 +36,8 @@ public struct ProjectConfig: Sendable {
             throw LineageError.invalidProject(file: file, message: "missing `name:` (dbt requires a project name)")
         }
         self.name = name
+        self.source = yaml
+        self.sourceFile = file
         self.profile = yaml["profile"]?.scalarText
         func paths(_ key: String, _ fallback: [String]) -> [String] {
             guard let value = yaml[key] else { return fallback }

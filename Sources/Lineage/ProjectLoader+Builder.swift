@@ -114,6 +114,7 @@ extension ProjectLoader {
                     if let description = versionPatch.description { node.description = description }
                     if let columns = versionPatch.columns { node.columns = columns }
                 }
+                node.inheritedConfig = merged
                 merged = merged.mergingConfig(file.scan.config)
                 node.config = merged
                 node.vars = file.scan.vars
@@ -138,6 +139,7 @@ extension ProjectLoader {
                     node.tests = patch.tests(attachedTo: node.uniqueID, model: stem)
                 }
                 node.config = merged
+                node.inheritedConfig = merged
                 guard Self.enabled(merged) else { continue }
                 nodes[node.uniqueID] = node
             }
@@ -158,6 +160,7 @@ extension ProjectLoader {
                     node.columns = patch.columns
                     node.tests = patch.tests(attachedTo: node.uniqueID, model: name)
                 }
+                node.inheritedConfig = merged
                 merged = merged.mergingConfig(file.block.scan.config)
                 node.config = merged
                 node.vars = file.block.scan.vars
@@ -222,85 +225,22 @@ extension ProjectLoader {
             }
 
             // Edges and macro dependencies.
-            let index = RefIndex(project: project, nodes: nodes, versions: properties.latestVersions)
+            let index = RefIndex(project: project, nodes: nodes)
+            let resolver = MacroResolver(project: project, macros: macros, adapter: adapter, dispatch: config.dispatch)
             var unresolved: [DbtProject.UnresolvedReference] = []
             for (id, scan) in scans {
                 guard var node = nodes[id] else { continue }
-                var parents: [String] = []
-                for ref in scan.refs {
-                    if let package = ref.package, package != project {
-                        node.unknownReferences.append("ref('\(package)', '\(ref.name)')")
-                        continue
-                    }
-                    if let parent = index.resolve(name: ref.name, version: ref.version) {
-                        if !parents.contains(parent) { parents.append(parent) }
-                    } else {
-                        node.unknownReferences.append("ref('\(ref.name)')")
-                    }
-                }
-                for s in scan.sources {
-                    let parent = "source.\(project).\(s.source).\(s.table)"
-                    if nodes[parent] != nil {
-                        if !parents.contains(parent) { parents.append(parent) }
-                    } else {
-                        node.unknownReferences.append("source('\(s.source)', '\(s.table)')")
-                    }
-                }
-                node.parents = parents
-                node.macroDependencies = resolveMacros(calls: scan.macroCalls, dispatches: scan.dispatches)
-                for u in scan.unresolved {
-                    unresolved.append(.init(file: node.path, line: u.line, text: u.text))
-                }
+                unresolved += ProjectLoader.resolveReferences(of: &node, scan: scan, index: index, nodes: nodes, macros: resolver)
                 nodes[id] = node
             }
-            var children: [String: [String]] = [:]
-            for node in nodes.values {
-                for parent in node.parents {
-                    children[parent, default: []].append(node.uniqueID)
-                }
-            }
-            for key in children.keys { children[key]?.sort() }
+            let children = DbtProject.children(of: nodes)
             unresolved.sort { ($0.file, $0.line) < ($1.file, $1.line) }
             var resolvedMacros = macros
             for (id, macro) in macros {
-                resolvedMacros[id]?.calls = resolveMacros(calls: macro.calls, dispatches: macro.dispatches)
+                resolvedMacros[id]?.calls = resolver.resolve(calls: macro.calls, dispatches: macro.dispatches)
             }
             return DbtProject(root: root, config: config, nodes: nodes, macros: resolvedMacros, docs: docs,
                               unresolved: unresolved, children: children)
-        }
-
-        /// Macro unique ids for call names (`name`, `project.name`) and dispatched names.
-        func resolveMacros(calls: [String], dispatches: [String]) -> [String] {
-            var result: [String] = []
-            func add(_ id: String) { if macros[id] != nil, !result.contains(id) { result.append(id) } }
-            for call in calls {
-                let parts = call.split(separator: ".", maxSplits: 1).map(String.init)
-                if parts.count == 1 { add("macro.\(project).\(call)") }
-                else if parts[0] == project { add("macro.\(project).\(parts[1])") }
-            }
-            for entry in dispatches {
-                let parts = entry.split(separator: ".", maxSplits: 1).map(String.init)
-                let name = parts.last ?? entry
-                let namespace = parts.count == 2 ? parts[0] : nil
-                if let namespace, namespace != project, namespace != "dbt",
-                   !(config.dispatch[namespace]?.contains(project) ?? false) { continue }
-                for id in dispatchCandidates(name) { add(id) }
-            }
-            return result
-        }
-
-        /// The implementations `adapter.dispatch('name')` resolves to: `<adapter>__name`, else
-        /// `default__name`; with no adapter known, every `*__name` counts.
-        func dispatchCandidates(_ name: String) -> [String] {
-            if let adapter {
-                for candidate in ["macro.\(project).\(adapter)__\(name)", "macro.\(project).default__\(name)"]
-                where macros[candidate] != nil {
-                    return [candidate]
-                }
-                return []
-            }
-            let suffix = "__" + name
-            return macros.keys.filter { $0.hasPrefix("macro.\(project).") && $0.hasSuffix(suffix) }.sorted()
         }
 
         func relativeToResource(_ repoPath: String, _ folders: [String]) -> String {
@@ -331,17 +271,94 @@ extension ProjectLoader {
         }
     }
 
+    /// Resolves a node's refs, sources and macro calls; returns its unresolvable references.
+    static func resolveReferences(of node: inout Node, scan: ReferenceScan, index: RefIndex, nodes: [String: Node],
+                                  macros: MacroResolver) -> [DbtProject.UnresolvedReference] {
+        let project = index.project
+        var parents: [String] = []
+        node.unknownReferences = []
+        for ref in scan.refs {
+            if let package = ref.package, package != project {
+                node.unknownReferences.append("ref('\(package)', '\(ref.name)')")
+                continue
+            }
+            if let parent = index.resolve(name: ref.name, version: ref.version) {
+                if !parents.contains(parent) { parents.append(parent) }
+            } else {
+                node.unknownReferences.append("ref('\(ref.name)')")
+            }
+        }
+        for s in scan.sources {
+            let parent = "source.\(project).\(s.source).\(s.table)"
+            if nodes[parent] != nil {
+                if !parents.contains(parent) { parents.append(parent) }
+            } else {
+                node.unknownReferences.append("source('\(s.source)', '\(s.table)')")
+            }
+        }
+        node.parents = parents
+        node.macroDependencies = macros.resolve(calls: scan.macroCalls, dispatches: scan.dispatches)
+        return scan.unresolved.map { .init(file: node.path, line: $0.line, text: $0.text) }
+    }
+
+    /// Resolves macro call names to the project's macros, following `adapter.dispatch`.
+    struct MacroResolver {
+        let project: String
+        let macros: [String: Macro]
+        /// The adapter dispatch resolves for, or nil when unknown (every implementation counts).
+        let adapter: String?
+        let dispatch: [String: [String]]
+
+        /// Macro unique ids for call names (`name`, `project.name`) and dispatched names.
+        func resolve(calls: [String], dispatches: [String]) -> [String] {
+            var result: [String] = []
+            func add(_ id: String) { if macros[id] != nil, !result.contains(id) { result.append(id) } }
+            for call in calls {
+                let parts = call.split(separator: ".", maxSplits: 1).map(String.init)
+                if parts.count == 1 { add("macro.\(project).\(call)") }
+                else if parts[0] == project { add("macro.\(project).\(parts[1])") }
+            }
+            for entry in dispatches {
+                let parts = entry.split(separator: ".", maxSplits: 1).map(String.init)
+                let name = parts.last ?? entry
+                let namespace = parts.count == 2 ? parts[0] : nil
+                if let namespace, namespace != project, namespace != "dbt",
+                   !(dispatch[namespace]?.contains(project) ?? false) { continue }
+                for id in candidates(name) { add(id) }
+            }
+            return result
+        }
+
+        /// The implementations `adapter.dispatch('name')` resolves to: `<adapter>__name`, else
+        /// `default__name`; with no adapter known, every `*__name` counts.
+        func candidates(_ name: String) -> [String] {
+            if let adapter {
+                for candidate in ["macro.\(project).\(adapter)__\(name)", "macro.\(project).default__\(name)"]
+                where macros[candidate] != nil {
+                    return [candidate]
+                }
+                return []
+            }
+            let suffix = "__" + name
+            return macros.keys.filter { $0.hasPrefix("macro.\(project).") && $0.hasSuffix(suffix) }.sorted()
+        }
+    }
+
     /// Resolves `ref()` names the way dbt does: models (latest version unless one is named), seeds, snapshots.
     struct RefIndex {
+        let project: String
         var byName: [String: String] = [:]
         var versioned: [String: [String: String]] = [:]
 
-        init(project: String, nodes: [String: Node], versions: [String: String]) {
+        init(project: String, nodes: [String: Node]) {
+            self.project = project
+            var versions: [String: String] = [:]
             for node in nodes.values {
                 switch node.resourceType {
                 case .model:
                     if let version = node.version {
                         versioned[node.name, default: [:]][version] = node.uniqueID
+                        if let latest = node.properties["latest_version"]?.scalarText { versions[node.name] = latest }
                     } else {
                         byName[node.name] = node.uniqueID
                     }

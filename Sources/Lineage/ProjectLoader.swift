@@ -6,6 +6,13 @@ public protocol ProjectFileSource {
     func parsed(_ entry: TreeEntry, as kind: ParsedFile.Kind) throws -> ParsedFile
     /// The size of a file in bytes.
     func size(_ entry: TreeEntry) throws -> Int
+    /// Parses, ahead of use, what is not parsed yet (in parallel where it can).
+    func prefetch(_ items: [(entry: TreeEntry, kind: ParsedFile.Kind)]) throws
+}
+
+extension ProjectFileSource {
+    /// By default nothing is read ahead.
+    public func prefetch(_ items: [(entry: TreeEntry, kind: ParsedFile.Kind)]) throws {}
 }
 
 /// Builds a `DbtProject` from the files of one revision, the way dbt's parser would see them.
@@ -23,6 +30,14 @@ public enum ProjectLoader {
         }
         let config = try ProjectConfig(yaml: try yaml(projectEntry, source), file: projectFile)
         var builder = Builder(root: root, prefix: prefix, config: config, adapter: adapter)
+
+        var wanted: [(entry: TreeEntry, kind: ParsedFile.Kind)] = []
+        for entry in entries where entry.path.hasPrefix(prefix) && !entry.isSymlink {
+            if let kind = plannedKind(String(entry.path.dropFirst(prefix.count)), config: config, builder: builder) {
+                wanted.append((entry, kind))
+            }
+        }
+        try source.prefetch(wanted)
 
         for entry in entries {
             guard entry.path.hasPrefix(prefix), !entry.isSymlink else { continue }
@@ -62,6 +77,27 @@ public enum ProjectLoader {
         return builder.finish()
     }
 
+    /// How the loader below will parse a project file, if at all (kept in step with `load`).
+    static func plannedKind(_ rel: String, config: ProjectConfig, builder: Builder) -> ParsedFile.Kind? {
+        let ext = fileExtension(rel)
+        switch ext {
+        case "yml", "yaml":
+            return rel != "dbt_project.yml" && builder.isUnderResourcePath(rel) ? .yaml : nil
+        case "py":
+            return subpath(rel, config.modelPaths) != nil ? .python : nil
+        case "sql":
+            if subpath(rel, config.modelPaths) != nil || subpath(rel, config.macroPaths) != nil
+                || subpath(rel, config.snapshotPaths) != nil || (subpath(rel, config.testPaths)?.hasPrefix("generic/") ?? false) {
+                return .template
+            }
+            return nil
+        case "md":
+            return subpath(rel, config.modelPaths) != nil || subpath(rel, config.macroPaths) != nil ? .template : nil
+        default:
+            return nil
+        }
+    }
+
     static func fileExtension(_ path: String) -> String {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return "" }
         return path[path.index(after: dot)...].lowercased()
@@ -78,7 +114,7 @@ public enum ProjectLoader {
         return nil
     }
 
-    private static func checked(_ entry: TreeEntry, _ source: some ProjectFileSource, _ kind: ParsedFile.Kind) throws -> ParsedFile {
+    static func checked(_ entry: TreeEntry, _ source: some ProjectFileSource, _ kind: ParsedFile.Kind) throws -> ParsedFile {
         let parsed = try source.parsed(entry, as: kind)
         switch parsed {
         case .notText: throw LineageError.notText(file: entry.path)

@@ -195,3 +195,25 @@ import _TestSupport
         #expect(try repository.entries(of: head, under: "package7").count == 100)
     }
 }
+
+@Suite("Tree ids")
+struct TreeIDTests {
+    @Test func folderTreeIDsChangeOnlyWithTheirContent() throws {
+        let scratch = ScratchRepository()
+        scratch.write("dbt/models/a.sql", "select 1\n")
+        scratch.write("other/readme.md", "x\n")
+        let first = try scratch.commit("one")
+        scratch.write("other/readme.md", "y\n")
+        let second = try scratch.commit("two")
+        scratch.write("dbt/models/a.sql", "select 2\n")
+        let third = try scratch.commit("three")
+        let repository = try Repository.open(at: scratch.path)
+        let ids = try [first, second, third].map { try repository.treeID(ofCommit: #require(ObjectID(hex: $0)), path: "dbt") }
+        #expect(ids[0] != nil)
+        #expect(ids[0] == ids[1])
+        #expect(ids[1] != ids[2])
+        #expect(try repository.treeID(ofCommit: #require(ObjectID(hex: first)), path: "missing") == nil)
+        #expect(try repository.treeID(ofCommit: #require(ObjectID(hex: first)), path: "dbt/models/a.sql") == nil)
+        #expect(try repository.treeID(ofCommit: #require(ObjectID(hex: first))) != ids[0])
+    }
+}

@@ -496,7 +496,10 @@ def export_commit(repo: Path, rev: str, dest: Path) -> None:
     data = git(repo, "archive", "--format=tar", rev).stdout
     dest.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as tf:
-        tf.extractall(dest, filter="data")
+        try:
+            tf.extractall(dest, filter="data")
+        except TypeError:  # Python < 3.11.4 has no extraction filters
+            tf.extractall(dest)
 
 
 def apply_op(project: Path, repo: Path, op: tuple) -> None:
@@ -548,17 +551,18 @@ def dbt_parse_base(dbt: str, project_dir: Path, work: Path, state_dir: Path) -> 
     shutil.copy2(work / "target" / "manifest.json", state_dir / "manifest.json")
 
 
-def dbt_ls(dbt: str, project_dir: Path, work: Path, state_dir: Path, selector: str) -> list[str]:
-    cmd = [dbt, "--quiet", "ls", *dbt_common(project_dir, work),
-           "--resource-type", *RESOURCE_TYPES,
-           "--select", selector, "--state", str(state_dir),
-           "--output", "json", "--output-keys", "unique_id"]
-    p = run(cmd, cwd=project_dir, env=dbt_env())
+def ls_cmd(selector: str, state_dir: Path) -> list[str]:
+    """The `dbt ls` arguments that define the oracle (after the common path flags)."""
+    return ["--resource-type", *RESOURCE_TYPES, "--select", selector, "--state", str(state_dir),
+            "--output", "json", "--output-keys", "unique_id"]
+
+
+def ids_from_ls_lines(lines) -> list[str]:
     ids = set()
-    for line in p.stdout.decode("utf-8", "replace").splitlines():
+    for line in lines:
         line = line.strip()
         if not line.startswith("{"):
-            continue
+            continue  # log lines, warnings
         try:
             obj = json.loads(line)
         except json.JSONDecodeError:
@@ -566,6 +570,83 @@ def dbt_ls(dbt: str, project_dir: Path, work: Path, state_dir: Path, selector: s
         if isinstance(obj, dict) and isinstance(obj.get("unique_id"), str):
             ids.add(obj["unique_id"])
     return sorted(ids)
+
+
+def dbt_ls_cli(dbt: str, project_dir: Path, work: Path, state_dir: Path,
+               selectors: list[str]) -> dict[str, list[str]]:
+    """One `dbt ls` process per selector (the second one reuses the first one's partial parse)."""
+    out = {}
+    for sel in selectors:
+        cmd = [dbt, "--quiet", "ls", *dbt_common(project_dir, work), *ls_cmd(sel, state_dir)]
+        p = run(cmd, cwd=project_dir, env=dbt_env())
+        out[sel] = ids_from_ls_lines(p.stdout.decode("utf-8", "replace").splitlines())
+    return out
+
+
+# In-process variant: the same `dbt parse` + `dbt ls` invocations through dbt's documented
+# programmatic entry point (dbt.cli.main.dbtRunner), in the Python that runs $DBT. The head is
+# parsed once (full parse) and both `ls` calls reuse that manifest, which saves one interpreter
+# start and one manifest load per scenario (about half of dbt's CPU time here).
+API_HELPER = r"""
+import json, sys
+from dbt.cli.main import dbtRunner
+spec = json.loads(sys.argv[1])
+res = dbtRunner().invoke(["parse", "--quiet", "--no-partial-parse", *spec["common"]])
+if not res.success:
+    print("dbt parse failed: %r" % (res.exception,), file=sys.stderr)
+    sys.exit(3)
+manifest = res.result
+out = {}
+for sel, ls_args in spec["ls"]:
+    r = dbtRunner(manifest=manifest).invoke(["ls", "--quiet", *spec["common"], *ls_args])
+    if not r.success:
+        print("dbt ls %s failed: %r" % (sel, r.exception), file=sys.stderr)
+        sys.exit(3)
+    out[sel] = list(r.result or [])
+print("@@ORACLE@@" + json.dumps(out))
+"""
+
+
+def dbt_python(dbt: str) -> str | None:
+    """The interpreter of a Python console script `dbt` that can import dbt.cli.main, else None."""
+    try:
+        with open(dbt, "rb") as f:
+            first = f.readline().decode("utf-8", "replace").strip()
+    except OSError:
+        return None
+    if not first.startswith("#!"):
+        return None
+    parts = first[2:].split()
+    if not parts:
+        return None
+    cmd = parts if not parts[0].endswith("/env") else parts[1:]
+    if not cmd or "python" not in Path(cmd[0]).name:
+        return None
+    exe = shutil.which(cmd[0]) if not os.path.isabs(cmd[0]) else cmd[0]
+    if not exe:
+        return None
+    p = subprocess.run([exe, "-c", "from dbt.cli.main import dbtRunner"], env=dbt_env(),
+                       capture_output=True, timeout=120)
+    return exe if p.returncode == 0 else None
+
+
+def dbt_ls_api(python: str, project_dir: Path, work: Path, state_dir: Path,
+               selectors: list[str]) -> dict[str, list[str]]:
+    spec = {"common": dbt_common(project_dir, work),
+            "ls": [[sel, ls_cmd(sel, state_dir)] for sel in selectors]}
+    p = run([python, "-c", API_HELPER, json.dumps(spec)], cwd=project_dir, env=dbt_env())
+    for line in p.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("@@ORACLE@@"):
+            raw = json.loads(line[len("@@ORACLE@@"):])
+            return {sel: ids_from_ls_lines(lines) for sel, lines in raw.items()}
+    raise OracleError(f"dbt helper printed no result:\n{tail(p.stdout)}\n{tail(p.stderr)}")
+
+
+def dbt_select(ctx: dict, project_dir: Path, work: Path) -> dict[str, list[str]]:
+    sels = ["state:modified", "state:modified+"]
+    if ctx["dbt_python"]:
+        return dbt_ls_api(ctx["dbt_python"], project_dir, work, ctx["state"], sels)
+    return dbt_ls_cli(ctx["dbt"], project_dir, work, ctx["state"], sels)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -654,8 +735,8 @@ def run_scenario(sc: dict, ctx: dict) -> Result:
         checkout = work / "checkout"
         export_commit(ctx["repo"], branch_name(sc["name"]), checkout)
         project_dir = checkout / SUBDIR
-        res.dbt = dbt_ls(ctx["dbt"], project_dir, work, ctx["state"], "state:modified")
-        res.dbt_plus = dbt_ls(ctx["dbt"], project_dir, work, ctx["state"], "state:modified+")
+        sets = dbt_select(ctx, project_dir, work)
+        res.dbt, res.dbt_plus = sets["state:modified"], sets["state:modified+"]
 
         # Drift of live dbt against the answer recorded in the scenario.
         for label, live, rec in (("state:modified", res.dbt, sc.get("dbt")),
@@ -774,6 +855,8 @@ def main() -> int:
                     help="run dbt only, print its sets, compare them with the recorded answers")
     ap.add_argument("--write-expected", metavar="PATH",
                     help="write dbt's observed answers as Markdown (e.g. Tests/oracle/EXPECTED_DBT.md)")
+    ap.add_argument("--dbt-cli", action="store_true",
+                    help="run `dbt ls` as two CLI processes per scenario instead of in-process")
     ap.add_argument("--list", action="store_true", help="list scenario names and exit")
     args = ap.parse_args()
 
@@ -816,10 +899,12 @@ def main() -> int:
         base_work = tmp / "base"
         export_commit(repo, "main", base_work / "checkout")
         dbt_parse_base(dbt_path, base_work / "checkout" / SUBDIR, base_work, state)
+        py = None if args.dbt_cli else dbt_python(dbt_path)
         ctx = dict(tmp=tmp, repo=repo, state=state, dbt=dbt_path, rationale=rationale,
-                   dbt_only=args.dbt_only)
+                   dbt_only=args.dbt_only, dbt_python=py)
         print(f"# base parsed in {time.monotonic() - t0:.1f}s; {len(scenarios)} scenarios, "
-              f"{args.jobs} workers; dbt={dbt_path}"
+              f"{args.jobs} workers; dbt={dbt_path} "
+              f"({'in-process via ' + py if py else 'CLI'})"
               + ("" if args.dbt_only else f"; rationale={rationale}"), flush=True)
 
         results: list[Result] = []

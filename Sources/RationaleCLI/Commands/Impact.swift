@@ -81,6 +81,9 @@ extension Rationale {
                     directory: directory ?? FileManager.default.currentDirectoryPath,
                     comparison: comparison, project: project, adapter: adapter, options: options, useCache: !noCache)
                 emit(ImpactRenderer.render(result.result, format: format, repositoryRoot: result.root))
+                // The answer is written (FileHandle writes are unbuffered): skip tearing down a
+                // graph of thousands of nodes, which costs a hook more than reading it did.
+                Foundation.exit(0)
             }
         }
     }

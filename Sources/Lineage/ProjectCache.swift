@@ -1,0 +1,62 @@
+import Foundation
+import GitKit
+
+/// Resolved projects keyed by the git tree of their folder (plus adapter and tool version):
+/// a revision already seen — HEAD, in a hook — is loaded whole instead of rebuilt file by file.
+final class ProjectCache {
+    /// How many resolved projects to keep.
+    static let limit = 8
+
+    let folder: String?
+    let version: String
+    private var pending: [(key: String, project: DbtProject)] = []
+
+    init(folder: String?, version: String) {
+        self.folder = folder
+        self.version = version
+    }
+
+    func key(tree: ObjectID, root: String, adapter: String?) -> String {
+        "\(version)\u{1}\(root)\u{1}\(adapter ?? "")\u{1}\(tree.hex)"
+    }
+
+    private func file(for key: String) -> String? {
+        // FNV-1a over the key: a stable file name (Swift's Hasher is seeded per process).
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return folder.map { $0 + "/" + String(hash, radix: 16) + ".bin" }
+    }
+
+    func load(_ key: String) -> DbtProject? {
+        guard let path = file(for: key), let data = FileManager.default.contents(atPath: path) else { return nil }
+        return ProjectCoding.decode([UInt8](data), key: key)
+    }
+
+    /// Remembers a project to write on `save()`.
+    func store(_ project: DbtProject, key: String) {
+        pending.append((key, project))
+    }
+
+    /// Writes what was stored, atomically, and keeps only the newest `limit` files.
+    func save() throws {
+        guard let folder, !pending.isEmpty else { return }
+        for (key, project) in pending {
+            guard let path = file(for: key) else { continue }
+            try ParseCache.writeAtomically(ProjectCoding.encode(project, key: key), to: path)
+        }
+        pending = []
+        let fm = FileManager.default
+        let files = (try? fm.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".bin") }) ?? []
+        guard files.count > Self.limit else { return }
+        let dated = files.map { name -> (String, Date) in
+            let date = (try? fm.attributesOfItem(atPath: folder + "/" + name)[.modificationDate] as? Date) ?? .distantPast
+            return (name, date ?? .distantPast)
+        }.sorted { $0.1 > $1.1 }
+        for (name, _) in dated.dropFirst(Self.limit) {
+            try? fm.removeItem(atPath: folder + "/" + name)
+        }
+    }
+}
