@@ -121,6 +121,11 @@ enum CacheCoding {
         let buffer: UnsafeBufferPointer<UInt8>
         var offset = 0
 
+        init(buffer: UnsafeBufferPointer<UInt8>, offset: Int = 0) {
+            self.buffer = buffer
+            self.offset = offset
+        }
+
         mutating func byte() -> UInt8? {
             guard offset < buffer.count else { return nil }
             defer { offset += 1 }

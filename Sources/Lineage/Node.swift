@@ -26,28 +26,15 @@ public struct AttachedTest: Sendable, Hashable {
     public var attachedTo: String
 }
 
-/// One dbt node of a project at one revision, with everything dbt compares for `state:modified`.
-public struct Node: Sendable, Hashable {
-    /// dbt's `unique_id`.
-    public var uniqueID: String
-    /// dbt's `resource_type`.
-    public var resourceType: ResourceType
-    /// The node name (for versioned models, without the version).
-    public var name: String
-    /// The model version, if versioned.
-    public var version: String?
-    /// The defining file, relative to the repository root.
-    public var path: String
-    /// The YAML file that describes it, relative to the repository root.
+/// What dbt compares of a node beyond its identity and edges. Kept apart so that a project
+/// loaded from the project cache decodes it only for the nodes a run looks at.
+public struct NodeDetails: Sendable, Hashable {
+    /// The YAML file that describes the node, relative to the repository root.
     public var propertiesPath: String?
     /// The line where it is defined (YAML-defined nodes and blocks).
     public var line: Int?
     /// dbt's fqn.
-    public var fqn: [String]
-    /// The layer: the first folder under the resource path (`staging`, `marts`, …).
-    public var layer: String
-    /// Parents, as unique ids (resolved refs, sources, exposure dependencies).
-    public var parents: [String] = []
+    public var fqn: [String] = []
     /// What dbt compares as `raw_code` (or a seed's checksum).
     public var bodyKey: String = ""
     /// The merged unrendered config.
@@ -63,12 +50,109 @@ public struct Node: Sendable, Hashable {
     public var macroDependencies: [String] = []
     /// Variables the node reads.
     public var vars: [String] = []
-    /// Fields compared for sources and exposures (freshness, identifier, owner, …).
+    /// Fields compared for sources, exposures and versioned models (freshness, owner, …).
     public var properties: [String: Value] = [:]
     /// Tests attached to this node.
     public var tests: [AttachedTest] = []
     /// References of this node that name nothing in the project (packages, typos).
     public var unknownReferences: [String] = []
+}
+
+/// One dbt node of a project at one revision, with everything dbt compares for `state:modified`.
+public struct Node: Sendable, Hashable {
+    /// dbt's `unique_id`.
+    public var uniqueID: String
+    /// dbt's `resource_type`.
+    public var resourceType: ResourceType
+    /// The node name (for versioned models, without the version).
+    public var name: String
+    /// The model version, if versioned.
+    public var version: String?
+    /// The defining file, relative to the repository root.
+    public var path: String
+    /// The layer: the first folder under the resource path (`staging`, `marts`, …).
+    public var layer: String
+    /// Parents, as unique ids (resolved refs, sources, exposure dependencies).
+    public var parents: [String] = []
+    private var storage: DetailsStorage
+
+    enum DetailsStorage: Sendable {
+        case value(NodeDetails)
+        case archived(ProjectArchive, offset: Int)
+    }
+
+    /// Creates a node.
+    public init(uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String,
+                propertiesPath: String? = nil, line: Int? = nil, fqn: [String], layer: String) {
+        self.uniqueID = uniqueID
+        self.resourceType = resourceType
+        self.name = name
+        self.version = version
+        self.path = path
+        self.layer = layer
+        storage = .value(NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn))
+    }
+
+    init(uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String, layer: String,
+         parents: [String], archive: ProjectArchive, offset: Int) {
+        self.uniqueID = uniqueID
+        self.resourceType = resourceType
+        self.name = name
+        self.version = version
+        self.path = path
+        self.layer = layer
+        self.parents = parents
+        storage = .archived(archive, offset: offset)
+    }
+
+    /// Everything dbt compares beyond identity and edges (decoded on first use when archived).
+    public var details: NodeDetails {
+        get {
+            switch storage {
+            case .value(let details): return details
+            case .archived(let archive, let offset): return archive.details(at: offset)
+            }
+        }
+        set { storage = .value(newValue) }
+    }
+
+    /// The YAML file that describes it, relative to the repository root.
+    public var propertiesPath: String? { get { details.propertiesPath } set { details.propertiesPath = newValue } }
+    /// The line where it is defined (YAML-defined nodes and blocks).
+    public var line: Int? { get { details.line } set { details.line = newValue } }
+    /// dbt's fqn.
+    public var fqn: [String] { get { details.fqn } set { details.fqn = newValue } }
+    /// What dbt compares as `raw_code` (or a seed's checksum).
+    public var bodyKey: String { get { details.bodyKey } set { details.bodyKey = newValue } }
+    /// The merged unrendered config.
+    public var config: Value { get { details.config } set { details.config = newValue } }
+    /// The config before the file's own `config()` call.
+    public var inheritedConfig: Value { get { details.inheritedConfig } set { details.inheritedConfig = newValue } }
+    /// The description.
+    public var description: String { get { details.description } set { details.description = newValue } }
+    /// Documented columns.
+    public var columns: [Column] { get { details.columns } set { details.columns = newValue } }
+    /// Macros the node calls directly, as macro unique ids.
+    public var macroDependencies: [String] { get { details.macroDependencies } set { details.macroDependencies = newValue } }
+    /// Variables the node reads.
+    public var vars: [String] { get { details.vars } set { details.vars = newValue } }
+    /// Fields compared for sources, exposures and versioned models.
+    public var properties: [String: Value] { get { details.properties } set { details.properties = newValue } }
+    /// Tests attached to this node.
+    public var tests: [AttachedTest] { get { details.tests } set { details.tests = newValue } }
+    /// References of this node that name nothing in the project (packages, typos).
+    public var unknownReferences: [String] { get { details.unknownReferences } set { details.unknownReferences = newValue } }
+
+    public static func == (lhs: Node, rhs: Node) -> Bool {
+        lhs.uniqueID == rhs.uniqueID && lhs.resourceType == rhs.resourceType && lhs.name == rhs.name
+            && lhs.version == rhs.version && lhs.path == rhs.path && lhs.layer == rhs.layer
+            && lhs.parents == rhs.parents && lhs.details == rhs.details
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(uniqueID)
+        hasher.combine(path)
+    }
 
     /// The materialization, from config.
     public var materialized: String? { config["materialized"]?.scalarText }

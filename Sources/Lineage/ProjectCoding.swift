@@ -1,9 +1,11 @@
+import Foundation
+
 /// The binary form of a resolved `DbtProject`, for the project cache.
 ///
-/// Strings and config values are interned: a project repeats folder configs, paths and names
-/// thousands of times, and decoding each once keeps a warm hook run in milliseconds.
+/// Strings and config values are interned, and each node's details sit behind a length so that
+/// loading reads only identities and edges; details are decoded when a run looks at them.
 enum ProjectCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PROJECT 2\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PROJECT 3\n".utf8)
 
     static func encode(_ project: DbtProject, key: String) -> [UInt8] {
         var w = InterningWriter()
@@ -12,7 +14,11 @@ enum ProjectCoding {
         w.value(project.config.source)
         let nodes = project.nodes.values.sorted { $0.uniqueID < $1.uniqueID }
         w.body.u32(nodes.count)
-        for node in nodes { w.node(node) }
+        for node in nodes {
+            w.str(node.uniqueID); w.str(node.resourceType.rawValue); w.str(node.name); w.optionalStr(node.version)
+            w.str(node.path); w.str(node.layer); w.strs(node.parents)
+            w.lengthPrefixed { $0.details(node.details) }
+        }
         w.body.u32(project.macros.count)
         for macro in project.macros.values.sorted(by: { $0.uniqueID < $1.uniqueID }) {
             w.str(macro.uniqueID); w.str(macro.name); w.str(macro.path); w.body.u32(macro.line)
@@ -37,31 +43,20 @@ enum ProjectCoding {
     }
 
     static func decode(_ bytes: [UInt8], key: String) -> DbtProject? {
-        bytes.withUnsafeBufferPointer { buffer -> DbtProject? in
-            guard buffer.count >= magic.count, Array(buffer[0..<magic.count]) == magic else { return nil }
-            var raw = CacheCoding.Reader(buffer: buffer)
-            raw.offset = magic.count
-            guard raw.string() == key, let stringCount = raw.u32() else { return nil }
-            var strings: [String] = []
-            strings.reserveCapacity(stringCount)
-            for _ in 0..<stringCount {
-                guard let s = raw.string() else { return nil }
-                strings.append(s)
-            }
-            guard let valueCount = raw.u32() else { return nil }
-            var values: [Value] = []
-            for _ in 0..<valueCount {
-                guard let v = raw.value() else { return nil }
-                values.append(v)
-            }
-            var r = InterningReader(raw: raw, strings: strings, values: values)
+        guard let archive = ProjectArchive(bytes: bytes, key: key) else { return nil }
+        return archive.bytes.withUnsafeBufferPointer { buffer -> DbtProject? in
+            var r = ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: archive.bodyOffset), archive: archive)
             guard let root = r.str(), let sourceFile = r.str(), let yaml = r.value(),
                   let config = try? ProjectConfig(yaml: yaml, file: sourceFile), let nodeCount = r.raw.u32() else { return nil }
             var nodes: [String: Node] = [:]
             nodes.reserveCapacity(nodeCount)
             for _ in 0..<nodeCount {
-                guard let node = r.node() else { return nil }
-                nodes[node.uniqueID] = node
+                guard let id = r.str(), let typeText = r.str(), let type = ResourceType(rawValue: typeText), let name = r.str(),
+                      let version = r.optionalStr(), let path = r.str(), let layer = r.str(), let parents = r.strs(),
+                      let length = r.raw.u32() else { return nil }
+                nodes[id] = Node(uniqueID: id, resourceType: type, name: name, version: version, path: path, layer: layer,
+                                 parents: parents, archive: archive, offset: r.raw.offset)
+                r.raw.offset += length
             }
             guard let macroCount = r.raw.u32() else { return nil }
             var macros: [String: Macro] = [:]
@@ -103,6 +98,17 @@ enum ProjectCoding {
         var values: [Value] = []
         var valueIndex: [Value: Int] = [:]
 
+        /// Writes what `write` writes behind its byte length, so a reader can skip it.
+        mutating func lengthPrefixed(_ write: (inout InterningWriter) -> Void) {
+            let outer = body
+            body = CacheCoding.Writer()
+            write(&self)
+            let nested = body
+            body = outer
+            body.u32(nested.bytes.count)
+            body.bytes.append(contentsOf: nested.bytes)
+        }
+
         mutating func str(_ s: String) {
             if let index = stringIndex[s] {
                 body.u32(index)
@@ -132,30 +138,28 @@ enum ProjectCoding {
             }
         }
 
-        mutating func node(_ n: Node) {
-            str(n.uniqueID); str(n.resourceType.rawValue); str(n.name); optionalStr(n.version); str(n.path)
-            optionalStr(n.propertiesPath); body.optionalInt(n.line); strs(n.fqn); str(n.layer); strs(n.parents)
-            str(n.bodyKey); value(n.config); value(n.inheritedConfig); str(n.description)
-            body.u32(n.columns.count)
-            for c in n.columns { str(c.name); str(c.description); optionalStr(c.dataType) }
-            strs(n.macroDependencies); strs(n.vars)
-            body.u32(n.properties.count)
-            for (k, v) in n.properties.sorted(by: { $0.key < $1.key }) { str(k); value(v) }
-            body.u32(n.tests.count)
-            for t in n.tests { str(t.name); str(t.kind); optionalStr(t.column); str(t.attachedTo) }
-            strs(n.unknownReferences)
+        mutating func details(_ d: NodeDetails) {
+            optionalStr(d.propertiesPath); body.optionalInt(d.line); strs(d.fqn)
+            str(d.bodyKey); value(d.config); value(d.inheritedConfig); str(d.description)
+            body.u32(d.columns.count)
+            for c in d.columns { str(c.name); str(c.description); optionalStr(c.dataType) }
+            strs(d.macroDependencies); strs(d.vars)
+            body.u32(d.properties.count)
+            for (k, v) in d.properties.sorted(by: { $0.key < $1.key }) { str(k); value(v) }
+            body.u32(d.tests.count)
+            for t in d.tests { str(t.name); str(t.kind); optionalStr(t.column); str(t.attachedTo) }
+            strs(d.unknownReferences)
         }
     }
 
-    /// Reads what `InterningWriter` wrote.
-    struct InterningReader {
+    /// Reads references into an archive's tables.
+    struct ArchiveReader {
         var raw: CacheCoding.Reader
-        let strings: [String]
-        let values: [Value]
+        let archive: ProjectArchive
 
         mutating func str() -> String? {
-            guard let index = raw.u32(), index < strings.count else { return nil }
-            return strings[index]
+            guard let index = raw.u32() else { return nil }
+            return archive.string(index)
         }
 
         mutating func optionalStr() -> String?? {
@@ -177,42 +181,97 @@ enum ProjectCoding {
         }
 
         mutating func value() -> Value? {
-            guard let index = raw.u32(), index < values.count else { return nil }
-            return values[index]
+            guard let index = raw.u32(), index < archive.values.count else { return nil }
+            return archive.values[index]
         }
 
-        mutating func node() -> Node? {
-            guard let id = str(), let typeText = str(), let type = ResourceType(rawValue: typeText), let name = str(),
-                  let version = optionalStr(), let path = str(), let propertiesPath = optionalStr(), let line = raw.optionalInt(),
-                  let fqn = strs(), let layer = str(), let parents = strs(), let bodyKey = str(),
+        mutating func details() -> NodeDetails? {
+            guard let propertiesPath = optionalStr(), let line = raw.optionalInt(), let fqn = strs(), let bodyKey = str(),
                   let config = value(), let inherited = value(), let description = str(), let columnCount = raw.u32() else { return nil }
-            var node = Node(uniqueID: id, resourceType: type, name: name, version: version, path: path,
-                            propertiesPath: propertiesPath, line: line, fqn: fqn, layer: layer)
-            node.parents = parents
-            node.bodyKey = bodyKey
-            node.config = config
-            node.inheritedConfig = inherited
-            node.description = description
-            node.columns.reserveCapacity(columnCount)
+            var d = NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn, bodyKey: bodyKey, config: config,
+                                inheritedConfig: inherited, description: description)
+            d.columns.reserveCapacity(columnCount)
             for _ in 0..<columnCount {
-                guard let c = str(), let d = str(), let t = optionalStr() else { return nil }
-                node.columns.append(Column(name: c, description: d, dataType: t))
+                guard let c = str(), let desc = str(), let t = optionalStr() else { return nil }
+                d.columns.append(Column(name: c, description: desc, dataType: t))
             }
             guard let macros = strs(), let vars = strs(), let propertyCount = raw.u32() else { return nil }
-            node.macroDependencies = macros
-            node.vars = vars
+            d.macroDependencies = macros
+            d.vars = vars
             for _ in 0..<propertyCount {
                 guard let k = str(), let v = value() else { return nil }
-                node.properties[k] = v
+                d.properties[k] = v
             }
             guard let testCount = raw.u32() else { return nil }
             for _ in 0..<testCount {
                 guard let n = str(), let k = str(), let c = optionalStr(), let a = str() else { return nil }
-                node.tests.append(AttachedTest(name: n, kind: k, column: c, attachedTo: a))
+                d.tests.append(AttachedTest(name: n, kind: k, column: c, attachedTo: a))
             }
             guard let unknown = strs() else { return nil }
-            node.unknownReferences = unknown
-            return node
+            d.unknownReferences = unknown
+            return d
+        }
+    }
+}
+
+/// A project cache file held in memory: its string table is decoded string by string on first
+/// use, and node details when a node is looked at.
+final class ProjectArchive: @unchecked Sendable {
+    let bytes: [UInt8]
+    let values: [Value]
+    let bodyOffset: Int
+    private let stringOffsets: [Int]
+    private var strings: [String?]
+    private let lock = NSLock()
+
+    init?(bytes: [UInt8], key: String) {
+        let magic = ProjectCoding.magic
+        guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else { return nil }
+        var offsets: [Int] = []
+        var values: [Value] = []
+        let body: Int? = bytes.withUnsafeBufferPointer { buffer -> Int? in
+            var r = CacheCoding.Reader(buffer: buffer, offset: magic.count)
+            guard r.string() == key, let count = r.u32() else { return nil }
+            offsets.reserveCapacity(count)
+            for _ in 0..<count {
+                offsets.append(r.offset)
+                guard let length = r.u32(), r.offset + length <= buffer.count else { return nil }
+                r.offset += length
+            }
+            guard let valueCount = r.u32() else { return nil }
+            for _ in 0..<valueCount {
+                guard let v = r.value() else { return nil }
+                values.append(v)
+            }
+            return r.offset
+        }
+        guard let body else { return nil }
+        self.bytes = bytes
+        self.values = values
+        self.bodyOffset = body
+        self.stringOffsets = offsets
+        self.strings = Array(repeating: nil, count: offsets.count)
+    }
+
+    func string(_ index: Int) -> String? {
+        guard index < stringOffsets.count else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = strings[index] { return known }
+        let decoded = bytes.withUnsafeBufferPointer { buffer -> String? in
+            var r = CacheCoding.Reader(buffer: buffer, offset: stringOffsets[index])
+            return r.string()
+        }
+        strings[index] = decoded
+        return decoded
+    }
+
+    /// The details recorded at `offset`. The archive was validated when it was loaded, so a
+    /// record that does not decode means the file changed underneath: empty details then.
+    func details(at offset: Int) -> NodeDetails {
+        bytes.withUnsafeBufferPointer { buffer in
+            var r = ProjectCoding.ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: offset), archive: self)
+            return r.details() ?? NodeDetails()
         }
     }
 }
