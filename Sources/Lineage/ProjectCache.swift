@@ -31,8 +31,29 @@ final class ProjectCache {
     }
 
     func load(_ key: String) -> DbtProject? {
-        guard let path = file(for: key), let data = FileManager.default.contents(atPath: path) else { return nil }
-        return ProjectCoding.decode([UInt8](data), key: key)
+        guard let path = file(for: key), let bytes = Self.read(path) else { return nil }
+        return ProjectCoding.decode(bytes, key: key)
+    }
+
+    /// The whole file, read straight into bytes (no `Data` copy on the hook's path).
+    static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var done = 0
+            while done < size {
+                let n = Foundation.read(fd, buffer.baseAddress.map { $0 + done }, size - done)
+                if n <= 0 { failed = true; break }
+                done += n
+            }
+            count = done
+        }
+        return failed ? nil : bytes
     }
 
     /// Remembers a project to write on `save()`.

@@ -44,7 +44,8 @@ enum ProjectCoding {
 
     static func decode(_ bytes: [UInt8], key: String) -> DbtProject? {
         guard let archive = ProjectArchive(bytes: bytes, key: key) else { return nil }
-        return archive.bytes.withUnsafeBufferPointer { buffer -> DbtProject? in
+        // One lock for the whole load instead of one per string.
+        return archive.locked { archive.bytes.withUnsafeBufferPointer { buffer -> DbtProject? in
             var r = ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: archive.bodyOffset), archive: archive)
             guard let root = r.str(), let sourceFile = r.str(), let yaml = r.value(),
                   let config = try? ProjectConfig(yaml: yaml, file: sourceFile), let nodeCount = r.raw.u32() else { return nil }
@@ -87,7 +88,7 @@ enum ProjectCoding {
             guard r.raw.offset == buffer.count else { return nil }
             return DbtProject(root: root, config: config, nodes: nodes, macros: macros, docs: docs,
                               unresolved: unresolved, children: children)
-        }
+        } }
     }
 
     /// Writes the body with string and value references into shared tables.
@@ -157,9 +158,10 @@ enum ProjectCoding {
         var raw: CacheCoding.Reader
         let archive: ProjectArchive
 
+        /// Call with the archive's lock held.
         mutating func str() -> String? {
             guard let index = raw.u32() else { return nil }
-            return archive.string(index)
+            return archive.unlockedString(index)
         }
 
         mutating func optionalStr() -> String?? {
@@ -253,10 +255,16 @@ final class ProjectArchive: @unchecked Sendable {
         self.strings = Array(repeating: nil, count: offsets.count)
     }
 
-    func string(_ index: Int) -> String? {
-        guard index < stringOffsets.count else { return nil }
+    /// Runs `body` holding the archive's lock.
+    func locked<Result>(_ body: () -> Result) -> Result {
         lock.lock()
         defer { lock.unlock() }
+        return body()
+    }
+
+    /// String `index` of the table; the caller holds the lock.
+    func unlockedString(_ index: Int) -> String? {
+        guard index < stringOffsets.count else { return nil }
         if let known = strings[index] { return known }
         let decoded = bytes.withUnsafeBufferPointer { buffer -> String? in
             var r = CacheCoding.Reader(buffer: buffer, offset: stringOffsets[index])
@@ -269,10 +277,10 @@ final class ProjectArchive: @unchecked Sendable {
     /// The details recorded at `offset`. The archive was validated when it was loaded, so a
     /// record that does not decode means the file changed underneath: empty details then.
     func details(at offset: Int) -> NodeDetails {
-        bytes.withUnsafeBufferPointer { buffer in
+        locked { bytes.withUnsafeBufferPointer { buffer in
             var r = ProjectCoding.ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: offset), archive: self)
             return r.details() ?? NodeDetails()
-        }
+        } }
     }
 }
 

@@ -154,3 +154,32 @@ struct DemoCommandTests {
         #expect(again.stderr.contains("not empty"))
     }
 }
+
+@Suite("Parse cache on disk")
+struct CacheFileTests {
+    @Test func concurrentColdRunsAgreeAndLeaveAWholeCache() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/models/staging/stg_orders.sql", "select 2 as id from raw.orders\n")
+        repo.stage("dbt/models/staging/stg_orders.sql")
+        let processes = (0..<4).map { _ -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: rationaleBinary)
+            process.arguments = ["impact", "--format", "json"]
+            process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let cacheFolder = repo.path + "/.git/rationale"
+        #expect(FileManager.default.fileExists(atPath: cacheFolder + "/parse-cache.bin"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cacheFolder).filter { $0.hasPrefix(".tmp-") }
+        #expect(leftovers.isEmpty, "no temporary file is left behind")
+        let cold = try rationale(["impact", "--format", "json", "--no-cache"], in: repo.path)
+        let warm = try rationale(["impact", "--format", "json"], in: repo.path)
+        #expect(warm.status == 0)
+        #expect(warm.stdout == cold.stdout)
+    }
+}
