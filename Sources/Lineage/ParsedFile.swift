@@ -30,17 +30,23 @@ public enum ParsedFile: Sendable, Hashable {
             return .python(TemplateScanner.scanPython(bytes))
         case .yaml:
             guard let text = String(validating: bytes, as: UTF8.self) else { return .notText }
+            if let value = BlockYAMLReader.parse(text) { return .yaml(value) }
             do {
-                // The basic resolver: `Value` types plain scalars itself, and Yams' regex tag
-                // resolution is a tenth of a cold run.
-                guard let node = try Yams.compose(yaml: text, .basic) else { return .yaml(.null) }
-                return .yaml(Value(node: node))
+                return .yaml(try yamsValue(text))
             } catch let error as YamlError {
                 return Self.describe(error)
             } catch {
                 return .yamlError(line: nil, message: String(describing: error))
             }
         }
+    }
+
+    /// The document read by Yams (the full YAML parser).
+    static func yamsValue(_ text: String) throws -> Value {
+        // The basic resolver: `Value` types plain scalars itself, and Yams' regex tag
+        // resolution is a tenth of a cold run.
+        guard let node = try Yams.compose(yaml: text, .basic) else { return .null }
+        return Value(node: node)
     }
 
     private static func describe(_ error: YamlError) -> ParsedFile {

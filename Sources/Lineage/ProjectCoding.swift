@@ -45,18 +45,25 @@ enum ProjectCoding {
     static func decode(_ bytes: [UInt8], key: String) -> DbtProject? {
         guard let archive = ProjectArchive(bytes: bytes, key: key) else { return nil }
         // One lock for the whole load instead of one per string.
-        return archive.locked { archive.bytes.withUnsafeBufferPointer { buffer -> DbtProject? in
+        return archive.locked { archive.bytes.withUnsafeBufferPointer { buffer -> (DbtProject, [String])? in
             var r = ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: archive.bodyOffset), archive: archive)
             guard let root = r.str(), let sourceFile = r.str(), let yaml = r.value(),
                   let config = try? ProjectConfig(yaml: yaml, file: sourceFile), let nodeCount = r.raw.u32() else { return nil }
             var nodes: [String: Node] = [:]
             nodes.reserveCapacity(nodeCount)
+            // Indexes built while the light fields are at hand, so a hook run never walks the
+            // nodes again (each walk copies thousands of them).
+            var pathIndex: [String: [String]] = [:]
+            pathIndex.reserveCapacity(nodeCount)
+            var refs = ProjectLoader.RefIndex(project: config.name)
             for _ in 0..<nodeCount {
                 guard let id = r.str(), let typeText = r.str(), let type = ResourceType(rawValue: typeText), let name = r.str(),
                       let version = r.optionalStr(), let path = r.str(), let layer = r.str(), let parents = r.strs(),
                       let length = r.raw.u32() else { return nil }
                 nodes[id] = Node(uniqueID: id, resourceType: type, name: name, version: version, path: path, layer: layer,
                                  parents: parents, archive: archive, offset: r.raw.offset)
+                pathIndex[path, default: []].append(id)
+                refs.add(id: id, type: type, name: name, version: version)
                 r.raw.offset += length
             }
             guard let macroCount = r.raw.u32() else { return nil }
@@ -86,9 +93,17 @@ enum ProjectCoding {
                 children[parent] = list
             }
             guard r.raw.offset == buffer.count else { return nil }
-            return DbtProject(root: root, config: config, nodes: nodes, macros: macros, docs: docs,
-                              unresolved: unresolved, children: children)
-        } }
+            var project = DbtProject(root: root, config: config, nodes: nodes, macros: macros, docs: docs,
+                                     unresolved: unresolved, children: children)
+            project.pathIndex = pathIndex
+            project.refIndex = refs
+            return (project, refs.versionedIDs)
+        } }.map { loaded in
+            // Latest versions live in node details: read them outside the archive's lock.
+            var (project, versioned) = loaded
+            project.refIndex?.resolveLatest(versioned.map { project.nodes[$0] }.compactMap { $0 })
+            return project
+        }
     }
 
     /// Writes the body with string and value references into shared tables.

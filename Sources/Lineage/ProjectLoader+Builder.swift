@@ -349,26 +349,44 @@ extension ProjectLoader {
         let project: String
         var byName: [String: String] = [:]
         var versioned: [String: [String: String]] = [:]
+        /// Ids of versioned models, whose latest version is settled by `resolveLatest`.
+        var versionedIDs: [String] = []
+
+        init(project: String) {
+            self.project = project
+        }
 
         init(project: String, nodes: [String: Node]) {
             self.project = project
-            var versions: [String: String] = [:]
             for node in nodes.values {
-                switch node.resourceType {
-                case .model:
-                    if let version = node.version {
-                        versioned[node.name, default: [:]][version] = node.uniqueID
-                        if let latest = node.properties["latest_version"]?.scalarText { versions[node.name] = latest }
-                    } else {
-                        byName[node.name] = node.uniqueID
-                    }
-                case .seed, .snapshot:
-                    if byName[node.name] == nil { byName[node.name] = node.uniqueID }
-                default: break
+                add(id: node.uniqueID, type: node.resourceType, name: node.name, version: node.version)
+            }
+            resolveLatest(versionedIDs.compactMap { nodes[$0] })
+        }
+
+        mutating func add(id: String, type: ResourceType, name: String, version: String?) {
+            switch type {
+            case .model:
+                if let version {
+                    versioned[name, default: [:]][version] = id
+                    versionedIDs.append(id)
+                } else {
+                    byName[name] = id
                 }
+            case .seed, .snapshot:
+                if byName[name] == nil { byName[name] = id }
+            default: break
+            }
+        }
+
+        /// Points unversioned refs of versioned models at `latest_version`, else the highest.
+        mutating func resolveLatest(_ versionedNodes: [Node]) {
+            var declared: [String: String] = [:]
+            for node in versionedNodes {
+                if let latest = node.properties["latest_version"]?.scalarText { declared[node.name] = latest }
             }
             for (name, versionMap) in versioned {
-                let latest = versions[name].flatMap { versionMap[$0] }
+                let latest = declared[name].flatMap { versionMap[$0] }
                     ?? versionMap.max(by: { Self.versionLess($0.key, $1.key) })?.value
                 if let latest { byName[name] = latest }
             }

@@ -16,8 +16,7 @@ extension ProjectLoader {
         var updates: [String: Node] = [:]
         var changed: Set<String> = []
         var scans: [String: ReferenceScan] = [:]
-        var byPath: [String: [String]] = [:]
-        for node in base.nodes.values { byPath[node.path, default: []].append(node.uniqueID) }
+        let byPath = base.pathIndex ?? Dictionary(grouping: base.nodes.values, by: \.path).mapValues { $0.map(\.uniqueID) }
 
         for change in changes {
             guard change.status == .modified, let path = change.newPath, change.oldPath == path, path.hasPrefix(prefix),
@@ -57,7 +56,8 @@ extension ProjectLoader {
         for id in changed { old[id] = base.nodes[id] }
         _ = consume base
         for (id, node) in updates { project.nodes[id] = node }
-        let index = RefIndex(project: project.name, nodes: project.nodes)
+        // The same nodes as the base: its ref index still holds.
+        let index = project.refIndex ?? RefIndex(project: project.name, nodes: project.nodes)
         let resolver = MacroResolver(project: project.name, macros: project.macros, adapter: adapter, dispatch: config.dispatch)
         for (id, scan) in scans {
             guard var node = project.nodes[id] else { continue }

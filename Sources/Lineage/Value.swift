@@ -135,19 +135,19 @@ extension Value {
     }
 
     private init(scalar: Yams.Node.Scalar) {
-        let text = scalar.string
-        if scalar.style != .plain {
-            self = .string(text)
-            return
-        }
+        self = scalar.style == .plain ? Value.plain(scalar.string) : .string(scalar.string)
+    }
+
+    /// A plain (unquoted) YAML scalar, typed the way YAML 1.1's core schema reads it.
+    static func plain(_ text: String) -> Value {
         switch text {
-        case "", "~", "null", "Null", "NULL": self = .null
-        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": self = .bool(true)
-        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": self = .bool(false)
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return .bool(true)
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return .bool(false)
         default:
-            if let i = Int(text) { self = .int(i) }
-            else if let d = Double(text), text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { self = .double(d) }
-            else { self = .string(text) }
+            if let i = Int(text) { return .int(i) }
+            if let d = Double(text), text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return .double(d) }
+            return .string(text)
         }
     }
 }

@@ -11,8 +11,11 @@ public enum ImpactFrontend {
                            options: ImpactOptions, useCache: Bool) throws -> (result: ImpactResult, root: String) {
         let repository = try Repository.discover(from: directory)
         let root = repository.workdir ?? repository.gitDirectory
+        let settings = try RationaleConfig.load(workdir: repository.workdir)
+        var options = options
+        if options.downstream == nil { options.downstream = settings.downstream }
         let cache = ParseCache(file: useCache ? ParseCache.defaultFile(for: repository) : nil, version: Rationale.version)
-        var projectPath = project
+        var projectPath = project ?? settings.project
         if let project, let workdir = repository.workdir {
             let absolute = project.hasPrefix("/") ? project : (directory as NSString).appendingPathComponent(project)
             let standard = (absolute as NSString).standardizingPath
@@ -25,7 +28,7 @@ public enum ImpactFrontend {
             }
         }
         let engine = ImpactEngine(repository: repository, cache: cache)
-        let result = try engine.run(ImpactRequest(comparison: comparison, project: projectPath, adapter: adapter, options: options))
+        let result = try engine.run(ImpactRequest(comparison: comparison, project: projectPath, adapter: adapter ?? settings.adapter, options: options))
         // A cache that cannot be written (read-only checkout) only costs speed next time.
         try? cache.save()
         return (result, root)

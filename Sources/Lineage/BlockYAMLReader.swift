@@ -1,0 +1,404 @@
+/// A fast reader for the block-style YAML that dbt property files are written in.
+///
+/// It handles block mappings and sequences, plain, single- and double-quoted scalars on one
+/// line, one-line flow collections, comments, and `|`/`>` block scalars. On anything else —
+/// anchors, aliases, tags, multi-line plain or quoted scalars, merge keys, duplicate keys, a
+/// second document — it returns nil and the caller asks the full YAML parser (Yams), so the
+/// answer is always what Yams gives; the tests hold the two to the same values.
+enum BlockYAMLReader {
+    /// The document's value, or nil when this reader does not handle something in it.
+    static func parse(_ text: String) -> Value? {
+        var lines: [Line] = []
+        var sawDocumentStart = false
+        // "\r\n" is one Character in Swift: split on it as well as on "\n".
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+            var line = Substring(raw)
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            var indent = 0
+            for c in line.utf8 {
+                if c == UInt8(ascii: " ") { indent += 1 } else { break }
+            }
+            let rest = line.dropFirst(indent)
+            if rest.first == "\t" { return nil }
+            guard let content = stripComment(rest) else { return nil }
+            if indent == 0, content.hasPrefix("%") { return nil }
+            if indent == 0, content == "---" || content.hasPrefix("--- ") {
+                if sawDocumentStart || !lines.allSatisfy(\.isBlank) { return nil }
+                sawDocumentStart = true
+                if content != "---" { return nil }
+                continue
+            }
+            if indent == 0, content == "..." { return nil }
+            lines.append(Line(number: index, indent: indent, content: content, raw: line))
+        }
+        var reader = Reader(lines: lines)
+        reader.skipBlank()
+        guard reader.position < lines.count else { return .null }
+        guard let value = reader.node(minIndent: 0) else { return nil }
+        reader.skipBlank()
+        return reader.position == lines.count ? value : nil
+    }
+
+    struct Line {
+        var number: Int
+        var indent: Int
+        /// The text after the indentation, without a trailing comment or trailing spaces.
+        var content: Substring
+        /// The whole line (for block scalars, which keep their text as written).
+        var raw: Substring
+        var isBlank: Bool { content.isEmpty }
+    }
+
+    /// `text` without a `#` comment (one that starts the text or follows a space, outside
+    /// quotes) and without trailing spaces; nil when a quote is left open.
+    static func stripComment(_ text: Substring) -> Substring? {
+        var quote: Character?
+        var previous: Character = " "
+        var end = text.endIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let c = text[index]
+            if let q = quote {
+                if c == q {
+                    if q == "'", text.index(after: index) < text.endIndex, text[text.index(after: index)] == "'" {
+                        index = text.index(index, offsetBy: 2)
+                        previous = "'"
+                        continue
+                    }
+                    quote = nil
+                } else if q == "\"", c == "\\" {
+                    index = text.index(after: index)
+                    if index < text.endIndex { index = text.index(after: index) }
+                    continue
+                }
+            } else if c == "#", previous == " " || previous == "\t" {
+                end = index
+                break
+            } else if (c == "'" || c == "\"") && (previous == " " || previous == "[" || previous == "{" || previous == "," || index == text.startIndex || previous == ":") {
+                quote = c
+            }
+            previous = c
+            index = text.index(after: index)
+        }
+        if quote != nil { return nil }
+        var result = text[text.startIndex..<end]
+        while result.last == " " || result.last == "\t" { result = result.dropLast() }
+        return result
+    }
+
+    struct Reader {
+        let lines: [Line]
+        var position = 0
+
+        mutating func skipBlank() {
+            while position < lines.count, lines[position].isBlank { position += 1 }
+        }
+
+        /// The node starting at the current line, whose lines are indented at least `minIndent`.
+        mutating func node(minIndent: Int) -> Value? {
+            skipBlank()
+            guard position < lines.count else { return .null }
+            let line = lines[position]
+            guard line.indent >= minIndent else { return .null }
+            if line.content == "-" || line.content.hasPrefix("- ") {
+                return sequence(indent: line.indent)
+            }
+            if BlockYAMLReader.splitKey(line.content) != nil {
+                return mapping(indent: line.indent, firstContent: nil)
+            }
+            return nil
+        }
+
+        mutating func sequence(indent: Int) -> Value? {
+            var items: [Value] = []
+            while true {
+                skipBlank()
+                guard position < lines.count, lines[position].indent == indent else { break }
+                let content = lines[position].content
+                guard content == "-" || content.hasPrefix("- ") else { break }
+                var item = content.dropFirst(1)
+                var column = indent + 1
+                while item.first == " " { item = item.dropFirst(); column += 1 }
+                if item.isEmpty {
+                    position += 1
+                    guard let value = nestedAfterKey(parentIndent: indent) else { return nil }
+                    items.append(value)
+                } else if item.hasPrefix("-") && (item == "-" || item.hasPrefix("- ")) {
+                    return nil
+                } else if BlockYAMLReader.splitKey(item) != nil {
+                    guard let value = mapping(indent: column, firstContent: item) else { return nil }
+                    items.append(value)
+                } else {
+                    guard let value = BlockYAMLReader.inlineScalar(item) else { return nil }
+                    position += 1
+                    guard noContinuation(after: indent) else { return nil }
+                    items.append(value)
+                }
+            }
+            return .list(items)
+        }
+
+        /// A mapping whose keys sit at `indent`; `firstContent` is the first pair when it shares
+        /// a line with a sequence dash.
+        mutating func mapping(indent: Int, firstContent: Substring?) -> Value? {
+            var pairs: [(key: String, value: Value)] = []
+            var keys: Set<String> = []
+            var pending = firstContent
+            while true {
+                let content: Substring
+                if let first = pending {
+                    content = first
+                    pending = nil
+                } else {
+                    skipBlank()
+                    guard position < lines.count, lines[position].indent == indent else { break }
+                    content = lines[position].content
+                    if content == "-" || content.hasPrefix("- ") { break }
+                }
+                guard let (key, rest) = BlockYAMLReader.splitKey(content), key != "<<", keys.insert(key).inserted else { return nil }
+                position += 1
+                let value: Value
+                if rest.isEmpty {
+                    guard let nested = nestedAfterKey(parentIndent: indent, allowSameIndentSequence: true) else { return nil }
+                    value = nested
+                } else if rest.first == "|" || rest.first == ">" {
+                    guard let block = blockScalar(header: rest, parentIndent: indent) else { return nil }
+                    value = block
+                } else {
+                    guard let scalar = BlockYAMLReader.inlineScalar(rest) else { return nil }
+                    guard noContinuation(after: indent) else { return nil }
+                    value = scalar
+                }
+                pairs.append((key, value))
+            }
+            return .map(pairs)
+        }
+
+        /// The value of a key or dash with nothing after it: a nested block, a sequence at the
+        /// key's own indent (`key:` then `- item`), or null.
+        mutating func nestedAfterKey(parentIndent: Int, allowSameIndentSequence: Bool = false) -> Value? {
+            skipBlank()
+            guard position < lines.count else { return .null }
+            let next = lines[position]
+            if next.indent > parentIndent { return node(minIndent: parentIndent + 1) }
+            if allowSameIndentSequence, next.indent == parentIndent, next.content == "-" || next.content.hasPrefix("- ") {
+                return sequence(indent: parentIndent)
+            }
+            return .null
+        }
+
+        /// True when the next content line is not indented deeper than `indent` (a deeper
+        /// line would continue a multi-line plain scalar, which this reader leaves to Yams).
+        func noContinuation(after indent: Int) -> Bool {
+            var p = position
+            while p < lines.count, lines[p].isBlank { p += 1 }
+            return p >= lines.count || lines[p].indent <= indent
+        }
+
+        mutating func blockScalar(header: Substring, parentIndent: Int) -> Value? {
+            guard let style = header.first else { return nil }
+            let chomp = header.dropFirst()
+            guard chomp.isEmpty || chomp == "-" else { return nil }
+            var body: [Substring] = []
+            var contentIndent: Int?
+            while position < lines.count {
+                let line = lines[position]
+                if line.raw.allSatisfy({ $0 == " " }) {
+                    body.append("")
+                    position += 1
+                    continue
+                }
+                if line.indent <= parentIndent { break }
+                if contentIndent == nil { contentIndent = line.indent }
+                guard let base = contentIndent, line.indent >= base else { return nil }
+                // The text as written, comments included: `#` is not a comment inside a block.
+                body.append(line.raw.dropFirst(base))
+                position += 1
+            }
+            while body.last == "" { body.removeLast() }
+            guard !body.isEmpty else { return .string("") }
+            var text: String
+            if style == "|" {
+                text = body.joined(separator: "\n")
+            } else {
+                // Folding: lines join with a space; an empty line is a newline. More-indented
+                // lines keep their breaks in YAML: leave those to Yams.
+                if body.contains(where: { $0.first == " " }) { return nil }
+                text = ""
+                var previousEmpty = true
+                for line in body {
+                    if line.isEmpty {
+                        text += "\n"
+                        previousEmpty = true
+                    } else {
+                        if !previousEmpty { text += " " }
+                        text += line
+                        previousEmpty = false
+                    }
+                }
+            }
+            if chomp.isEmpty { text += "\n" }
+            return .string(text)
+        }
+    }
+
+    /// Splits `key: rest` (the key plain or quoted); nil when the line is not a mapping pair.
+    static func splitKey(_ content: Substring) -> (String, Substring)? {
+        guard let first = content.first else { return nil }
+        if first == "'" || first == "\"" {
+            guard let (key, after) = quoted(content), after.first == ":" else { return nil }
+            let rest = after.dropFirst()
+            guard rest.isEmpty || rest.first == " " else { return nil }
+            return (key, rest.drop(while: { $0 == " " }))
+        }
+        if "[{&*!|>%@`?#".contains(first) { return nil }
+        var index = content.startIndex
+        while index < content.endIndex {
+            if content[index] == ":" {
+                let next = content.index(after: index)
+                if next == content.endIndex || content[next] == " " {
+                    var key = content[content.startIndex..<index]
+                    while key.last == " " { key = key.dropLast() }
+                    guard !key.isEmpty else { return nil }
+                    return (String(key), content[next...].drop(while: { $0 == " " }))
+                }
+            }
+            index = content.index(after: index)
+        }
+        return nil
+    }
+
+    /// A scalar or flow collection that makes up the whole of `text`.
+    static func inlineScalar(_ text: Substring) -> Value? {
+        guard let first = text.first else { return .null }
+        if first == "'" || first == "\"" {
+            guard let (value, after) = quoted(text), after.isEmpty else { return nil }
+            return .string(value)
+        }
+        if first == "[" || first == "{" {
+            var index = text.startIndex
+            guard let value = flow(text, &index), index == text.endIndex else { return nil }
+            return value
+        }
+        if "&*!|>%@`?-".contains(first) && !(first == "-" && text.count > 1 && text.dropFirst().first != " ") { return nil }
+        if text.contains(": ") || text.hasSuffix(":") || text.contains(" #") { return nil }
+        return Value.plain(String(text))
+    }
+
+    /// A quoted scalar at the start of `text`, and what follows it.
+    static func quoted(_ text: Substring) -> (String, Substring)? {
+        guard let quote = text.first else { return nil }
+        var out = ""
+        var index = text.index(after: text.startIndex)
+        while index < text.endIndex {
+            let c = text[index]
+            if c == quote {
+                let next = text.index(after: index)
+                if quote == "'", next < text.endIndex, text[next] == "'" {
+                    out.append("'")
+                    index = text.index(after: next)
+                    continue
+                }
+                return (out, text[next...])
+            }
+            if quote == "\"", c == "\\" {
+                let next = text.index(after: index)
+                guard next < text.endIndex else { return nil }
+                switch text[next] {
+                case "n": out.append("\n")
+                case "t": out.append("\t")
+                case "\\": out.append("\\")
+                case "\"": out.append("\"")
+                case "/": out.append("/")
+                case "r": out.append("\r")
+                case "0": out.append("\0")
+                case " ": out.append(" ")
+                default: return nil
+                }
+                index = text.index(after: next)
+                continue
+            }
+            out.append(c)
+            index = text.index(after: index)
+        }
+        return nil
+    }
+
+    /// A one-line flow sequence or mapping starting at `index`.
+    static func flow(_ text: Substring, _ index: inout Substring.Index) -> Value? {
+        func skipSpaces() { while index < text.endIndex, text[index] == " " { index = text.index(after: index) } }
+        guard index < text.endIndex else { return nil }
+        let open = text[index]
+        let close: Character = open == "[" ? "]" : "}"
+        index = text.index(after: index)
+        var items: [Value] = []
+        var pairs: [(key: String, value: Value)] = []
+        var keys: Set<String> = []
+        skipSpaces()
+        if index < text.endIndex, text[index] == close {
+            index = text.index(after: index)
+            return open == "[" ? .list([]) : .map([])
+        }
+        while index < text.endIndex {
+            skipSpaces()
+            if open == "{" {
+                guard let key = flowScalar(text, &index, stopAtColon: true)?.scalarText else { return nil }
+                skipSpaces()
+                guard index < text.endIndex, text[index] == ":" else { return nil }
+                index = text.index(after: index)
+                skipSpaces()
+                guard let value = flowItem(text, &index), keys.insert(key).inserted else { return nil }
+                pairs.append((key, value))
+            } else {
+                guard let value = flowItem(text, &index) else { return nil }
+                items.append(value)
+            }
+            skipSpaces()
+            guard index < text.endIndex else { return nil }
+            if text[index] == "," {
+                index = text.index(after: index)
+                skipSpaces()
+                if index < text.endIndex, text[index] == close { return nil }
+                continue
+            }
+            if text[index] == close {
+                index = text.index(after: index)
+                return open == "[" ? .list(items) : .map(pairs)
+            }
+            return nil
+        }
+        return nil
+    }
+
+    static func flowItem(_ text: Substring, _ index: inout Substring.Index) -> Value? {
+        guard index < text.endIndex else { return nil }
+        if text[index] == "[" || text[index] == "{" { return flow(text, &index) }
+        return flowScalar(text, &index, stopAtColon: false)
+    }
+
+    static func flowScalar(_ text: Substring, _ index: inout Substring.Index, stopAtColon: Bool) -> Value? {
+        guard index < text.endIndex else { return nil }
+        let first = text[index]
+        if first == "'" || first == "\"" {
+            guard let (value, after) = quoted(text[index...]) else { return nil }
+            index = after.startIndex
+            return .string(value)
+        }
+        if "&*!|>%@`?[]{},#".contains(first) { return nil }
+        let start = index
+        while index < text.endIndex {
+            let c = text[index]
+            if c == "," || c == "]" || c == "}" { break }
+            if c == ":" {
+                let next = text.index(after: index)
+                if stopAtColon || next == text.endIndex || text[next] == " " || text[next] == "," { break }
+            }
+            if c == "#" || c == "[" || c == "{" { return nil }
+            index = text.index(after: index)
+        }
+        var plain = text[start..<index]
+        while plain.last == " " { plain = plain.dropLast() }
+        guard !plain.isEmpty else { return nil }
+        return Value.plain(String(plain))
+    }
+}
