@@ -10,18 +10,27 @@ enum BlockYAMLReader {
     static func parse(_ text: String) -> Value? {
         var lines: [Line] = []
         var sawDocumentStart = false
-        // "\r\n" is one Character in Swift: split on it as well as on "\n".
-        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
-            var line = Substring(raw)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+        // Scanned as UTF-8 bytes: every YAML indicator is ASCII, and a multi-byte character
+        // never contains an ASCII byte (Character-wise scanning was most of a cold run).
+        let whole = Substring(text)
+        var lineStart = whole.startIndex
+        var index = -1
+        var finished = false
+        while !finished {
+            index += 1
+            let utf8 = whole.utf8
+            let lineEnd = utf8[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? whole.endIndex
+            var line = whole[lineStart..<lineEnd]
+            if lineEnd == whole.endIndex { finished = true } else { lineStart = utf8.index(after: lineEnd) }
+            if line.utf8.last == UInt8(ascii: "\r") { line = Substring(line.utf8.dropLast()) }
             var indent = 0
             for c in line.utf8 {
                 if c == UInt8(ascii: " ") { indent += 1 } else { break }
             }
-            let rest = line.dropFirst(indent)
-            if rest.first == "\t" { return nil }
+            let rest = Substring(line.utf8.dropFirst(indent))
+            if rest.utf8.first == UInt8(ascii: "\t") { return nil }
             guard let content = stripComment(rest) else { return nil }
-            if indent == 0, content.hasPrefix("%") { return nil }
+            if indent == 0, content.utf8.first == UInt8(ascii: "%") { return nil }
             if indent == 0, content == "---" || content.hasPrefix("--- ") {
                 if sawDocumentStart || !lines.allSatisfy(\.isBlank) { return nil }
                 sawDocumentStart = true
@@ -52,38 +61,47 @@ enum BlockYAMLReader {
     /// `text` without a `#` comment (one that starts the text or follows a space, outside
     /// quotes) and without trailing spaces; nil when a quote is left open.
     static func stripComment(_ text: Substring) -> Substring? {
-        var quote: Character?
-        var previous: Character = " "
-        var end = text.endIndex
-        var index = text.startIndex
-        while index < text.endIndex {
-            let c = text[index]
-            if let q = quote {
-                if c == q {
-                    if q == "'", text.index(after: index) < text.endIndex, text[text.index(after: index)] == "'" {
-                        index = text.index(index, offsetBy: 2)
-                        previous = "'"
+        let bytes = text.utf8
+        var quote: UInt8 = 0
+        var previous = UInt8(ascii: " ")
+        var end = bytes.endIndex
+        var index = bytes.startIndex
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), single = UInt8(ascii: "'"), double = UInt8(ascii: "\"")
+        while index < bytes.endIndex {
+            let c = bytes[index]
+            if quote != 0 {
+                if c == quote {
+                    let next = bytes.index(after: index)
+                    if quote == single, next < bytes.endIndex, bytes[next] == single {
+                        index = bytes.index(after: next)
+                        previous = single
                         continue
                     }
-                    quote = nil
-                } else if q == "\"", c == "\\" {
-                    index = text.index(after: index)
-                    if index < text.endIndex { index = text.index(after: index) }
+                    quote = 0
+                } else if quote == double, c == UInt8(ascii: "\\") {
+                    index = bytes.index(after: index)
+                    if index < bytes.endIndex { index = bytes.index(after: index) }
                     continue
                 }
-            } else if c == "#", previous == " " || previous == "\t" {
+            } else if c == UInt8(ascii: "#"), previous == space || previous == tab {
                 end = index
                 break
-            } else if (c == "'" || c == "\"") && (previous == " " || previous == "[" || previous == "{" || previous == "," || index == text.startIndex || previous == ":") {
+            } else if (c == single || c == double),
+                      index == bytes.startIndex || previous == space || previous == UInt8(ascii: "[") || previous == UInt8(ascii: "{")
+                        || previous == UInt8(ascii: ",") || previous == UInt8(ascii: ":") {
                 quote = c
             }
             previous = c
-            index = text.index(after: index)
+            index = bytes.index(after: index)
         }
-        if quote != nil { return nil }
-        var result = text[text.startIndex..<end]
-        while result.last == " " || result.last == "\t" { result = result.dropLast() }
-        return result
+        if quote != 0 { return nil }
+        var last = end
+        while last > bytes.startIndex {
+            let before = bytes.index(before: last)
+            guard bytes[before] == space || bytes[before] == tab else { break }
+            last = before
+        }
+        return Substring(bytes[bytes.startIndex..<last])
     }
 
     struct Reader {
@@ -244,28 +262,49 @@ enum BlockYAMLReader {
 
     /// Splits `key: rest` (the key plain or quoted); nil when the line is not a mapping pair.
     static func splitKey(_ content: Substring) -> (String, Substring)? {
-        guard let first = content.first else { return nil }
-        if first == "'" || first == "\"" {
-            guard let (key, after) = quoted(content), after.first == ":" else { return nil }
-            let rest = after.dropFirst()
-            guard rest.isEmpty || rest.first == " " else { return nil }
-            return (key, rest.drop(while: { $0 == " " }))
+        let bytes = content.utf8
+        guard let first = bytes.first else { return nil }
+        let colon = UInt8(ascii: ":"), space = UInt8(ascii: " ")
+        if first == UInt8(ascii: "'") || first == UInt8(ascii: "\"") {
+            guard let (key, after) = quoted(content), after.utf8.first == colon else { return nil }
+            let rest = after.utf8.dropFirst()
+            guard rest.isEmpty || rest.first == space else { return nil }
+            return (key, Substring(rest.drop(while: { $0 == space })))
         }
-        if "[{&*!|>%@`?#".contains(first) { return nil }
-        var index = content.startIndex
-        while index < content.endIndex {
-            if content[index] == ":" {
-                let next = content.index(after: index)
-                if next == content.endIndex || content[next] == " " {
-                    var key = content[content.startIndex..<index]
-                    while key.last == " " { key = key.dropLast() }
-                    guard !key.isEmpty else { return nil }
-                    return (String(key), content[next...].drop(while: { $0 == " " }))
+        if indicatorBytes.contains(first) { return nil }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == colon {
+                let next = bytes.index(after: index)
+                if next == bytes.endIndex || bytes[next] == space {
+                    var keyEnd = index
+                    while keyEnd > bytes.startIndex, bytes[bytes.index(before: keyEnd)] == space { keyEnd = bytes.index(before: keyEnd) }
+                    guard keyEnd > bytes.startIndex else { return nil }
+                    return (String(Substring(bytes[bytes.startIndex..<keyEnd])), Substring(bytes[next...].drop(while: { $0 == space })))
                 }
             }
-            index = content.index(after: index)
+            index = bytes.index(after: index)
         }
         return nil
+    }
+
+    /// Bytes that may not start a plain key or scalar here.
+    static let indicatorBytes: Set<UInt8> = Set("[{&*!|>%@`?#".utf8)
+
+    /// True when `text` contains `needle` (ASCII), scanned as bytes.
+    static func contains(_ text: Substring, _ needle: StaticString) -> Bool {
+        let bytes = Array(text.utf8)
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard bytes.count >= pattern.count else { return false }
+        for start in 0...(bytes.count - pattern.count) {
+            var match = true
+            for k in 0..<pattern.count where bytes[start + k] != pattern[k] {
+                match = false
+                break
+            }
+            if match { return true }
+        }
+        return false
     }
 
     /// A scalar or flow collection that makes up the whole of `text`.
@@ -281,12 +320,23 @@ enum BlockYAMLReader {
             return value
         }
         if "&*!|>%@`?-".contains(first) && !(first == "-" && text.count > 1 && text.dropFirst().first != " ") { return nil }
-        if text.contains(": ") || text.hasSuffix(":") || text.contains(" #") { return nil }
+        if contains(text, ": ") || text.utf8.last == UInt8(ascii: ":") || contains(text, " #") { return nil }
         return Value.plain(String(text))
     }
 
     /// A quoted scalar at the start of `text`, and what follows it.
     static func quoted(_ text: Substring) -> (String, Substring)? {
+        // Fast path: no escape before the closing quote, so the text is a plain slice.
+        let bytes = text.utf8
+        if let q = bytes.first, q == UInt8(ascii: "'") || q == UInt8(ascii: "\"") {
+            let body = bytes.index(after: bytes.startIndex)
+            if let close = bytes[body...].firstIndex(where: { $0 == q || $0 == UInt8(ascii: "\\") }), bytes[close] == q {
+                let next = bytes.index(after: close)
+                if !(q == UInt8(ascii: "'") && next < bytes.endIndex && bytes[next] == q) {
+                    return (String(Substring(bytes[body..<close])), Substring(bytes[next...]))
+                }
+            }
+        }
         guard let quote = text.first else { return nil }
         var out = ""
         var index = text.index(after: text.startIndex)

@@ -93,6 +93,20 @@ public struct ProjectConfig: Sendable {
         return result
     }
 
+    /// The merged config along `fqn` and the tree level it ends at (nil when the tree stops
+    /// earlier), for one resource key; lets a caller reuse a folder's result for its files.
+    func walk(resource: String, fqn: ArraySlice<String>) -> (merged: Value, level: Value?) {
+        guard let tree = resourceConfigs[resource] else { return (.map([]), nil) }
+        var result = Self.configs(at: tree)
+        var level = tree
+        for part in fqn {
+            guard let next = level[part], case .map = next else { return (result, nil) }
+            level = next
+            result = result.mergingConfig(Self.configs(at: level))
+        }
+        return (result, level)
+    }
+
     /// The config entries at one level of the tree (keys with `+`, or known config names with
     /// a non-mapping value).
     static func configs(at level: Value) -> Value {

@@ -73,6 +73,22 @@ extension ProjectLoader {
         // MARK: - Resolution
 
         func finish() -> DbtProject {
+            var folderConfigs: [[String]: (merged: Value, level: Value?)] = [:]
+            /// dbt_project.yml's config for an fqn: the folder's part computed once per folder,
+            /// then the node's own level, if the tree names it.
+            func projectConfig(_ resource: String, _ fqn: [String]) -> Value {
+                guard let last = fqn.last else { return config.projectConfig(resource: resource, fqn: fqn) }
+                let key = [resource] + fqn.dropLast()
+                let folder: (merged: Value, level: Value?)
+                if let known = folderConfigs[key] {
+                    folder = known
+                } else {
+                    folder = config.walk(resource: resource, fqn: fqn.dropLast())
+                    folderConfigs[key] = folder
+                }
+                guard let level = folder.level, let own = level[last], case .map = own else { return folder.merged }
+                return folder.merged.mergingConfig(ProjectConfig.configs(at: own))
+            }
             var nodes: [String: Node] = [:]
             var scans: [String: ReferenceScan] = [:]
             let properties = PropertiesReader(project: project, files: yamlFiles)
@@ -96,7 +112,7 @@ extension ProjectLoader {
                                 path: file.entry.path, fqn: [project] + dirs + [stem], layer: dirs.first ?? "other")
                 }
                 node.bodyKey = file.entry.id.hex
-                var merged = config.projectConfig(resource: "models", fqn: node.fqn)
+                var merged = projectConfig("models", node.fqn)
                 if let patch {
                     merged = merged.mergingConfig(patch.config)
                     node.propertiesPath = patch.file
@@ -130,7 +146,7 @@ extension ProjectLoader {
                 var node = Node(uniqueID: "seed.\(project).\(stem)", resourceType: .seed, name: stem, version: nil,
                                 path: file.entry.path, fqn: [project] + dirs + [stem], layer: "seeds")
                 node.bodyKey = file.size >= ProjectLoader.seedChecksumLimit ? "path:" + file.entry.path : file.entry.id.hex
-                var merged = config.projectConfig(resource: "seeds", fqn: node.fqn)
+                var merged = projectConfig("seeds", node.fqn)
                 if let patch = properties.seeds[stem] {
                     merged = merged.mergingConfig(patch.config)
                     node.propertiesPath = patch.file
@@ -152,7 +168,7 @@ extension ProjectLoader {
                                 path: file.entry.path, line: file.block.line,
                                 fqn: [project] + dirs + [Self.stem(file.sub), name], layer: "snapshots")
                 node.bodyKey = "sql:" + file.block.body
-                var merged = config.projectConfig(resource: "snapshots", fqn: node.fqn)
+                var merged = projectConfig("snapshots", node.fqn)
                 if let patch = properties.snapshots[name] {
                     merged = merged.mergingConfig(patch.config)
                     node.propertiesPath = patch.file
@@ -176,7 +192,7 @@ extension ProjectLoader {
                                 version: nil, path: patch.file, propertiesPath: patch.file,
                                 fqn: [project] + dirs + [Self.stem(sub), patch.name], layer: "snapshots")
                 node.bodyKey = "yaml:" + relation
-                node.config = config.projectConfig(resource: "snapshots", fqn: node.fqn).mergingConfig(patch.config)
+                node.config = projectConfig("snapshots", node.fqn).mergingConfig(patch.config)
                 node.description = patch.description
                 node.columns = patch.columns
                 node.tests = patch.tests(attachedTo: node.uniqueID, model: patch.name)
@@ -192,7 +208,7 @@ extension ProjectLoader {
                 var node = Node(uniqueID: "source.\(project).\(table.source).\(table.name)", resourceType: .source,
                                 name: table.name, version: nil, path: table.file, propertiesPath: table.file,
                                 fqn: fqn, layer: "sources")
-                let merged = config.projectConfig(resource: "sources", fqn: fqn).mergingConfig(table.config)
+                let merged = projectConfig("sources", fqn).mergingConfig(table.config)
                 node.config = merged
                 node.description = table.description
                 node.columns = table.columns
@@ -209,7 +225,7 @@ extension ProjectLoader {
                 var node = Node(uniqueID: "exposure.\(project).\(exposure.name)", resourceType: .exposure,
                                 name: exposure.name, version: nil, path: exposure.file, propertiesPath: exposure.file,
                                 fqn: fqn, layer: "exposures")
-                node.config = config.projectConfig(resource: "exposures", fqn: fqn).mergingConfig(exposure.config)
+                node.config = projectConfig("exposures", fqn).mergingConfig(exposure.config)
                 node.description = exposure.description
                 node.properties = exposure.compared
                 guard Self.enabled(node.config) else { continue }

@@ -62,3 +62,31 @@ struct ProjectConfigTests {
         #expect(ParsedFile.parse([0xC3, 0x28], as: .template) == .notText)
     }
 }
+
+@Suite("Folder config walk")
+struct FolderConfigWalkTests {
+    @Test func walkingAFolderThenTheNodeEqualsTheFullWalk() throws {
+        guard case .yaml(let value) = ParsedFile.parse(Array("""
+        name: shop
+        models:
+          +tags: [all]
+          shop:
+            marts:
+              +materialized: table
+              orders:
+                +materialized: incremental
+              finance:
+                +schema: fin
+        """.utf8), as: .yaml) else { Issue.record("yaml"); return }
+        let config = try ProjectConfig(yaml: value, file: "dbt_project.yml")
+        for fqn in [["shop", "marts", "orders"], ["shop", "marts", "customers"], ["shop", "marts", "finance", "rev"], ["shop", "staging", "stg"]] {
+            let folder = config.walk(resource: "models", fqn: fqn.dropLast())
+            var combined = folder.merged
+            if let level = folder.level, let own = level[fqn[fqn.count - 1]], case .map = own {
+                combined = combined.mergingConfig(ProjectConfig.configs(at: own))
+            }
+            #expect(combined == config.projectConfig(resource: "models", fqn: fqn), "\(fqn)")
+        }
+        #expect(config.projectConfig(resource: "models", fqn: ["shop", "marts", "orders"])["materialized"] == .string("incremental"))
+    }
+}
