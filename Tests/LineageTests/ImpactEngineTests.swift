@@ -292,3 +292,67 @@ struct IncrementalHeadTests {
         #expect(summary(warm).contains { $0.hasPrefix("modified model.shop.orders") && $0.contains("macros") })
     }
 }
+
+@Suite("More dbt resources")
+struct MoreResourceTests {
+    @Test func yamlSnapshotsUnitTestsAndTests() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        repo.write("snapshots/_snapshots.yml", """
+        snapshots:
+          - name: orders_snapshot
+            relation: ref('stg_orders')
+            config:
+              unique_key: id
+              strategy: timestamp
+              updated_at: updated_at
+        unit_tests:
+          - name: test_orders_dollars
+            model: orders
+            given: []
+            expect: {rows: []}
+        """)
+        _ = try repo.commit("base")
+        repo.write("snapshots/_snapshots.yml", try #require(repo.read("snapshots/_snapshots.yml")).replacingOccurrences(of: "strategy: timestamp", with: "strategy: check"))
+        repo.write("models/staging/stg_orders.sql", "select 1 as id from {{ source('raw', 'orders') }}\n")
+        _ = try repo.git("add", "-A")
+        let report = try #require(try impact(repo, options: ImpactOptions(withTests: true)).reports.first)
+        let snapshot = try #require(report.nodes.first { $0.node.uniqueID == "snapshot.shop.orders_snapshot" })
+        #expect(snapshot.role == .modified)
+        #expect(snapshot.reasons.map(\.code).contains("configs"))
+        #expect(snapshot.node.parents == ["model.shop.stg_orders"])
+        #expect(report.tests.contains { $0.name == "test_orders_dollars" && $0.kind == "unit_test" && $0.attachedTo == "model.shop.orders" })
+        #expect(report.tests.contains { $0.name == "unique_orders_id" && $0.attachedTo == "model.shop.orders" })
+    }
+
+    @Test func seedsOfOneMebibyteAreComparedByPathOnly() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        let big = "id,name\n" + String(repeating: "1,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", count: 26_000)
+        #expect(big.utf8.count >= ProjectLoader.seedChecksumLimit)
+        repo.write("seeds/big.csv", big)
+        repo.write("seeds/small.csv", "id\n1\n")
+        _ = try repo.commit("base")
+        repo.write("seeds/big.csv", big + "2,b\n")
+        repo.write("seeds/small.csv", "id\n2\n")
+        _ = try repo.git("add", "-A")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.ids(.modified) == ["seed.shop.small"])
+    }
+
+    @Test func aFileOfHundredsOfMegabytesIsRefused() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        _ = try repo.commit("base")
+        let line = String(repeating: "-", count: 1023) + "\n"
+        repo.write("models/marts/huge.sql", String(repeating: line, count: 65 * 1024 + 1))
+        _ = try repo.git("add", "-A")
+        do {
+            _ = try impact(repo)
+            Issue.record("a huge file should be refused")
+        } catch let LineageError.fileTooLarge(file, bytes, limit) {
+            #expect(file == "models/marts/huge.sql")
+            #expect(bytes > limit)
+        }
+    }
+}
