@@ -39,12 +39,12 @@ oracle-venv:
 	fi
 
 oracle: release oracle-venv
-	DBT=$(ORACLE_VENV)/bin/dbt RATIONALE_BIN=.build/release/rationale $(PYTHON) Tests/oracle/run_oracle.py
+	DBT=$(abspath $(ORACLE_VENV))/bin/dbt RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/oracle/run_oracle.py
 
 test: unit oracle
 
-bench: release
-	RATIONALE_BIN=.build/release/rationale $(PYTHON) bench/run.py $(BENCH_ARGS)
+bench: release oracle-venv
+	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build
