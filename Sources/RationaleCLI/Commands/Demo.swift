@@ -27,7 +27,12 @@ extension Rationale {
                     emit(step.output)
                     emit("")
                 }
-                emit("The sample repository stays at \(path)\nExplore it: cd \(path) && rationale impact --format markdown")
+                // Name the binary as the user can run it: `make demo` does not put it on PATH.
+                let invoked = CommandLine.arguments.first ?? "rationale"
+                let binary = invoked.contains("/")
+                    ? URL(fileURLWithPath: invoked).standardizedFileURL.path
+                    : invoked
+                emit("The sample repository stays at \(path)\nExplore it: cd \(path) && \(binary) impact --format markdown")
             }
         }
     }
