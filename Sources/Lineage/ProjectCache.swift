@@ -31,29 +31,8 @@ final class ProjectCache {
     }
 
     func load(_ key: String) -> DbtProject? {
-        guard let path = file(for: key), let bytes = Self.read(path) else { return nil }
-        return ProjectCoding.decode(bytes, key: key)
-    }
-
-    /// The whole file, read straight into bytes (no `Data` copy on the hook's path).
-    static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return nil }
-        let size = Int(info.st_size)
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var done = 0
-            while done < size {
-                let n = Foundation.read(fd, buffer.baseAddress.map { $0 + done }, size - done)
-                if n <= 0 { failed = true; break }
-                done += n
-            }
-            count = done
-        }
-        return failed ? nil : bytes
+        guard let path = file(for: key), let storage = ByteStorage(mapping: path) else { return nil }
+        return ProjectCoding.decode(storage, key: key)
     }
 
     /// Remembers a project to write on `save()`.

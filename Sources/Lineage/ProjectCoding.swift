@@ -5,18 +5,30 @@ import Foundation
 /// Strings and config values are interned, and each node's details sit behind a length so that
 /// loading reads only identities and edges; details are decoded when a run looks at them.
 enum ProjectCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PROJECT 3\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PROJECT 4\n".utf8)
 
     static func encode(_ project: DbtProject, key: String) -> [UInt8] {
         var w = InterningWriter()
         w.str(project.root)
         w.str(project.config.sourceFile)
         w.value(project.config.source)
+        // Node ids first; edges then refer to nodes by position, not by string.
         let nodes = project.nodes.values.sorted { $0.uniqueID < $1.uniqueID }
+        var position: [String: Int] = [:]
+        position.reserveCapacity(nodes.count)
         w.body.u32(nodes.count)
+        for (index, node) in nodes.enumerated() {
+            w.str(node.uniqueID)
+            position[node.uniqueID] = index
+        }
+        func edges(_ ids: [String]) {
+            let known = ids.compactMap { position[$0] }
+            w.body.u32(known.count)
+            for index in known { w.body.u32(index) }
+        }
         for node in nodes {
-            w.str(node.uniqueID); w.str(node.resourceType.rawValue); w.str(node.name); w.optionalStr(node.version)
-            w.str(node.path); w.str(node.layer); w.strs(node.parents)
+            w.str(node.resourceType.rawValue); w.str(node.name); w.optionalStr(node.version)
+            w.str(node.path); w.str(node.layer); edges(node.parents)
             w.lengthPrefixed { $0.details(node.details) }
         }
         w.body.u32(project.macros.count)
@@ -28,8 +40,12 @@ enum ProjectCoding {
         for (name, body) in project.docs.sorted(by: { $0.key < $1.key }) { w.str(name); w.str(body) }
         w.body.u32(project.unresolved.count)
         for u in project.unresolved { w.str(u.file); w.body.u32(u.line); w.str(u.text) }
-        w.body.u32(project.children.count)
-        for (parent, children) in project.children.sorted(by: { $0.key < $1.key }) { w.str(parent); w.strs(children) }
+        let withChildren = project.children.filter { position[$0.key] != nil }.sorted { $0.key < $1.key }
+        w.body.u32(withChildren.count)
+        for (parent, children) in withChildren {
+            w.body.u32(position[parent] ?? 0)
+            edges(children)
+        }
 
         var out = CacheCoding.Writer()
         out.bytes.append(contentsOf: magic)
@@ -43,9 +59,13 @@ enum ProjectCoding {
     }
 
     static func decode(_ bytes: [UInt8], key: String) -> DbtProject? {
-        guard let archive = ProjectArchive(bytes: bytes, key: key) else { return nil }
+        decode(ByteStorage(copying: bytes), key: key)
+    }
+
+    static func decode(_ storage: ByteStorage, key: String) -> DbtProject? {
+        guard let archive = ProjectArchive(storage: storage, key: key) else { return nil }
         // One lock for the whole load instead of one per string.
-        return archive.locked { archive.bytes.withUnsafeBufferPointer { buffer -> (DbtProject, [String])? in
+        return archive.locked { archive.storage.withUnsafeBufferPointer { buffer -> (DbtProject, [String])? in
             var r = ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: archive.bodyOffset), archive: archive)
             guard let root = r.str(), let sourceFile = r.str(), let yaml = r.value(),
                   let config = try? ProjectConfig(yaml: yaml, file: sourceFile), let nodeCount = r.raw.u32() else { return nil }
@@ -56,9 +76,15 @@ enum ProjectCoding {
             var pathIndex: [String: [String]] = [:]
             pathIndex.reserveCapacity(nodeCount)
             var refs = ProjectLoader.RefIndex(project: config.name)
+            var ids: [String] = []
+            ids.reserveCapacity(nodeCount)
             for _ in 0..<nodeCount {
-                guard let id = r.str(), let typeText = r.str(), let type = ResourceType(rawValue: typeText), let name = r.str(),
-                      let version = r.optionalStr(), let path = r.str(), let layer = r.str(), let parents = r.strs(),
+                guard let id = r.str() else { return nil }
+                ids.append(id)
+            }
+            for id in ids {
+                guard let typeText = r.str(), let type = ResourceType(rawValue: typeText), let name = r.str(),
+                      let version = r.optionalStr(), let path = r.str(), let layer = r.str(), let parents = r.edges(ids),
                       let length = r.raw.u32() else { return nil }
                 nodes[id] = Node(uniqueID: id, resourceType: type, name: name, version: version, path: path, layer: layer,
                                  parents: parents, archive: archive, offset: r.raw.offset)
@@ -89,8 +115,8 @@ enum ProjectCoding {
             var children: [String: [String]] = [:]
             children.reserveCapacity(childCount)
             for _ in 0..<childCount {
-                guard let parent = r.str(), let list = r.strs() else { return nil }
-                children[parent] = list
+                guard let parent = r.raw.u32(), parent < ids.count, let list = r.edges(ids) else { return nil }
+                children[ids[parent]] = list
             }
             guard r.raw.offset == buffer.count else { return nil }
             var project = DbtProject(root: root, config: config, nodes: nodes, macros: macros, docs: docs,
@@ -197,6 +223,18 @@ enum ProjectCoding {
             return out
         }
 
+        /// Node ids by position.
+        mutating func edges(_ ids: [String]) -> [String]? {
+            guard let n = raw.u32() else { return nil }
+            var out: [String] = []
+            out.reserveCapacity(n)
+            for _ in 0..<n {
+                guard let index = raw.u32(), index < ids.count else { return nil }
+                out.append(ids[index])
+            }
+            return out
+        }
+
         mutating func value() -> Value? {
             guard let index = raw.u32(), index < archive.values.count else { return nil }
             return archive.values[index]
@@ -234,16 +272,17 @@ enum ProjectCoding {
 /// A project cache file held in memory: its string table is decoded string by string on first
 /// use, and node details when a node is looked at.
 final class ProjectArchive: @unchecked Sendable {
-    let bytes: [UInt8]
+    let storage: ByteStorage
     let values: [Value]
     let bodyOffset: Int
     private let stringOffsets: [Int]
     private var strings: [String?]
     private let lock = NSLock()
 
-    init?(bytes: [UInt8], key: String) {
+    init?(storage: ByteStorage, key: String) {
         let magic = ProjectCoding.magic
-        guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else { return nil }
+        let bytes = storage
+        guard storage.count >= magic.count, Array(storage.buffer[0..<magic.count]) == magic else { return nil }
         var offsets: [Int] = []
         var values: [Value] = []
         let body: Int? = bytes.withUnsafeBufferPointer { buffer -> Int? in
@@ -263,7 +302,7 @@ final class ProjectArchive: @unchecked Sendable {
             return r.offset
         }
         guard let body else { return nil }
-        self.bytes = bytes
+        self.storage = storage
         self.values = values
         self.bodyOffset = body
         self.stringOffsets = offsets
@@ -281,7 +320,7 @@ final class ProjectArchive: @unchecked Sendable {
     func unlockedString(_ index: Int) -> String? {
         guard index < stringOffsets.count else { return nil }
         if let known = strings[index] { return known }
-        let decoded = bytes.withUnsafeBufferPointer { buffer -> String? in
+        let decoded = storage.withUnsafeBufferPointer { buffer -> String? in
             var r = CacheCoding.Reader(buffer: buffer, offset: stringOffsets[index])
             return r.string()
         }
@@ -292,7 +331,7 @@ final class ProjectArchive: @unchecked Sendable {
     /// The details recorded at `offset`. The archive was validated when it was loaded, so a
     /// record that does not decode means the file changed underneath: empty details then.
     func details(at offset: Int) -> NodeDetails {
-        locked { bytes.withUnsafeBufferPointer { buffer in
+        locked { storage.withUnsafeBufferPointer { buffer in
             var r = ProjectCoding.ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: offset), archive: self)
             return r.details() ?? NodeDetails()
         } }
@@ -311,5 +350,46 @@ extension CacheCoding.Reader {
         if flag == 0 { return .some(nil) }
         guard let v = u32() else { return nil }
         return .some(v)
+    }
+}
+
+/// Read-only bytes that outlive the call that produced them: a memory-mapped cache file (the
+/// kernel's page cache, nothing copied or zero-filled) or a private copy.
+final class ByteStorage: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+    private let mapped: Bool
+
+    var count: Int { buffer.count }
+
+    init(copying bytes: [UInt8]) {
+        let memory = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        _ = memory.initialize(from: bytes)
+        buffer = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(memory)[0..<bytes.count])
+        mapped = false
+    }
+
+    /// Maps the file at `path`; nil when it cannot be opened or is empty.
+    init?(mapping path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let size = Int(info.st_size)
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
+        buffer = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
+        mapped = true
+    }
+
+    deinit {
+        if mapped {
+            munmap(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count)
+        } else {
+            UnsafeMutablePointer(mutating: buffer.baseAddress)?.deallocate()
+        }
+    }
+
+    func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(buffer)
     }
 }
