@@ -83,7 +83,8 @@ def git(repo, *args, input=None):
 
 
 def measure(cmd, cwd, env, out_path):
-    """Run cmd once; return (seconds, max RSS in MB, exit code). stdout -> out_path.
+    """Run cmd once; return (seconds, max RSS in MB, exit code, CPU seconds).
+    stdout -> out_path.
 
     Uses os.wait4 so the rusage is that of this child alone (ru_maxrss is in
     KiB on Linux, bytes on macOS)."""
@@ -95,7 +96,7 @@ def measure(cmd, cwd, env, out_path):
         dt = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
     rss = ru.ru_maxrss / (1024.0 * 1024.0 if sys.platform == "darwin" else 1024.0)
-    return dt, rss, p.returncode
+    return dt, rss, p.returncode, ru.ru_utime + ru.ru_stime
 
 
 def read(path):
@@ -198,7 +199,7 @@ def export_tree(repo, rev, dest):
 
 
 # --------------------------------------------------------------------------- timing
-def summarize(label, samples, rss, extra=None):
+def summarize(label, samples, rss, cpu, extra=None):
     row = {
         "command": label,
         "runs": len(samples),
@@ -206,6 +207,7 @@ def summarize(label, samples, rss, extra=None):
         "min_ms": round(min(samples) * 1000, 1),
         "samples_ms": [round(s * 1000, 1) for s in samples],
         "peak_mb": round(max(rss), 1),
+        "cpu_median_ms": round(statistics.median(cpu) * 1000, 1),
     }
     if extra:
         row.update(extra)
@@ -226,27 +228,28 @@ def run_rationale(rat, setup, runs, scratch):
             label = f"rationale {short} ({temp})"
             out = os.path.join(scratch, f"rationale-{short.strip('-').replace('/--', '-')}-{temp}.json")
             if temp == "warm":  # one priming run, untimed
-                dt, rss, rc = measure(cmd, repo, env, out)
+                dt, rss, rc, cpu = measure(cmd, repo, env, out)
                 if rc != 0:
                     raise SystemExit(f"{label} priming failed (exit {rc}):\n"
                                      + tail(read(out + ".err")))
-            samples, rsss = [], []
+            samples, rsss, cpus = [], [], []
             for _ in range(runs):
                 if temp == "cold":
                     shutil.rmtree(cache, ignore_errors=True)
-                dt, rss, rc = measure(cmd, repo, env, out)
+                dt, rss, rc, cpu = measure(cmd, repo, env, out)
                 if rc != 0:
                     raise SystemExit(f"{label} failed (exit {rc}): {' '.join(cmd)}\n"
                                      + tail(read(out + ".err")))
                 samples.append(dt)
                 rsss.append(rss)
+                cpus.append(cpu)
             try:
                 doc = json.loads(read(out))
             except ValueError as e:
                 raise SystemExit(f"{label}: output is not JSON ({e}):\n" + read(out)[:2000])
             outputs[label] = doc
             sel = set(doc.get("modified", [])) | set(doc.get("downstream", []))
-            rows.append(summarize(label, samples, rsss, {
+            rows.append(summarize(label, samples, rsss, cpus, {
                 "tool": "rationale",
                 "argv": cmd[1:],
                 "modified": len(doc.get("modified", [])),
@@ -277,31 +280,33 @@ def run_dbt(dbt, setup, runs, work):
     rows, info = [], {}
 
     out = os.path.join(work, "dbt-parse-base.log")
-    dt, rss, rc = measure([dbt, "parse", "--no-partial-parse"], base, dbt_env(base), out)
+    dt, rss, rc, cpu = measure([dbt, "parse", "--no-partial-parse"], base, dbt_env(base), out)
     if rc != 0:
         raise SystemExit(f"dbt parse (base) failed (exit {rc}):\n" + tail(read(out)) +
                          tail(read(out + ".err")))
     info["dbt_version"] = dbt_version_from(read(out))
     shutil.copy(os.path.join(base, "target", "manifest.json"), state)
-    rows.append(summarize("dbt parse (full, base; info)", [dt], [rss], {"tool": "dbt-info"}))
+    rows.append(summarize("dbt parse (full, base; info)", [dt], [rss], [cpu],
+                          {"tool": "dbt-info"}))
     log(f"    dbt parse (full, base): {dt:.1f} s, peak {rss:.0f} MB")
 
     out = os.path.join(work, "dbt-parse-head.log")
-    dt, rss, rc = measure([dbt, "parse"], head, dbt_env(head), out)
+    dt, rss, rc, cpu = measure([dbt, "parse"], head, dbt_env(head), out)
     if rc != 0:
         raise SystemExit(f"dbt parse (head) failed (exit {rc}):\n" + tail(read(out)))
     log(f"    dbt parse (head, untimed priming): {dt:.1f} s")
 
     cmd = [dbt, "ls", "-s", "state:modified+", "--state", state,
            "--output", "json", "--output-keys", "unique_id resource_type"]
-    samples, rsss = [], []
+    samples, rsss, cpus = [], [], []
     for i in range(runs):
         out = os.path.join(work, f"dbt-ls-{i}.log")
-        dt, rss, rc = measure(cmd, head, dbt_env(head), out)
+        dt, rss, rc, cpu = measure(cmd, head, dbt_env(head), out)
         if rc != 0:
             raise SystemExit(f"dbt ls failed (exit {rc}):\n" + tail(read(out)))
         samples.append(dt)
         rsss.append(rss)
+        cpus.append(cpu)
     text = read(out)
     if "Unable to do partial parsing" in text:
         info["warning"] = "dbt ls did not use partial parsing"
@@ -319,7 +324,7 @@ def run_dbt(dbt, setup, runs, work):
     by_type = {}
     for t in selected.values():
         by_type[t] = by_type.get(t, 0) + 1
-    rows.append(summarize("dbt ls -s state:modified+", samples, rsss, {
+    rows.append(summarize("dbt ls -s state:modified+", samples, rsss, cpus, {
         "tool": "dbt", "argv": cmd[1:], "selected": len(selected),
         "selected_by_type": by_type}))
     log(f"    dbt ls -s state:modified+: median {rows[-1]['median_ms']} ms, "
@@ -352,15 +357,19 @@ def sanity_check(rat_outputs, dbt_selected):
              "rationale_with_tests_exposures": len(rat_plus),
              "dbt_selected": len(dbt_all), "dbt_selected_without_tests": len(dbt_no_tests)}
         if len(rat) == len(dbt_all):
-            c["match"] = "modified+downstream == dbt set"
+            c["match"] = f"|modified+downstream| = |dbt set| = {len(rat)}"
         elif len(rat_plus) == len(dbt_all):
-            c["match"] = "modified+downstream+tests+exposures == dbt set"
+            c["match"] = f"|modified+downstream+tests+exposures| = |dbt set| = {len(rat_plus)}"
         elif len(rat) == len(dbt_no_tests):
-            c["match"] = "modified+downstream == dbt set without tests"
-        else:
+            c["match"] = (f"|modified+downstream| = |dbt set without tests| = {len(rat)} "
+                          f"(dbt set with tests: {len(dbt_all)})")
+        if c.get("match"):
+            c["same_ids"] = rat == dbt_no_tests or rat == dbt_all or rat_plus == dbt_all
+        if not c.get("match"):
             c["match"] = None
-            missing = sorted(dbt_all - rat_plus)
-            extra = sorted(rat_plus - dbt_all)
+            ref = dbt_all if any(u.startswith("test.") for u in rat_plus) else dbt_no_tests
+            missing = sorted(ref - rat_plus)
+            extra = sorted(rat_plus - ref)
             c["only_dbt_sample"] = missing[:10]
             c["only_rationale_sample"] = extra[:10]
             c["only_dbt"] = len(missing)
@@ -369,13 +378,44 @@ def sanity_check(rat_outputs, dbt_selected):
     return checks
 
 
+def busy_cpus(interval=1.0):
+    """CPUs kept busy by other processes over `interval` seconds (from
+    /proc/stat; None where that does not exist). Unlike the load average it
+    does not remember this harness's own dbt run of a moment ago."""
+    def sample():
+        with open("/proc/stat") as fh:
+            v = [int(x) for x in fh.readline().split()[1:]]
+        idle = v[3] + (v[4] if len(v) > 4 else 0)
+        return sum(v), idle
+    try:
+        t1, i1 = sample()
+        time.sleep(interval)
+        t2, i2 = sample()
+    except (OSError, ValueError):
+        return None
+    if t2 == t1:
+        return 0.0
+    return round((1 - (i2 - i1) / (t2 - t1)) * (os.cpu_count() or 1), 2)
+
+
+def load_avg():
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (OSError, AttributeError):
+        return None
+
+
 # --------------------------------------------------------------------------- reporting
-def print_table(size, setup, rows):
+def print_table(size, setup, rows, busy=None):
     dbt_row = next((r for r in rows if r.get("tool") == "dbt"), None)
     print()
     print(f"== {size:,} models  ({setup['files']:,} files, {setup['domains']} domains; "
           f"edited {setup['edited_model']}) ==")
-    hdr = f"{'command':<36} {'runs':>4} {'median ms':>10} {'min ms':>10} {'peak MB':>8} {'dbt/this':>9} {'selected':>8}"
+    if busy is not None:
+        print(f"   CPUs busy with other work: {busy[0]} at start, {busy[1]} at end "
+              f"(of {os.cpu_count()})")
+    hdr = (f"{'command':<36} {'runs':>4} {'median ms':>10} {'min ms':>10} {'peak MB':>8} "
+           f"{'dbt/this':>9} {'cpu ms':>10} {'selected':>8}")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
@@ -385,7 +425,7 @@ def print_table(size, setup, rows):
             r["dbt_over_this"] = round(dbt_row["median_ms"] / r["median_ms"], 2)
         sel = r.get("selected", "")
         print(f"{r['command']:<36} {r['runs']:>4} {r['median_ms']:>10.1f} {r['min_ms']:>10.1f} "
-              f"{r['peak_mb']:>8.1f} {ratio:>9} {sel!s:>8}")
+              f"{r['peak_mb']:>8.1f} {ratio:>9} {r['cpu_median_ms']:>10.1f} {sel!s:>8}")
 
 
 def check_targets(results):
@@ -525,7 +565,12 @@ def main(argv=None):
             log(f"  generated {setup['files']} files in {setup['generate_s']} s, git in "
                 f"{setup['git_setup_s']} s; edited {setup['edited_model']} "
                 f"(~{setup['estimated_downstream_models']} downstream models)")
-            rows, entry = [], {"models": n, "setup": setup}
+            rows, entry = [], {"models": n, "setup": setup, "loadavg_start": load_avg(),
+                               "busy_cpus_start": busy_cpus()}
+            if entry["busy_cpus_start"] is not None and entry["busy_cpus_start"] > 0.5:
+                log(f"  WARNING: machine busy ({entry['busy_cpus_start']:.1f} of "
+                    f"{os.cpu_count()} CPUs in use by other processes): wall-clock "
+                    "timings may be inflated; compare with the cpu ms column")
             rat_out = {}
             if rat:
                 scratch = os.path.join(work, "out")
@@ -541,11 +586,14 @@ def main(argv=None):
                     checks = sanity_check(rat_out, dbt_sel)
                     entry["sanity"] = checks
             entry["rows"] = rows
+            entry["loadavg_end"] = load_avg()
+            entry["busy_cpus_end"] = busy_cpus()
             results.append(entry)
             # rationale rows first, then dbt, then info rows
             order = {"rationale": 0, "dbt": 1, "dbt-info": 2}
             rows.sort(key=lambda r: order.get(r.get("tool"), 3))
-            print_table(n, setup, rows)
+            print_table(n, setup, rows, None if entry["busy_cpus_start"] is None
+                        else (entry["busy_cpus_start"], entry["busy_cpus_end"]))
             for c in entry.get("sanity", []):
                 if c["match"] is None:
                     print(f"WARNING: {c['command']}: rationale selects {c['rationale_selected']} "
@@ -555,7 +603,8 @@ def main(argv=None):
                           f"only dbt e.g. {c['only_dbt_sample'][:3]}, "
                           f"only rationale e.g. {c['only_rationale_sample'][:3]}")
                 else:
-                    print(f"sanity: {c['command']}: {c['match']} ({c['dbt_selected']})")
+                    print(f"sanity ok: {c['command']}: {c['match']}"
+                          + ("" if c.get("same_ids") else " (sizes agree, ids differ)"))
             sys.stdout.flush()
         finally:
             if args.keep:
