@@ -96,6 +96,20 @@ enum CacheCoding {
             for u in s.unresolved { u32(u.line); string(u.text) }
         }
 
+        mutating func nodeDetails(_ d: NodeDetails) {
+            optional(d.propertiesPath)
+            if let line = d.line { bytes.append(1); u32(line) } else { bytes.append(0) }
+            strings(d.fqn); string(d.bodyKey); value(d.config); value(d.inheritedConfig); string(d.description)
+            u32(d.columns.count)
+            for c in d.columns { string(c.name); string(c.description); optional(c.dataType) }
+            strings(d.macroDependencies); strings(d.vars)
+            u32(d.properties.count)
+            for (k, v) in d.properties.sorted(by: { $0.key < $1.key }) { string(k); value(v) }
+            u32(d.tests.count)
+            for t in d.tests { string(t.name); string(t.kind); optional(t.column); string(t.attachedTo) }
+            strings(d.unknownReferences)
+        }
+
         mutating func parsed(_ p: ParsedFile) {
             switch p {
             case .template(let result):
@@ -223,6 +237,38 @@ enum CacheCoding {
                 s.unresolved.append(.init(line: line, text: text))
             }
             return s
+        }
+
+        mutating func nodeDetails() -> NodeDetails? {
+            guard let propertiesPath = optional(), let flag = byte() else { return nil }
+            var line: Int?
+            if flag == 1 {
+                guard let l = u32() else { return nil }
+                line = l
+            }
+            guard let fqn = strings(), let bodyKey = string(), let config = value(), let inherited = value(),
+                  let description = string(), let columnCount = u32() else { return nil }
+            var d = NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn, bodyKey: bodyKey, config: config,
+                                inheritedConfig: inherited, description: description)
+            for _ in 0..<columnCount {
+                guard let c = string(), let desc = string(), let t = optional() else { return nil }
+                d.columns.append(Column(name: c, description: desc, dataType: t))
+            }
+            guard let macros = strings(), let vars = strings(), let propertyCount = u32() else { return nil }
+            d.macroDependencies = macros
+            d.vars = vars
+            for _ in 0..<propertyCount {
+                guard let k = string(), let v = value() else { return nil }
+                d.properties[k] = v
+            }
+            guard let testCount = u32() else { return nil }
+            for _ in 0..<testCount {
+                guard let n = string(), let k = string(), let c = optional(), let a = string() else { return nil }
+                d.tests.append(AttachedTest(name: n, kind: k, column: c, attachedTo: a))
+            }
+            guard let unknown = strings() else { return nil }
+            d.unknownReferences = unknown
+            return d
         }
 
         mutating func parsed() -> ParsedFile? {

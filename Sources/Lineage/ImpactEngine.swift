@@ -1,4 +1,11 @@
+import Foundation
 import GitKit
+
+/// The two caches, handed to two threads that each touch only their own.
+private struct SaveJobs: @unchecked Sendable {
+    let parse: ParseCache
+    let projects: ProjectCache
+}
 
 /// Which two states of the repository to compare.
 public enum Comparison: Sendable, Hashable {
@@ -48,6 +55,7 @@ public struct ImpactResult: Sendable {
 public struct ImpactEngine {
     let repository: Repository
     let cache: ParseCache
+    let projects: ProjectCache
     /// Whether the head may be patched from the base when only model or seed files changed
     /// (off: always read the whole head; the answers are the same, only slower).
     let incremental: Bool
@@ -56,7 +64,18 @@ public struct ImpactEngine {
     public init(repository: Repository, cache: ParseCache, incremental: Bool = true) {
         self.repository = repository
         self.cache = cache
+        self.projects = ProjectCache(folder: cache.projectFolder, version: cache.version)
         self.incremental = incremental
+    }
+
+    /// Writes what this run added to the parse cache and the project cache, both at once (two
+    /// independent files, encoded on two cores). A cache that cannot be written (a read-only
+    /// checkout) only costs speed next time, so failures are ignored.
+    public func saveCaches() {
+        let jobs = SaveJobs(parse: cache, projects: projects)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 { try? jobs.parse.save() } else { try? jobs.projects.save() }
+        }
     }
 
     /// Runs the analysis.
@@ -70,7 +89,6 @@ public struct ImpactEngine {
         // Small files read once per run (profiles, dbt_project.yml) skip the parse cache, so a
         // run answered from the project cache never decodes it.
         let direct = GitFileSource(repository: repository, cache: ParseCache(file: nil, version: cache.version))
-        let projects = ProjectCache(folder: cache.projectFolder, version: cache.version)
         var adapter = request.adapter
         if adapter == nil { adapter = try adapterFromProfiles(headEntries, roots: roots, source: direct) }
         var baseEntries: [TreeEntry]?
@@ -146,8 +164,6 @@ public struct ImpactEngine {
             }
             reports.append(ImpactAnalyzer.report(changes: changeSet, base: baseProject, head: headProject, options: request.options, notes: notes))
         }
-        // A cache that cannot be written (a read-only checkout) only costs speed next time.
-        try? projects.save()
         return ImpactResult(mode: mode, base: Self.describe(base), head: Self.describe(head), adapter: adapter, reports: reports)
     }
 

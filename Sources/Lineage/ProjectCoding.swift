@@ -5,10 +5,13 @@ import Foundation
 /// Strings and config values are interned, and each node's details sit behind a length so that
 /// loading reads only identities and edges; details are decoded when a run looks at them.
 enum ProjectCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PROJECT 4\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PROJECT 5\n".utf8)
 
     static func encode(_ project: DbtProject, key: String) -> [UInt8] {
         var w = InterningWriter()
+        // Details go to their own section, inline and not interned: encoding skips hashing
+        // them, and a run reads the section only for the nodes it looks at.
+        var details = CacheCoding.Writer()
         w.str(project.root)
         w.str(project.config.sourceFile)
         w.value(project.config.source)
@@ -29,7 +32,8 @@ enum ProjectCoding {
         for node in nodes {
             w.str(node.resourceType.rawValue); w.str(node.name); w.optionalStr(node.version)
             w.str(node.path); w.str(node.layer); edges(node.parents)
-            w.lengthPrefixed { $0.details(node.details) }
+            w.body.u32(details.bytes.count)
+            details.nodeDetails(node.details)
         }
         w.body.u32(project.macros.count)
         for macro in project.macros.values.sorted(by: { $0.uniqueID < $1.uniqueID }) {
@@ -54,7 +58,9 @@ enum ProjectCoding {
         for s in w.strings { out.string(s) }
         out.u32(w.values.count)
         for v in w.values { out.value(v) }
+        out.u32(w.body.bytes.count)
         out.bytes.append(contentsOf: w.body.bytes)
+        out.bytes.append(contentsOf: details.bytes)
         return out.bytes
     }
 
@@ -85,12 +91,11 @@ enum ProjectCoding {
             for id in ids {
                 guard let typeText = r.str(), let type = ResourceType(rawValue: typeText), let name = r.str(),
                       let version = r.optionalStr(), let path = r.str(), let layer = r.str(), let parents = r.edges(ids),
-                      let length = r.raw.u32() else { return nil }
+                      let detailsOffset = r.raw.u32(), archive.detailsOffset + detailsOffset < buffer.count else { return nil }
                 nodes[id] = Node(uniqueID: id, resourceType: type, name: name, version: version, path: path, layer: layer,
-                                 parents: parents, archive: archive, offset: r.raw.offset)
+                                 parents: parents, archive: archive, offset: archive.detailsOffset + detailsOffset)
                 pathIndex[path, default: []].append(id)
                 refs.add(id: id, type: type, name: name, version: version)
-                r.raw.offset += length
             }
             guard let macroCount = r.raw.u32() else { return nil }
             var macros: [String: Macro] = [:]
@@ -118,7 +123,7 @@ enum ProjectCoding {
                 guard let parent = r.raw.u32(), parent < ids.count, let list = r.edges(ids) else { return nil }
                 children[ids[parent]] = list
             }
-            guard r.raw.offset == buffer.count else { return nil }
+            guard r.raw.offset == archive.detailsOffset else { return nil }
             var project = DbtProject(root: root, config: config, nodes: nodes, macros: macros, docs: docs,
                                      unresolved: unresolved, children: children)
             project.pathIndex = pathIndex
@@ -139,17 +144,6 @@ enum ProjectCoding {
         var stringIndex: [String: Int] = [:]
         var values: [Value] = []
         var valueIndex: [Value: Int] = [:]
-
-        /// Writes what `write` writes behind its byte length, so a reader can skip it.
-        mutating func lengthPrefixed(_ write: (inout InterningWriter) -> Void) {
-            let outer = body
-            body = CacheCoding.Writer()
-            write(&self)
-            let nested = body
-            body = outer
-            body.u32(nested.bytes.count)
-            body.bytes.append(contentsOf: nested.bytes)
-        }
 
         mutating func str(_ s: String) {
             if let index = stringIndex[s] {
@@ -180,18 +174,6 @@ enum ProjectCoding {
             }
         }
 
-        mutating func details(_ d: NodeDetails) {
-            optionalStr(d.propertiesPath); body.optionalInt(d.line); strs(d.fqn)
-            str(d.bodyKey); value(d.config); value(d.inheritedConfig); str(d.description)
-            body.u32(d.columns.count)
-            for c in d.columns { str(c.name); str(c.description); optionalStr(c.dataType) }
-            strs(d.macroDependencies); strs(d.vars)
-            body.u32(d.properties.count)
-            for (k, v) in d.properties.sorted(by: { $0.key < $1.key }) { str(k); value(v) }
-            body.u32(d.tests.count)
-            for t in d.tests { str(t.name); str(t.kind); optionalStr(t.column); str(t.attachedTo) }
-            strs(d.unknownReferences)
-        }
     }
 
     /// Reads references into an archive's tables.
@@ -240,32 +222,6 @@ enum ProjectCoding {
             return archive.values[index]
         }
 
-        mutating func details() -> NodeDetails? {
-            guard let propertiesPath = optionalStr(), let line = raw.optionalInt(), let fqn = strs(), let bodyKey = str(),
-                  let config = value(), let inherited = value(), let description = str(), let columnCount = raw.u32() else { return nil }
-            var d = NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn, bodyKey: bodyKey, config: config,
-                                inheritedConfig: inherited, description: description)
-            d.columns.reserveCapacity(columnCount)
-            for _ in 0..<columnCount {
-                guard let c = str(), let desc = str(), let t = optionalStr() else { return nil }
-                d.columns.append(Column(name: c, description: desc, dataType: t))
-            }
-            guard let macros = strs(), let vars = strs(), let propertyCount = raw.u32() else { return nil }
-            d.macroDependencies = macros
-            d.vars = vars
-            for _ in 0..<propertyCount {
-                guard let k = str(), let v = value() else { return nil }
-                d.properties[k] = v
-            }
-            guard let testCount = raw.u32() else { return nil }
-            for _ in 0..<testCount {
-                guard let n = str(), let k = str(), let c = optionalStr(), let a = str() else { return nil }
-                d.tests.append(AttachedTest(name: n, kind: k, column: c, attachedTo: a))
-            }
-            guard let unknown = strs() else { return nil }
-            d.unknownReferences = unknown
-            return d
-        }
     }
 }
 
@@ -275,6 +231,8 @@ final class ProjectArchive: @unchecked Sendable {
     let storage: ByteStorage
     let values: [Value]
     let bodyOffset: Int
+    /// Where the details section starts.
+    let detailsOffset: Int
     private let stringOffsets: [Int]
     private var strings: [String?]
     private let lock = NSLock()
@@ -299,12 +257,16 @@ final class ProjectArchive: @unchecked Sendable {
                 guard let v = r.value() else { return nil }
                 values.append(v)
             }
+            guard let bodyLength = r.u32(), r.offset + bodyLength <= buffer.count else { return nil }
             return r.offset
         }
         guard let body else { return nil }
+        let bodyLength = Int(storage.buffer[body - 4]) | Int(storage.buffer[body - 3]) << 8
+            | Int(storage.buffer[body - 2]) << 16 | Int(storage.buffer[body - 1]) << 24
         self.storage = storage
         self.values = values
         self.bodyOffset = body
+        self.detailsOffset = body + bodyLength
         self.stringOffsets = offsets
         self.strings = Array(repeating: nil, count: offsets.count)
     }
@@ -332,8 +294,8 @@ final class ProjectArchive: @unchecked Sendable {
     /// record that does not decode means the file changed underneath: empty details then.
     func details(at offset: Int) -> NodeDetails {
         locked { storage.withUnsafeBufferPointer { buffer in
-            var r = ProjectCoding.ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: offset), archive: self)
-            return r.details() ?? NodeDetails()
+            var r = CacheCoding.Reader(buffer: buffer, offset: offset)
+            return r.nodeDetails() ?? NodeDetails()
         } }
     }
 }

@@ -140,6 +140,13 @@ extension Value {
 
     /// A plain (unquoted) YAML scalar, typed the way YAML 1.1's core schema reads it.
     static func plain(_ text: String) -> Value {
+        // Most plain scalars are words: settle those by their first byte before trying the
+        // keyword table and the number parsers.
+        guard let first = text.utf8.first else { return .null }
+        let mayBeKeyword = "~nNtTfFyYoO".utf8.contains(first)
+        let mayBeNumber = (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+            || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+        if !mayBeKeyword && !mayBeNumber { return .string(text) }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return .bool(true)

@@ -39,7 +39,7 @@ public struct DemoRunner {
         let cache = ParseCache(file: ParseCache.defaultFile(for: repository), version: Rationale.version)
         let engine = ImpactEngine(repository: repository, cache: cache)
         let result = try engine.run(ImpactRequest(comparison: .staged))
-        try? cache.save()
+        engine.saveCaches()
         report(Step(command: "rationale impact --staged", output: ImpactRenderer.render(result, format: .text, repositoryRoot: path)))
         report(Step(command: "rationale impact --staged --format selector", output: ImpactRenderer.render(result, format: .selector, repositoryRoot: path)))
         return path

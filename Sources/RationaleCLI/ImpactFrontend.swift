@@ -29,8 +29,7 @@ public enum ImpactFrontend {
         }
         let engine = ImpactEngine(repository: repository, cache: cache)
         let result = try engine.run(ImpactRequest(comparison: comparison, project: projectPath, adapter: adapter ?? settings.adapter, options: options))
-        // A cache that cannot be written (read-only checkout) only costs speed next time.
-        try? cache.save()
+        engine.saveCaches()
         return (result, root)
     }
 }
