@@ -74,11 +74,15 @@ public struct Node: Sendable, Hashable {
     public var layer: String
     /// Parents, as unique ids (resolved refs, sources, exposure dependencies).
     public var parents: [String] = []
-    private var storage: DetailsStorage
+    /// The details when held as a value (boxed, so a builder setting field after field edits
+    /// them in place); nil when they are still in the archive.
+    private var box: DetailsBox?
+    private var archived: (archive: ProjectArchive, offset: Int)?
 
-    enum DetailsStorage: Sendable {
-        case value(NodeDetails)
-        case archived(ProjectArchive, offset: Int)
+    /// Holds a node's details by reference, copied on write.
+    final class DetailsBox: @unchecked Sendable {
+        var value: NodeDetails
+        init(_ value: NodeDetails) { self.value = value }
     }
 
     /// Creates a node.
@@ -90,7 +94,7 @@ public struct Node: Sendable, Hashable {
         self.version = version
         self.path = path
         self.layer = layer
-        storage = .value(NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn))
+        box = DetailsBox(NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn))
     }
 
     init(uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String, layer: String,
@@ -102,46 +106,57 @@ public struct Node: Sendable, Hashable {
         self.path = path
         self.layer = layer
         self.parents = parents
-        storage = .archived(archive, offset: offset)
+        archived = (archive, offset)
     }
 
     /// Everything dbt compares beyond identity and edges (decoded on first use when archived).
     public var details: NodeDetails {
         get {
-            switch storage {
-            case .value(let details): return details
-            case .archived(let archive, let offset): return archive.details(at: offset)
-            }
+            if let box { return box.value }
+            if let archived { return archived.archive.details(at: archived.offset) }
+            return NodeDetails()
         }
-        set { storage = .value(newValue) }
+        set {
+            box = DetailsBox(newValue)
+            archived = nil
+        }
+    }
+
+    /// The box to edit: this node's own, copied first when shared or still archived.
+    private mutating func uniqueBox() -> DetailsBox {
+        if box != nil, isKnownUniquelyReferenced(&box!) { return box! } // non-nil: checked just before
+        let fresh = DetailsBox(details)
+        box = fresh
+        archived = nil
+        return fresh
     }
 
     /// The YAML file that describes it, relative to the repository root.
-    public var propertiesPath: String? { get { details.propertiesPath } set { details.propertiesPath = newValue } }
+    public var propertiesPath: String? { get { box.map { $0.value.propertiesPath } ?? details.propertiesPath } set { uniqueBox().value.propertiesPath = newValue } }
     /// The line where it is defined (YAML-defined nodes and blocks).
-    public var line: Int? { get { details.line } set { details.line = newValue } }
+    public var line: Int? { get { box.map { $0.value.line } ?? details.line } set { uniqueBox().value.line = newValue } }
     /// dbt's fqn.
-    public var fqn: [String] { get { details.fqn } set { details.fqn = newValue } }
+    public var fqn: [String] { get { box.map { $0.value.fqn } ?? details.fqn } set { uniqueBox().value.fqn = newValue } }
     /// What dbt compares as `raw_code` (or a seed's checksum).
-    public var bodyKey: String { get { details.bodyKey } set { details.bodyKey = newValue } }
+    public var bodyKey: String { get { box.map { $0.value.bodyKey } ?? details.bodyKey } set { uniqueBox().value.bodyKey = newValue } }
     /// The merged unrendered config.
-    public var config: Value { get { details.config } set { details.config = newValue } }
+    public var config: Value { get { box.map { $0.value.config } ?? details.config } set { uniqueBox().value.config = newValue } }
     /// The config before the file's own `config()` call.
-    public var inheritedConfig: Value { get { details.inheritedConfig } set { details.inheritedConfig = newValue } }
+    public var inheritedConfig: Value { get { box.map { $0.value.inheritedConfig } ?? details.inheritedConfig } set { uniqueBox().value.inheritedConfig = newValue } }
     /// The description.
-    public var description: String { get { details.description } set { details.description = newValue } }
+    public var description: String { get { box.map { $0.value.description } ?? details.description } set { uniqueBox().value.description = newValue } }
     /// Documented columns.
-    public var columns: [Column] { get { details.columns } set { details.columns = newValue } }
+    public var columns: [Column] { get { box.map { $0.value.columns } ?? details.columns } set { uniqueBox().value.columns = newValue } }
     /// Macros the node calls directly, as macro unique ids.
-    public var macroDependencies: [String] { get { details.macroDependencies } set { details.macroDependencies = newValue } }
+    public var macroDependencies: [String] { get { box.map { $0.value.macroDependencies } ?? details.macroDependencies } set { uniqueBox().value.macroDependencies = newValue } }
     /// Variables the node reads.
-    public var vars: [String] { get { details.vars } set { details.vars = newValue } }
+    public var vars: [String] { get { box.map { $0.value.vars } ?? details.vars } set { uniqueBox().value.vars = newValue } }
     /// Fields compared for sources, exposures and versioned models.
-    public var properties: [String: Value] { get { details.properties } set { details.properties = newValue } }
+    public var properties: [String: Value] { get { box.map { $0.value.properties } ?? details.properties } set { uniqueBox().value.properties = newValue } }
     /// Tests attached to this node.
-    public var tests: [AttachedTest] { get { details.tests } set { details.tests = newValue } }
+    public var tests: [AttachedTest] { get { box.map { $0.value.tests } ?? details.tests } set { uniqueBox().value.tests = newValue } }
     /// References of this node that name nothing in the project (packages, typos).
-    public var unknownReferences: [String] { get { details.unknownReferences } set { details.unknownReferences = newValue } }
+    public var unknownReferences: [String] { get { box.map { $0.value.unknownReferences } ?? details.unknownReferences } set { uniqueBox().value.unknownReferences = newValue } }
 
     public static func == (lhs: Node, rhs: Node) -> Bool {
         lhs.uniqueID == rhs.uniqueID && lhs.resourceType == rhs.resourceType && lhs.name == rhs.name
