@@ -4,7 +4,12 @@ import GitKit
 /// Slots that parallel iterations fill, each its own index: no two threads touch one slot, and
 /// no Swift property is accessed (a raw buffer, so no exclusivity check can trip).
 private final class ParallelResults: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<ParsedFile?>
+    enum Outcome {
+        case parsed(ParsedFile)
+        case failed(any Error)
+    }
+
+    private let slots: UnsafeMutablePointer<Outcome?>
     private let count: Int
 
     init(count: Int) {
@@ -18,11 +23,11 @@ private final class ParallelResults: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func set(_ index: Int, _ value: ParsedFile) {
+    func set(_ index: Int, _ value: Outcome) {
         slots[index] = value
     }
 
-    func get(_ index: Int) -> ParsedFile? {
+    func get(_ index: Int) -> Outcome? {
         slots[index]
     }
 }
@@ -53,37 +58,62 @@ final class GitFileSource: ProjectFileSource {
     }
 
     func prefetch(_ items: [(entry: TreeEntry, kind: ParsedFile.Kind)]) throws {
-        // Read sequentially (the repository handle stays on this thread), parse in parallel.
         var seen: Set<ParseCache.Key> = []
-        var work: [(id: ObjectID, kind: ParsedFile.Kind, bytes: [UInt8])] = []
+        var work: [(entry: TreeEntry, kind: ParsedFile.Kind)] = []
         for (entry, kind) in items where cache.peek(entry.id, kind) == nil {
             guard seen.insert(ParseCache.Key(id: entry.id, kind: kind)).inserted else { continue }
-            let size = try self.size(entry)
-            if size > Self.sizeLimit {
-                throw LineageError.fileTooLarge(file: entry.path, bytes: size, limit: Self.sizeLimit)
-            }
-            work.append((entry.id, kind, try repository.read(entry)))
+            work.append((entry, kind))
         }
         guard !work.isEmpty else { return }
-        let results = ParallelResults(count: work.count)
+        // Read and parse on every core. Each lane opens its own repository handle: libgit2
+        // objects are never shared between threads.
+        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, work.count / 64 + 1))
+        let location = repository.workdir ?? repository.gitDirectory
+        let outcomes = ParallelResults(count: work.count)
         let input = work
-        DispatchQueue.concurrentPerform(iterations: input.count) { index in
-            results.set(index, ParsedFile.parse(input[index].bytes, as: input[index].kind))
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            let handle: Repository
+            do {
+                handle = try Repository.open(at: location)
+            } catch {
+                for index in stride(from: lane, to: input.count, by: lanes) { outcomes.set(index, .failed(error)) }
+                return
+            }
+            for index in stride(from: lane, to: input.count, by: lanes) {
+                let (entry, kind) = input[index]
+                do {
+                    let size = try Self.size(of: entry, in: handle)
+                    if size > Self.sizeLimit {
+                        outcomes.set(index, .failed(LineageError.fileTooLarge(file: entry.path, bytes: size, limit: Self.sizeLimit)))
+                        continue
+                    }
+                    outcomes.set(index, .parsed(ParsedFile.parse(try handle.read(entry), as: kind)))
+                } catch {
+                    outcomes.set(index, .failed(error))
+                }
+            }
         }
         for (index, item) in work.enumerated() {
-            if let parsed = results.get(index) { cache.store(item.id, item.kind, parsed) }
+            switch outcomes.get(index) {
+            case .parsed(let parsed)?: cache.store(item.entry.id, item.kind, parsed)
+            case .failed(let error)?: throw error
+            case nil: break
+            }
         }
+    }
+
+    /// The size of a file: on disk for working-tree content, else from the object database.
+    static func size(of entry: TreeEntry, in repository: Repository) throws -> Int {
+        if entry.onDisk, let workdir = repository.workdir {
+            let attributes = try FileManager.default.attributesOfItem(atPath: workdir + "/" + entry.path)
+            return (attributes[.size] as? NSNumber)?.intValue ?? 0
+        }
+        return try repository.blobSize(entry.id)
     }
 
     func size(_ entry: TreeEntry) throws -> Int {
         if let known = sizes[entry.id] { return known }
-        let size: Int
-        if entry.onDisk, let workdir = repository.workdir {
-            let attributes = try FileManager.default.attributesOfItem(atPath: workdir + "/" + entry.path)
-            size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        } else {
-            size = try repository.blobSize(entry.id)
-        }
+        let size = try Self.size(of: entry, in: repository)
         sizes[entry.id] = size
         return size
     }

@@ -239,11 +239,10 @@ final class ProjectArchive: @unchecked Sendable {
 
     init?(storage: ByteStorage, key: String) {
         let magic = ProjectCoding.magic
-        let bytes = storage
         guard storage.count >= magic.count, Array(storage.buffer[0..<magic.count]) == magic else { return nil }
         var offsets: [Int] = []
         var values: [Value] = []
-        let body: Int? = bytes.withUnsafeBufferPointer { buffer -> Int? in
+        let body: (Int, Int)? = storage.withUnsafeBufferPointer { buffer -> (Int, Int)? in
             var r = CacheCoding.Reader(buffer: buffer, offset: magic.count)
             guard r.string() == key, let count = r.u32() else { return nil }
             offsets.reserveCapacity(count)
@@ -258,15 +257,13 @@ final class ProjectArchive: @unchecked Sendable {
                 values.append(v)
             }
             guard let bodyLength = r.u32(), r.offset + bodyLength <= buffer.count else { return nil }
-            return r.offset
+            return (r.offset, bodyLength)
         }
-        guard let body else { return nil }
-        let bodyLength = Int(storage.buffer[body - 4]) | Int(storage.buffer[body - 3]) << 8
-            | Int(storage.buffer[body - 2]) << 16 | Int(storage.buffer[body - 1]) << 24
+        guard let (bodyStart, bodyLength) = body else { return nil }
         self.storage = storage
         self.values = values
-        self.bodyOffset = body
-        self.detailsOffset = body + bodyLength
+        self.bodyOffset = bodyStart
+        self.detailsOffset = bodyStart + bodyLength
         self.stringOffsets = offsets
         self.strings = Array(repeating: nil, count: offsets.count)
     }
