@@ -104,15 +104,6 @@ struct PropertiesReader {
         }
     }
 
-    /// Latest version per versioned model (`latest_version`, else the highest).
-    var latestVersions: [String: String] {
-        var result: [String: String] = [:]
-        for patch in models.values where !patch.versions.isEmpty {
-            if let latest = patch.latestVersion { result[patch.name] = latest }
-        }
-        return result
-    }
-
     func versionedModel(forFileStem stem: String) -> (ModelPatch, VersionPatch)? {
         guard let hit = versionStems[stem], let patch = models[hit.model],
               let version = patch.versions.first(where: { $0.version == hit.version }) else { return nil }

@@ -92,7 +92,7 @@ public enum TemplateScanner {
             }
             let reader = CallReader(buffer: b, tokens: tokens, python: false)
             if open != nil {
-                reader.read(into: &open!.scan, lines: &lines) // safe: checked non-nil on this line
+                reader.read(into: &open!.scan, lines: &lines) // non-nil: checked on the line above
             } else {
                 reader.read(into: &outside, lines: &lines)
             }
