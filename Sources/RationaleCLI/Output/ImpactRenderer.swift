@@ -147,47 +147,116 @@ enum ImpactRenderer {
 
     static func json(_ result: ImpactResult) -> String {
         let objects = result.reports.map { reportObject($0, result) }
-        var top: [String: Any] = objects.first ?? baseObject(result)
-        if objects.count > 1 { top["projects"] = objects }
-        return serialize(top)
+        var top = objects.first ?? baseObject(result)
+        if objects.count > 1 { top["projects"] = .array(objects.map { .object($0) }) }
+        return JSONText.render(.object(top)) + "\n"
     }
 
-    static func baseObject(_ result: ImpactResult) -> [String: Any] {
-        ["schema": "rationale.impact/1", "mode": result.mode, "base": result.base, "head": result.head,
-         "adapter": result.adapter as Any? ?? NSNull()]
+    static func baseObject(_ result: ImpactResult) -> [String: JSONText] {
+        ["schema": .string("rationale.impact/1"), "mode": .string(result.mode), "base": .string(result.base),
+         "head": .string(result.head), "adapter": result.adapter.map { .string($0) } ?? .null]
     }
 
-    static func reportObject(_ report: ImpactReport, _ result: ImpactResult) -> [String: Any] {
+    static func reportObject(_ report: ImpactReport, _ result: ImpactResult) -> [String: JSONText] {
         var object = baseObject(result)
-        object["project"] = ["name": report.project.name, "path": report.project.root]
-        object["dbt_compatible"] = report.options.dbtCompatible
-        object["nodes"] = report.nodes.map { item -> [String: Any] in
-            var node: [String: Any] = [
-                "unique_id": item.node.uniqueID, "resource_type": item.node.resourceType.rawValue,
-                "name": item.node.name, "path": item.node.path, "layer": item.node.layer,
-                "role": item.role.rawValue, "distance": item.distance,
-                "reasons": item.reasons.map { ["code": $0.code, "dbt": $0.dbt, "detail": $0.detail] as [String: Any] },
+        object["project"] = .object(["name": .string(report.project.name), "path": .string(report.project.root)])
+        object["dbt_compatible"] = .bool(report.options.dbtCompatible)
+        object["nodes"] = .array(report.nodes.map { item in
+            var node: [String: JSONText] = [
+                "unique_id": .string(item.node.uniqueID), "resource_type": .string(item.node.resourceType.rawValue),
+                "name": .string(item.node.name), "path": .string(item.node.path), "layer": .string(item.node.layer),
+                "role": .string(item.role.rawValue), "distance": .int(item.distance),
+                "reasons": .array(item.reasons.map {
+                    .object(["code": .string($0.code), "dbt": .bool($0.dbt), "detail": .string($0.detail)])
+                }),
             ]
-            if let version = item.node.version { node["version"] = version }
-            if let materialized = item.node.materialized { node["materialized"] = materialized }
-            return node
-        }
-        object["modified"] = report.ids(.modified)
-        object["downstream"] = report.ids(.downstream)
-        object["upstream"] = report.ids(.upstream)
-        object["deleted"] = report.ids(.deleted)
-        object["exposures"] = report.exposures
-        object["selector"] = report.selector
-        object["tests"] = report.tests.map { ["name": $0.name, "kind": $0.kind, "column": $0.column as Any? ?? NSNull(), "attached_to": $0.attachedTo] as [String: Any] }
-        object["notes"] = report.notes.map { ["code": $0.code, "message": $0.message] }
-        object["unresolved"] = report.project.unresolved.map { ["file": $0.file, "line": $0.line, "text": $0.text] as [String: Any] }
+            if let version = item.node.version { node["version"] = .string(version) }
+            if let materialized = item.node.materialized { node["materialized"] = .string(materialized) }
+            return .object(node)
+        })
+        object["modified"] = .strings(report.ids(.modified))
+        object["downstream"] = .strings(report.ids(.downstream))
+        object["upstream"] = .strings(report.ids(.upstream))
+        object["deleted"] = .strings(report.ids(.deleted))
+        object["exposures"] = .strings(report.exposures)
+        object["selector"] = .string(report.selector)
+        object["tests"] = .array(report.tests.map {
+            .object(["name": .string($0.name), "kind": .string($0.kind), "column": $0.column.map { .string($0) } ?? .null,
+                     "attached_to": .string($0.attachedTo)])
+        })
+        object["notes"] = .array(report.notes.map { .object(["code": .string($0.code), "message": .string($0.message)]) })
+        object["unresolved"] = .array(report.project.unresolved.map {
+            .object(["file": .string($0.file), "line": .int($0.line), "text": .string($0.text)])
+        })
         return object
     }
+}
 
-    static func serialize(_ object: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
-            return "{}"
+/// A JSON value written directly: sorted keys, two-space indentation, no dynamic casts
+/// (Foundation's serializer spent more on runtime type checks than on the text).
+indirect enum JSONText {
+    case object([String: JSONText])
+    case array([JSONText])
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case null
+
+    static func strings(_ list: [String]) -> JSONText { .array(list.map { .string($0) }) }
+
+    static func render(_ value: JSONText) -> String {
+        var out = ""
+        write(value, indent: 0, into: &out)
+        return out
+    }
+
+    private static func write(_ value: JSONText, indent: Int, into out: inout String) {
+        switch value {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .string(let s): quote(s, into: &out)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                out += String(repeating: " ", count: indent + 2)
+                write(item, indent: indent + 2, into: &out)
+                out += index == items.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent) + "]"
+        case .object(let fields):
+            if fields.isEmpty { out += "{}"; return }
+            out += "{\n"
+            let keys = fields.keys.sorted()
+            for (index, key) in keys.enumerated() {
+                out += String(repeating: " ", count: indent + 2)
+                quote(key, into: &out)
+                out += ": "
+                if let field = fields[key] { write(field, indent: indent + 2, into: &out) }
+                out += index == keys.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent) + "}"
         }
-        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
     }
 }
