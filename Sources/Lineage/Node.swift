@@ -88,17 +88,19 @@ public struct Node: Sendable, Hashable {
     /// Creates a node.
     public init(uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String,
                 propertiesPath: String? = nil, line: Int? = nil, fqn: [String], layer: String) {
-        self.uniqueID = uniqueID
-        self.resourceType = resourceType
-        self.name = name
-        self.version = version
-        self.path = path
-        self.layer = layer
-        box = DetailsBox(NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn))
+        self.init(uniqueID: uniqueID, resourceType: resourceType, name: name, version: version, path: path, layer: layer,
+                  parents: [], box: DetailsBox(NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn)), archived: nil)
     }
 
+    /// A node whose details stay in the project archive until first looked at.
     init(uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String, layer: String,
          parents: [String], archive: ProjectArchive, offset: Int) {
+        self.init(uniqueID: uniqueID, resourceType: resourceType, name: name, version: version, path: path, layer: layer,
+                  parents: parents, box: nil, archived: (archive, offset))
+    }
+
+    private init(uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String, layer: String,
+                 parents: [String], box: DetailsBox?, archived: (archive: ProjectArchive, offset: Int)?) {
         self.uniqueID = uniqueID
         self.resourceType = resourceType
         self.name = name
@@ -106,7 +108,8 @@ public struct Node: Sendable, Hashable {
         self.path = path
         self.layer = layer
         self.parents = parents
-        archived = (archive, offset)
+        self.box = box
+        self.archived = archived
     }
 
     /// Everything dbt compares beyond identity and edges (decoded on first use when archived).
