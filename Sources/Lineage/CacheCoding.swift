@@ -7,6 +7,7 @@ enum CacheCoding {
 
     static func encode(_ entries: [ParseCache.Key: ParsedFile], version: String) -> [UInt8] {
         var w = Writer()
+        w.bytes.reserveCapacity(entries.count * 1_024)
         w.bytes.append(contentsOf: magic)
         w.string(version)
         w.u32(entries.count)
@@ -43,13 +44,11 @@ enum CacheCoding {
         var bytes: [UInt8] = []
 
         mutating func u32(_ v: Int) {
-            let x = UInt32(truncatingIfNeeded: v)
-            bytes.append(UInt8(x & 0xFF)); bytes.append(UInt8((x >> 8) & 0xFF))
-            bytes.append(UInt8((x >> 16) & 0xFF)); bytes.append(UInt8(x >> 24))
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian) { bytes.append(contentsOf: $0) }
         }
 
         mutating func u64(_ x: UInt64) {
-            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8((x >> UInt64(shift)) & 0xFF)) }
+            withUnsafeBytes(of: x.littleEndian) { bytes.append(contentsOf: $0) }
         }
 
         mutating func string(_ s: String) {

@@ -12,6 +12,8 @@ enum ProjectCoding {
         // Details go to their own section, inline and not interned: encoding skips hashing
         // them, and a run reads the section only for the nodes it looks at.
         var details = CacheCoding.Writer()
+        details.bytes.reserveCapacity(project.nodes.count * 1_024)
+        w.body.bytes.reserveCapacity(project.nodes.count * 64)
         w.str(project.root)
         w.str(project.config.sourceFile)
         w.value(project.config.source)
@@ -52,6 +54,7 @@ enum ProjectCoding {
         }
 
         var out = CacheCoding.Writer()
+        out.bytes.reserveCapacity(w.body.bytes.count + details.bytes.count + w.strings.count * 48 + 1_024)
         out.bytes.append(contentsOf: magic)
         out.string(key)
         out.u32(w.strings.count)
