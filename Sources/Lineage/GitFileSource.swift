@@ -48,11 +48,7 @@ final class GitFileSource: ProjectFileSource {
 
     func parsed(_ entry: TreeEntry, as kind: ParsedFile.Kind) throws -> ParsedFile {
         if let hit = cache.lookup(entry.id, kind) { return hit }
-        let size = try self.size(entry)
-        if size > Self.sizeLimit {
-            throw LineageError.fileTooLarge(file: entry.path, bytes: size, limit: Self.sizeLimit)
-        }
-        let parsed = ParsedFile.parse(try repository.read(entry), as: kind)
+        let parsed = try Self.readAndParse(entry, as: kind, in: repository)
         cache.store(entry.id, kind, parsed)
         return parsed
     }
@@ -82,12 +78,7 @@ final class GitFileSource: ProjectFileSource {
             for index in stride(from: lane, to: input.count, by: lanes) {
                 let (entry, kind) = input[index]
                 do {
-                    let size = try Self.size(of: entry, in: handle)
-                    if size > Self.sizeLimit {
-                        outcomes.set(index, .failed(LineageError.fileTooLarge(file: entry.path, bytes: size, limit: Self.sizeLimit)))
-                        continue
-                    }
-                    outcomes.set(index, .parsed(ParsedFile.parse(try handle.read(entry), as: kind)))
+                    outcomes.set(index, .parsed(try Self.readAndParse(entry, as: kind, in: handle)))
                 } catch {
                     outcomes.set(index, .failed(error))
                 }
@@ -100,6 +91,15 @@ final class GitFileSource: ProjectFileSource {
             case nil: break
             }
         }
+    }
+
+    /// Reads a file (refusing one over the size limit) and parses it.
+    static func readAndParse(_ entry: TreeEntry, as kind: ParsedFile.Kind, in repository: Repository) throws -> ParsedFile {
+        let size = try size(of: entry, in: repository)
+        if size > sizeLimit {
+            throw LineageError.fileTooLarge(file: entry.path, bytes: size, limit: sizeLimit)
+        }
+        return ParsedFile.parse(try repository.read(entry), as: kind)
     }
 
     /// The size of a file: on disk for working-tree content, else from the object database.

@@ -4,8 +4,6 @@ import Foundation
 public enum LineageError: Error, LocalizedError, Equatable {
     /// No `dbt_project.yml` anywhere in the revision.
     case noProject(revision: String)
-    /// Several projects and none chosen.
-    case ambiguousProject(candidates: [String])
     /// `--project` names a folder without `dbt_project.yml`.
     case projectNotFound(path: String, candidates: [String])
     /// A YAML file does not parse.
@@ -21,8 +19,6 @@ public enum LineageError: Error, LocalizedError, Equatable {
         switch self {
         case .noProject(let revision):
             return "no dbt_project.yml found at \(revision): run this inside a repository that holds a dbt project, or pass --project PATH"
-        case .ambiguousProject(let candidates):
-            return "several dbt projects change here (\(candidates.joined(separator: ", "))): pick one with --project PATH"
         case .projectNotFound(let path, let candidates):
             let known = candidates.isEmpty ? "none found" : "found: \(candidates.joined(separator: ", "))"
             return "--project \(path): no dbt_project.yml there (\(known))"

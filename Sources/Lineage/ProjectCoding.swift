@@ -143,19 +143,14 @@ enum ProjectCoding {
     /// Writes the body with string and value references into shared tables.
     struct InterningWriter {
         var body = CacheCoding.Writer()
-        var strings: [String] = []
-        var stringIndex: [String: Int] = [:]
-        var values: [Value] = []
-        var valueIndex: [Value: Int] = [:]
+        var stringTable = Interner<String>()
+        var valueTable = Interner<Value>()
+
+        var strings: [String] { stringTable.items }
+        var values: [Value] { valueTable.items }
 
         mutating func str(_ s: String) {
-            if let index = stringIndex[s] {
-                body.u32(index)
-            } else {
-                stringIndex[s] = strings.count
-                body.u32(strings.count)
-                strings.append(s)
-            }
+            body.u32(stringTable.index(of: s))
         }
 
         mutating func optionalStr(_ s: String?) {
@@ -168,15 +163,23 @@ enum ProjectCoding {
         }
 
         mutating func value(_ v: Value) {
-            if let index = valueIndex[v] {
-                body.u32(index)
-            } else {
-                valueIndex[v] = values.count
-                body.u32(values.count)
-                values.append(v)
-            }
+            body.u32(valueTable.index(of: v))
         }
 
+    }
+
+    /// A table of distinct items, each written once and referred to by position.
+    struct Interner<Item: Hashable> {
+        private(set) var items: [Item] = []
+        private var positions: [Item: Int] = [:]
+
+        /// The position of `item`, adding it when new.
+        mutating func index(of item: Item) -> Int {
+            if let known = positions[item] { return known }
+            positions[item] = items.count
+            items.append(item)
+            return items.count - 1
+        }
     }
 
     /// Reads references into an archive's tables.

@@ -75,26 +75,15 @@ public struct ProjectConfig: Sendable {
     /// The unrendered config that `dbt_project.yml` applies to a node with this fqn, most specific
     /// level last (dbt's precedence).
     public func projectConfig(resource: String, fqn: [String]) -> Value {
-        var result: Value = .map([])
-        var keys = [resource]
-        if resource == "data_tests" { keys = ["tests", "data_tests"] }
-        for key in keys {
-            guard let tree = resourceConfigs[key] else { continue }
-            // Top level: `+key` configs apply to every package; other mappings are package names.
-            result = result.mergingConfig(Self.configs(at: tree))
-            guard let first = fqn.first, var level = tree[first] else { continue }
-            result = result.mergingConfig(Self.configs(at: level))
-            for part in fqn.dropFirst() {
-                guard let next = level[part], case .map = next else { break }
-                level = next
-                result = result.mergingConfig(Self.configs(at: level))
-            }
+        let keys = resource == "data_tests" ? ["tests", "data_tests"] : [resource]
+        return keys.reduce(Value.map([])) { result, key in
+            result.mergingConfig(walk(resource: key, fqn: fqn[...]).merged)
         }
-        return result
     }
 
     /// The merged config along `fqn` and the tree level it ends at (nil when the tree stops
-    /// earlier), for one resource key; lets a caller reuse a folder's result for its files.
+    /// earlier), for one resource key: dbt's `fqn_search` (the top level's `+key` configs apply
+    /// to every package, then one level per fqn part). Lets a caller reuse a folder's result.
     func walk(resource: String, fqn: ArraySlice<String>) -> (merged: Value, level: Value?) {
         guard let tree = resourceConfigs[resource] else { return (.map([]), nil) }
         var result = Self.configs(at: tree)

@@ -32,7 +32,7 @@ extension ProjectLoader {
             return false
         }
 
-        mutating func addModel(entry: TreeEntry, sub: String, scan: ReferenceScan, python: Bool) throws {
+        mutating func addModel(entry: TreeEntry, sub: String, scan: ReferenceScan, python: Bool) {
             modelFiles.append((entry, sub, scan, python))
         }
 

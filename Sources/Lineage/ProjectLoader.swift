@@ -51,10 +51,10 @@ public enum ProjectLoader {
             }
             if let sub = subpath(rel, config.modelPaths) {
                 if ext == "sql" {
-                    try builder.addModel(entry: entry, sub: sub, scan: template(entry, source).scan, python: false)
+                    builder.addModel(entry: entry, sub: sub, scan: try template(entry, source).scan, python: false)
                 } else if ext == "py" {
                     guard case .python(let scan) = try checked(entry, source, .python) else { continue }
-                    try builder.addModel(entry: entry, sub: sub, scan: scan, python: true)
+                    builder.addModel(entry: entry, sub: sub, scan: scan, python: true)
                 } else if ext == "md" {
                     builder.addDocs(try template(entry, source))
                 }
