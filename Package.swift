@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -20,10 +21,11 @@ let package = Package(
         .target(name: "GitKit", dependencies: ["CLibgit2"]),
         .target(name: "Diagnostics"),
         .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
+        .target(name: "Sessions", dependencies: ["Diagnostics", .product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "RationaleCLI",
             dependencies: [
-                "GitKit", "Diagnostics", "Lineage",
+                "GitKit", "Diagnostics", "Lineage", "Sessions", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -31,6 +33,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["GitKit"], path: "Tests/_TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics"]),
         .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "_TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,138 @@
+import Foundation
+
+/// The context decisions of a session: what the agent was given, what was left out and why,
+/// and the tokens used against the budget. Read from a `Context decisions` section.
+public struct ContextDecisions: Sendable, Hashable {
+    /// One `- loaded: …` or `- excluded: …` item.
+    public struct Decision: Sendable, Hashable {
+        /// Loaded or excluded.
+        public enum Verdict: String, Sendable, Hashable { case loaded, excluded }
+
+        /// The verdict.
+        public var verdict: Verdict
+        /// The names it covers (node names, unique ids or paths).
+        public var names: [String]
+        /// The reason, empty when none was given (or only a placeholder).
+        public var reason: String
+        /// Where it is.
+        public var file: String
+        /// Its 1-based line.
+        public var line: Int
+    }
+
+    /// A declared figure (`Budget:` or `Used:`) and where it is.
+    public struct Figure: Sendable, Hashable {
+        /// The number of tokens; nil when the line is there but holds no number.
+        public var tokens: Int?
+        /// Where it is.
+        public var file: String
+        /// Its 1-based line.
+        public var line: Int
+    }
+
+    /// Every decision, in file order.
+    public var decisions: [Decision] = []
+    /// The declared budget, if any.
+    public var budget: Figure?
+    /// The declared use, if any.
+    public var used: Figure?
+    /// Whether any file had a `Context decisions` section.
+    public var sectionFound = false
+
+    /// The section title.
+    public static let sectionTitle = "Context decisions"
+
+    /// Creates an empty set.
+    public init() {}
+
+    /// Adds what `text` (the file `file`) holds in its `Context decisions` section.
+    public mutating func read(_ text: String, file: String) {
+        guard let section = MarkdownDocument(text).section(Self.sectionTitle) else { return }
+        sectionFound = true
+        for line in section.visibleBody {
+            var content = Substring(line.text).trimmingSpaces
+            if let figure = Self.figure(content, label: "budget") {
+                if budget == nil { budget = Figure(tokens: figure, file: file, line: line.number) }
+                continue
+            }
+            if Self.labelled(content, "budget") != nil, budget == nil {
+                budget = Figure(tokens: nil, file: file, line: line.number)
+                continue
+            }
+            if let figure = Self.figure(content, label: "used") {
+                used = Figure(tokens: figure, file: file, line: line.number)
+                continue
+            }
+            if Self.labelled(content, "used") != nil {
+                if used == nil { used = Figure(tokens: nil, file: file, line: line.number) }
+                continue
+            }
+            guard content.hasPrefix("- ") || content.hasPrefix("* ") else { continue }
+            content = content.dropFirst(2).trimmingSpaces
+            var verdict: Decision.Verdict?
+            for (word, kind) in [("loaded", Decision.Verdict.loaded), ("included", .loaded), ("excluded", .excluded)] {
+                if let rest = Self.labelled(content, word) {
+                    verdict = kind
+                    content = rest
+                    break
+                }
+            }
+            guard let verdict else { continue }
+            var namesPart = content
+            var reason: Substring = ""
+            for separator in [" — ", " -- ", " – ", "—"] {
+                if let range = content.range(of: separator) {
+                    namesPart = content[..<range.lowerBound]
+                    reason = content[range.upperBound...]
+                    break
+                }
+            }
+            let names = namesPart.split(separator: ",").map { name in
+                String(name.trimmingSpaces.trimmingCharacters(in: CharacterSet(charactersIn: "`*_+")))
+            }.filter { !$0.isEmpty }
+            let cleanReason = MarkdownText.withoutPlaceholders(String(reason)).trimmingCharacters(in: .whitespaces)
+            decisions.append(Decision(verdict: verdict, names: names, reason: cleanReason, file: file, line: line.number))
+        }
+    }
+
+    /// Every name that a decision covers.
+    public var coveredNames: Set<String> {
+        Set(decisions.flatMap(\.names))
+    }
+
+    /// The rest of `text` after `label:` (case-insensitive, emphasis allowed), or nil.
+    static func labelled(_ text: Substring, _ label: String) -> Substring? {
+        var rest = text
+        while rest.first == "*" || rest.first == "_" { rest.removeFirst() }
+        guard rest.lowercased().hasPrefix(label) else { return nil }
+        rest = rest.dropFirst(label.count)
+        while rest.first == "*" || rest.first == "_" { rest.removeFirst() }
+        guard rest.first == ":" else { return nil }
+        rest = rest.dropFirst()
+        while rest.first == "*" || rest.first == "_" { rest.removeFirst() }
+        return rest.trimmingSpaces
+    }
+
+    /// The first number after `label:` (`4,000`, `~2600`, `2 600` read as numbers), or nil.
+    static func figure(_ text: Substring, label: String) -> Int? {
+        guard let rest = labelled(text, label) else { return nil }
+        let visible = MarkdownText.withoutPlaceholders(String(rest))
+        var digits = ""
+        var started = false
+        for character in visible {
+            if character.isASCII, character.isNumber {
+                digits.append(character)
+                started = true
+            } else if started, character == "," || character == "_" || character == " " || character == "\u{202F}" {
+                continue
+            } else if started {
+                break
+            } else if character == "~" || character == "≈" || character == " " || character == "`" {
+                continue
+            } else {
+                return nil
+            }
+        }
+        return Int(digits)
+    }
+}

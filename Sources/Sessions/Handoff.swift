@@ -1,0 +1,116 @@
+import Foundation
+
+/// What closing a session writes: the BOOTLOADER.md handoff, the loops block of SUMMARY.md and
+/// the STATE.md pointer. Pure: text in, text out.
+public enum Handoff {
+    /// The loops block of SUMMARY.md for these loops.
+    public static func summaryLoopLines(_ loops: [Loop]) -> [String] {
+        loops.isEmpty ? ["_No loops._"] : loops.map(\.line)
+    }
+
+    /// SUMMARY.md with its loops block refreshed from LOOPS.md (unchanged when it has no block).
+    public static func refreshingLoops(summary: String, loops: [Loop]) -> String {
+        MarkedBlock.summaryLoops.replacing(in: summary, with: summaryLoopLines(loops)) ?? summary
+    }
+
+    /// The handoff's content, before rendering.
+    public struct Content: Sendable, Hashable {
+        /// Where things stand.
+        public var state: String
+        /// Decisions made (reasoning and context decisions), one per line.
+        public var decisions: [String]
+        /// Loops still open, formatted.
+        public var openLoops: [String]
+        /// What the next session should load first.
+        public var loadFirst: [String]
+        /// The next action.
+        public var nextAction: String
+    }
+
+    /// Gathers the handoff from a session's filled-in files.
+    public static func content(of session: SessionInput) -> Content {
+        let summary = session.files[SessionInput.File.summary].map(MarkdownDocument.init)
+        func text(_ title: String) -> [String] {
+            guard let section = summary?.section(title) else { return [] }
+            return section.visibleBody.map { MarkdownText.withoutPlaceholders($0.text) }
+                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        }
+        let state = text("What was done").joined(separator: "\n")
+        var decisions = text("Reasoning").map(Self.unbulleted)
+        for decision in session.decisions.decisions {
+            let reason = decision.reason.isEmpty ? "" : " — \(decision.reason)"
+            decisions.append("\(decision.verdict.rawValue): \(decision.names.joined(separator: ", "))\(reason)")
+        }
+        let openLoops = (session.loops?.loops ?? []).filter { $0.status.isOpen && $0.status != .proposed }.map(\.line)
+        var loadFirst = [session.path(SessionInput.File.summary)]
+        let loaded = session.decisions.decisions.filter { $0.verdict == .loaded }.flatMap(\.names)
+        var seen = Set<String>()
+        for name in loaded where seen.insert(name).inserted {
+            loadFirst.append(name)
+        }
+        let next = text("Next session").map(Self.unbulleted).joined(separator: " ")
+        return Content(state: state.isEmpty ? "(What was done is empty.)" : state, decisions: decisions, openLoops: openLoops,
+                       loadFirst: loadFirst, nextAction: next.isEmpty ? "(Next session is empty.)" : next)
+    }
+
+    /// Renders BOOTLOADER.md, stating its own size in tokens.
+    public static func bootloader(_ content: Content, session: SessionInput, metadata: SessionMetadata,
+                                  templates: TemplateSet) throws -> (text: String, tokens: Int) {
+        var values: [String: Any] = [
+            "title": metadata.title,
+            "kind": metadata.kind,
+            "date": metadata.started,
+            "closed": metadata.closed ?? metadata.started,
+            "folder": session.folder,
+            "state": content.state,
+            "decisions": content.decisions,
+            "open_loops": content.openLoops,
+            "load_first": content.loadFirst,
+            "next_action": content.nextAction,
+            "tokens": "0",
+        ]
+        // The stated size is part of the text: render until it states itself (twice is enough).
+        var text = try templates.render(SessionInput.File.bootloader, values)
+        var tokens = TokenEstimate.tokens(text)
+        for _ in 0..<3 {
+            values["tokens"] = String(tokens)
+            text = try templates.render(SessionInput.File.bootloader, values)
+            let again = TokenEstimate.tokens(text)
+            if again == tokens { break }
+            tokens = again
+        }
+        return (text, tokens)
+    }
+
+    /// STATE.md's block for the current state of the work.
+    public static func stateLines(title: String, folder: String, status: SessionMetadata.Status, date: String,
+                                  handoffTokens: Int?, openLoops: [Loop]) -> [String] {
+        var lines = [
+            "- Focus: \(title)",
+            "- Session: `\(folder)` (\(status == .open ? "open since" : "closed") \(date))",
+        ]
+        if let handoffTokens {
+            lines.append("- Handoff: `\(folder)/\(SessionInput.File.bootloader)` (≈\(handoffTokens) tokens): load it first next time")
+        }
+        let ids = openLoops.filter { $0.status.isOpen && $0.status != .proposed }.map(\.id)
+        lines.append("- Open loops: \(ids.isEmpty ? "none" : ids.joined(separator: ", "))")
+        return lines
+    }
+
+    /// The loops a new session carries over from the previous one: every loop not closed, the
+    /// approved ones as `open`, each remembering where it came from.
+    public static func carriedLoops(from loops: [Loop], session: String) -> [Loop] {
+        loops.filter { $0.status.isOpen }.map { loop in
+            var loop = loop
+            if loop.status == .approved { loop.status = .open }
+            if loop["from"] == nil { loop.set("from", session) }
+            return loop
+        }
+    }
+
+    static func unbulleted(_ line: String) -> String {
+        var rest = Substring(line).trimmingSpaces
+        if rest.hasPrefix("- ") || rest.hasPrefix("* ") { rest = rest.dropFirst(2) }
+        return String(rest)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Why a session command could not run. Each case names the file or item and what to do.
+public enum SessionError: Error, LocalizedError, Equatable {
+    /// No loop with this id in the file.
+    case unknownLoop(id: String, file: String, known: [String])
+    /// A status change that makes no sense (approving a closed loop, …).
+    case badTransition(id: String, from: Loop.Status, to: Loop.Status, file: String)
+    /// A template could not be parsed.
+    case badTemplate(name: String, message: String)
+    /// A template needed to write a session is missing.
+    case missingTemplate(name: String)
+    /// A title with nothing to make a folder name of.
+    case emptyTitle
+    /// An unknown kind of work.
+    case unknownKind(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .unknownLoop(let id, let file, let known):
+            let list = known.isEmpty ? "it holds no loops" : "its loops are \(known.joined(separator: ", "))"
+            return "\(file): no loop \(id); \(list) (`rationale loops list` shows them)"
+        case .badTransition(let id, let from, let to, let file):
+            return "\(file): \(id) is \(from.rawValue) and cannot become \(to.rawValue)"
+        case .badTemplate(let name, let message):
+            return "template \(name) cannot be read: \(message); fix it or delete the override to use the built-in one"
+        case .missingTemplate(let name):
+            return "template \(name) is missing; reinstall rationale or add it to your templates folder"
+        case .emptyTitle:
+            return "the session title has no letters or digits to name a folder by: give it a few words, e.g. \"refactor fct_orders\""
+        case .unknownKind(let kind):
+            return "unknown kind `\(kind)`; use one of \(SessionKind.allCases.map(\.rawValue).joined(separator: ", "))"
+        }
+    }
+}
+
+/// The kinds of data work a session can be, each with its own task-breakdown template.
+public enum SessionKind: String, Sendable, CaseIterable, Codable {
+    /// Changing how models are built while keeping what they mean.
+    case refactor
+    /// A failing dbt test.
+    case testFailure = "test-failure"
+    /// A model that did not exist.
+    case newModel = "new-model"
+    /// A run that failed or produced wrong data.
+    case pipelineDebugging = "pipeline-debugging"
+    /// Anything else (no task-breakdown template).
+    case general
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// What a change touches, as a session's CONTEXT.md shows it.
+public struct LineageScope: Sendable, Hashable {
+    /// One node in the scope.
+    public struct Item: Sendable, Hashable {
+        /// The node name (`name.vN` for versioned models).
+        public var name: String
+        /// `model`, `seed`, …
+        public var type: String
+        /// The defining file, relative to the repository root.
+        public var path: String
+        /// Its layer (`staging`, `marts`, …).
+        public var layer: String
+        /// Why it is in scope, in a few words.
+        public var reasons: String
+
+        /// Creates an item.
+        public init(name: String, type: String, path: String, layer: String, reasons: String) {
+            self.name = name
+            self.type = type
+            self.path = path
+            self.layer = layer
+            self.reasons = reasons
+        }
+    }
+
+    /// What was compared (`staged changes against HEAD`, …).
+    public var description: String
+    /// The modified (and deleted) nodes.
+    public var modified: [Item]
+    /// The downstream nodes, nearest first.
+    public var downstream: [Item]
+    /// Something the reader should know about the scope (no dbt project, notes of impact).
+    public var note: String
+
+    /// Creates a scope.
+    public init(description: String, modified: [Item], downstream: [Item], note: String = "") {
+        self.description = description
+        self.modified = modified
+        self.downstream = downstream
+        self.note = note
+    }
+}
+
+/// Writes the files of a new session from the templates.
+public struct SessionScaffold {
+    /// What `session start` was asked for.
+    public struct Request: Sendable {
+        /// The title.
+        public var title: String
+        /// The kind of work.
+        public var kind: SessionKind
+        /// `YYYY-MM-DD`.
+        public var date: String
+        /// Who starts it (git's user.name), or empty.
+        public var author: String
+        /// The token budget.
+        public var budget: Int
+        /// The lineage of the current change, when there is a dbt project.
+        public var scope: LineageScope?
+        /// The loops carried over from the previous session (already given their status).
+        public var carriedLoops: [Loop]
+        /// The previous session's folder name, or empty.
+        public var previousSession: String
+        /// The sessions folder, relative to the repository root.
+        public var sessionsFolder: String
+
+        /// Creates a request.
+        public init(title: String, kind: SessionKind, date: String, author: String, budget: Int, scope: LineageScope?,
+                    carriedLoops: [Loop], previousSession: String, sessionsFolder: String) {
+            self.title = title
+            self.kind = kind
+            self.date = date
+            self.author = author
+            self.budget = budget
+            self.scope = scope
+            self.carriedLoops = carriedLoops
+            self.previousSession = previousSession
+            self.sessionsFolder = sessionsFolder
+        }
+    }
+
+    /// The most downstream nodes CONTEXT.md lists before saying "and N more".
+    public static let downstreamShown = 25
+
+    /// The templates.
+    public var templates: TemplateSet
+
+    /// Creates a scaffold over a template set.
+    public init(templates: TemplateSet) {
+        self.templates = templates
+    }
+
+    /// The folder name and the files (name → text) of the new session.
+    public func files(for request: Request, existingFolders: Set<String>) throws -> (folder: String, files: [String: String]) {
+        let slug = try SessionNaming.slug(request.title)
+        let folder = SessionNaming.folderName(date: request.date, slug: slug, existing: existingFolders)
+        let values = Self.values(request, folder: request.sessionsFolder.isEmpty ? folder : request.sessionsFolder + "/" + folder, slug: slug)
+        var files: [String: String] = [:]
+        for name in [SessionInput.File.summary, SessionInput.File.loops, SessionInput.File.context] {
+            files[name] = try templates.render(name, values)
+        }
+        let task = TemplateSet.taskTemplate(request.kind)
+        if templates.has(task) {
+            files[SessionInput.File.task] = try templates.render(task, values)
+        }
+        // The session comment is the tool's: make sure it is there even if an override dropped it.
+        if let summary = files[SessionInput.File.summary], SessionMetadata.find(in: summary).metadata == nil {
+            files[SessionInput.File.summary] = SessionMetadata(title: request.title, kind: request.kind.rawValue, started: request.date).line + "\n" + summary
+        }
+        return (folder, files)
+    }
+
+    /// The values templates see.
+    public static func values(_ request: Request, folder: String, slug: String) -> [String: Any] {
+        var values: [String: Any] = [
+            "title": request.title,
+            "slug": slug,
+            "kind": request.kind.rawValue,
+            "date": request.date,
+            "folder": folder,
+            "budget": String(request.budget),
+            "author": request.author,
+            "previous_session": request.previousSession,
+            "carried_loops": request.carriedLoops.map(\.line),
+            "has_impact": false,
+            "impact_base": "",
+            "impact_note": "",
+            "modified": [[String: Any]](),
+            "downstream": [[String: Any]](),
+        ]
+        if let scope = request.scope {
+            func item(_ item: LineageScope.Item) -> [String: Any] {
+                ["name": item.name, "type": item.type, "path": item.path, "layer": item.layer, "reasons": item.reasons]
+            }
+            values["has_impact"] = !scope.modified.isEmpty
+            values["impact_base"] = scope.description
+            values["impact_note"] = scope.note
+            values["modified"] = scope.modified.map(item)
+            values["downstream"] = scope.downstream.prefix(downstreamShown).map(item)
+            if scope.downstream.count > downstreamShown {
+                values["downstream_more"] = String(scope.downstream.count - downstreamShown)
+            }
+        }
+        return values
+    }
+}

@@ -1,0 +1,25 @@
+import Diagnostics
+
+/// Runs every rule over sessions.
+public enum SessionValidator {
+    /// Every rule, in the order their findings print. The one list: a test checks that each has
+    /// a unique id and examples of both kinds.
+    public static let rules: [any SessionRule.Type] = [
+        SessionMetadataRule.self,
+        RequiredSectionRule.self,
+        ProblemStatementRule.self,
+        PlaceholderRule.self,
+        ModelCoverageRule.self,
+        ExclusionReasonRule.self,
+        ContextBudgetRule.self,
+        LoopSyntaxRule.self,
+        LoopIDRule.self,
+        LoopProposedRule.self,
+        StateLengthRule.self,
+    ]
+
+    /// The findings of every rule for one session, sorted by file and line within each rule.
+    public static func validate(_ session: SessionInput, _ context: RuleContext) -> [Finding] {
+        rules.flatMap { $0.check(session, context) }
+    }
+}

@@ -1,0 +1,45 @@
+import Sessions
+import Testing
+
+struct ContextDecisionsTests {
+    @Test func readsFiguresAndDecisions() {
+        var decisions = ContextDecisions()
+        decisions.read("""
+        ## Context decisions
+        **Budget:** 4,000 tokens
+        Used: ~2 600 tokens
+        - loaded: `stg_orders`, orders+ — the models being changed
+        - excluded: revenue -- downstream only
+        - excluded: customers
+        - something else
+        <!-- - excluded: hidden — in a comment -->
+        """, file: "S.md")
+        #expect(decisions.budget?.tokens == 4000)
+        #expect(decisions.used?.tokens == 2600)
+        #expect(decisions.used?.line == 3)
+        #expect(decisions.decisions.map(\.names) == [["stg_orders", "orders"], ["revenue"], ["customers"]])
+        #expect(decisions.decisions.map(\.reason) == ["the models being changed", "downstream only", ""])
+        #expect(decisions.coveredNames == ["stg_orders", "orders", "revenue", "customers"])
+    }
+
+    @Test func tokenEstimateErrsHigh() {
+        #expect(TokenEstimate.tokens("abcd") == 2)  // 5 characters with the newline
+        #expect(TokenEstimate.tokens("```\nselect 1\n```") >= 6)
+    }
+
+    @Test func slugsAndFolderNames() throws {
+        #expect(try SessionNaming.slug("Refactor fct_orders: grain → one row per order!") == "refactor-fct-orders-grain-one-row-per-order")
+        #expect(try SessionNaming.slug("Café déjà vu") == "cafe-deja-vu")
+        #expect(throws: SessionError.emptyTitle) { try SessionNaming.slug("→ !!") }
+        #expect(SessionNaming.folderName(date: "2026-11-28", slug: "x", existing: ["2026-11-28-x", "2026-11-28-x-2"]) == "2026-11-28-x-3")
+    }
+
+    @Test func metadataRoundTrips() {
+        let metadata = SessionMetadata(title: "Say \"hi\"", kind: "refactor", started: "2026-11-28", status: .closed, closed: "2026-11-29")
+        let found = SessionMetadata.find(in: "x\n" + metadata.line + "\n")
+        #expect(found.line == 2)
+        #expect(found.metadata?.title == "Say 'hi'")
+        #expect(found.metadata?.status == .closed)
+        #expect(found.metadata?.closed == "2026-11-29")
+    }
+}
