@@ -1,8 +1,9 @@
 import Foundation
-import Lineage
+import Sessions
+import Yams
 
 /// `.rationale.yml` at the repository root. Every key is optional; an unknown key or a bad
-/// value is an error that names the key.
+/// value is an error that names the key and its line.
 struct RationaleConfig: Equatable {
     /// The adapter `adapter.dispatch` resolves for (`adapter:`).
     var adapter: String?
@@ -10,13 +11,39 @@ struct RationaleConfig: Equatable {
     var project: String?
     /// Edges to follow downstream by default (`downstream:`).
     var downstream: Int?
+    /// The sessions folder, relative to the repository root (`sessions:`).
+    var sessions: String = RationaleConfig.defaultSessions
+    /// The folder of template overrides (`templates:`).
+    var templates: String = RationaleConfig.defaultTemplates
+    /// Globs of the paths a change must explain (`gated:`); nil: the dbt project's resource paths.
+    var gated: [String]?
+    /// SUMMARY.md's required sections (`required_sections:`).
+    var requiredSections: [String] = RuleContext.defaultRequiredSections
+    /// The token budget of a session's context (`budget:`).
+    var budget: Int = 4000
+    /// The most lines STATE.md may have (`state_limit:`).
+    var stateLimit: Int = RuleContext.defaultStateLimit
+    /// The branch a feature branch leaves (`default_branch:`); nil: origin's HEAD, else main or master.
+    var defaultBranch: String?
 
-    /// The keys this version understands, with what each holds (the one list; the reader and the
-    /// error message both use it).
+    /// The default sessions folder.
+    static let defaultSessions = ".project/sessions"
+    /// The default template overrides folder.
+    static let defaultTemplates = ".project/templates"
+
+    /// The keys this version understands, with what each holds (the one list; the reader, the
+    /// error messages and a test of the README use it).
     static let keys: [(key: String, meaning: String)] = [
         ("adapter", "the dbt adapter for adapter.dispatch, e.g. duckdb"),
         ("project", "the dbt project folder, relative to the repository root"),
-        ("downstream", "edges to follow downstream by default (a number)"),
+        ("downstream", "edges to follow downstream by default (a number, 0 or more)"),
+        ("sessions", "the sessions folder, relative to the repository root (default .project/sessions)"),
+        ("templates", "a folder of template overrides, relative to the repository root (default .project/templates)"),
+        ("gated", "a list of path globs a change must explain, e.g. [\"dbt/models/**\", \"dbt/macros/**\"]"),
+        ("required_sections", "a list of SUMMARY.md section titles"),
+        ("budget", "the context token budget (a number above 0)"),
+        ("state_limit", "the most lines STATE.md may have (a number above 0)"),
+        ("default_branch", "the branch feature branches start from, e.g. main"),
     ]
 
     /// The file name.
@@ -31,43 +58,102 @@ struct RationaleConfig: Equatable {
     }
 
     static func parse(_ bytes: [UInt8], file: String) throws -> RationaleConfig {
-        let value: Value
-        switch ParsedFile.parse(bytes, as: .yaml) {
-        case .yaml(let parsed): value = parsed
-        case .yamlError(let line, let message): throw ConfigError(file: file, line: line, key: nil, message: "malformed YAML: \(message)")
-        default: throw ConfigError(file: file, line: nil, key: nil, message: "not UTF-8 text")
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigError(file: file, line: nil, key: nil, message: "not UTF-8 text: save it as UTF-8")
         }
-        if case .null = value { return RationaleConfig() }
-        guard let pairs = value.pairs else {
-            throw ConfigError(file: file, line: 1, key: nil, message: "expected a mapping of keys (\(keys.map(\.key).joined(separator: ", ")))")
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(file: file, line: Self.line(of: error), key: nil, message: "malformed YAML: \(Self.problem(of: error))")
+        }
+        guard let root, !(root.scalar.map { $0.string.isEmpty || $0.string == "~" || $0.string == "null" } ?? false) else {
+            return RationaleConfig()
+        }
+        guard let mapping = root.mapping else {
+            throw ConfigError(file: file, line: root.mark?.line ?? 1, key: nil, message: "expected a mapping of keys (\(keys.map(\.key).joined(separator: ", ")))")
         }
         var config = RationaleConfig()
-        for pair in pairs {
-            switch pair.key {
-            case "adapter":
-                guard let text = pair.value.string, !text.isEmpty else { throw bad(pair.key, file) }
-                config.adapter = text
-            case "project":
-                guard let text = pair.value.string else { throw bad(pair.key, file) }
-                config.project = text
-            case "downstream":
-                guard case .int(let n) = pair.value, n >= 0 else { throw bad(pair.key, file) }
-                config.downstream = n
+        var seen = Set<String>()
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let line = keyNode.mark?.line
+            guard seen.insert(key).inserted else {
+                throw ConfigError(file: file, line: line, key: key, message: "`\(key)` is given twice: keep one")
+            }
+            func bad() -> ConfigError { Self.bad(key, file, line: line) }
+            func string(allowEmpty: Bool = false) throws -> String {
+                guard let scalar = value.scalar, allowEmpty || !scalar.string.isEmpty else { throw bad() }
+                return scalar.string
+            }
+            func number(minimum: Int) throws -> Int {
+                guard let scalar = value.scalar, let n = Int(scalar.string), n >= minimum else { throw bad() }
+                return n
+            }
+            func list() throws -> [String] {
+                guard let sequence = value.sequence else { throw bad() }
+                return try sequence.map { item in
+                    guard let text = item.scalar?.string, !text.isEmpty else { throw bad() }
+                    return text
+                }
+            }
+            switch key {
+            case "adapter": config.adapter = try string()
+            case "project": config.project = try string(allowEmpty: true)
+            case "downstream": config.downstream = try number(minimum: 0)
+            case "sessions": config.sessions = try relativeFolder(try string(), key: key, file: file, line: line)
+            case "templates": config.templates = try relativeFolder(try string(), key: key, file: file, line: line)
+            case "gated": config.gated = try list()
+            case "required_sections": config.requiredSections = try list()
+            case "budget": config.budget = try number(minimum: 1)
+            case "state_limit": config.stateLimit = try number(minimum: 1)
+            case "default_branch": config.defaultBranch = try string()
             default:
-                throw ConfigError(file: file, line: nil, key: pair.key,
-                                  message: "unknown key `\(pair.key)`; known keys: \(keys.map(\.key).joined(separator: ", "))")
+                throw ConfigError(file: file, line: line, key: key,
+                                  message: "unknown key `\(key)`; known keys: \(keys.map(\.key).joined(separator: ", "))")
             }
         }
         return config
     }
 
-    static func bad(_ key: String, _ file: String) -> ConfigError {
+    /// A folder relative to the repository root, without `./` or trailing slashes.
+    static func relativeFolder(_ text: String, key: String, file: String, line: Int?) throws -> String {
+        var folder = text
+        while folder.hasPrefix("./") { folder.removeFirst(2) }
+        while folder.hasSuffix("/") { folder.removeLast() }
+        guard !folder.hasPrefix("/"), !folder.split(separator: "/").contains(".."), !folder.isEmpty else {
+            throw ConfigError(file: file, line: line, key: key, message: "`\(key)` must be a folder inside the repository, relative to its root (got `\(text)`)")
+        }
+        return folder
+    }
+
+    static func bad(_ key: String, _ file: String, line: Int?) -> ConfigError {
         let meaning = keys.first { $0.key == key }?.meaning ?? ""
-        return ConfigError(file: file, line: nil, key: key, message: "bad value for `\(key)`: expected \(meaning)")
+        return ConfigError(file: file, line: line, key: key, message: "bad value for `\(key)`: expected \(meaning)")
+    }
+
+    static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    static func problem(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        default: return String(describing: error)
+        }
+    }
+
+    /// The sessions folder's parent, where STATE.md lives.
+    var stateFile: String {
+        let parent = (sessions as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "STATE.md" : parent + "/STATE.md"
     }
 }
 
-/// A `.rationale.yml` problem: names the file, the key and what is expected.
+/// A `.rationale.yml` problem: names the file, the line, the key and what is expected.
 struct ConfigError: Error, LocalizedError, Equatable {
     var file: String
     var line: Int?

@@ -54,9 +54,10 @@ public enum Handoff {
     }
 
     /// Renders BOOTLOADER.md, stating its own size in tokens.
-    public static func bootloader(_ content: Content, session: SessionInput, metadata: SessionMetadata,
+    public static func bootloader(_ content: Content, session: SessionInput, metadata: SessionMetadata, author: String,
                                   templates: TemplateSet) throws -> (text: String, tokens: Int) {
         var values: [String: Any] = [
+            "author": author,
             "title": metadata.title,
             "kind": metadata.kind,
             "date": metadata.started,
@@ -83,17 +84,23 @@ public enum Handoff {
     }
 
     /// STATE.md's block for the current state of the work.
+    /// - Parameter handoff: the newest BOOTLOADER.md (its path) and its size, if there is one.
     public static func stateLines(title: String, folder: String, status: SessionMetadata.Status, date: String,
-                                  handoffTokens: Int?, openLoops: [Loop]) -> [String] {
-        var lines = [
-            "- Focus: \(title)",
-            "- Session: `\(folder)` (\(status == .open ? "open since" : "closed") \(date))",
-        ]
-        if let handoffTokens {
-            lines.append("- Handoff: `\(folder)/\(SessionInput.File.bootloader)` (≈\(handoffTokens) tokens): load it first next time")
-        }
+                                  handoff: (path: String, tokens: Int)?, openLoops: [Loop]) -> [String] {
         let ids = openLoops.filter { $0.status.isOpen && $0.status != .proposed }.map(\.id)
-        lines.append("- Open loops: \(ids.isEmpty ? "none" : ids.joined(separator: ", "))")
+        var lines = [
+            "## Active session",
+            "",
+            "\(title): `\(folder)`, \(status == .open ? "open since" : "closed") \(date). Open loops: \(ids.isEmpty ? "none" : ids.joined(separator: ", ")).",
+            "",
+            "## Last handoff",
+            "",
+        ]
+        if let handoff {
+            lines.append("`\(handoff.path)` (≈\(handoff.tokens) tokens): paste it into the agent before anything else.")
+        } else {
+            lines.append("_None yet: this is the first session._")
+        }
         return lines
     }
 

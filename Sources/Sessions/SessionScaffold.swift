@@ -122,7 +122,6 @@ public struct SessionScaffold {
             "folder": folder,
             "budget": String(request.budget),
             "author": request.author,
-            "previous_session": request.previousSession,
             "carried_loops": request.carriedLoops.map(\.line),
             "has_impact": false,
             "impact_base": "",
@@ -130,6 +129,8 @@ public struct SessionScaffold {
             "modified": [[String: Any]](),
             "downstream": [[String: Any]](),
         ]
+        // Mustache treats an empty string as true: leave empty values out.
+        if !request.previousSession.isEmpty { values["previous_session"] = request.previousSession }
         if let scope = request.scope {
             func item(_ item: LineageScope.Item) -> [String: Any] {
                 ["name": item.name, "type": item.type, "path": item.path, "layer": item.layer, "reasons": item.reasons]
