@@ -20,10 +20,14 @@ let package = Package(
         .target(name: "GitKit", dependencies: ["CLibgit2"]),
         .target(name: "Diagnostics"),
         .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
+        // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).
+        .executableTarget(name: "embed-files"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
+        .target(name: "RationaleResources", plugins: ["EmbedFiles"]),
         .target(
             name: "RationaleCLI",
             dependencies: [
-                "GitKit", "Diagnostics", "Lineage",
+                "GitKit", "Diagnostics", "Lineage", "RationaleResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -32,6 +36,7 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "_TestSupport"]),
+        .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
     ],
     swiftLanguageModes: [.v6]
 )
