@@ -4,8 +4,9 @@ import PackagePlugin
 /// Embeds the package's top-level `Templates/` and `hooks/` folders into the target as Swift
 /// source (`generatedEmbeddedFiles`), so the built binary needs nothing beside it.
 ///
-/// Every file is an input of the build command, so editing, adding or removing one reruns it
-/// (SwiftPM asks the plugin for its commands on every build).
+/// Every file and every folder is an input of the build command: editing or removing a file
+/// changes a file input, and adding one changes its folder's modification time, so each reruns
+/// the generator (which walks the folders itself; the list here only says when to run it).
 @main
 struct EmbedFiles: BuildToolPlugin {
     /// The package-relative folders embedded, in this order.
@@ -26,15 +27,15 @@ struct EmbedFiles: BuildToolPlugin {
         ]
     }
 
-    /// Every file under `folder`, recursively; dotfiles skipped, as embed-files skips them.
+    /// `folder`, every folder and file under it, recursively; dotfiles skipped, as embed-files
+    /// skips them. Nothing when the folder does not exist.
     func files(under folder: URL) -> [URL] {
-        guard let walker = FileManager.default.enumerator(
-            at: folder, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles]
+        guard FileManager.default.fileExists(atPath: folder.path), let walker = FileManager.default.enumerator(
+            at: folder, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]
         ) else { return [] }
-        var found: [URL] = []
+        var found: [URL] = [folder]
         for case let url as URL in walker {
-            let isFolder = (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory ?? false
-            if !isFolder { found.append(url) }
+            found.append(url)
         }
         return found
     }
