@@ -22,10 +22,14 @@ let package = Package(
         .target(name: "Diagnostics"),
         .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
         .target(name: "Sessions", dependencies: ["Diagnostics", .product(name: "Mustache", package: "swift-mustache")]),
+        // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).
+        .executableTarget(name: "embed-files"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
+        .target(name: "RationaleResources", plugins: ["EmbedFiles"]),
         .target(
             name: "RationaleCLI",
             dependencies: [
-                "GitKit", "Diagnostics", "Lineage", "Sessions", "Yams",
+                "GitKit", "Diagnostics", "Lineage", "Sessions", "RationaleResources", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -35,6 +39,7 @@ let package = Package(
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics"]),
         .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "_TestSupport"]),
+        .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
     ],
     swiftLanguageModes: [.v6]
 )

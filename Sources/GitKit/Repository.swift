@@ -158,30 +158,10 @@ public final class Repository {
 
     /// The folder git runs hooks from, like `git rev-parse --git-path hooks`:
     /// `core.hooksPath` when set (relative to the working tree, or to the git
-    /// directory when bare), else `hooks` in the common directory.
+    /// directory when bare), else `hooks` in the common directory. See
+    /// ``hooksLocation()`` for where the setting came from.
     public func hooksDirectory() throws -> String {
-        let configured: String? = try withConfigSnapshot { config in
-            var buffer = git_buf()
-            let code = git_config_get_path(&buffer, config, "core.hooksPath")
-            if code == GIT_ENOTFOUND.rawValue {
-                return nil
-            }
-            try check(code, "git_config_get_path")
-            defer { git_buf_dispose(&buffer) }
-            return buffer.ptr.map { String(cString: $0) }
-        }
-        guard let configured, !configured.isEmpty else {
-            return commonDirectory + "/hooks"
-        }
-        let base = workdir ?? gitDirectory
-        let url = configured.hasPrefix("/")
-            ? URL(fileURLWithPath: configured)
-            : URL(fileURLWithPath: base, isDirectory: true).appendingPathComponent(configured)
-        var path = url.standardizedFileURL.path
-        while path.count > 1, path.hasSuffix("/") {
-            path.removeLast()
-        }
-        return path
+        try hooksLocation().path
     }
 }
 

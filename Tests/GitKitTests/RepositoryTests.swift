@@ -144,6 +144,26 @@ import _TestSupport
         #expect(try repository.hooksDirectory() == (try gitPathHooks(scratch, in: scratch.path)))
     }
 
+    @Test func locationSaysWhetherCoreHooksPathChoseIt() throws {
+        let scratch = ScratchRepository()
+        let repository = try Repository.open(at: scratch.path)
+        #expect(try repository.hooksLocation() == HooksLocation(path: scratch.path + "/.git/hooks", configured: nil))
+        try scratch.git("config", "core.hooksPath", ".githooks")
+        let configured = try Repository.open(at: scratch.path).hooksLocation()
+        #expect(configured.path == scratch.path + "/.githooks")
+        #expect(configured.configured == ConfigEntry(name: "core.hookspath", value: ".githooks", level: .local))
+        #expect(configured.configured?.level.isSharedBeyondRepository == false)
+    }
+
+    @Test func configEntryNamesItsLevel() throws {
+        let scratch = ScratchRepository()
+        try scratch.git("config", "rationale.answer", "42")
+        let repository = try Repository.open(at: scratch.path)
+        #expect(repository.configEntry("rationale.answer") == ConfigEntry(name: "rationale.answer", value: "42", level: .local))
+        #expect(repository.configEntry("rationale.missing") == nil)
+        #expect(ConfigLevel.global.isSharedBeyondRepository)
+    }
+
     /// `git rev-parse --git-path hooks`, made absolute.
     private func gitPathHooks(_ scratch: ScratchRepository, in directory: String) throws -> String {
         let path = try scratch.git(in: directory, "rev-parse", "--git-path", "hooks")
