@@ -87,7 +87,7 @@ public struct ContextDecisions: Sendable, Hashable {
                     break
                 }
             }
-            let names = namesPart.split(separator: ",").map { name in
+            let names = MarkdownText.withoutPlaceholders(String(namesPart)).split(separator: ",").map { name in
                 String(name.trimmingSpaces.trimmingCharacters(in: CharacterSet(charactersIn: "`*_+")))
             }.filter { !$0.isEmpty }
             let cleanReason = MarkdownText.withoutPlaceholders(String(reason)).trimmingCharacters(in: .whitespaces)

@@ -18,8 +18,13 @@ public enum SessionValidator {
         StateLengthRule.self,
     ]
 
-    /// The findings of every rule for one session, sorted by file and line within each rule.
+    /// The findings of every rule for one session, in file and line order (rule order within a line).
     public static func validate(_ session: SessionInput, _ context: RuleContext) -> [Finding] {
-        rules.flatMap { $0.check(session, context) }
+        let findings = rules.flatMap { $0.check(session, context) }
+        return findings.enumerated().sorted { a, b in
+            let left = (a.element.location?.file ?? "", a.element.location?.line ?? 0, a.offset)
+            let right = (b.element.location?.file ?? "", b.element.location?.line ?? 0, b.offset)
+            return left < right
+        }.map(\.element)
     }
 }

@@ -43,3 +43,20 @@ struct ContextDecisionsTests {
         #expect(found.metadata?.closed == "2026-11-29")
     }
 }
+
+struct PathGlobTests {
+    @Test(arguments: [
+        ("dbt/models/**", "dbt/models/staging/stg.sql", true),
+        ("dbt/models/**", "dbt/macros/m.sql", false),
+        ("dbt/models", "dbt/models/a/b.yml", true),
+        ("dbt/models", "dbt/models_old/a.sql", false),
+        ("**/*.sql", "a/b/c.sql", true),
+        ("**/*.sql", "c.sql", true),
+        ("models/*.sql", "models/a/b.sql", false),
+        ("./models/?.sql", "models/a.sql", true),
+        ("dbt_project.yml", "dbt_project.yml", true),
+    ])
+    func matches(pattern: String, path: String, expected: Bool) {
+        #expect(PathGlob(pattern).matches(path) == expected)
+    }
+}

@@ -11,7 +11,15 @@ public enum PlaceholderRule: SessionRule {
             guard let text = session.files[name] else { continue }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
                 .map { MarkdownDocument.Line(number: $0.offset + 1, text: String($0.element)) }
-            for line in MarkdownText.withoutComments(lines) {
+            // A placeholder in an empty required section of SUMMARY.md is required_section's to report.
+            var reported = Set<Int>()
+            if name == SessionInput.File.summary {
+                let document = MarkdownDocument(text)
+                for title in context.requiredSections {
+                    if let section = document.section(title), section.isEmpty { reported.formUnion(section.body.map(\.number)) }
+                }
+            }
+            for line in MarkdownText.withoutComments(lines) where !reported.contains(line.number) {
                 guard let start = line.text.range(of: MarkdownText.placeholderOpen) else { continue }
                 let rest = line.text[start.lowerBound...]
                 let placeholder = rest.range(of: "]]").map { String(rest[..<$0.upperBound]) } ?? String(rest)
@@ -31,6 +39,9 @@ public enum PlaceholderRule: SessionRule {
         RuleExample(triggers: true, "a placeholder reason in CONTEXT.md",
                     files: [SessionInput.File.context: SessionSamples.context.replacingOccurrences(
                         of: "the model whose join changes", with: "[[fill: why the agent needs it]]")]),
+        RuleExample(triggers: false, "a placeholder alone in an empty required section is required_section's to report",
+                    files: [SessionInput.File.summary: RuleExample.summary(
+                        replacing: "The refund logic in stg_payments stays as it is.", with: "[[fill: what this change leaves out]]")]),
         RuleExample(triggers: false, "a placeholder inside a comment is an example, not a gap",
                     files: [SessionInput.File.summary: RuleExample.summary(
                         replacing: "<!-- why: you state the problem before the agent solves it -->",

@@ -1,0 +1,84 @@
+import Foundation
+import GitKit
+import Lineage
+import Sessions
+
+/// The dbt nodes a change modifies or deletes, as sessions must account for them, and the
+/// lineage scope CONTEXT.md shows.
+struct ChangeScope {
+    /// Models, seeds and snapshots modified or deleted.
+    var modified: [ModifiedNode]
+    /// The lineage for CONTEXT.md.
+    var scope: LineageScope
+    /// Whether a dbt project was found at all.
+    var hasProject: Bool
+
+    /// The resource types a session must name.
+    static let explainedTypes: Set<ResourceType> = [.model, .seed, .snapshot]
+
+    /// Runs the lineage engine over each comparison and merges the answers (a node modified in
+    /// any of them is modified; downstream nodes that are also modified count once).
+    static func analyse(_ workspace: Workspace, _ comparisons: [Comparison], description: String) throws -> ChangeScope {
+        let cache = ParseCache(file: ParseCache.defaultFile(for: workspace.repository), version: Rationale.version)
+        let engine = ImpactEngine(repository: workspace.repository, cache: cache)
+        var modified: [String: ModifiedNode] = [:]
+        var scopeModified: [String: LineageScope.Item] = [:]
+        var downstream: [String: (Int, LineageScope.Item)] = [:]
+        var notes: [String] = []
+        for comparison in comparisons {
+            let result: ImpactResult
+            do {
+                result = try engine.run(ImpactRequest(comparison: comparison, project: workspace.config.project, adapter: workspace.config.adapter))
+            } catch LineageError.noProject {
+                return ChangeScope(modified: [], scope: LineageScope(description: description, modified: [], downstream: [],
+                                                                     note: "No dbt_project.yml in this repository: the session has no lineage."), hasProject: false)
+            }
+            for report in result.reports {
+                notes += report.notes.map(\.message)
+                for impacted in report.nodes {
+                    let node = impacted.node
+                    let item = LineageScope.Item(name: node.version.map { "\(node.name).v\($0)" } ?? node.name, type: node.resourceType.rawValue,
+                                                 path: node.path, layer: node.layer,
+                                                 reasons: impacted.reasons.map { $0.code }.joined(separator: ", "))
+                    switch impacted.role {
+                    case .modified, .deleted:
+                        scopeModified[node.uniqueID] = item
+                        if explainedTypes.contains(node.resourceType) {
+                            modified[node.uniqueID] = ModifiedNode(name: node.name, uniqueID: node.uniqueID, path: node.path,
+                                                                   resourceType: node.resourceType.rawValue, version: node.version,
+                                                                   deleted: impacted.role == .deleted)
+                        }
+                    case .downstream:
+                        var detailed = item
+                        detailed.reasons = "\(impacted.distance) edge\(impacted.distance == 1 ? "" : "s") downstream"
+                        if let existing = downstream[node.uniqueID], existing.0 <= impacted.distance { continue }
+                        downstream[node.uniqueID] = (impacted.distance, detailed)
+                    case .upstream:
+                        continue
+                    }
+                }
+            }
+        }
+        engine.saveCaches()
+        for id in scopeModified.keys { downstream[id] = nil }
+        let scope = LineageScope(
+            description: description,
+            modified: scopeModified.sorted { $0.key < $1.key }.map(\.value),
+            downstream: downstream.sorted { ($0.value.0, $0.key) < ($1.value.0, $1.key) }.map(\.value.1),
+            note: Array(Set(notes)).sorted().joined(separator: " "))
+        return ChangeScope(modified: modified.values.sorted { $0.uniqueID < $1.uniqueID }, scope: scope, hasProject: true)
+    }
+
+    /// Everything the current branch changes: its commits since it left the default branch, and
+    /// the working tree (staged or not, untracked files included).
+    static func branch(_ workspace: Workspace) throws -> ChangeScope {
+        var comparisons: [Comparison] = [.worktree]
+        var description = "the working tree against HEAD"
+        if let head = try workspace.repository.headCommit(), let base = try workspace.defaultBranchCommit(),
+           let mergeBase = try? workspace.repository.mergeBase(base.commit, head), mergeBase != head {
+            comparisons.insert(.range(base: base.commit.hex, head: head.hex), at: 0)
+            description = "this branch since it left \(base.name), and the working tree"
+        }
+        return try analyse(workspace, comparisons, description: description)
+    }
+}

@@ -1,0 +1,172 @@
+import Diagnostics
+import Foundation
+import GitKit
+import Lineage
+import Sessions
+
+/// The pre-commit check: a staged change to gated paths needs a session — staged in this
+/// commit, or committed on this branch since it left the default branch — that validates and
+/// names every model the change modifies.
+enum CheckFrontend {
+    /// The answer.
+    struct Outcome: Encodable {
+        /// `passed`, `failed`, `skipped` or `out_of_scope`.
+        var result: String
+        var findings: [Finding]
+        /// The staged files under gated paths.
+        var gatedFiles: [String]
+        /// The models, seeds and snapshots the staged change modifies or deletes.
+        var modified: [ModifiedNode]
+        /// The sessions that explain the change.
+        var sessions: [String]
+        /// Why the check was skipped, when it was.
+        var skipReason: String?
+
+        var passed: Bool { result != "failed" }
+    }
+
+    /// The rule id of "no session explains this change".
+    static let sessionRequired = "session_required"
+
+    static func run(_ workspace: Workspace, skip: String?) throws -> Outcome {
+        if let skip, !skip.trimmingCharacters(in: .whitespaces).isEmpty {
+            return Outcome(result: "skipped", findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: skip)
+        }
+        let repository = workspace.repository
+        let head = try repository.headCommit()
+        let staged = try repository.diff(from: head.map { .commit($0) } ?? .empty, to: .index, renames: false)
+        let sessionsPrefix = workspace.config.sessions + "/"
+        let globs = try gatedGlobs(workspace)
+        let gatedFiles = staged.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }
+            .filter { path in !path.hasPrefix(sessionsPrefix) && globs.contains { $0.matches(path) } }
+        guard !gatedFiles.isEmpty else {
+            return Outcome(result: "out_of_scope", findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: nil)
+        }
+        let gated = Array(Set(gatedFiles)).sorted()
+
+        let change = try ChangeScope.analyse(workspace, [.staged], description: "staged changes against HEAD")
+
+        // Sessions in scope: staged now, or changed on this branch since it left the default branch.
+        var names = Set(staged.compactMap { sessionName($0.path, prefix: sessionsPrefix) })
+        if let head, let base = try workspace.defaultBranchCommit(),
+           let mergeBase = try? repository.mergeBase(base.commit, head), mergeBase != head {
+            for change in try repository.diff(from: .commit(mergeBase), to: .commit(head), renames: false) {
+                if let name = sessionName(change.path, prefix: sessionsPrefix) { names.insert(name) }
+            }
+        }
+        let indexed = try repository.entries(of: .index, under: workspace.config.sessions)
+        var sessions: [SessionInput] = []
+        for name in names.sorted() {
+            let folder = sessionsPrefix + name
+            var files: [String: String] = [:]
+            for entry in indexed where entry.path.hasPrefix(folder + "/") {
+                let file = String(entry.path.dropFirst(folder.count + 1))
+                guard !file.contains("/") else { continue }
+                files[file] = String(decoding: try repository.read(entry), as: UTF8.self)
+            }
+            // A session deleted in this commit explains nothing.
+            if !files.isEmpty { sessions.append(SessionInput(folder: folder, files: files)) }
+        }
+
+        guard !sessions.isEmpty else {
+            return Outcome(result: "failed", findings: [noSession(workspace, change: change, gated: gated)], gatedFiles: gated,
+                           modified: change.modified, sessions: [], skipReason: nil)
+        }
+
+        // Coverage is checked once, on the newest session, with what the others name counting too.
+        let ordered = sessions.sorted { Workspace.order($0) < Workspace.order($1) }
+        let statePath = workspace.config.stateFile
+        let stateEntry = try repository.entries(of: .index, under: statePath).first { $0.path == statePath }
+        let state = try stateEntry.map { (statePath, String(decoding: try repository.read($0), as: UTF8.self)) }
+        var findings: [Finding] = []
+        for (index, session) in ordered.enumerated() {
+            let primary = index == ordered.count - 1
+            let others = ordered.filter { $0.folder != session.folder }.reduce(into: Set<String>()) { $0.formUnion($1.decisions.coveredNames) }
+            let context = RuleContext(requiredSections: workspace.config.requiredSections,
+                                      modified: primary ? change.modified : [], coveredElsewhere: others,
+                                      state: primary ? state : nil, stateLimit: workspace.config.stateLimit)
+            findings += SessionValidator.validate(session, context)
+        }
+        let failed = findings.contains { $0.severity == .error }
+        return Outcome(result: failed ? "failed" : "passed", findings: findings, gatedFiles: gated, modified: change.modified,
+                       sessions: ordered.map(\.folder), skipReason: nil)
+    }
+
+    /// The finding when no session explains a gated change; names the models and the fix.
+    static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String]) -> Finding {
+        let what: String
+        if change.modified.isEmpty {
+            what = "changes \(gated.prefix(3).joined(separator: ", "))\(gated.count > 3 ? " and \(gated.count - 3) more" : "")"
+        } else {
+            let shown = change.modified.prefix(5).map { $0.display }
+            what = "\(change.modified.first?.deleted == true ? "deletes" : "modifies") \(shown.joined(separator: ", "))\(change.modified.count > 5 ? " and \(change.modified.count - 5) more" : "")"
+        }
+        // An open session on disk that is not staged is the usual cause.
+        let unstaged = workspace.allSessions().filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder)
+        let fix = unstaged.isEmpty
+            ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, and `git add \(workspace.config.sessions)/`"
+            : "stage the session that explains it: `git add \(unstaged.last ?? workspace.config.sessions)/`"
+        return Finding(severity: .error, location: Finding.Location(file: change.modified.first?.path ?? gated.first ?? ""),
+                       ruleID: sessionRequired, message: "the staged change \(what), but no session explains it: \(fix)")
+    }
+
+    /// The session folder name of a path under the sessions folder, or nil.
+    static func sessionName(_ path: String, prefix: String) -> String? {
+        guard path.hasPrefix(prefix) else { return nil }
+        let rest = path.dropFirst(prefix.count)
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        return String(rest[..<slash])
+    }
+
+    /// The configured globs, else each dbt project's model, seed, macro and snapshot paths
+    /// (their SQL and YAML alike) and its dbt_project.yml.
+    static func gatedGlobs(_ workspace: Workspace) throws -> [PathGlob] {
+        if let gated = workspace.config.gated { return gated.map(PathGlob.init) }
+        var globs: [PathGlob] = []
+        let projects = try workspace.repository.entries(of: .index).filter { entry in
+            (entry.path == "dbt_project.yml" || entry.path.hasSuffix("/dbt_project.yml"))
+                && !entry.path.split(separator: "/").contains { ["dbt_packages", "dbt_modules", "target", "node_modules"].contains(String($0)) }
+        }
+        for entry in projects {
+            let root = String(entry.path.dropLast("dbt_project.yml".count))
+            globs.append(PathGlob(entry.path))
+            guard case .yaml(let yaml) = ParsedFile.parse(try workspace.repository.read(entry), as: .yaml),
+                  let config = try? ProjectConfig(yaml: yaml, file: entry.path) else {
+                // An unreadable dbt_project.yml: gate the usual folders; impact reports the error.
+                globs += ["models", "seeds", "macros", "snapshots"].map { PathGlob(root + $0) }
+                continue
+            }
+            for path in config.modelPaths + config.seedPaths + config.macroPaths + config.snapshotPaths {
+                globs.append(PathGlob(root + path))
+            }
+        }
+        return globs
+    }
+
+    /// Adds a `Rationale-Skip: reason` trailer to a commit message file (once), so CI sees the
+    /// skip. Comment lines git will strip stay after the trailer.
+    static func addSkipTrailer(to message: String, reason: String) -> String {
+        let trailer = "Rationale-Skip: " + reason.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+        var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        if lines.contains(where: { $0.hasPrefix("Rationale-Skip:") }) { return message }
+        // The comment block and blank lines at the end stay at the end (a verbose diff too).
+        var end = lines.count
+        if let scissors = lines.firstIndex(where: { $0.hasPrefix("# ------------------------ >8") }) { end = scissors }
+        while end > 0, lines[end - 1].hasPrefix("#") || lines[end - 1].trimmingCharacters(in: .whitespaces).isEmpty { end -= 1 }
+        let body = Array(lines[..<end])
+        let tail = Array(lines[end...])
+        let lastParagraph = body.reversed().prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let isTrailerBlock = !lastParagraph.isEmpty && body.count > lastParagraph.count
+            && lastParagraph.allSatisfy { line in
+                guard let colon = line.firstIndex(of: ":") else { return false }
+                let key = line[..<colon]
+                return !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+            }
+        var result = body
+        if !isTrailerBlock && !body.isEmpty { result.append("") }
+        result.append(trailer)
+        if !tail.isEmpty { result += tail.first?.isEmpty == false ? [""] + tail : tail }
+        return result.joined(separator: "\n") + "\n"
+    }
+}

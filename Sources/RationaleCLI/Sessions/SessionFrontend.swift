@@ -1,0 +1,208 @@
+import Diagnostics
+import Foundation
+import GitKit
+import Sessions
+
+/// Composes the workspace, the lineage engine and the Sessions module for `rationale session`.
+enum SessionFrontend {
+    /// What `session start` did.
+    struct Started {
+        var folder: String
+        var files: [String]
+        var scope: ChangeScope
+        var carried: [Loop]
+        var previous: String?
+        var stateNote: String?
+    }
+
+    /// Scaffolds a new session; never writes over an existing folder.
+    static func start(_ workspace: Workspace, title: String, kind: SessionKind, date: String) throws -> Started {
+        let templates = try workspace.templates()
+        let change = try ChangeScope.branch(workspace)
+        let previous = workspace.previousSession()
+        let carried = previous.map { Handoff.carriedLoops(from: $0.loops?.loops ?? [], session: $0.name) } ?? []
+        let request = SessionScaffold.Request(
+            title: title, kind: kind, date: date, author: workspace.author, budget: workspace.config.budget,
+            scope: change.hasProject ? change.scope : LineageScope(description: "", modified: [], downstream: [], note: change.scope.note),
+            carriedLoops: carried, previousSession: previous?.name ?? "", sessionsFolder: workspace.config.sessions)
+        let made = try SessionScaffold(templates: templates).files(for: request, existingFolders: Set(workspace.sessionNames()))
+        let folder = workspace.config.sessions + "/" + made.folder
+        var files = made.files
+        if let summary = files[SessionInput.File.summary] {
+            files[SessionInput.File.summary] = Handoff.refreshingLoops(summary: summary, loops: carried)
+        }
+
+        // The folder itself is created without intermediate creation of itself: if it exists
+        // (a race with another start), nothing is written.
+        try FileManager.default.createDirectory(atPath: workspace.sessionsPath, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: workspace.absolute(folder), withIntermediateDirectories: false)
+        } catch {
+            throw WorkspaceError.sessionExists(folder)
+        }
+        for name in files.keys.sorted() {
+            try workspace.create(folder + "/" + name, files[name] ?? "")
+        }
+
+        let handoff = previous.flatMap { session -> (String, Int)? in
+            guard let text = session.files[SessionInput.File.bootloader] else { return nil }
+            return (session.path(SessionInput.File.bootloader), TokenEstimate.tokens(text))
+        }
+        let lines = Handoff.stateLines(title: title, folder: folder, status: .open, date: date, handoff: handoff, openLoops: carried)
+        let stateNote = try updateState(workspace, lines: lines, templates: templates, values: [
+            "title": title, "kind": kind.rawValue, "date": date, "folder": folder,
+        ])
+        return Started(folder: folder, files: files.keys.sorted(), scope: change, carried: carried, previous: previous?.name, stateNote: stateNote)
+    }
+
+    /// Rewrites STATE.md's block (creating STATE.md from its template when missing); returns a
+    /// note when the file has no block and was left alone.
+    static func updateState(_ workspace: Workspace, lines: [String], templates: TemplateSet, values: [String: Any]) throws -> String? {
+        let path = workspace.config.stateFile
+        let existing = workspace.read(path)
+        let text = try existing ?? templates.render("STATE.md", values)
+        guard let updated = MarkedBlock.state.replacing(in: text, with: lines) else {
+            return "\(path) has no `\(MarkedBlock.state.begin)` … `\(MarkedBlock.state.end)` block, so it was left as it is: add the two lines where the tool may write"
+        }
+        if updated != existing { try workspace.replace(path, updated) }
+        return nil
+    }
+
+    /// The rule context for a session of this workspace.
+    static func context(_ workspace: Workspace, modified: [ModifiedNode], closing: Bool) -> RuleContext {
+        let statePath = workspace.config.stateFile
+        return RuleContext(requiredSections: workspace.config.requiredSections, modified: modified, closing: closing,
+                           state: workspace.read(statePath).map { (statePath, $0) }, stateLimit: workspace.config.stateLimit)
+    }
+
+    /// What `status` found.
+    struct Status {
+        var session: SessionInput
+        var findings: [Finding]
+        var modified: [ModifiedNode]
+        var description: String
+    }
+
+    /// Validates a session against everything the branch changes.
+    static func status(_ workspace: Workspace, session requested: String?, closing: Bool = false) throws -> Status {
+        let session = try workspace.activeSession(requested)
+        let change = try ChangeScope.branch(workspace)
+        let findings = SessionValidator.validate(session, context(workspace, modified: change.modified, closing: closing))
+        return Status(session: session, findings: findings, modified: change.modified, description: change.scope.description)
+    }
+
+    /// What `close` did (or would have, when findings stop it).
+    struct Closed {
+        var status: Status
+        var bootloader: String?
+        var tokens: Int?
+        var openLoops: [Loop]
+    }
+
+    /// Validates strictly, then writes BOOTLOADER.md, marks SUMMARY.md closed with its loops
+    /// block refreshed, and rewrites STATE.md's block. Writes nothing when a finding is an error.
+    static func close(_ workspace: Workspace, session requested: String?, date: String) throws -> Closed {
+        let status = try status(workspace, session: requested, closing: true)
+        let session = status.session
+        guard !status.findings.contains(where: { $0.severity == .error }) else {
+            return Closed(status: status, bootloader: nil, tokens: nil, openLoops: [])
+        }
+        guard var metadata = session.metadata, let summary = session.files[SessionInput.File.summary] else {
+            return Closed(status: status, bootloader: nil, tokens: nil, openLoops: [])
+        }
+        let templates = try workspace.templates()
+        metadata.status = .closed
+        metadata.closed = date
+        let loops = session.loops?.loops ?? []
+        let content = Handoff.content(of: session)
+        let handoff = try Handoff.bootloader(content, session: session, metadata: metadata, author: workspace.author, templates: templates)
+        let newSummary = metadata.applied(to: Handoff.refreshingLoops(summary: summary, loops: loops))
+        let bootloaderPath = session.path(SessionInput.File.bootloader)
+        try workspace.replace(bootloaderPath, handoff.text)
+        if newSummary != summary { try workspace.replace(session.path(SessionInput.File.summary), newSummary) }
+        let lines = Handoff.stateLines(title: metadata.title, folder: session.folder, status: .closed, date: date,
+                                       handoff: (bootloaderPath, handoff.tokens), openLoops: loops)
+        _ = try updateState(workspace, lines: lines, templates: templates, values: [
+            "title": metadata.title, "kind": metadata.kind, "date": metadata.started, "folder": session.folder,
+        ])
+        return Closed(status: status, bootloader: bootloaderPath, tokens: handoff.tokens,
+                      openLoops: loops.filter { $0.status.isOpen })
+    }
+
+    /// One line of `session list`.
+    struct Listed: Encodable {
+        var name: String
+        var folder: String
+        var title: String
+        var kind: String
+        var status: String
+        var started: String
+        var closed: String?
+        var openLoops: Int
+        var loops: Int
+    }
+
+    /// Every session, oldest first.
+    static func list(_ workspace: Workspace) -> [Listed] {
+        workspace.allSessions().sorted { Workspace.order($0) < Workspace.order($1) }.map { session in
+            let metadata = session.metadata
+            let loops = session.loops?.loops ?? []
+            return Listed(name: session.name, folder: session.folder, title: metadata?.title ?? "(no session comment)",
+                          kind: metadata?.kind ?? "", status: metadata?.status.rawValue ?? "unknown",
+                          started: metadata?.started ?? String(session.name.prefix(10)), closed: metadata?.closed,
+                          openLoops: loops.filter { $0.status.isOpen }.count, loops: loops.count)
+        }
+    }
+}
+
+/// `rationale loops …` on the active session's LOOPS.md.
+enum LoopsFrontend {
+    /// Applies `edit` to the session's LOOPS.md, writes it and refreshes SUMMARY.md's loops block.
+    static func edit(_ workspace: Workspace, session requested: String?, _ edit: (inout LoopsDocument, String) throws -> Loop) throws -> (loop: Loop, file: String) {
+        let session = try workspace.activeSession(requested)
+        let path = session.path(SessionInput.File.loops)
+        var document = LoopsDocument(session.files[SessionInput.File.loops] ?? "# Loops\n\n## Loops\n")
+        let loop = try edit(&document, path)
+        try workspace.replace(path, document.text)
+        if let summary = session.files[SessionInput.File.summary] {
+            let refreshed = Handoff.refreshingLoops(summary: summary, loops: document.loops)
+            if refreshed != summary { try workspace.replace(session.path(SessionInput.File.summary), refreshed) }
+        }
+        return (loop, path)
+    }
+
+    static func propose(_ workspace: Workspace, session: String?, text: String, model: String?, by: String) throws -> (loop: Loop, file: String) {
+        let number = workspace.nextLoopNumber()
+        return try edit(workspace, session: session) { document, _ in
+            var loop = Loop(number: number, status: .proposed, text: text.replacingOccurrences(of: "\n", with: " "))
+            if let model { loop.set("model", model) }
+            loop.set("by", by)
+            document.append(loop)
+            return loop
+        }
+    }
+
+    static func approve(_ workspace: Workspace, session: String?, id: String, by: String) throws -> (loop: Loop, file: String) {
+        try edit(workspace, session: session) { document, file in
+            try document.update(id, file: file) { loop in
+                guard loop.status == .proposed else {
+                    throw SessionError.badTransition(id: loop.id, from: loop.status, to: .approved, file: file)
+                }
+                loop.status = .approved
+                if !by.isEmpty { loop.set("approved-by", by) }
+            }
+        }
+    }
+
+    static func close(_ workspace: Workspace, session: String?, id: String, note: String) throws -> (loop: Loop, file: String) {
+        try edit(workspace, session: session) { document, file in
+            try document.update(id, file: file) { loop in
+                guard loop.status != .closed else {
+                    throw SessionError.badTransition(id: loop.id, from: loop.status, to: .closed, file: file)
+                }
+                loop.status = .closed
+                loop.set("note", note.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "]", with: ")"))
+            }
+        }
+    }
+}

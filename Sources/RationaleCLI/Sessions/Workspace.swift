@@ -1,0 +1,187 @@
+import Foundation
+import GitKit
+import Lineage
+import RationaleResources
+import Sessions
+
+/// A repository with its configuration: where sessions, STATE.md and template overrides live,
+/// and how to read and write them on disk.
+struct Workspace {
+    let repository: Repository
+    /// The working tree.
+    let root: String
+    let config: RationaleConfig
+
+    /// Opens the repository around `directory` and reads `.rationale.yml`.
+    static func open(_ directory: String?) throws -> Workspace {
+        let repository = try Repository.discover(from: directory ?? FileManager.default.currentDirectoryPath)
+        guard let root = repository.workdir else {
+            throw WorkspaceError.bareRepository(repository.gitDirectory)
+        }
+        return Workspace(repository: repository, root: root, config: try RationaleConfig.load(workdir: root))
+    }
+
+    /// The sessions folder, absolute.
+    var sessionsPath: String { root + "/" + config.sessions }
+
+    /// An absolute path for a repository-relative one.
+    func absolute(_ relative: String) -> String { root + "/" + relative }
+
+    /// The session folder names on disk, sorted.
+    func sessionNames() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: sessionsPath)) ?? []
+        return names.filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: sessionsPath + "/" + name, isDirectory: &isDirectory) && isDirectory.boolValue
+        }.sorted()
+    }
+
+    /// A session's files as they are on disk.
+    func readSession(_ name: String) -> SessionInput {
+        let folder = config.sessions + "/" + name
+        var files: [String: String] = [:]
+        for file in [SessionInput.File.summary, SessionInput.File.loops, SessionInput.File.context, SessionInput.File.task, SessionInput.File.bootloader] {
+            if let data = FileManager.default.contents(atPath: absolute(folder + "/" + file)) {
+                files[file] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        return SessionInput(folder: folder, files: files)
+    }
+
+    /// Every session on disk.
+    func allSessions() -> [SessionInput] {
+        sessionNames().map(readSession)
+    }
+
+    /// The session a command works on: the one named (folder name or path), else the newest
+    /// open one.
+    func activeSession(_ requested: String?) throws -> SessionInput {
+        let names = sessionNames()
+        if let requested {
+            var name = requested
+            while name.hasSuffix("/") { name.removeLast() }
+            name = name.split(separator: "/").last.map(String.init) ?? name
+            guard names.contains(name) else { throw WorkspaceError.noSuchSession(requested, folder: config.sessions, known: names) }
+            return readSession(name)
+        }
+        let open = names.map(readSession).filter { ($0.metadata?.status ?? .open) == .open }
+        guard let newest = open.max(by: { Self.order($0) < Self.order($1) }) else {
+            throw WorkspaceError.noOpenSession(folder: config.sessions)
+        }
+        return newest
+    }
+
+    /// Sessions ordered by start date, then folder name.
+    static func order(_ session: SessionInput) -> (String, String) {
+        (session.metadata?.started ?? String(session.name.prefix(10)), session.name)
+    }
+
+    /// The session a new one continues: the most recently closed, else the newest.
+    func previousSession() -> SessionInput? {
+        let sessions = allSessions()
+        let closed = sessions.filter { $0.metadata?.status == .closed }
+        if let last = closed.max(by: { ($0.metadata?.closed ?? "", Self.order($0).0, $0.name) < ($1.metadata?.closed ?? "", Self.order($1).0, $1.name) }) {
+            return last
+        }
+        return sessions.max { Self.order($0) < Self.order($1) }
+    }
+
+    /// The next free loop number across every session.
+    func nextLoopNumber() -> Int {
+        (allSessions().compactMap { $0.loops?.highestNumber }.max() ?? 0) + 1
+    }
+
+    /// The templates: the built-in ones, with the repository's overrides on top.
+    func templates() throws -> TemplateSet {
+        var builtIn: [String: String] = [:]
+        for (path, text) in EmbeddedFiles.all where path.hasPrefix("Templates/") {
+            builtIn[String(path.dropFirst("Templates/".count))] = text
+        }
+        var overrides: [String: (path: String, text: String)] = [:]
+        let folder = absolute(config.templates)
+        for name in builtIn.keys {
+            let relative = config.templates + "/" + name
+            if let data = FileManager.default.contents(atPath: folder + "/" + name) {
+                guard let text = String(data: data, encoding: .utf8) else { throw WorkspaceError.notUTF8(relative) }
+                overrides[name] = (relative, text)
+            }
+        }
+        return TemplateSet(builtIn: builtIn, overrides: overrides)
+    }
+
+    /// git's `user.name`, or empty.
+    var author: String { repository.configString("user.name") ?? "" }
+
+    /// Writes a new file; never replaces one.
+    func create(_ relative: String, _ text: String) throws {
+        let url = URL(fileURLWithPath: absolute(relative))
+        do {
+            try Data(text.utf8).write(to: url, options: .withoutOverwriting)
+        } catch {
+            throw WorkspaceError.cannotWrite(relative, String(describing: error))
+        }
+    }
+
+    /// Replaces a file's content atomically (a temporary file renamed into place).
+    func replace(_ relative: String, _ text: String) throws {
+        let url = URL(fileURLWithPath: absolute(relative))
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw WorkspaceError.cannotWrite(relative, String(describing: error))
+        }
+    }
+
+    /// A file's text, or nil.
+    func read(_ relative: String) -> String? {
+        FileManager.default.contents(atPath: absolute(relative)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The branch a feature branch starts from, as a commit, when it can be found: the
+    /// configured one, else origin's HEAD, else main or master.
+    func defaultBranchCommit() throws -> (name: String, commit: ObjectID)? {
+        if let configured = config.defaultBranch {
+            do {
+                return (configured, try repository.resolveCommit(configured))
+            } catch {
+                throw WorkspaceError.noDefaultBranch(configured)
+            }
+        }
+        for candidate in ["origin/HEAD", "main", "master", "origin/main", "origin/master"] {
+            if let commit = try? repository.resolveCommit(candidate) { return (candidate, commit) }
+        }
+        return nil
+    }
+}
+
+/// Why a session command could not run.
+enum WorkspaceError: Error, LocalizedError, Equatable {
+    case bareRepository(String)
+    case noSuchSession(String, folder: String, known: [String])
+    case noOpenSession(folder: String)
+    case notUTF8(String)
+    case cannotWrite(String, String)
+    case noDefaultBranch(String)
+    case sessionExists(String)
+
+    var errorDescription: String? {
+        switch self {
+        case .bareRepository(let path):
+            return "\(path) is a bare repository: sessions live in a working tree; run this in a checkout"
+        case .noSuchSession(let requested, let folder, let known):
+            let list = known.isEmpty ? "there are none yet" : "sessions: \(known.suffix(5).joined(separator: ", "))"
+            return "no session `\(requested)` in \(folder)/ (\(list)); `rationale session list` shows them"
+        case .noOpenSession(let folder):
+            return "no open session in \(folder)/: start one with `rationale session start \"<title>\"`, or name one with --session"
+        case .notUTF8(let path):
+            return "\(path) is not UTF-8 text: save it as UTF-8"
+        case .cannotWrite(let path, let why):
+            return "cannot write \(path): \(why)"
+        case .noDefaultBranch(let name):
+            return ".rationale.yml: default_branch `\(name)` is not a branch or revision here: fetch it (`git fetch origin \(name)`) or fix the key"
+        case .sessionExists(let path):
+            return "\(path) already exists: a session folder is never written over"
+        }
+    }
+}
