@@ -1,0 +1,287 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// Runs the binary in the repository with the repository's hermetic environment (plus `extra`).
+func rationale(_ arguments: [String], in repo: ScratchRepository, extra: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    try rationale(arguments, in: repo.path, env: repo.environment.merging(extra) { _, new in new })
+}
+
+/// The one session folder under .project/sessions (the tests start exactly one at a time).
+func sessionFolders(_ repo: ScratchRepository) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: repo.absolute(".project/sessions"))) ?? []).sorted()
+}
+
+/// Fills a started session as its author would: SUMMARY.md keeps its first (session) line and
+/// its loops block; CONTEXT.md loses its placeholders.
+func fillSession(_ repo: ScratchRepository, _ folder: String, loaded: [String], excluded: [String] = ["revenue"], used: Int = 1800) throws {
+    let path = ".project/sessions/\(folder)/SUMMARY.md"
+    let template = try #require(repo.read(path))
+    let firstLine = template.split(separator: "\n").first.map(String.init) ?? ""
+    let loopsBlock = template.components(separatedBy: "<!-- rationale:loops:begin -->").dropFirst().first?
+        .components(separatedBy: "<!-- rationale:loops:end -->").first ?? "\n_No loops yet._\n"
+    repo.write(path, """
+    \(firstLine)
+    # The session
+
+    ## Problem, in my words
+    Orders count cancelled orders as revenue because the staging model keeps every status.
+
+    ## What was done
+    stg_orders drops cancelled orders.
+
+    ## Loops
+    <!-- rationale:loops:begin -->\(loopsBlock)<!-- rationale:loops:end -->
+
+    ## Context decisions
+    Budget: 4000 tokens
+    Used: \(used) tokens
+
+    - loaded: \(loaded.joined(separator: ", ")) — the models whose rows change
+    \(excluded.isEmpty ? "" : "- excluded: \(excluded.joined(separator: ", ")) — downstream; sums amount, whose meaning is kept")
+
+    ## Reasoning
+    Filtering in staging keeps every consumer consistent; a filter in the mart would leave others wrong.
+
+    ## Excluded scope
+    Refunds stay as they are.
+
+    ## Next session
+    Compare row counts of orders before and after.
+
+    """)
+    let contextPath = ".project/sessions/\(folder)/CONTEXT.md"
+    let context = try #require(repo.read(contextPath))
+    let cleaned = context.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> String? in
+        if line.contains("[[fill: node names") { return nil }
+        if line.hasPrefix("Used:") { return "Used: \(used) tokens" }
+        return line.replacingOccurrences(of: #"\[\[fill:[^\]]*\]\]"#, with: "the model being changed", options: .regularExpression)
+    }.joined(separator: "\n")
+    repo.write(contextPath, cleaned)
+}
+
+@Suite("rationale session, loops and check, end to end")
+struct SessionCommandTests {
+    /// The shop repository on a feature branch with stg_orders edited and staged.
+    func editedShop() throws -> ScratchRepository {
+        let repo = try shopRepository()
+        try repo.git("checkout", "-q", "-b", "feature")
+        repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders where status != 'cancelled'\n")
+        repo.stage("dbt/models/staging/stg_orders.sql")
+        return repo
+    }
+
+    @Test func aModelEditWithoutASessionIsRefusedNamingTheModelAndTheFix() throws {
+        let repo = try editedShop()
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("dbt/models/staging/stg_orders.sql: error: the staged change modifies model `stg_orders`"))
+        #expect(run.stdout.contains("rationale session start"))
+        #expect(run.stdout.contains("[session_required]"))
+        #expect(run.stderr.contains("RATIONALE_SKIP"))
+    }
+
+    @Test func aChangeOutsideGatedPathsPassesSilently() throws {
+        let repo = try shopRepository()
+        repo.write("README.md", "notes\n")
+        repo.stage("README.md")
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 0)
+        #expect(run.stdout.isEmpty)
+        let json = try rationale(["check", "--format", "json"], in: repo)
+        #expect(json.stdout.contains("\"result\" : \"out_of_scope\""))
+    }
+
+    @Test func aValidStagedSessionPasses() throws {
+        let repo = try editedShop()
+        let start = try rationale(["session", "start", "Drop cancelled orders", "--kind", "refactor"], in: repo)
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(start.stdout.contains("1 modified, 2 downstream"))
+        let folder = try #require(sessionFolders(repo).first)
+        #expect(folder.hasSuffix("-drop-cancelled-orders"))
+        let context = try #require(repo.read(".project/sessions/\(folder)/CONTEXT.md"))
+        #expect(context.contains("`stg_orders` — staging model (`dbt/models/staging/stg_orders.sql`): body"))
+        #expect(context.contains("`revenue` — marts model: 2 edges downstream"))
+        #expect(repo.read(".project/sessions/\(folder)/TASK.md")?.contains("refactor plan") == true)
+        #expect(repo.read(".project/STATE.md")?.contains(folder) == true)
+
+        // Not staged yet: the check says to stage it.
+        let unstaged = try rationale(["check"], in: repo)
+        #expect(unstaged.status == 1)
+        #expect(unstaged.stdout.contains("git add .project/sessions/\(folder)/"))
+
+        try fillSession(repo, folder, loaded: ["stg_orders"])
+        repo.stage(".project")
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("passed — 1 modified model explained by .project/sessions/\(folder)"))
+    }
+
+    @Test func aSessionCommittedEarlierOnTheBranchStillCounts() throws {
+        let repo = try editedShop()
+        _ = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
+        let folder = try #require(sessionFolders(repo).first)
+        try fillSession(repo, folder, loaded: ["stg_orders"])
+        _ = try repo.commit("first step")
+        repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders where status not in ('cancelled', 'void')\n")
+        repo.stage("dbt/models")
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 0, "\(run.stdout)")
+        // On main itself, a session from another branch does not count.
+        try repo.git("checkout", "-q", "-f", "main")
+        repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders where status != 'void'\n")
+        repo.stage("dbt/models")
+        let onMain = try rationale(["check"], in: repo)
+        #expect(onMain.status == 1)
+    }
+
+    @Test func aSessionThatLeavesAModifiedModelOutIsRefusedNamingIt() throws {
+        let repo = try editedShop()
+        _ = try rationale(["session", "start", "Two models"], in: repo)
+        let folder = try #require(sessionFolders(repo).first)
+        try fillSession(repo, folder, loaded: ["stg_orders"])
+        // A second model changes after the session was scoped.
+        repo.write("dbt/models/marts/orders.sql", "select id from {{ ref('stg_orders') }}\n")
+        repo.stage("dbt/models", ".project")
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("the change modifies model `orders` (dbt/models/marts/orders.sql), which the context decisions do not name"))
+        #expect(run.stdout.contains("[model_not_covered]"))
+        #expect(!run.stdout.contains("`stg_orders` (dbt"))
+    }
+
+    @Test func placeholdersLeftInAreRefused() throws {
+        let repo = try editedShop()
+        _ = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
+        let folder = try #require(sessionFolders(repo).first)
+        try fillSession(repo, folder, loaded: ["stg_orders"])
+        let path = ".project/sessions/\(folder)/SUMMARY.md"
+        repo.write(path, try #require(repo.read(path)).replacingOccurrences(of: "Refunds stay as they are.", with: "Refunds stay. [[fill: anything else?]]"))
+        repo.stage(".project")
+        let run = try rationale(["check", "--format", "json"], in: repo)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("\"ruleID\" : \"placeholder_left\""))
+        #expect(run.stdout.contains("[[fill: anything else?]]"))
+    }
+
+    @Test func skipPassesWithAWarning() throws {
+        let repo = try editedShop()
+        let run = try rationale(["check"], in: repo, extra: ["RATIONALE_SKIP": "hotfix, session follows"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("skipped (RATIONALE_SKIP: hotfix, session follows)"))
+    }
+
+    @Test func theCommitMsgModeAddsTheTrailerOnce() throws {
+        let repo = try shopRepository()
+        repo.write("msg", "Fix orders\n\nBody line.\n# Please enter the commit message\n")
+        let run = try rationale(["check", "--commit-msg", repo.absolute("msg")], in: repo, extra: ["RATIONALE_SKIP": "hotfix"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(repo.read("msg") == "Fix orders\n\nBody line.\n\nRationale-Skip: hotfix\n\n# Please enter the commit message\n")
+        _ = try rationale(["check", "--commit-msg", repo.absolute("msg")], in: repo, extra: ["RATIONALE_SKIP": "hotfix"])
+        #expect(repo.read("msg")?.components(separatedBy: "Rationale-Skip").count == 2)
+        repo.write("msg2", "Fix\n\nSigned-off-by: A <a@x>\n")
+        _ = try rationale(["check", "--commit-msg", repo.absolute("msg2")], in: repo, extra: ["RATIONALE_SKIP": "why"])
+        #expect(repo.read("msg2") == "Fix\n\nSigned-off-by: A <a@x>\nRationale-Skip: why\n")
+        repo.write("msg3", "Fix\n")
+        _ = try rationale(["check", "--commit-msg", repo.absolute("msg3")], in: repo)
+        #expect(repo.read("msg3") == "Fix\n", "without RATIONALE_SKIP nothing changes")
+    }
+
+    @Test func aSessionFolderIsNeverOverwritten() throws {
+        let repo = try shopRepository()
+        let first = try rationale(["session", "start", "Same title"], in: repo)
+        #expect(first.status == 0)
+        let folder = try #require(sessionFolders(repo).first)
+        let summary = ".project/sessions/\(folder)/SUMMARY.md"
+        repo.write(summary, "my own words\n")
+        let second = try rationale(["session", "start", "Same title"], in: repo)
+        #expect(second.status == 0)
+        #expect(sessionFolders(repo) == [folder, folder + "-2"])
+        #expect(repo.read(summary) == "my own words\n")
+    }
+
+    @Test func loopsAreProposedApprovedAndClosedInPlaceAndCarriedToTheNextSession() throws {
+        let repo = try editedShop()
+        _ = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
+        let folder = try #require(sessionFolders(repo).first)
+        let loopsPath = ".project/sessions/\(folder)/LOOPS.md"
+        repo.write(loopsPath, try #require(repo.read(loopsPath)) + "\n## Notes\nMy notes stay here.\n")
+
+        let proposed = try rationale(["loops", "propose", "Does revenue need a full refresh?", "--model", "revenue", "--by", "claude"], in: repo)
+        #expect(proposed.status == 0, "\(proposed.stderr)")
+        #expect(proposed.stdout.contains("- L-1 (proposed) Does revenue need a full refresh? [model: revenue] [by: claude]"))
+        _ = try rationale(["loops", "propose", "Is void a status too?"], in: repo)
+        let before = try #require(repo.read(loopsPath))
+        #expect(try rationale(["loops", "approve", "L-1"], in: repo).status == 0)
+        let after = try #require(repo.read(loopsPath))
+        #expect(after.contains("- L-1 (proposed)") == false)
+        #expect(after.contains("- L-1 (approved) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester]"))
+        // Only that line changed.
+        #expect(before.split(separator: "\n").count == after.split(separator: "\n").count)
+        #expect(zip(before.split(separator: "\n"), after.split(separator: "\n")).filter { $0 != $1 }.count == 1)
+        #expect(after.hasSuffix("My notes stay here.\n"))
+        #expect(repo.read(".project/sessions/\(folder)/SUMMARY.md")?.contains("- L-1 (approved) Does revenue") == true)
+
+        let unknown = try rationale(["loops", "approve", "L-9"], in: repo)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no loop L-9; its loops are L-1, L-2"))
+
+        // A proposed loop stops the close; nothing is written.
+        try fillSession(repo, folder, loaded: ["stg_orders"])
+        let refused = try rationale(["session", "close"], in: repo)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("L-2 is still proposed"))
+        #expect(repo.read(".project/sessions/\(folder)/BOOTLOADER.md") == nil)
+
+        #expect(try rationale(["loops", "close", "L-2", "--note", "no, void is not used"], in: repo).status == 0)
+        let listed = try rationale(["loops", "list"], in: repo)
+        #expect(listed.stdout.contains("- L-2 (closed) Is void a status too? [by: agent] [note: no, void is not used]"))
+
+        let closed = try rationale(["session", "close"], in: repo)
+        #expect(closed.status == 0, "\(closed.stdout)\(closed.stderr)")
+        let bootloader = try #require(repo.read(".project/sessions/\(folder)/BOOTLOADER.md"))
+        let stated = try #require(bootloader.split(separator: "\n").first)
+        #expect(stated.hasPrefix("≈") && stated.contains("tokens"))
+        #expect(bootloader.contains("- L-1 (approved) Does revenue need a full refresh?"))
+        #expect(!bootloader.contains("L-2"))
+        #expect(bootloader.contains("Compare row counts of orders before and after."))
+        #expect(bootloader.contains("stg_orders"))
+        #expect(!bootloader.contains("[[fill:"))
+        #expect(repo.read(".project/sessions/\(folder)/SUMMARY.md")?.contains("status=closed") == true)
+        let state = try #require(repo.read(".project/STATE.md"))
+        #expect(state.contains("\(folder)/BOOTLOADER.md"))
+        #expect(state.split(separator: "\n").count <= 100)
+
+        // The next session carries L-1 with its id; a new loop takes L-3.
+        let next = try rationale(["session", "start", "Backfill revenue"], in: repo)
+        #expect(next.stdout.contains("1 open loop carried from \(folder)"))
+        let nextFolder = try #require(sessionFolders(repo).first { $0 != folder })
+        let nextLoops = try #require(repo.read(".project/sessions/\(nextFolder)/LOOPS.md"))
+        #expect(nextLoops.contains("- L-1 (open) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester] [from: \(folder)]"))
+        let third = try rationale(["loops", "propose", "Who owns the backfill?"], in: repo)
+        #expect(third.stdout.contains("L-3 (proposed)"))
+        #expect(try rationale(["session", "list"], in: repo).stdout.contains("closed"))
+    }
+
+    @Test func statusReportsWhatIsMissing() throws {
+        let repo = try editedShop()
+        #expect(try rationale(["session", "status"], in: repo).stderr.contains("no open session"))
+        _ = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
+        let status = try rationale(["session", "status"], in: repo)
+        #expect(status.status == 1)
+        #expect(status.stdout.contains("[required_section]"))
+        let folder = try #require(sessionFolders(repo).first)
+        try fillSession(repo, folder, loaded: ["stg_orders"])
+        let done = try rationale(["session", "status"], in: repo)
+        #expect(done.status == 0, "\(done.stdout)")
+        #expect(done.stdout.contains("complete"))
+    }
+
+    @Test func aBadConfigurationNamesTheKeyAndLine() throws {
+        let repo = try editedShop()
+        repo.write(".rationale.yml", "budget: 4000\nsesions: docs\n")
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(".rationale.yml:2: unknown key `sesions`"))
+    }
+}
