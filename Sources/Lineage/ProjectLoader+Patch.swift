@@ -19,6 +19,11 @@ extension ProjectLoader {
         let byPath = base.pathIndex ?? Dictionary(grouping: base.nodes.values, by: \.path).mapValues { $0.map(\.uniqueID) }
 
         for change in changes {
+            // A file the loader never reads (a README, session notes, CI files) changes nothing.
+            let paths = [change.oldPath, change.newPath].compactMap { $0 }
+            if paths.allSatisfy({ !$0.hasPrefix(prefix) || !affectsProject(String($0.dropFirst(prefix.count)), config: config) }) {
+                continue
+            }
             guard change.status == .modified, let path = change.newPath, change.oldPath == path, path.hasPrefix(prefix),
                   let entry = headEntries.first(where: { $0.path == path }) else { return nil }
             let rel = String(path.dropFirst(prefix.count))
@@ -52,6 +57,7 @@ extension ProjectLoader {
         }
 
         // Every check passed: from here on the project is edited in place.
+        guard !changed.isEmpty else { return (changed, [:]) }
         var old: [String: Node] = [:]
         for id in changed { old[id] = base.nodes[id] }
         _ = consume base
@@ -77,5 +83,17 @@ extension ProjectLoader {
         }
         project.unresolved.sort { ($0.file, $0.line) < ($1.file, $1.line) }
         return (changed, old)
+    }
+
+    /// Whether a file (relative to the project root) can change what `load` reads: the files it
+    /// parses, seeds, and the project-level files.
+    static func affectsProject(_ rel: String, config: ProjectConfig) -> Bool {
+        if ["dbt_project.yml", "packages.yml", "dependencies.yml", "package-lock.yml", "profiles.yml", "selectors.yml"].contains(rel) {
+            return true
+        }
+        let ext = fileExtension(rel)
+        if ext == "csv" { return subpath(rel, config.seedPaths) != nil }
+        let builder = Builder(root: "", prefix: "", config: config, adapter: nil)
+        return plannedKind(rel, config: config, builder: builder) != nil
     }
 }
