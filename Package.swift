@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["GitKit"], path: "Tests/_TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
-        .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "_TestSupport"]),
+        .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "RationaleResources", "_TestSupport"]),
         .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
     ],
     swiftLanguageModes: [.v6]
