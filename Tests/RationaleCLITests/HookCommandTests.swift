@@ -477,3 +477,38 @@ struct HookScriptTests {
         #expect(HookInstaller.binary(inScript: "installed=$HOME/rationale\n") == nil)
     }
 }
+
+@Suite("Hook manager documentation")
+struct HookManagerDocumentationTests {
+    /// The `- id:` and `entry:` values of `.pre-commit-hooks.yaml`, in order.
+    private func manifest() throws -> [(id: String, entry: String)] {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent(".pre-commit-hooks.yaml"), encoding: .utf8)
+        var hooks: [(id: String, entry: String)] = []
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("- id: ") {
+                hooks.append((String(line.dropFirst(6)), ""))
+            } else if line.hasPrefix("  entry: "), let last = hooks.popLast() {
+                hooks.append((last.id, String(line.dropFirst(9))))
+            }
+        }
+        return hooks
+    }
+
+    @Test func preCommitManifestRunsCheckAndCommitMsg() throws {
+        let hooks = try manifest()
+        #expect(hooks.map(\.id) == ["rationale-check", "rationale-commit-msg", "rationale-check-swift", "rationale-commit-msg-swift"])
+        #expect(hooks.allSatisfy { $0.entry == ($0.id.contains("commit-msg") ? "rationale check --commit-msg" : "rationale check") })
+    }
+
+    @Test func readmeShowsEveryManagerSnippet() throws {
+        let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("## Hooks with pre-commit, lefthook or husky"))
+        for command in HookManager.husky.snippet.components(separatedBy: " && ") {
+            #expect(readme.contains(command), "README lacks the husky line \(command)")
+        }
+        #expect(readme.contains("run: rationale check --commit-msg {1}"))
+        for hook in try manifest() where !hook.id.hasSuffix("-swift") {
+            #expect(readme.contains("id: \(hook.id)"))
+        }
+    }
+}
