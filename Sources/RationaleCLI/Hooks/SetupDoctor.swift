@@ -159,7 +159,9 @@ public enum SetupDoctor {
             return DoctorCheck(id: id, status: .ok, message: "\(name): installed by rationale; runs \(binary)\(legacyNote)")
         case .absent:
             if let manager = runningManager(managers) {
-                return DoctorCheck(id: id, status: .ok, message: "\(name): run by \(manager.rawValue), whose configuration mentions rationale")
+                return DoctorCheck(id: id, status: .problem,
+                                   message: "\(name): \(manager.rawValue)'s configuration mentions rationale, but no \(name) hook is installed (\(path) does not exist)",
+                                   fix: manager.installCommand(for: name))
             }
             if installer.placement == .husky {
                 return DoctorCheck(id: id, status: .problem, message: "\(name): husky does not run rationale",
