@@ -355,6 +355,18 @@ struct HookInstallTests {
         #expect(install.stdout.contains("the hooks run \(rationaleBinary)"))
     }
 
+    @Test func aStableSymlinkOnPathIsKeptRatherThanItsTarget() throws {
+        // A package manager links bin/rationale to a versioned file; upgrades move the file.
+        let repo = try committedRepository()
+        try FileManager.default.createDirectory(atPath: repo.root + "/bin", withIntermediateDirectories: true)
+        repo.symlink(repo.root + "/bin/rationale", to: rationaleBinary)
+        var environment = repo.environment
+        environment["PATH"] = repo.root + "/bin:" + (environment["PATH"] ?? "")
+        let install = try runProcess("/bin/sh", ["-c", "rationale install"], cwd: repo.path, env: environment)
+        #expect(install.status == 0, "\(install.stderr)")
+        #expect(HookInstaller.binary(inScript: repo.read(".git/hooks/pre-commit") ?? "") == repo.root + "/bin/rationale")
+    }
+
     @Test func usageAndCouldNotRunExitCodes() throws {
         let repo = try committedRepository()
         let unknown = try run(["install", "--hook", "pre-push"], repo)
