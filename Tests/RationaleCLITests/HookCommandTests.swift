@@ -286,6 +286,29 @@ struct HookInstallTests {
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit"))
     }
 
+    @Test func uninstallPutsBackALegacyHookWhoseReplacementIsGone() throws {
+        let repo = try committedRepository()
+        let stub = standIn(repo)
+        repo.write(".git/hooks/commit-msg", foreignHook(repo, name: "message linter"))
+        repo.setExecutable(".git/hooks/commit-msg")
+        #expect(try run(["install", "--binary", stub, "--hook", "commit-msg", "--hook", "commit-msg"], repo).status == 0)
+        try FileManager.default.removeItem(atPath: repo.path + "/.git/hooks/commit-msg")
+        let uninstall = try run(["uninstall", "--hook", "commit-msg"], repo)
+        #expect(uninstall.status == 0, "\(uninstall.stderr)")
+        #expect(uninstall.stdout.contains("restored commit-msg: .git/hooks/commit-msg (from commit-msg.legacy)"))
+        #expect(repo.read(".git/hooks/commit-msg") == foreignHook(repo, name: "message linter"))
+    }
+
+    @Test func bareRepositoryIsRefused() throws {
+        let repo = try committedRepository()
+        let bare = repo.root + "/bare.git"
+        try repo.git(in: repo.root, "clone", "--quiet", "--bare", repo.path, bare)
+        let refused = try run(["install", "--binary", standIn(repo)], repo, in: bare)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("bare repository"))
+        #expect(!FileManager.default.fileExists(atPath: bare + "/hooks/pre-commit"))
+    }
+
     @Test func existingLegacyFileIsRefusedAndNothingChanges() throws {
         let repo = try committedRepository()
         let stub = standIn(repo)
