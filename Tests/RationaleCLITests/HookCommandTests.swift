@@ -129,6 +129,7 @@ struct HookInstallTests {
         let install = try run(["install", "--binary", stub], repo)
         #expect(install.status == 0, "\(install.stderr)")
         #expect(install.stdout.contains("installed pre-commit: .githooks/pre-commit"))
+        #expect(install.stdout.contains("note: .githooks is inside the working tree"))
         #expect(FileManager.default.isExecutableFile(atPath: repo.path + "/.githooks/pre-commit"))
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit"))
         #expect(try commitThroughHooks(repo).status == 0)

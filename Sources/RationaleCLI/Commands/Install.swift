@@ -47,7 +47,9 @@ extension Rationale {
                 let binaryPath = try HookInstaller.binaryPath(option: binary)
                 let installer = try HookInstaller(directory: repository.resolvedDirectory)
                 let changes = try installer.install(hooks.isEmpty ? HookInstaller.hookNames : hooks, binary: binaryPath, force: force)
-                emit(HookRenderer.install(changes, binary: binaryPath, root: installer.repository.workdir ?? installer.repository.gitDirectory))
+                let root = installer.repository.workdir ?? installer.repository.gitDirectory
+                emit(HookRenderer.install(changes, binary: binaryPath, root: root,
+                                          folderInWorkTree: installer.folderInWorkTree.map { SetupDoctor.display($0, root: root) }))
             }
         }
     }

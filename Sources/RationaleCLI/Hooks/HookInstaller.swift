@@ -77,6 +77,19 @@ public struct HookInstaller {
         return roots.contains { folder == $0 || folder.hasPrefix($0 + "/") } ? .insideRepository : .outsideRepository
     }
 
+    /// The hooks folder when `core.hooksPath` puts it inside the working tree (not the git
+    /// directory), where `git status` sees the hooks; nil otherwise.
+    public var folderInWorkTree: String? {
+        guard placement == .insideRepository, let workdir = repository.workdir else { return nil }
+        let folder = Self.realPath(location.path)
+        let tree = Self.realPath(workdir)
+        let gitDirectories = [repository.gitDirectory, repository.commonDirectory].map(Self.realPath)
+        guard folder.hasPrefix(tree + "/"), !gitDirectories.contains(where: { folder == $0 || folder.hasPrefix($0 + "/") }) else {
+            return nil
+        }
+        return location.path
+    }
+
     // MARK: Installing
 
     /// What installing or uninstalling did to one hook.

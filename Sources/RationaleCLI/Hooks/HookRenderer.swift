@@ -2,7 +2,7 @@ import Foundation
 
 /// Describes what `install` and `uninstall` did, one line per hook.
 enum HookRenderer {
-    static func install(_ changes: [HookInstaller.Change], binary: String, root: String) -> String {
+    static func install(_ changes: [HookInstaller.Change], binary: String, root: String, folderInWorkTree: String? = nil) -> String {
         var lines: [String] = []
         for change in changes {
             let path = SetupDoctor.display(change.path, root: root)
@@ -21,6 +21,9 @@ enum HookRenderer {
             lines.append(line)
         }
         lines.append("the hooks run \(binary) (or `rationale` on PATH when it is gone); `rationale uninstall` removes them")
+        if let folderInWorkTree {
+            lines.append("note: \(folderInWorkTree) is inside the working tree (core.hooksPath), so `git status` shows these files; keep them out of commits: they hold this machine's binary path")
+        }
         return lines.joined(separator: "\n")
     }
 
