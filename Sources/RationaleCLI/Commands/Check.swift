@@ -49,7 +49,7 @@ extension Rationale {
                     }
                     return
                 }
-                let workspace = try Workspace.open(repository.directory)
+                let workspace = try Workspace.open(repository.resolvedDirectory)
                 let outcome = try CheckFrontend.run(workspace, skip: skip)
                 switch format {
                 case .json:

@@ -7,12 +7,6 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-/// Options every session-related command shares.
-struct RepositoryOptions: ParsableArguments {
-    @Option(name: [.customShort("C"), .long], help: "Run as if started in this folder.")
-    var directory: String?
-}
-
 enum FindingsOutput {
     /// Findings as `path:line: severity: message [rule_id]` lines.
     static func text(_ findings: [Finding]) -> String {

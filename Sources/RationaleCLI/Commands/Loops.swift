@@ -56,7 +56,7 @@ extension Rationale.Loops {
 
         func run() throws {
             try runReportingErrors {
-                let workspace = try Workspace.open(options.repository.directory)
+                let workspace = try Workspace.open(options.repository.resolvedDirectory)
                 let done = try LoopsFrontend.propose(workspace, session: options.session, text: text, model: model, by: by)
                 emit("\(done.file): \(done.loop.line)\nthe user approves it with `rationale loops approve \(done.loop.id)`")
             }
@@ -79,7 +79,7 @@ extension Rationale.Loops {
 
         func run() throws {
             try runReportingErrors {
-                let workspace = try Workspace.open(options.repository.directory)
+                let workspace = try Workspace.open(options.repository.resolvedDirectory)
                 let done = try LoopsFrontend.approve(workspace, session: options.session, id: id, by: by ?? workspace.author)
                 emit("\(done.file): \(done.loop.line)")
             }
@@ -102,7 +102,7 @@ extension Rationale.Loops {
 
         func run() throws {
             try runReportingErrors {
-                let workspace = try Workspace.open(options.repository.directory)
+                let workspace = try Workspace.open(options.repository.resolvedDirectory)
                 let done = try LoopsFrontend.close(workspace, session: options.session, id: id, note: note)
                 emit("\(done.file): \(done.loop.line)")
             }
@@ -130,7 +130,7 @@ extension Rationale.Loops {
 
         func run() throws {
             try runReportingErrors {
-                let workspace = try Workspace.open(options.repository.directory)
+                let workspace = try Workspace.open(options.repository.resolvedDirectory)
                 let session = try workspace.activeSession(options.session)
                 let document = session.loops ?? LoopsDocument("")
                 switch format {

@@ -49,7 +49,7 @@ extension Rationale.Session {
 
         func run() throws {
             try runReportingErrors {
-                let workspace = try Workspace.open(repository.directory)
+                let workspace = try Workspace.open(repository.resolvedDirectory)
                 let started = try SessionFrontend.start(workspace, title: title, kind: kind, date: SessionNaming.day(Date()))
                 var lines = ["started \(started.folder)/ (\(started.files.joined(separator: ", ")))"]
                 let scope = started.scope
@@ -91,7 +91,7 @@ extension Rationale.Session {
 
         func run() throws {
             try runReportingErrors {
-                let workspace = try Workspace.open(repository.directory)
+                let workspace = try Workspace.open(repository.resolvedDirectory)
                 let status = try SessionFrontend.status(workspace, session: session)
                 let failed = status.findings.contains { $0.severity == .error }
                 switch format {
@@ -139,7 +139,7 @@ extension Rationale.Session {
 
         func run() throws {
             try runReportingErrors {
-                let workspace = try Workspace.open(repository.directory)
+                let workspace = try Workspace.open(repository.resolvedDirectory)
                 let closed = try SessionFrontend.close(workspace, session: session, date: SessionNaming.day(Date()))
                 guard let bootloader = closed.bootloader, let tokens = closed.tokens else {
                     emit(FindingsOutput.text(closed.status.findings))
@@ -171,7 +171,7 @@ extension Rationale.Session {
 
         func run() throws {
             try runReportingErrors {
-                let workspace = try Workspace.open(repository.directory)
+                let workspace = try Workspace.open(repository.resolvedDirectory)
                 let sessions = SessionFrontend.list(workspace)
                 switch format {
                 case .json:
