@@ -483,7 +483,7 @@ struct DoctorCommandTests {
         #expect(doctor.status == 1)
         #expect(doctor.stdout.contains("problem  pre-commit: .git/hooks/pre-commit is not rationale's; it runs instead of rationale"))
         #expect(doctor.stdout.contains("keeps it as pre-commit.legacy and runs it first"))
-        #expect(doctor.stdout.contains("problem  .rationale.yml: .rationale.yml: unknown key `lineage`"))
+        #expect(doctor.stdout.contains("problem  .rationale.yml: .rationale.yml:1: unknown key `lineage`"))
         #expect(doctor.stdout.contains("problem  history: shallow clone"))
         #expect(doctor.stdout.contains("fetch-depth: 0"))
     }
