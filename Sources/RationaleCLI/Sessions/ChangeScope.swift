@@ -33,6 +33,7 @@ struct ChangeScope {
                 return ChangeScope(modified: [], scope: LineageScope(description: description, modified: [], downstream: [],
                                                                      note: "No dbt_project.yml in this repository: the session has no lineage."), hasProject: false)
             }
+            LargeResults.keep(result)
             for report in result.reports {
                 notes += report.notes.map(\.message)
                 for impacted in report.nodes {
@@ -80,5 +81,17 @@ struct ChangeScope {
             description = "this branch since it left \(base.name), and the working tree"
         }
         return try analyse(workspace, comparisons, description: description)
+    }
+}
+
+/// Answers kept until the process ends. A hook process exits right after answering, and
+/// freeing a graph of thousands of nodes node by node costs it more than reading the graph did
+/// (the impact command exits early for the same reason).
+enum LargeResults {
+    nonisolated(unsafe) private static var kept: [ImpactResult] = []
+
+    /// Keeps `result` alive until exit. Commands run on one thread, one after the other.
+    static func keep(_ result: ImpactResult) {
+        kept.append(result)
     }
 }

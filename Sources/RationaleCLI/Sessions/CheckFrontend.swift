@@ -36,9 +36,9 @@ enum CheckFrontend {
         let head = try repository.headCommit()
         let staged = try repository.diff(from: head.map { .commit($0) } ?? .empty, to: .index, renames: false)
         let sessionsPrefix = workspace.config.sessions + "/"
-        let globs = try gatedGlobs(workspace)
-        let gatedFiles = staged.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }
-            .filter { path in !path.hasPrefix(sessionsPrefix) && globs.contains { $0.matches(path) } }
+        let stagedPaths = staged.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }.filter { !$0.hasPrefix(sessionsPrefix) }
+        let globs = try gatedGlobs(workspace, paths: stagedPaths)
+        let gatedFiles = stagedPaths.filter { path in globs.contains { $0.matches(path) } }
         guard !gatedFiles.isEmpty else {
             return Outcome(result: "out_of_scope", findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: nil)
         }
@@ -54,7 +54,12 @@ enum CheckFrontend {
                 if let name = sessionName(change.path, prefix: sessionsPrefix) { names.insert(name) }
             }
         }
-        let indexed = try repository.entries(of: .index, under: workspace.config.sessions)
+        // One read of the index for the sessions and STATE.md beside them.
+        let statePath = workspace.config.stateFile
+        let parent = (workspace.config.sessions as NSString).deletingLastPathComponent
+        let indexed = parent.isEmpty
+            ? try repository.entries(of: .index, under: workspace.config.sessions) + repository.indexEntries(at: [statePath])
+            : try repository.entries(of: .index, under: parent)
         var sessions: [SessionInput] = []
         for name in names.sorted() {
             let folder = sessionsPrefix + name
@@ -75,8 +80,7 @@ enum CheckFrontend {
 
         // Coverage is checked once, on the newest session, with what the others name counting too.
         let ordered = sessions.sorted { Workspace.order($0) < Workspace.order($1) }
-        let statePath = workspace.config.stateFile
-        let stateEntry = try repository.entries(of: .index, under: statePath).first { $0.path == statePath }
+        let stateEntry = indexed.first { $0.path == statePath }
         let state = try stateEntry.map { (statePath, String(decoding: try repository.read($0), as: UTF8.self)) }
         var findings: [Finding] = []
         for (index, session) in ordered.enumerated() {
@@ -118,15 +122,25 @@ enum CheckFrontend {
         return String(rest[..<slash])
     }
 
-    /// The configured globs, else each dbt project's model, seed, macro and snapshot paths
-    /// (their SQL and YAML alike) and its dbt_project.yml.
-    static func gatedGlobs(_ workspace: Workspace) throws -> [PathGlob] {
+    /// The configured globs, else the model, seed, macro and snapshot paths (their SQL and YAML
+    /// alike) and dbt_project.yml of each dbt project that holds one of `paths`.
+    static func gatedGlobs(_ workspace: Workspace, paths: [String]) throws -> [PathGlob] {
         if let gated = workspace.config.gated { return gated.map(PathGlob.init) }
-        var globs: [PathGlob] = []
-        let projects = try workspace.repository.entries(of: .index).filter { entry in
-            (entry.path == "dbt_project.yml" || entry.path.hasSuffix("/dbt_project.yml"))
-                && !entry.path.split(separator: "/").contains { ["dbt_packages", "dbt_modules", "target", "node_modules"].contains(String($0)) }
+        // The projects that own the changed files: a dbt_project.yml in a folder above one.
+        var candidates = Set<String>()
+        for path in paths {
+            var parts = path.split(separator: "/").dropLast()
+            while true {
+                candidates.insert((parts + ["dbt_project.yml"]).joined(separator: "/"))
+                if parts.isEmpty { break }
+                parts = parts.dropLast()
+            }
         }
+        let ignored: Set<String> = ["dbt_packages", "dbt_modules", "target", "node_modules"]
+        let projects = try workspace.repository.indexEntries(at: candidates.sorted()).filter { entry in
+            !entry.path.split(separator: "/").contains { ignored.contains(String($0)) }
+        }
+        var globs: [PathGlob] = []
         for entry in projects {
             let root = String(entry.path.dropLast("dbt_project.yml".count))
             globs.append(PathGlob(entry.path))
