@@ -285,3 +285,51 @@ struct SessionCommandTests {
         #expect(run.stderr.contains(".rationale.yml:2: unknown key `sesions`"))
     }
 }
+
+/// The same scenarios through real `git commit`s with the hooks `rationale install` writes.
+@Suite("commits through the installed hooks")
+struct HookedCommitTests {
+    func installedShop() throws -> ScratchRepository {
+        let repo = try shopRepository()
+        try repo.git("checkout", "-q", "-b", "feature")
+        let install = try rationale(["install", "--binary", rationaleBinary], in: repo)
+        #expect(install.status == 0, "\(install.stderr)")
+        repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders where status != 'cancelled'\n")
+        repo.stage("dbt/models")
+        return repo
+    }
+
+    func commit(_ repo: ScratchRepository, _ message: String, env: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runProcess("/usr/bin/env", ["git", "commit", "-q", "-m", message], cwd: repo.path,
+                       env: repo.environment.merging(env) { _, new in new })
+    }
+
+    @Test func aCommitWithoutASessionIsRefusedThenAcceptedWithOne() throws {
+        let repo = try installedShop()
+        let before = try repo.git("rev-parse", "HEAD")
+        let refused = try commit(repo, "Drop cancelled orders")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("modifies model `stg_orders`"))  // git sends hook output to stderr
+        #expect(refused.stderr.contains("RATIONALE_SKIP"))
+        #expect(try repo.git("rev-parse", "HEAD") == before)
+
+        _ = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
+        let folder = try #require(sessionFolders(repo).first)
+        try fillSession(repo, folder, loaded: ["stg_orders"])
+        repo.stage(".project")
+        let accepted = try commit(repo, "Drop cancelled orders")
+        #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
+        #expect(try repo.git("log", "-1", "--format=%B").contains("Rationale-Skip") == false)
+        #expect(try repo.git("show", "--name-only", "--format=", "HEAD").contains(".project/sessions/\(folder)/SUMMARY.md"))
+    }
+
+    @Test func aSkipPassesAndLeavesATrailerCISees() throws {
+        let repo = try installedShop()
+        let skipped = try commit(repo, "Hotfix stg_orders", env: ["RATIONALE_SKIP": "prod is down, session follows"])
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stderr.contains("skipped"))
+        let message = try repo.git("log", "-1", "--format=%B")
+        #expect(message == "Hotfix stg_orders\n\nRationale-Skip: prod is down, session follows")
+        #expect(try repo.git("log", "-1", "--format=%(trailers:key=Rationale-Skip,valueonly)") == "prod is down, session follows")
+    }
+}
