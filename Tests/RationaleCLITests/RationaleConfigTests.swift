@@ -57,3 +57,15 @@ struct RationaleConfigTests {
         }
     }
 }
+
+@Suite("README")
+struct ReadmeConfigTests {
+    @Test func theConfigurationTableListsEveryKey() throws {
+        let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let table = try #require(readme.components(separatedBy: "## Configuration").dropFirst().first?.components(separatedBy: "\n## ").first)
+        let documented = Set(table.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { line in
+            line.split(separator: "`").dropFirst().first.map(String.init)
+        })
+        #expect(documented == Set(RationaleConfig.keys.map(\.key)))
+    }
+}

@@ -333,3 +333,49 @@ struct HookedCommitTests {
         #expect(try repo.git("log", "-1", "--format=%(trailers:key=Rationale-Skip,valueonly)") == "prod is down, session follows")
     }
 }
+
+@Suite("session templates and configuration")
+struct SessionTemplateTests {
+    @Test func aRepositoryTemplateOverridesTheBuiltInOne() throws {
+        let repo = try shopRepository()
+        repo.write(".rationale.yml", "sessions: docs/sessions\nbudget: 2500\n")
+        repo.write(".project/templates/CONTEXT.md", "# Our context for {{{title}}}\nBudget: {{{budget}}} tokens\n")
+        let start = try rationale(["session", "start", "First try", "--kind", "new-model"], in: repo)
+        #expect(start.status == 0, "\(start.stderr)")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: repo.absolute("docs/sessions"))
+        let folder = try #require(folders.first)
+        #expect(repo.read("docs/sessions/\(folder)/CONTEXT.md") == "# Our context for First try\nBudget: 2500 tokens\n")
+        #expect(repo.read("docs/sessions/\(folder)/TASK.md")?.contains("new-model plan") == true)
+        #expect(repo.read("docs/sessions/\(folder)/SUMMARY.md")?.hasPrefix("<!-- rationale:session title=\"First try\" kind=new-model") == true)
+        #expect(repo.read("docs/STATE.md")?.contains("docs/sessions/\(folder)") == true)
+        let listed = try rationale(["session", "list", "--format", "json"], in: repo)
+        #expect(listed.stdout.contains("\"kind\" : \"new-model\""))
+    }
+
+    @Test func aBrokenTemplateOverrideIsNamed() throws {
+        let repo = try shopRepository()
+        repo.write(".project/templates/SUMMARY.md", "{{#open}} never closed\n")
+        let start = try rationale(["session", "start", "x"], in: repo)
+        #expect(start.status == 2)
+        #expect(start.stderr.contains("template .project/templates/SUMMARY.md cannot be read"))
+        #expect(!FileManager.default.fileExists(atPath: repo.absolute(".project/sessions")))
+    }
+
+    @Test func everyEmbeddedTemplateRendersWithoutStrayBraces() throws {
+        // The built-in templates start a session in a repository without a dbt project too.
+        let repo = ScratchRepository()
+        repo.write("README.md", "no dbt here\n")
+        _ = try repo.commit("base")
+        for kind in ["refactor", "test-failure", "new-model", "pipeline-debugging", "general"] {
+            let start = try rationale(["session", "start", "Kind \(kind)", "--kind", kind], in: repo)
+            #expect(start.status == 0, "\(start.stderr)")
+            #expect(start.stdout.contains("no dbt project found"))
+        }
+        for folder in sessionFolders(repo) {
+            for file in try FileManager.default.contentsOfDirectory(atPath: repo.absolute(".project/sessions/\(folder)")) {
+                let text = try #require(repo.read(".project/sessions/\(folder)/\(file)"))
+                #expect(!text.contains("{{"), "\(folder)/\(file) holds an unrendered tag")
+            }
+        }
+    }
+}
