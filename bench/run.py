@@ -215,6 +215,26 @@ def summarize(label, samples, rss, cpu, extra=None):
     return row
 
 
+def timed(label, cmd, repo, env, out, runs, cold, cache):
+    """Run cmd `runs` times (warm: after one untimed priming run; cold: with the cache folder
+    deleted before each run); return the wall seconds, peak MB and CPU seconds of each run."""
+    if not cold:
+        dt, rss, rc, cpu = measure(cmd, repo, env, out)
+        if rc != 0:
+            raise SystemExit(f"{label} priming failed (exit {rc}):\n" + tail(read(out)) + tail(read(out + ".err")))
+    samples, rsss, cpus = [], [], []
+    for _ in range(runs):
+        if cold:
+            shutil.rmtree(cache, ignore_errors=True)
+        dt, rss, rc, cpu = measure(cmd, repo, env, out)
+        if rc != 0:
+            raise SystemExit(f"{label} failed (exit {rc}): {' '.join(cmd)}\n" + tail(read(out)) + tail(read(out + ".err")))
+        samples.append(dt)
+        rsss.append(rss)
+        cpus.append(cpu)
+    return samples, rsss, cpus
+
+
 def run_rationale(rat, setup, runs, scratch):
     repo, cache = setup["repo"], os.path.join(setup["gitdir"], "rationale")
     env = git_env()
@@ -228,22 +248,7 @@ def run_rationale(rat, setup, runs, scratch):
         for temp in ("cold", "warm"):
             label = f"rationale {short} ({temp})"
             out = os.path.join(scratch, f"rationale-{short.strip('-').replace('/--', '-')}-{temp}.json")
-            if temp == "warm":  # one priming run, untimed
-                dt, rss, rc, cpu = measure(cmd, repo, env, out)
-                if rc != 0:
-                    raise SystemExit(f"{label} priming failed (exit {rc}):\n"
-                                     + tail(read(out + ".err")))
-            samples, rsss, cpus = [], [], []
-            for _ in range(runs):
-                if temp == "cold":
-                    shutil.rmtree(cache, ignore_errors=True)
-                dt, rss, rc, cpu = measure(cmd, repo, env, out)
-                if rc != 0:
-                    raise SystemExit(f"{label} failed (exit {rc}): {' '.join(cmd)}\n"
-                                     + tail(read(out + ".err")))
-                samples.append(dt)
-                rsss.append(rss)
-                cpus.append(cpu)
+            samples, rsss, cpus = timed(label, cmd, repo, env, out, runs, temp == "cold", cache)
             try:
                 doc = json.loads(read(out))
             except ValueError as e:
@@ -315,18 +320,7 @@ def run_check(rat, setup, runs, scratch):
     for temp in ("cold", "warm"):
         label = f"rationale check ({temp})"
         out = os.path.join(scratch, f"rationale-check-{temp}.json")
-        if temp == "warm":
-            measure(cmd, repo, env, out)
-        samples, rsss, cpus = [], [], []
-        for _ in range(runs):
-            if temp == "cold":
-                shutil.rmtree(cache, ignore_errors=True)
-            dt, rss, rc, cpu = measure(cmd, repo, env, out)
-            if rc != 0:
-                raise SystemExit(f"{label} failed (exit {rc}):\n" + tail(read(out)) + tail(read(out + ".err")))
-            samples.append(dt)
-            rsss.append(rss)
-            cpus.append(cpu)
+        samples, rsss, cpus = timed(label, cmd, repo, env, out, runs, temp == "cold", cache)
         doc = json.loads(read(out))
         if doc.get("result") != "passed":
             raise SystemExit(f"{label}: expected a pass, got {doc.get('result')}:\n" + read(out)[:2000])

@@ -64,21 +64,7 @@ public struct LoopsDocument: Sendable {
     /// Lines outside comments and fenced code.
     private func visibleLines() -> [MarkdownDocument.Line] {
         let numbered = lines.enumerated().map { MarkdownDocument.Line(number: $0.offset + 1, text: $0.element) }
-        var visible: [MarkdownDocument.Line] = []
-        var fence: Substring?
-        for line in MarkdownText.withoutComments(numbered) {
-            let trimmed = Substring(line.text).trimmingSpaces
-            if let open = fence {
-                if trimmed.hasPrefix(open) { fence = nil }
-                continue
-            }
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-                fence = trimmed.prefix(3)
-                continue
-            }
-            visible.append(line)
-        }
-        return visible
+        return MarkdownText.outsideFences(MarkdownText.withoutComments(numbered))
     }
 
     /// Adds a loop after the last loop of the `Loops` section (after its indented continuation

@@ -40,19 +40,9 @@ public struct MarkdownDocument: Sendable {
         self.lines = lines
 
         var headings: [(index: Int, level: Int, title: String)] = []
-        var fence: Substring?
-        for (index, line) in lines.enumerated() {
-            let trimmed = line.text.drop { $0 == " " }
-            if let open = fence {
-                if trimmed.hasPrefix(open) { fence = nil }
-                continue
-            }
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-                fence = trimmed.prefix(3)
-                continue
-            }
+        for line in MarkdownText.outsideFences(lines) {
             if let heading = Self.heading(line.text) {
-                headings.append((index, heading.level, heading.title))
+                headings.append((line.number - 1, heading.level, heading.title))
             }
         }
         var sections: [Section] = []
@@ -153,6 +143,25 @@ public enum MarkdownText {
             }
             if hadComment && kept.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             result.append(MarkdownDocument.Line(number: line.number, text: kept))
+        }
+        return result
+    }
+
+    /// `lines` without fenced code blocks (``` or ~~~, fences included).
+    public static func outsideFences(_ lines: [MarkdownDocument.Line]) -> [MarkdownDocument.Line] {
+        var result: [MarkdownDocument.Line] = []
+        var fence: Substring?
+        for line in lines {
+            let trimmed = Substring(line.text).trimmingSpaces
+            if let open = fence {
+                if trimmed.hasPrefix(open) { fence = nil }
+                continue
+            }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                fence = trimmed.prefix(3)
+                continue
+            }
+            result.append(line)
         }
         return result
     }
