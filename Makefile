@@ -1,7 +1,8 @@
 # rationale — build, demo, tests, oracle and benchmark.
 #   make demo    build and run the main job on the embedded sample project
-#   make test    unit and end-to-end tests, then the dbt oracle
+#   make test    unit and end-to-end tests, then the dbt oracle and the pre-commit test
 #   make oracle  only the oracle: rationale impact against dbt-core 1.11 itself
+#   make precommit  only .pre-commit-hooks.yaml driven by the real pre-commit (from PyPI)
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
 
 SWIFT ?= swift
@@ -9,9 +10,11 @@ PYTHON ?= python3
 ORACLE_VENV ?= .build/oracle-venv
 DBT_PIN ?= dbt-core==1.11.*
 DBT_DUCKDB_PIN ?= dbt-duckdb==1.11.*
+PRECOMMIT_VENV ?= .build/precommit-venv
+PRECOMMIT_PIN ?= pre-commit==4.*
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test unit oracle oracle-venv bench clean
+.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv bench clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null; then \
@@ -41,7 +44,17 @@ oracle-venv:
 oracle: release oracle-venv
 	DBT=$(abspath $(ORACLE_VENV))/bin/dbt RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/oracle/run_oracle.py
 
-test: unit oracle
+precommit-venv:
+	@if [ ! -x $(PRECOMMIT_VENV)/bin/pre-commit ]; then \
+	  echo "installing $(PRECOMMIT_PIN) into $(PRECOMMIT_VENV)"; \
+	  $(PYTHON) -m venv $(PRECOMMIT_VENV) && \
+	  $(PRECOMMIT_VENV)/bin/pip install -q "$(PRECOMMIT_PIN)"; \
+	fi
+
+precommit: release precommit-venv
+	PRE_COMMIT=$(abspath $(PRECOMMIT_VENV))/bin/pre-commit RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/precommit/run_precommit.py
+
+test: unit oracle precommit
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
