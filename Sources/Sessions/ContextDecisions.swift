@@ -45,7 +45,8 @@ public struct ContextDecisions: Sendable, Hashable {
     /// Creates an empty set.
     public init() {}
 
-    /// Adds what `text` (the file `file`) holds in its `Context decisions` section.
+    /// Adds what `text` (the file `file`) holds in its `Context decisions` section. The first
+    /// file read that declares `Budget:` or `Used:` gives that figure (SUMMARY.md before CONTEXT.md).
     public mutating func read(_ text: String, file: String) {
         guard let section = MarkdownDocument(text).section(Self.sectionTitle) else { return }
         sectionFound = true
@@ -60,7 +61,7 @@ public struct ContextDecisions: Sendable, Hashable {
                 continue
             }
             if let figure = Self.figure(content, label: "used") {
-                used = Figure(tokens: figure, file: file, line: line.number)
+                if used == nil { used = Figure(tokens: figure, file: file, line: line.number) }
                 continue
             }
             if Self.labelled(content, "used") != nil {
