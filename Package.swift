@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "Diagnostics"),
         .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
         .target(name: "Sessions", dependencies: ["Diagnostics", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "Narrative", dependencies: ["Diagnostics", "Lineage", "Sessions"]),
         // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).
         .executableTarget(name: "embed-files"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
@@ -29,7 +30,7 @@ let package = Package(
         .target(
             name: "RationaleCLI",
             dependencies: [
-                "GitKit", "Diagnostics", "Lineage", "Sessions", "RationaleResources", "Yams",
+                "GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "RationaleResources", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -25,6 +25,10 @@ struct RationaleConfig: Equatable {
     var stateLimit: Int = RuleContext.defaultStateLimit
     /// The branch a feature branch leaves (`default_branch:`); nil: origin's HEAD, else main or master.
     var defaultBranch: String?
+    /// Whether the gate lets `Rationale-Skip` trailers through (`skips: allow | forbid`).
+    var allowSkips = true
+    /// PR body sections that must be present and not empty (`pr_sections:`).
+    var prSections: [String] = []
 
     /// The default sessions folder.
     static let defaultSessions = ".project/sessions"
@@ -44,6 +48,8 @@ struct RationaleConfig: Equatable {
         ("budget", "the context token budget (a number above 0)"),
         ("state_limit", "the most lines STATE.md may have (a number above 0)"),
         ("default_branch", "the branch feature branches start from, e.g. main"),
+        ("skips", "allow or forbid: whether the CI gate accepts commits with a Rationale-Skip trailer"),
+        ("pr_sections", "a list of PR description section titles that must be filled, e.g. [\"Description & motivation\"]"),
     ]
 
     /// The file name.
@@ -108,6 +114,13 @@ struct RationaleConfig: Equatable {
             case "budget": config.budget = try number(minimum: 1)
             case "state_limit": config.stateLimit = try number(minimum: 1)
             case "default_branch": config.defaultBranch = try string()
+            case "skips":
+                switch try string() {
+                case "allow": config.allowSkips = true
+                case "forbid": config.allowSkips = false
+                default: throw bad()
+                }
+            case "pr_sections": config.prSections = try list()
             default:
                 throw ConfigError(file: file, line: line, key: key,
                                   message: "unknown key `\(key)`; known keys: \(keys.map(\.key).joined(separator: ", "))")

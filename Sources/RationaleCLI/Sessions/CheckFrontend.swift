@@ -97,7 +97,7 @@ enum CheckFrontend {
     }
 
     /// The finding when no session explains a gated change; names the models and the fix.
-    static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String]) -> Finding {
+    static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String], staged: Bool = true) -> Finding {
         let what: String
         if change.modified.isEmpty {
             what = "changes \(gated.prefix(3).joined(separator: ", "))\(gated.count > 3 ? " and \(gated.count - 3) more" : "")"
@@ -106,12 +106,12 @@ enum CheckFrontend {
             what = "\(change.modified.first?.deleted == true ? "deletes" : "modifies") \(shown.joined(separator: ", "))\(change.modified.count > 5 ? " and \(change.modified.count - 5) more" : "")"
         }
         // An open session on disk that is not staged is the usual cause.
-        let unstaged = workspace.allSessions().filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder)
+        let unstaged = staged ? workspace.allSessions().filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder) : []
         let fix = unstaged.isEmpty
             ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, and `git add \(workspace.config.sessions)/`"
             : "stage the session that explains it: `git add \(unstaged.last ?? workspace.config.sessions)/`"
         return Finding(severity: .error, location: Finding.Location(file: change.modified.first?.path ?? gated.first ?? ""),
-                       ruleID: sessionRequired, message: "the staged change \(what), but no session explains it: \(fix)")
+                       ruleID: sessionRequired, message: "the \(staged ? "staged change" : "pull request") \(what), but no session explains it: \(fix)")
     }
 
     /// The session folder name of a path under the sessions folder, or nil.
@@ -124,7 +124,7 @@ enum CheckFrontend {
 
     /// The configured globs, else the model, seed, macro and snapshot paths (their SQL and YAML
     /// alike) and dbt_project.yml of each dbt project that holds one of `paths`.
-    static func gatedGlobs(_ workspace: Workspace, paths: [String]) throws -> [PathGlob] {
+    static func gatedGlobs(_ workspace: Workspace, paths: [String], in snapshot: Snapshot = .index) throws -> [PathGlob] {
         if let gated = workspace.config.gated { return gated.map(PathGlob.init) }
         // The projects that own the changed files: a dbt_project.yml in a folder above one.
         var candidates = Set<String>()
@@ -137,7 +137,15 @@ enum CheckFrontend {
             }
         }
         let ignored: Set<String> = ["dbt_packages", "dbt_modules", "target", "node_modules"]
-        let projects = try workspace.repository.indexEntries(at: candidates.sorted()).filter { entry in
+        let found: [TreeEntry]
+        if case .index = snapshot {
+            found = try workspace.repository.indexEntries(at: candidates.sorted())
+        } else {
+            found = try candidates.sorted().flatMap { path in
+                try workspace.repository.entries(of: snapshot, under: path).filter { $0.path == path }
+            }
+        }
+        let projects = found.filter { entry in
             !entry.path.split(separator: "/").contains { ignored.contains(String($0)) }
         }
         var globs: [PathGlob] = []

@@ -1,0 +1,372 @@
+import Foundation
+import Lineage
+import Sessions
+
+/// The pull-request narrative as data: every section, drawn from the sessions in the range and
+/// the lineage engine, never invented. `NarrativeRenderer` turns it into Markdown; `--format
+/// json` prints it as it is.
+public struct NarrativeDraft: Sendable, Encodable {
+    /// A piece of a session's own text.
+    public struct Quote: Sendable, Encodable, Hashable {
+        /// The session folder name.
+        public var session: String
+        /// The text, as the author wrote it (comments and placeholders removed).
+        public var text: String
+    }
+
+    /// A changed node.
+    public struct Change: Sendable, Encodable, Hashable {
+        public var name: String
+        public var uniqueID: String
+        public var type: String
+        public var path: String
+        public var layer: String
+        public var materialized: String?
+        /// `modified` or `deleted`.
+        public var role: String
+        /// Why it is in the answer, as `code: detail`.
+        public var reasons: [String]
+    }
+
+    /// The changed nodes of one layer group.
+    public struct LayerGroup: Sendable, Encodable, Hashable {
+        /// `staging`, `intermediate`, `marts` or `other`.
+        public var layer: String
+        public var changes: [Change]
+        /// How many were left out for length.
+        public var more: Int
+    }
+
+    /// A node of the affected lineage.
+    public struct LineageRow: Sendable, Encodable, Hashable {
+        public var name: String
+        public var uniqueID: String
+        public var type: String
+        public var layer: String
+        /// `modified`, `deleted` or `downstream`.
+        public var role: String
+        /// Edges from the nearest modified node.
+        public var distance: Int
+        /// Parents among the rows shown (for the graph).
+        public var parents: [String]
+    }
+
+    /// An exclusion with its reason.
+    public struct Exclusion: Sendable, Encodable, Hashable {
+        public var names: [String]
+        public var reason: String
+        public var session: String
+    }
+
+    /// Test results of one model.
+    public struct ModelProof: Sendable, Encodable, Hashable {
+        public var name: String
+        public var role: String
+        public var tests: Int
+        public var passed: Int
+        public var failed: Int
+        public var warned: Int
+        public var skipped: Int
+        /// Tests attached to the model but absent from the run results.
+        public var notRun: Int
+        /// The model's own build status in the run results, if there.
+        public var buildStatus: String?
+    }
+
+    /// A risk for the rollout.
+    public struct Risk: Sendable, Encodable, Hashable {
+        /// `full_refresh`, `contract`, `deleted_with_users`, `renamed`, `large_seed`, `exposure`.
+        public var kind: String
+        public var text: String
+    }
+
+    /// Where the draft came from.
+    public var base: String
+    public var head: String
+    public var sessions: [String]
+    /// A title from the sessions (or the changed models).
+    public var title: String
+    public var summary: [Quote]
+    public var problems: [Quote]
+    public var reasoning: [Quote]
+    public var changes: [LayerGroup]
+    public var lineage: [LineageRow]
+    /// Downstream nodes left out of `lineage` for length.
+    public var lineageMore: Int
+    public var exposures: [String]
+    public var excludedScope: [Quote]
+    public var exclusions: [Exclusion]
+    /// Downstream nodes no session discusses (reached but not changed, reason unknown).
+    public var undiscussedDownstream: [String]
+    public var undiscussedMore: Int
+    public var deferredLoops: [String]
+    public var proof: [ModelProof]
+    /// The sessions' own validation notes (a `Validation` or `Proof of correctness` section).
+    public var validation: [Quote]
+    /// Affected models with no test at all.
+    public var untested: [String]
+    /// Where test results came from, if anywhere.
+    public var runResults: String?
+    /// The `dbt build --select …` argument that re-checks the change.
+    public var selector: String
+    public var risks: [Risk]
+    public var openLoops: [String]
+    /// What only the author can write, left as `rationale:todo` placeholders.
+    public var todos: [String]
+    /// Notes on the limits of the answer (from impact).
+    public var notes: [String]
+}
+
+/// How long the narrative may grow: a reviewer reads it in two minutes.
+public struct NarrativeLimits: Sendable {
+    public var changesPerLayer = 12
+    public var lineageRows = 25
+    public var undiscussed = 12
+    public init() {}
+}
+
+/// Builds the draft from the sessions in the range, the impact reports and dbt's run results.
+public enum NarrativeBuilder {
+    /// The inputs.
+    public struct Input: Sendable {
+        public var base: String
+        public var head: String
+        /// Impact reports of the range, with tests (`withTests`).
+        public var reports: [ImpactReport]
+        /// Sessions added or changed in the range, as they are at the head.
+        public var sessions: [SessionInput]
+        public var runResults: RunResults?
+        /// The run results' file, for the narrative to name.
+        public var runResultsFile: String?
+        public var limits: NarrativeLimits
+
+        public init(base: String, head: String, reports: [ImpactReport], sessions: [SessionInput],
+                    runResults: RunResults? = nil, runResultsFile: String? = nil, limits: NarrativeLimits = NarrativeLimits()) {
+            self.base = base
+            self.head = head
+            self.reports = reports
+            self.sessions = sessions
+            self.runResults = runResults
+            self.runResultsFile = runResultsFile
+            self.limits = limits
+        }
+    }
+
+    /// The layer groups, in the order data flows.
+    public static let layerOrder = ["staging", "intermediate", "marts", "other"]
+
+    public static func build(_ input: Input) -> NarrativeDraft {
+        let sessions = input.sessions.sorted { ($0.metadata?.started ?? $0.name, $0.name) < ($1.metadata?.started ?? $1.name, $1.name) }
+        func quotes(_ title: String) -> [NarrativeDraft.Quote] {
+            sessions.compactMap { session in
+                guard let text = sectionText(session, title), !text.isEmpty else { return nil }
+                return NarrativeDraft.Quote(session: session.name, text: text)
+            }
+        }
+        var todos: [String] = []
+        let summary = quotes("What was done")
+        let problems = quotes("Problem, in my words")
+        let reasoning = quotes("Reasoning")
+        if problems.isEmpty { todos.append("the problem this change solves, in your words") }
+        if reasoning.isEmpty { todos.append("why this change, and why this way") }
+        let debugging = sessions.contains { ["test-failure", "pipeline-debugging"].contains($0.metadata?.kind ?? "") }
+        if debugging && quotes("Root cause").isEmpty && !reasoning.contains(where: { $0.text.lowercased().contains("root cause") }) {
+            todos.append("the root cause: what was wrong, where, since when")
+        }
+
+        // Nodes.
+        var modified: [ImpactedNode] = []
+        var downstream: [ImpactedNode] = []
+        var tests: [AttachedTest] = []
+        var selectors: [String] = []
+        var notes: [String] = []
+        for report in input.reports {
+            modified += report.nodes.filter { $0.role == .modified || $0.role == .deleted }
+            downstream += report.nodes.filter { $0.role == .downstream }
+            tests += report.tests
+            if !report.selector.isEmpty { selectors.append(report.selector) }
+            notes += report.notes.map(\.message)
+        }
+        let changes = layerGroups(modified, limit: input.limits.changesPerLayer)
+
+        // Lineage rows: modified first, then downstream nearest first, bounded.
+        let shownDownstream = Array(downstream.sorted { ($0.distance, $0.node.uniqueID) < ($1.distance, $1.node.uniqueID) }.prefix(input.limits.lineageRows))
+        let shown = modified + shownDownstream
+        let shownIDs = Set(shown.map(\.node.uniqueID))
+        let lineage = shown.map { item in
+            NarrativeDraft.LineageRow(name: displayName(item.node), uniqueID: item.node.uniqueID, type: item.node.resourceType.rawValue,
+                                      layer: item.node.layer, role: item.role.rawValue, distance: item.distance,
+                                      parents: item.node.parents.filter { shownIDs.contains($0) }.sorted())
+        }
+        let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { displayName($0.node) }.sorted()
+
+        // Excluded scope: the sessions' words, their exclusions, downstream nobody discussed.
+        var exclusions: [NarrativeDraft.Exclusion] = []
+        var discussed = Set<String>()
+        for session in sessions {
+            for decision in session.decisions.decisions {
+                discussed.formUnion(decision.names)
+                if decision.verdict == .excluded, !decision.names.isEmpty {
+                    exclusions.append(.init(names: decision.names, reason: decision.reason, session: session.name))
+                }
+            }
+        }
+        let undiscussed = downstream.filter { item in
+            item.node.resourceType != .test && discussed.isDisjoint(with: aliases(item.node))
+        }.sorted { ($0.distance, $0.node.uniqueID) < ($1.distance, $1.node.uniqueID) }.map { displayName($0.node) }
+
+        // Loops.
+        var open: [String] = []
+        for session in sessions {
+            for loop in session.loops?.loops ?? [] where loop.status.isOpen && loop.status != .proposed {
+                open.append(loop.line.hasPrefix("- ") ? String(loop.line.dropFirst(2)) : loop.line)
+            }
+        }
+
+        // Proof of correctness.
+        let (proof, untested) = proofRows(modified: modified, downstream: downstream, tests: tests, results: input.runResults)
+        let validation = quotes("Validation") + quotes("Proof of correctness")
+        if validation.isEmpty {
+            todos.append("how you checked the data: row counts, key uniqueness, a diff against production")
+        }
+
+        let title: String
+        if let first = sessions.compactMap({ $0.metadata?.title }).first {
+            title = sessions.count > 1 ? "\(first) (+\(sessions.count - 1) more session\(sessions.count > 2 ? "s" : ""))" : first
+        } else {
+            let names = modified.prefix(3).map { displayName($0.node) }
+            title = names.isEmpty ? "dbt change" : "Change to " + names.joined(separator: ", ") + (modified.count > 3 ? " and \(modified.count - 3) more" : "")
+        }
+
+        return NarrativeDraft(
+            base: input.base, head: input.head, sessions: sessions.map(\.name), title: title,
+            summary: summary, problems: problems, reasoning: reasoning, changes: changes,
+            lineage: lineage, lineageMore: downstream.count - shownDownstream.count, exposures: exposures,
+            excludedScope: quotes("Excluded scope"), exclusions: exclusions,
+            undiscussedDownstream: Array(undiscussed.prefix(input.limits.undiscussed)),
+            undiscussedMore: max(0, undiscussed.count - input.limits.undiscussed),
+            deferredLoops: open.filter { !$0.contains("(closed)") }, proof: proof, validation: validation, untested: untested,
+            runResults: input.runResults == nil ? nil : (input.runResultsFile ?? "run_results.json"),
+            selector: selectors.joined(separator: " "), risks: risks(modified: modified, downstream: downstream),
+            openLoops: open, todos: todos, notes: Array(Set(notes)).sorted())
+    }
+
+    /// A session section's visible text: comments and placeholders removed, blank lines trimmed.
+    public static func sectionText(_ session: SessionInput, _ title: String) -> String? {
+        guard let text = session.files[SessionInput.File.summary],
+              let section = MarkdownDocument(text).section(title) else { return nil }
+        var lines = section.visibleBody.map { MarkdownText.withoutPlaceholders($0.text) }
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        // Deeper headings inside the section would break the narrative's outline: make them bold.
+        return lines.map { line in
+            if let heading = MarkdownDocumentHeading.parse(line) { return "**\(heading)**" }
+            return line
+        }.joined(separator: "\n")
+    }
+
+    static func displayName(_ node: Node) -> String {
+        node.version.map { "\(node.name).v\($0)" } ?? node.name
+    }
+
+    static func aliases(_ node: Node) -> Set<String> {
+        ModifiedNode(name: node.name, uniqueID: node.uniqueID, path: node.path, resourceType: node.resourceType.rawValue, version: node.version).aliases
+    }
+
+    static func layerGroup(_ layer: String) -> String {
+        switch layer.lowercased() {
+        case "staging", "stg", "base": return "staging"
+        case "intermediate", "int": return "intermediate"
+        case "marts", "mart", "core", "reporting": return "marts"
+        default: return "other"
+        }
+    }
+
+    static func layerGroups(_ nodes: [ImpactedNode], limit: Int) -> [NarrativeDraft.LayerGroup] {
+        var groups: [String: [NarrativeDraft.Change]] = [:]
+        for item in nodes {
+            let node = item.node
+            let change = NarrativeDraft.Change(
+                name: displayName(node), uniqueID: node.uniqueID, type: node.resourceType.rawValue, path: node.path,
+                layer: node.layer, materialized: node.resourceType == .model ? node.materialized : nil, role: item.role.rawValue,
+                reasons: item.reasons.map { $0.detail.isEmpty ? $0.code : "\($0.code): \($0.detail)" })
+            groups[layerGroup(node.layer), default: []].append(change)
+        }
+        return layerOrder.compactMap { layer in
+            guard let changes = groups[layer]?.sorted(by: { $0.uniqueID < $1.uniqueID }) else { return nil }
+            return NarrativeDraft.LayerGroup(layer: layer, changes: Array(changes.prefix(limit)), more: max(0, changes.count - limit))
+        }
+    }
+
+    static func proofRows(modified: [ImpactedNode], downstream: [ImpactedNode], tests: [AttachedTest],
+                          results: RunResults?) -> ([NarrativeDraft.ModelProof], [String]) {
+        var byTestName: [String: String] = [:]
+        var byID: [String: String] = [:]
+        for result in results?.results ?? [] {
+            if let name = RunResults.testName(result.uniqueID) { byTestName[name] = result.status }
+            byID[result.uniqueID] = result.status
+        }
+        let testsByNode = Dictionary(grouping: tests, by: \.attachedTo)
+        var rows: [NarrativeDraft.ModelProof] = []
+        var untested: [String] = []
+        for item in modified + downstream where item.role != .deleted && [.model, .snapshot, .seed].contains(item.node.resourceType) {
+            let attached = testsByNode[item.node.uniqueID] ?? item.node.tests
+            if attached.isEmpty { untested.append(displayName(item.node)) }
+            var row = NarrativeDraft.ModelProof(name: displayName(item.node), role: item.role.rawValue, tests: attached.count,
+                                                passed: 0, failed: 0, warned: 0, skipped: 0, notRun: 0, buildStatus: byID[item.node.uniqueID])
+            for test in attached {
+                switch byTestName[test.name] {
+                case "pass", "success": row.passed += 1
+                case "fail", "error": row.failed += 1
+                case "warn": row.warned += 1
+                case "skipped": row.skipped += 1
+                default: row.notRun += 1
+                }
+            }
+            // Models without tests and without results add nothing but length: keep the list to what was tested or run.
+            if row.tests > 0 || row.buildStatus != nil || item.role == .modified { rows.append(row) }
+        }
+        return (rows, untested)
+    }
+
+    static func risks(modified: [ImpactedNode], downstream: [ImpactedNode]) -> [NarrativeDraft.Risk] {
+        var risks: [NarrativeDraft.Risk] = []
+        let children = Dictionary(grouping: downstream, by: { $0.reasons.first?.detail ?? "" })
+        for item in modified {
+            let node = item.node
+            let name = displayName(node)
+            let codes = Set(item.reasons.map(\.code))
+            if item.role == .deleted {
+                let users = item.reasons.map(\.detail).filter { !$0.isEmpty }.joined(separator: "; ")
+                risks.append(.init(kind: "deleted_with_users", text: "\(name) is deleted\(users.isEmpty ? "" : ": \(users)")"))
+                continue
+            }
+            if codes.contains("renamed") {
+                risks.append(.init(kind: "renamed", text: "\(name) is renamed: queries outside dbt that read the old relation break"))
+            }
+            if node.resourceType == .model, node.materialized == "incremental", !codes.isDisjoint(with: ["body", "configs", "macros", "new"]) {
+                risks.append(.init(kind: "full_refresh", text: "\(name) is incremental and its logic changed: rows already built keep the old logic until `dbt build --full-refresh --select \(name)`"))
+            }
+            if codes.contains("contract") || (node.resourceType == .model && node.contractEnforced && codes.contains("body")) {
+                risks.append(.init(kind: "contract", text: "\(name) has an enforced contract: check its columns and types still match what consumers expect"))
+            }
+            if node.resourceType == .seed, node.bodyKey.hasPrefix("path:") {
+                risks.append(.init(kind: "large_seed", text: "\(name) is a seed of 1 MiB or more: dbt compares it by path only, so content changes are invisible to state:modified"))
+            }
+            _ = children
+        }
+        let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { displayName($0.node) }
+        if !exposures.isEmpty {
+            risks.append(.init(kind: "exposure", text: "exposures downstream (dashboards, applications): \(exposures.sorted().joined(separator: ", ")) — tell their owners"))
+        }
+        return risks
+    }
+}
+
+/// ATX heading recognition for copied text.
+enum MarkdownDocumentHeading {
+    static func parse(_ line: String) -> String? {
+        let document = MarkdownDocument(line)
+        return document.sections.first?.title
+    }
+}

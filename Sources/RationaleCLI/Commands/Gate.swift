@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+
+extension Rationale {
+    /// `rationale gate`: the required CI check.
+    struct Gate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The CI merge gate: fail a pull request that changes dbt code without its reasoning.",
+            discussion: """
+            Compares head with merge-base(base, head). When the range changes gated paths, it \
+            fails (exit 1) if no session in the range explains the change, a session fails its \
+            rules, a modified model is named by no session, the PR description still holds a \
+            `<!-- rationale:todo … -->` or an empty required section (`pr_sections`), or a \
+            `Rationale-Skip:` trailer appears while `skips: forbid`. Out-of-scope ranges pass at \
+            once (exit 0): run the job on every pull request, never behind path filters.
+
+            The PR description comes from --pr-body-file, else the GitHub event file \
+            ($GITHUB_EVENT_PATH), else GitLab's $CI_MERGE_REQUEST_DESCRIPTION. In GitHub Actions \
+            findings are also written as annotations, and as a job summary to $GITHUB_STEP_SUMMARY.
+
+            Examples:
+              rationale gate --base origin/main
+              rationale gate --base "$BASE_SHA" --head "$HEAD_SHA" --format json
+              rationale gate --base main --pr-body-file body.md
+            """
+        )
+
+        @Option(name: .long, help: "The branch the pull request merges into.")
+        var base: String
+
+        @Option(name: .long, help: "The pull request's head (default HEAD).")
+        var head: String?
+
+        @Option(name: .long, help: "A file holding the PR description (default: from the CI event).")
+        var prBodyFile: String?
+
+        @Option(name: .long, help: "Output format: text, json.")
+        var format: ReportFormat = .text
+
+        @OptionGroup var repository: RepositoryOptions
+
+        func run() throws {
+            try runReportingErrors {
+                let environment = ProcessInfo.processInfo.environment
+                let workspace = try Workspace.open(repository.resolvedDirectory)
+                let body = try PullRequestBodySource.read(file: prBodyFile, environment: environment)
+                let outcome = try GateFrontend.run(workspace, base: base, head: head, body: body)
+                switch format {
+                case .json:
+                    emit(FindingsOutput.json(outcome))
+                case .text:
+                    var lines: [String] = []
+                    if !outcome.findings.isEmpty { lines.append(FindingsOutput.text(outcome.findings)) }
+                    switch outcome.result {
+                    case "out_of_scope": lines.append("rationale gate: passed — the range changes no gated dbt path")
+                    case "passed": lines.append("rationale gate: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.joined(separator: ", "))")
+                    default: lines.append("rationale gate: failed — fix the findings above and push again")
+                    }
+                    emit(lines.joined(separator: "\n"))
+                }
+                if environment["GITHUB_ACTIONS"] == "true", !outcome.findings.isEmpty {
+                    emit(GateFrontend.annotations(outcome.findings))
+                }
+                if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+                    appendSummary(GateFrontend.summary(outcome), to: summary)
+                }
+                if !outcome.passed { throw ExitCode(1) }
+            }
+        }
+
+        func appendSummary(_ text: String, to path: String) {
+            guard let handle = FileHandle(forWritingAtPath: path) ?? {
+                FileManager.default.createFile(atPath: path, contents: nil)
+                return FileHandle(forWritingAtPath: path)
+            }() else { return }
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            handle.closeFile()
+        }
+    }
+}
+
+/// Where the gate reads the PR description from.
+enum PullRequestBodySource {
+    static func read(file: String?, environment: [String: String]) throws -> GateFrontend.PullRequestBody? {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw GateError.noBodyFile(file) }
+            return .init(text: String(decoding: data, as: UTF8.self), source: file)
+        }
+        if let event = environment["GITHUB_EVENT_PATH"], !event.isEmpty,
+           let data = FileManager.default.contents(atPath: event),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let pullRequest = object["pull_request"] as? [String: Any] {
+            // A null body is an empty body.
+            return .init(text: pullRequest["body"] as? String ?? "", source: "the GitHub event (\(event))")
+        }
+        if let description = environment["CI_MERGE_REQUEST_DESCRIPTION"] {
+            return .init(text: description, source: "CI_MERGE_REQUEST_DESCRIPTION")
+        }
+        return nil
+    }
+}
+
+enum GateError: Error, LocalizedError {
+    case noBodyFile(String)
+
+    var errorDescription: String? {
+        switch self {
+        case .noBodyFile(let path): return "--pr-body-file \(path): no such file"
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+
+extension Rationale {
+    /// `rationale narrate`: the pull-request narrative draft.
+    struct Narrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Draft the pull-request narrative from the sessions and the lineage of a range.",
+            discussion: """
+            Reads the sessions the range adds or changes and the dbt lineage of head against \
+            merge-base(base, head), and writes a short Markdown draft: problem and reasoning (the \
+            author's words, never invented), what changed by layer, affected lineage (table and \
+            Mermaid graph), excluded scope, proof of correctness (from target/run_results.json or \
+            --run-results), risks and rollout, open loops and a reviewer checklist. Where only the \
+            author can write, it leaves `<!-- rationale:todo … -->`, which the gate refuses.
+
+            Examples:
+              rationale narrate --base origin/main
+              rationale narrate --base origin/main --run-results target/run_results.json --output narrative.md
+              rationale narrate --base origin/main --prompt | pbcopy      # ask any agent to write prose
+            """
+        )
+
+        @Option(name: .long, help: "The branch the pull request merges into.")
+        var base: String
+
+        @Option(name: .long, help: "The pull request's head (default HEAD).")
+        var head: String?
+
+        @Option(name: .long, help: "dbt's run_results.json (default: target/run_results.json in the project, when present).")
+        var runResults: String?
+
+        @Option(name: .long, help: "Output format: markdown, json.")
+        var format: NarrativeFormat = .markdown
+
+        @Flag(name: .long, help: "Emit the draft plus a compact context pack for an agent to turn into prose.")
+        var prompt = false
+
+        @Option(name: .long, help: "Write to this file instead of standard output.")
+        var output: String?
+
+        @OptionGroup var repository: RepositoryOptions
+
+        func validate() throws {
+            if prompt && format == .json { throw ValidationError("--prompt writes text: leave out --format json") }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let workspace = try Workspace.open(repository.resolvedDirectory)
+                let drafted = try NarrateFrontend.draft(workspace, base: base, head: head, runResults: runResults)
+                let text: String
+                switch (format, prompt) {
+                case (.json, _): text = FindingsOutput.json(drafted.draft) + "\n"
+                case (_, true): text = NarrateFrontend.prompt(drafted)
+                default: text = drafted.markdown
+                }
+                if let output {
+                    do {
+                        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                    } catch {
+                        throw WorkspaceError.cannotWrite(output, error.localizedDescription)
+                    }
+                } else {
+                    emit(text)
+                }
+            }
+        }
+    }
+}
+
+/// The output formats of `narrate`.
+enum NarrativeFormat: String, ExpressibleByArgument, CaseIterable {
+    case markdown, json
+}

@@ -1,0 +1,163 @@
+import Diagnostics
+import Foundation
+import GitKit
+import Lineage
+import Narrative
+import Sessions
+
+/// The CI merge gate: a range that changes gated paths needs sessions that validate and cover
+/// every modified model, a PR body without unfilled placeholders, and no forbidden skips.
+enum GateFrontend {
+    struct Outcome: Encodable {
+        /// `passed`, `failed` or `out_of_scope`.
+        var result: String
+        var findings: [Finding]
+        var gatedFiles: [String]
+        var modified: [ModifiedNode]
+        var sessions: [String]
+        /// Commits carrying a `Rationale-Skip:` trailer, as `<short id>: <reason>`.
+        var skips: [String]
+        /// Where the PR body came from, if one was checked.
+        var prBody: String?
+
+        var passed: Bool { result != "failed" }
+    }
+
+    /// The PR body to check and where it came from.
+    struct PullRequestBody {
+        var text: String
+        var source: String
+    }
+
+    static let prFile = "pull request description"
+
+    static func run(_ workspace: Workspace, base: String, head: String?, body: PullRequestBody?) throws -> Outcome {
+        let repository = workspace.repository
+        let range = try RangeSessions.resolve(workspace, base: base, head: head)
+        let changes = try repository.diff(from: .commit(range.mergeBase), to: .commit(range.head), renames: false)
+        let sessionsPrefix = workspace.config.sessions + "/"
+        let paths = changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }.filter { !$0.hasPrefix(sessionsPrefix) }
+        let globs = try CheckFrontend.gatedGlobs(workspace, paths: paths, in: .commit(range.head))
+            + CheckFrontend.gatedGlobs(workspace, paths: paths, in: .commit(range.mergeBase))
+        let gated = Array(Set(paths.filter { path in globs.contains { $0.matches(path) } })).sorted()
+        guard !gated.isEmpty else {
+            return Outcome(result: "out_of_scope", findings: [], gatedFiles: [], modified: [], sessions: [], skips: [], prBody: body?.source)
+        }
+
+        let change = try ChangeScope.analyse(workspace, [.range(base: range.base.hex, head: range.head.hex)],
+                                             description: "\(range.head.abbreviated()) against merge-base \(range.mergeBase.abbreviated())")
+        let sessions = try RangeSessions.read(workspace, range: range, changes: changes)
+        var findings: [Finding] = []
+        if sessions.isEmpty {
+            findings.append(CheckFrontend.noSession(workspace, change: change, gated: gated, staged: false))
+        } else {
+            let statePath = workspace.config.stateFile
+            let state = try repository.entries(of: .commit(range.head), under: statePath).first { $0.path == statePath }
+                .map { (statePath, String(decoding: try repository.read($0), as: UTF8.self)) }
+            for (index, session) in sessions.enumerated() {
+                let primary = index == sessions.count - 1
+                let others = sessions.filter { $0.folder != session.folder }.reduce(into: Set<String>()) { $0.formUnion($1.decisions.coveredNames) }
+                findings += SessionValidator.validate(session, RuleContext(
+                    requiredSections: workspace.config.requiredSections, modified: primary ? change.modified : [],
+                    coveredElsewhere: others, state: primary ? state : nil, stateLimit: workspace.config.stateLimit))
+            }
+        }
+
+        if let body { findings += PullRequestBodyRules.check(body.text, requiredSections: workspace.config.prSections) }
+
+        var skips: [String] = []
+        for commit in try repository.commits(from: range.head, excluding: range.mergeBase) {
+            for reason in commit.trailers("Rationale-Skip") {
+                skips.append("\(commit.id.abbreviated()): \(reason)")
+            }
+        }
+        if !skips.isEmpty {
+            let list = skips.joined(separator: "; ")
+            findings.append(workspace.config.allowSkips
+                ? Finding(severity: .warning, location: nil, ruleID: "skip_recorded",
+                          message: "the check was skipped in \(skips.count) commit\(skips.count == 1 ? "" : "s") (\(list)); the session above must still explain the change")
+                : Finding(severity: .error, location: nil, ruleID: "skip_forbidden",
+                          message: "Rationale-Skip is forbidden here (`skips: forbid` in .rationale.yml) but \(list): add the session the skip promised, then reword the commit to drop the trailer (`git rebase -i`)"))
+        }
+        let failed = findings.contains { $0.severity == .error }
+        return Outcome(result: failed ? "failed" : "passed", findings: findings, gatedFiles: gated, modified: change.modified,
+                       sessions: sessions.map(\.folder), skips: skips, prBody: body?.source)
+    }
+
+    /// GitHub Actions workflow commands for the findings (`::error file=…,line=…::…`).
+    static func annotations(_ findings: [Finding]) -> String {
+        findings.map { finding in
+            let command = finding.severity == .error ? "error" : (finding.severity == .warning ? "warning" : "notice")
+            var properties: [String] = []
+            if let location = finding.location, location.file != prFile {
+                properties.append("file=\(escapeProperty(location.file))")
+                if let line = location.line { properties.append("line=\(line)") }
+            }
+            properties.append("title=\(escapeProperty("rationale " + finding.ruleID))")
+            return "::\(command) \(properties.joined(separator: ","))::\(escapeData(finding.message))"
+        }.joined(separator: "\n")
+    }
+
+    static func escapeData(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    static func escapeProperty(_ text: String) -> String {
+        escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+
+    /// The Markdown job summary.
+    static func summary(_ outcome: Outcome) -> String {
+        var lines: [String] = []
+        switch outcome.result {
+        case "out_of_scope":
+            lines.append("### rationale gate: passed — no dbt model, macro, seed or snapshot changed")
+        case "passed":
+            lines.append("### rationale gate: passed")
+            lines.append("")
+            lines.append("\(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map { MarkdownSafety.code($0) }.joined(separator: ", ")).")
+        default:
+            lines.append("### rationale gate: failed")
+            lines.append("")
+            lines.append("This pull request changes dbt code without the reasoning a reviewer needs. Fix each item, push, and the check runs again.")
+        }
+        if !outcome.findings.isEmpty {
+            lines.append("")
+            lines.append("| | where | problem | rule |")
+            lines.append("|---|---|---|---|")
+            for finding in outcome.findings {
+                let place = finding.location.map { $0.file + ($0.line.map { ":\($0)" } ?? "") } ?? ""
+                lines.append("| \(finding.severity.rawValue) | \(MarkdownSafety.cell(place)) | \(MarkdownSafety.cell(finding.message)) | `\(finding.ruleID)` |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The rules for the PR body: no unfilled `rationale:todo`, required sections filled.
+enum PullRequestBodyRules {
+    static func check(_ body: String, requiredSections: [String]) -> [Finding] {
+        var findings: [Finding] = []
+        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
+            guard let start = line.range(of: "<!-- rationale:todo") else { continue }
+            let rest = line[start.upperBound...]
+            let what = (rest.range(of: "-->").map { rest[..<$0.lowerBound] } ?? rest).trimmingCharacters(in: .whitespaces)
+            findings.append(Finding(severity: .error, location: .init(file: GateFrontend.prFile, line: index + 1), ruleID: "pr_todo",
+                                    message: "the pull request description still asks for \(what.isEmpty ? "the author's words" : what): write it in place of the `<!-- rationale:todo … -->` comment"))
+        }
+        let document = MarkdownDocument(body.replacingOccurrences(of: "\r\n", with: "\n"))
+        for title in requiredSections {
+            guard let section = document.section(title) else {
+                findings.append(Finding(severity: .error, location: .init(file: GateFrontend.prFile), ruleID: "pr_section",
+                                        message: "the pull request description has no `\(title)` section: add it (`pr_sections` in .rationale.yml requires it)"))
+                continue
+            }
+            if section.isEmpty {
+                findings.append(Finding(severity: .error, location: .init(file: GateFrontend.prFile, line: section.line), ruleID: "pr_section",
+                                        message: "the `\(section.title)` section of the pull request description is empty: fill it in"))
+            }
+        }
+        return findings
+    }
+}

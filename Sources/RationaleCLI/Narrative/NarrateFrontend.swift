@@ -1,0 +1,100 @@
+import Foundation
+import GitKit
+import Lineage
+import Narrative
+import Sessions
+
+/// Composes the range, its sessions, the lineage engine and dbt's run results into the PR
+/// narrative.
+enum NarrateFrontend {
+    struct Drafted {
+        var draft: NarrativeDraft
+        var markdown: String
+        var sessions: [SessionInput]
+    }
+
+    static func draft(_ workspace: Workspace, base: String, head: String?, runResults: String?) throws -> Drafted {
+        let range = try RangeSessions.resolve(workspace, base: base, head: head)
+        let changes = try workspace.repository.diff(from: .commit(range.mergeBase), to: .commit(range.head), renames: false)
+        let sessions = try RangeSessions.read(workspace, range: range, changes: changes)
+        let reports = try impactReports(workspace, range: range)
+
+        var results: RunResults?
+        var resultsFile: String?
+        if let runResults {
+            let path = runResults.hasPrefix("/") ? runResults : FileManager.default.currentDirectoryPath + "/" + runResults
+            guard let data = FileManager.default.contents(atPath: path) else { throw NarrateError.noRunResults(runResults) }
+            results = try RunResults(json: data, file: runResults)
+            resultsFile = runResults
+        } else {
+            // dbt's own file in the project, when a `dbt build` ran in this checkout.
+            for report in reports {
+                let relative = (report.project.root.isEmpty ? "" : report.project.root + "/") + "target/run_results.json"
+                if let data = FileManager.default.contents(atPath: workspace.absolute(relative)) {
+                    results = try RunResults(json: data, file: relative)
+                    resultsFile = relative
+                    break
+                }
+            }
+        }
+        let draft = NarrativeBuilder.build(.init(base: range.mergeBase.hex, head: range.head.hex, reports: reports, sessions: sessions,
+                                                 runResults: results, runResultsFile: resultsFile))
+        let markdown = try NarrativeRenderer.markdown(draft, templates: try workspace.templates())
+        return Drafted(draft: draft, markdown: markdown, sessions: sessions)
+    }
+
+    /// The impact of the range with attached tests; none when the repository has no dbt project.
+    static func impactReports(_ workspace: Workspace, range: RangeSessions.Range) throws -> [ImpactReport] {
+        let cache = ParseCache(file: ParseCache.defaultFile(for: workspace.repository), version: Rationale.version)
+        let engine = ImpactEngine(repository: workspace.repository, cache: cache)
+        do {
+            let result = try engine.run(ImpactRequest(comparison: .range(base: range.base.hex, head: range.head.hex),
+                                                      project: workspace.config.project, adapter: workspace.config.adapter,
+                                                      options: ImpactOptions(downstream: workspace.config.downstream, withTests: true)))
+            engine.saveCaches()
+            LargeResults.keep(result)
+            return result.reports
+        } catch LineageError.noProject {
+            return []
+        }
+    }
+
+    /// The draft plus a compact context pack, as one text any agent can be asked to turn into prose.
+    static func prompt(_ drafted: Drafted) -> String {
+        var lines = [
+            "You are helping the author of a dbt pull request write its description. Keep their reasoning:",
+            "do not invent causes, numbers or validation. Keep every `<!-- rationale:todo … -->` comment where",
+            "only the author can answer, and ask them instead. Write short prose, reasoning first, no",
+            "file-by-file walkthrough, no repetition. Keep the section headings and the lineage table.",
+            "",
+            "## Context",
+        ]
+        for session in drafted.sessions {
+            lines.append("")
+            lines.append("### Session \(session.name)")
+            for title in ["Problem, in my words", "Reasoning", "Excluded scope", "Context decisions"] {
+                if let text = NarrativeBuilder.sectionText(session, title), !text.isEmpty {
+                    lines.append("**\(title):** " + text)
+                }
+            }
+        }
+        if drafted.sessions.isEmpty { lines.append("(No session in this range: ask the author for the problem and the reasoning.)") }
+        lines.append("")
+        lines.append("## Draft")
+        lines.append("")
+        lines.append(drafted.markdown)
+        let text = lines.joined(separator: "\n")
+        return text + "\n(≈\(TokenEstimate.tokens(text)) tokens, \(TokenEstimate.method))\n"
+    }
+}
+
+enum NarrateError: Error, LocalizedError {
+    case noRunResults(String)
+
+    var errorDescription: String? {
+        switch self {
+        case .noRunResults(let path):
+            return "--run-results \(path): no such file; run `dbt build` first (it writes target/run_results.json) or leave the option out"
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GitKit
+import Sessions
+
+/// The sessions a range of commits adds or changes, read as they are at its head.
+enum RangeSessions {
+    /// The range a pull request compares: head against merge-base(base, head).
+    struct Range {
+        var base: ObjectID
+        var head: ObjectID
+        var mergeBase: ObjectID
+    }
+
+    static func resolve(_ workspace: Workspace, base: String, head: String?) throws -> Range {
+        let repository = workspace.repository
+        let baseCommit = try repository.resolveCommit(base)
+        let headCommit = try repository.resolveCommit(head ?? "HEAD")
+        return Range(base: baseCommit, head: headCommit, mergeBase: try repository.mergeBase(baseCommit, headCommit))
+    }
+
+    /// Session folders changed in the range (deleted ones left out), oldest first.
+    static func read(_ workspace: Workspace, range: Range, changes: [FileChange]) throws -> [SessionInput] {
+        let prefix = workspace.config.sessions + "/"
+        let names = Set(changes.compactMap { CheckFrontend.sessionName($0.path, prefix: prefix) })
+        var sessions: [SessionInput] = []
+        for name in names.sorted() {
+            let folder = prefix + name
+            var files: [String: String] = [:]
+            for entry in try workspace.repository.entries(of: .commit(range.head), under: folder) {
+                let file = String(entry.path.dropFirst(folder.count + 1))
+                guard !file.contains("/") else { continue }
+                files[file] = String(decoding: try workspace.repository.read(entry), as: UTF8.self)
+            }
+            if !files.isEmpty { sessions.append(SessionInput(folder: folder, files: files)) }
+        }
+        return sessions.sorted { Workspace.order($0) < Workspace.order($1) }
+    }
+}
