@@ -101,6 +101,8 @@ public struct NarrativeDraft: Sendable, Encodable {
     public var undiscussedMore: Int
     public var deferredLoops: [String]
     public var proof: [ModelProof]
+    /// Tested models left out of `proof` for length (none of them failed).
+    public var proofMore: Int
     /// The sessions' own validation notes (a `Validation` or `Proof of correctness` section).
     public var validation: [Quote]
     /// Affected models with no test at all.
@@ -121,6 +123,7 @@ public struct NarrativeDraft: Sendable, Encodable {
 public struct NarrativeLimits: Sendable {
     public var changesPerLayer = 12
     public var lineageRows = 25
+    public var proofRows = 20
     public var undiscussed = 12
     public init() {}
 }
@@ -224,7 +227,14 @@ public enum NarrativeBuilder {
         }
 
         // Proof of correctness.
-        let (proof, untested) = proofRows(modified: modified, downstream: downstream, tests: tests, results: input.runResults)
+        let (allProof, untested) = proofRows(modified: modified, downstream: downstream, tests: tests, results: input.runResults)
+        // Failures and the changed models first; the rest only as a count when there are many.
+        let ranked = allProof.enumerated().sorted { a, b in
+            let left = (a.element.failed + a.element.warned > 0 || a.element.buildStatus == "error" ? 0 : 1, a.element.role == "modified" ? 0 : 1, a.offset)
+            let right = (b.element.failed + b.element.warned > 0 || b.element.buildStatus == "error" ? 0 : 1, b.element.role == "modified" ? 0 : 1, b.offset)
+            return left < right
+        }.map(\.element)
+        let proof = Array(ranked.prefix(input.limits.proofRows))
         let validation = quotes("Validation") + quotes("Proof of correctness")
         if validation.isEmpty {
             todos.append("how you checked the data: row counts, key uniqueness, a diff against production")
@@ -245,7 +255,7 @@ public enum NarrativeBuilder {
             excludedScope: quotes("Excluded scope"), exclusions: exclusions,
             undiscussedDownstream: Array(undiscussed.prefix(input.limits.undiscussed)),
             undiscussedMore: max(0, undiscussed.count - input.limits.undiscussed),
-            deferredLoops: open.filter { !$0.contains("(closed)") }, proof: proof, validation: validation, untested: untested,
+            deferredLoops: open.filter { !$0.contains("(closed)") }, proof: proof, proofMore: ranked.count - proof.count, validation: validation, untested: untested,
             runResults: input.runResults == nil ? nil : (input.runResultsFile ?? "run_results.json"),
             selector: selectors.joined(separator: " "), risks: risks(modified: modified, downstream: downstream),
             openLoops: open, todos: todos, notes: Array(Set(notes)).sorted())

@@ -105,6 +105,9 @@ public enum NarrativeRenderer {
         for row in draft.proof {
             lines.append("| \(MarkdownSafety.code(row.name)) | \(row.role) | \(row.tests) | \(row.passed) | \(row.failed) | \(row.warned) | \(row.skipped) | \(row.notRun) | \(row.buildStatus ?? "—") |")
         }
+        if draft.proofMore > 0 {
+            lines.append("| …and \(draft.proofMore) more tested models, none failing | | | | | | | | |")
+        }
         return lines.joined(separator: "\n")
     }
 
