@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
         .target(name: "Sessions", dependencies: ["Diagnostics", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "Narrative", dependencies: ["Diagnostics", "Lineage", "Sessions"]),
+        .target(name: "ContextPack", dependencies: ["Sessions"]),
         // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).
         .executableTarget(name: "embed-files"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
@@ -30,7 +31,7 @@ let package = Package(
         .target(
             name: "RationaleCLI",
             dependencies: [
-                "GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "RationaleResources", "Yams",
+                "GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "ContextPack", "RationaleResources", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +40,7 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics"]),
+        .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions"]),
         .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "RationaleResources", "_TestSupport"]),
         .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
     ],

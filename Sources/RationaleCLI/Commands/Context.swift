@@ -1,0 +1,101 @@
+import ArgumentParser
+import ContextPack
+import Foundation
+import Lineage
+
+extension Rationale {
+    /// `rationale context`: a token-budgeted context pack of a change.
+    struct Context: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a context pack of the change for an agent, within a token budget, with its decisions.",
+            discussion: """
+            The modified nodes in full (SQL, config, columns, test names), their direct parents \
+            and children summarised, then farther nodes by name, nearest first — never more than \
+            the budget (tokens estimated at ≈4 characters per token of prose, ≈3 of code, rounded \
+            up). It ends with the context decisions: what was loaded, what was excluded and why, \
+            and the tokens used. Changed files that are no dbt node (or a repository without dbt) \
+            come as diffs, then whole files. --write records the decisions in the active \
+            session's CONTEXT.md.
+
+            Examples:
+              rationale context                        # the working tree against HEAD, budget from .rationale.yml (4000)
+              rationale context --budget 2000 --select stg_orders
+              rationale context --expand int_order_payments --write
+              rationale context --base origin/main --format json
+            """
+        )
+
+        @Flag(name: .long, help: "Compare the index with HEAD.")
+        var staged = false
+
+        @Flag(name: .long, help: "Compare the working tree with HEAD (the default).")
+        var worktree = false
+
+        @Option(name: .long, help: "Compare --head with its merge-base with this revision.")
+        var base: String?
+
+        @Option(name: .long, help: "The head revision for --base (default HEAD).")
+        var head: String?
+
+        @Option(name: .long, help: "The token budget (default: budget in .rationale.yml, else 4000).")
+        var budget: Int?
+
+        @Option(name: .long, help: "Only these modified nodes (repeatable): narrow a pack that does not fit.")
+        var select: [String] = []
+
+        @Option(name: .long, help: "Show this node in full too, with its neighbours (repeatable).")
+        var expand: [String] = []
+
+        @Flag(name: .long, help: "Record the decisions in the active session's CONTEXT.md.")
+        var write = false
+
+        @Option(name: .long, help: "The session for --write (default: the newest open one).")
+        var session: String?
+
+        @Option(name: .long, help: "Output format: markdown, json.")
+        var format: NarrativeFormat = .markdown
+
+        @OptionGroup var repository: RepositoryOptions
+
+        func validate() throws {
+            if [staged, worktree, base != nil].filter({ $0 }).count > 1 { throw ValidationError("choose one of --staged, --worktree, --base REV") }
+            if head != nil && base == nil { throw ValidationError("--head needs --base") }
+            if let budget, budget < 200 { throw ValidationError("--budget must be at least 200 tokens (the preamble and decisions need room)") }
+        }
+
+        struct Output: Encodable {
+            var scope: String
+            var budget: Int
+            var tokens: Int
+            var decisions: [PackDecision]
+            var markdown: String
+            var written: String?
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let workspace = try Workspace.open(repository.resolvedDirectory)
+                let comparison: Comparison = base.map { .range(base: $0, head: head) } ?? (staged ? .staged : .worktree)
+                let packed: ContextFrontend.Packed
+                do {
+                    packed = try ContextFrontend.pack(workspace, .init(comparison: comparison, budget: budget, select: select, expand: expand))
+                } catch let error as ContextError {
+                    if case .doesNotFit = error {
+                        emitError("rationale: \(error.errorDescription ?? "")")
+                        throw ExitCode(1)
+                    }
+                    throw error
+                }
+                let written = write ? try ContextFrontend.write(packed.pack, to: workspace, session: session) : nil
+                switch format {
+                case .json:
+                    emit(FindingsOutput.json(Output(scope: packed.scope, budget: packed.pack.budget, tokens: packed.pack.tokens,
+                                                    decisions: packed.pack.decisions, markdown: packed.pack.markdown, written: written)))
+                case .markdown:
+                    emit(packed.pack.markdown)
+                    if let written { emitError("decisions recorded in \(written)") }
+                }
+            }
+        }
+    }
+}

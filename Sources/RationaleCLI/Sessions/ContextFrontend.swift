@@ -1,0 +1,226 @@
+import ContextPack
+import Foundation
+import GitKit
+import Lineage
+import Sessions
+
+/// Composes the lineage engine, git reads and the pack builder for `rationale context`.
+enum ContextFrontend {
+    struct Request {
+        var comparison: Comparison
+        var budget: Int?
+        var select: [String]
+        var expand: [String]
+    }
+
+    struct Packed {
+        var pack: ContextPack
+        var scope: String
+    }
+
+    /// The block `--write` keeps in the session's CONTEXT.md.
+    static let block = MarkedBlock(begin: "<!-- rationale:context:begin -->", end: "<!-- rationale:context:end -->")
+
+    static func pack(_ workspace: Workspace, _ request: Request) throws -> Packed {
+        let repository = workspace.repository
+        let budget = request.budget ?? workspace.config.budget
+        let cache = ParseCache(file: ParseCache.defaultFile(for: repository), version: Rationale.version)
+        let engine = ImpactEngine(repository: repository, cache: cache)
+        let (base, head, scope) = try snapshots(workspace, request.comparison)
+        let changes = try repository.diff(from: base, to: head, renames: true)
+        let sessionsPrefix = workspace.config.sessions + "/"
+
+        var full: [PackNode] = []
+        var neighbours: [PackNode] = []
+        var farther: [PackNode] = []
+        var foreignMacros = Set<String>()
+        var nodePaths = Set<String>()
+        do {
+            let result = try engine.run(ImpactRequest(comparison: request.comparison, project: workspace.config.project,
+                                                      adapter: workspace.config.adapter,
+                                                      options: ImpactOptions(downstream: nil, upstream: 1, withTests: true)))
+            engine.saveCaches()
+            LargeResults.keep(result)
+            for report in result.reports {
+                let project = report.project
+                var modified = report.nodes.filter { $0.role == .modified || $0.role == .deleted }
+                if !request.select.isEmpty {
+                    modified = modified.filter { item in !ModifiedNode(name: item.node.name, uniqueID: item.node.uniqueID, path: item.node.path).aliases.isDisjoint(with: request.select) }
+                }
+                var fullIDs = Set(modified.map(\.node.uniqueID))
+                for item in modified {
+                    full.append(try packNode(item.node, relation: .modified, distance: 0, reasons: item.reasons.map { "\($0.code): \($0.detail)" },
+                                             code: true, head: head, workspace: workspace))
+                    for macro in item.node.macroDependencies where !macro.hasPrefix("macro.\(project.name).") { foreignMacros.insert(macro) }
+                }
+                for name in request.expand {
+                    guard let node = project.nodes.values.first(where: { !ModifiedNode(name: $0.name, uniqueID: $0.uniqueID, path: $0.path).aliases.isDisjoint(with: [name]) }) else {
+                        throw ContextError.unknownNode(name)
+                    }
+                    guard fullIDs.insert(node.uniqueID).inserted else { continue }
+                    full.append(try packNode(node, relation: .expanded, distance: 0, reasons: [], code: true, head: head, workspace: workspace))
+                }
+                // Direct parents and children of what is shown in full; then the rest downstream.
+                var seen = fullIDs
+                for id in fullIDs.sorted() {
+                    let node = project.nodes[id]
+                    for parent in (node?.parents ?? []) where seen.insert(parent).inserted {
+                        if let parentNode = project.nodes[parent] {
+                            neighbours.append(try packNode(parentNode, relation: .parent, distance: 1, reasons: [], code: false, head: head, workspace: workspace))
+                        }
+                    }
+                    for child in project.children[id] ?? [] where seen.insert(child).inserted {
+                        if let childNode = project.nodes[child], childNode.resourceType != .test {
+                            neighbours.append(try packNode(childNode, relation: .child, distance: 1, reasons: [], code: false, head: head, workspace: workspace))
+                        }
+                    }
+                }
+                let restricted = !request.select.isEmpty
+                for item in report.nodes where item.role == .downstream && !seen.contains(item.node.uniqueID) {
+                    // With --select, keep only what lies below the selected nodes.
+                    if restricted, !reachable(from: fullIDs, to: item.node.uniqueID, children: project.children) { continue }
+                    seen.insert(item.node.uniqueID)
+                    farther.append(PackNode(name: displayName(item.node), uniqueID: item.node.uniqueID, type: item.node.resourceType.rawValue,
+                                            layer: item.node.layer, path: item.node.path, materialized: nil, description: "", columns: [],
+                                            tests: [], reasons: [], code: nil, config: [], relation: .farther, distance: item.distance))
+                }
+                nodePaths.formUnion(project.nodes.values.map(\.path))
+            }
+        } catch LineageError.noProject {
+            // Not a dbt repository: the pack is the changed files.
+        }
+        farther.sort { ($0.distance, $0.name) < ($1.distance, $1.name) }
+
+        // Changed files that define no node: their diffs, then whole.
+        var files: [PackFile] = []
+        // Session files and STATE.md are the protocol's own notes, not the change.
+        let protocolFiles: Set<String> = [workspace.config.stateFile]
+        for change in changes where !change.path.hasPrefix(sessionsPrefix) && !protocolFiles.contains(change.path) && !nodePaths.contains(change.path) {
+            let old = try change.oldID.map { try repository.readBlob($0) }
+            let new = try change.newPath.map { try read($0, id: change.newID, head: head, workspace: workspace) } ?? nil
+            let diff = try Repository.unifiedDiff(old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path)
+            let content = new.flatMap { String(validating: $0, as: UTF8.self) }
+            files.append(PackFile(path: change.path, diff: diff.isEmpty ? "(no textual change)" : diff, content: content))
+        }
+
+        let input = ContextPackBuilder.Input(scope: scope, budget: budget, full: full, neighbours: neighbours, farther: farther,
+                                             files: files, foreignMacros: foreignMacros.sorted())
+        do {
+            return Packed(pack: try ContextPackBuilder.build(input), scope: scope)
+        } catch ContextPackError.modifiedDoNotFit(let needed, let budget, let nodes) {
+            throw ContextError.doesNotFit(needed: needed, budget: budget, nodes: nodes)
+        }
+    }
+
+    static func reachable(from roots: Set<String>, to target: String, children: [String: [String]]) -> Bool {
+        var frontier = Array(roots)
+        var seen = roots
+        while let id = frontier.popLast() {
+            if id == target { return true }
+            for child in children[id] ?? [] where seen.insert(child).inserted { frontier.append(child) }
+        }
+        return false
+    }
+
+    static func displayName(_ node: Node) -> String {
+        node.version.map { "\(node.name).v\($0)" } ?? node.name
+    }
+
+    static func packNode(_ node: Node, relation: PackNode.Relation, distance: Int, reasons: [String], code: Bool,
+                         head: Snapshot, workspace: Workspace) throws -> PackNode {
+        var text: String?
+        if code, [.model, .snapshot, .seed, .analysis].contains(node.resourceType), !node.path.isEmpty,
+           let bytes = try read(node.path, id: nil, head: head, workspace: workspace) {
+            let content = String(decoding: bytes, as: UTF8.self)
+            // A seed is data: its header and first rows say enough.
+            text = node.resourceType == .seed ? content.split(separator: "\n").prefix(6).joined(separator: "\n") : content
+        }
+        var config: [String] = []
+        for key in ["materialized", "unique_key", "incremental_strategy", "on_schema_change", "schema", "alias"] {
+            if let value = node.config[key]?.scalarText { config.append("\(key): \(value)") }
+        }
+        if node.contractEnforced { config.append("contract: enforced") }
+        return PackNode(name: displayName(node), uniqueID: node.uniqueID, type: node.resourceType.rawValue, layer: node.layer, path: node.path,
+                        materialized: node.materialized, description: node.description,
+                        columns: node.columns.map { ($0.name, $0.description, $0.dataType) },
+                        tests: node.tests.map(\.name).sorted(), reasons: reasons, code: text, config: config,
+                        relation: relation, distance: distance)
+    }
+
+    /// A file's bytes in the head snapshot.
+    static func read(_ path: String, id: ObjectID?, head: Snapshot, workspace: Workspace) throws -> [UInt8]? {
+        switch head {
+        case .workdir:
+            return FileManager.default.contents(atPath: workspace.absolute(path)).map { [UInt8]($0) }
+        case .empty:
+            return nil
+        case .index:
+            if let id { return try workspace.repository.readBlob(id) }
+            return try workspace.repository.indexEntries(at: [path]).first.map { try workspace.repository.read($0) }
+        case .commit:
+            if let id { return try workspace.repository.readBlob(id) }
+            return try workspace.repository.entries(of: head, under: path).first { $0.path == path }.map { try workspace.repository.read($0) }
+        }
+    }
+
+    static func snapshots(_ workspace: Workspace, _ comparison: Comparison) throws -> (Snapshot, Snapshot, String) {
+        let repository = workspace.repository
+        switch comparison {
+        case .staged:
+            return (try repository.headCommit().map { .commit($0) } ?? .empty, .index, "staged changes against HEAD")
+        case .worktree:
+            return (try repository.headCommit().map { .commit($0) } ?? .empty, .workdir, "the working tree against HEAD")
+        case .range(let base, let head):
+            let range = try RangeSessions.resolve(workspace, base: base, head: head)
+            return (.commit(range.mergeBase), .commit(range.head), "\(range.head.abbreviated()) against merge-base \(range.mergeBase.abbreviated())")
+        }
+    }
+
+    /// Writes the pack's decisions into the session's CONTEXT.md, inside its `Context decisions`
+    /// section (a marked block, replaced on the next write; the author's lines stay).
+    static func write(_ pack: ContextPack, to workspace: Workspace, session requested: String?) throws -> String {
+        let session = try workspace.activeSession(requested)
+        let path = session.path(SessionInput.File.context)
+        let lines = ["Budget: \(pack.budget) tokens", "Used: \(pack.tokens) tokens (\(TokenEstimate.method))", ""] + pack.decisions.map(\.line)
+        var text = session.files[SessionInput.File.context] ?? "# Context\n"
+        // Template lines still waiting for words in that section are replaced by the pack's.
+        if let section = MarkdownDocument(text).section(ContextDecisions.sectionTitle) {
+            let visible = Set(section.visibleBody.filter { $0.text.contains(MarkdownText.placeholderOpen) }.map(\.number))
+            var all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for number in visible.sorted(by: >) { all.remove(at: number - 1) }
+            text = all.joined(separator: "\n")
+        }
+        if let replaced = block.replacing(in: text, with: lines) {
+            text = replaced
+        } else {
+            let body = [block.begin] + lines + [block.end]
+            var all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if let section = MarkdownDocument(text).section(ContextDecisions.sectionTitle) {
+                // Right under the heading; the template's own Budget/Used lines follow and are
+                // read after these (the first figure wins).
+                all.insert(contentsOf: [""] + body, at: section.line)
+            } else {
+                while all.last == "" { all.removeLast() }
+                all += ["", "## \(ContextDecisions.sectionTitle)", ""] + body
+            }
+            text = all.joined(separator: "\n") + (all.last == "" ? "" : "\n")
+        }
+        try workspace.replace(path, text)
+        return path
+    }
+}
+
+enum ContextError: Error, LocalizedError {
+    case doesNotFit(needed: Int, budget: Int, nodes: [String])
+    case unknownNode(String)
+
+    var errorDescription: String? {
+        switch self {
+        case .doesNotFit(let needed, let budget, let nodes):
+            let list = nodes.prefix(8).joined(separator: ", ")
+            return "the modified nodes alone need about \(needed) tokens, over the budget of \(budget): narrow with --select NAME (one of \(list)\(nodes.count > 8 ? ", …" : "")) or raise --budget"
+        case .unknownNode(let name):
+            return "--expand \(name): no such node in the project (a model, seed, snapshot or source name, a unique id or a path)"
+        }
+    }
+}
