@@ -10,6 +10,8 @@ PYTHON ?= python3
 ORACLE_VENV ?= .build/oracle-venv
 DBT_PIN ?= dbt-core==1.11.*
 DBT_DUCKDB_PIN ?= dbt-duckdb==1.11.*
+TOKENS_VENV ?= .build/tokens-venv
+TOKENIZER_WHEEL ?= anthropic==0.34.2
 PRECOMMIT_VENV ?= .build/precommit-venv
 PRECOMMIT_PIN ?= pre-commit==4.*
 # The release binary links the Swift runtime statically: a hook starts in ~8 ms instead of ~14 ms
@@ -17,7 +19,7 @@ PRECOMMIT_PIN ?= pre-commit==4.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv bench clean
+.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv tokens tokens-venv bench clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null; then \
@@ -57,7 +59,22 @@ precommit-venv:
 precommit: release precommit-venv
 	PRE_COMMIT=$(abspath $(PRECOMMIT_VENV))/bin/pre-commit RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/precommit/run_precommit.py
 
-test: unit oracle precommit
+test: unit oracle precommit tokens
+
+# The reference tokenizer: `tokenizers` reads the BPE tokenizer.json that the anthropic 0.34 wheel
+# carries (taken out of the wheel, nothing installed from it, nothing downloaded at run time).
+tokens-venv:
+	@if [ ! -f $(TOKENS_VENV)/tokenizer.json ]; then \
+	  echo "installing tokenizers and the reference tokenizer.json into $(TOKENS_VENV)"; \
+	  $(PYTHON) -m venv $(TOKENS_VENV) && \
+	  $(TOKENS_VENV)/bin/pip install -q tokenizers && \
+	  $(TOKENS_VENV)/bin/pip download -q --no-deps -d $(TOKENS_VENV)/wheels "$(TOKENIZER_WHEEL)" && \
+	  $(TOKENS_VENV)/bin/python -c "import glob, zipfile; zipfile.ZipFile(glob.glob('$(TOKENS_VENV)/wheels/*.whl')[0]).extract('anthropic/tokenizer.json', '$(TOKENS_VENV)')" && \
+	  mv $(TOKENS_VENV)/anthropic/tokenizer.json $(TOKENS_VENV)/tokenizer.json; \
+	fi
+
+tokens: release tokens-venv
+	TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(abspath $(TOKENS_VENV))/bin/python Tests/tokens/check_estimate.py
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)

@@ -44,26 +44,47 @@ public struct TemplateSet: Sendable {
     }
 }
 
-/// Token counts without a tokenizer: about 4 characters per token for prose and 3 for code,
-/// SQL, YAML and tables, rounded up so the estimate errs high.
+/// Token counts without a tokenizer, offline and vendor-neutral: one token per 5 letters of a
+/// word (rounded up), per 3 digits, per symbol or non-ASCII character, and per 2 line breaks.
+/// BPE tokenizers split code and markup at symbols, which a characters-per-token ratio misses;
+/// counting symbols keeps the estimate high. Measured against a BPE tokenizer on dbt SQL, YAML,
+/// Jinja macros and Markdown (`make tokens`): never more than 5 % under, about 20 % over in all.
 public enum TokenEstimate {
     /// The method, as messages state it.
-    public static let method = "≈4 characters per token for prose, ≈3 for code, rounded up"
+    public static let method = "estimated offline: 1 token per 5 letters, 3 digits, symbol or 2 line breaks, rounded up"
 
     /// The estimated tokens of `text`.
     public static func tokens(_ text: String) -> Int {
-        var prose = 0
-        var code = 0
-        var inFence = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.drop { $0 == " " }
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle(); code += line.count + 1; continue }
-            if inFence || line.hasPrefix("    ") || trimmed.hasPrefix("|") || trimmed.hasPrefix("<!--") {
-                code += line.count + 1
-            } else {
-                prose += line.count + 1
+        var halves = 0  // in half tokens
+        var letters = 0
+        var digits = 0
+        var newlineInSpace = false
+        var inSpace = false
+        func flush() {
+            if letters > 0 { halves += 2 * ((letters + 4) / 5); letters = 0 }
+            if digits > 0 { halves += 2 * ((digits + 2) / 3); digits = 0 }
+            if inSpace { if newlineInSpace { halves += 1 }; inSpace = false; newlineInSpace = false }
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                if digits > 0 || inSpace { flush() }
+                letters += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if letters > 0 || inSpace { flush() }
+                digits += 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                if letters > 0 || digits > 0 { flush() }
+                inSpace = true
+                if byte == UInt8(ascii: "\n") { newlineInSpace = true }
+            case 0x80...0xBF:
+                continue  // a UTF-8 continuation byte: its character was counted at its first byte
+            default:
+                flush()
+                halves += 2  // a symbol, or the first byte of a non-ASCII character
             }
         }
-        return (prose + 3) / 4 + (code + 2) / 3
+        flush()
+        return (halves + 1) / 2
     }
 }
