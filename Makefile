@@ -1,8 +1,9 @@
 # rationale — build, demo, tests, oracle and benchmark.
 #   make demo    build and run the main job on the embedded sample project
-#   make test    unit and end-to-end tests, then the dbt oracle and the pre-commit test
+#   make test    unit and end-to-end tests, the dbt oracle, the pre-commit test and ci-lint
 #   make oracle  only the oracle: rationale impact against dbt-core 1.11 itself
 #   make precommit  only .pre-commit-hooks.yaml driven by the real pre-commit (from PyPI)
+#   make ci-lint  only the CI templates in ci/: schemas (check-jsonschema) and zizmor, offline
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
 
 SWIFT ?= swift
@@ -14,12 +15,16 @@ TOKENS_VENV ?= .build/tokens-venv
 TOKENIZER_WHEEL ?= anthropic==0.34.2
 PRECOMMIT_VENV ?= .build/precommit-venv
 PRECOMMIT_PIN ?= pre-commit==4.*
+CI_LINT_VENV ?= .build/ci-lint-venv
+CHECK_JSONSCHEMA_PIN ?= check-jsonschema==0.*
+# zizmor adds audits in minor releases; a new one must not turn CI red without a change here.
+ZIZMOR_PIN ?= zizmor==1.32.*
 # The release binary links the Swift runtime statically: a hook starts in ~8 ms instead of ~14 ms
 # (fewer shared libraries to resolve), and the binary needs no Swift install beside it.
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv tokens tokens-venv bench clean
+.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null; then \
@@ -59,7 +64,16 @@ precommit-venv:
 precommit: release precommit-venv
 	PRE_COMMIT=$(abspath $(PRECOMMIT_VENV))/bin/pre-commit RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/precommit/run_precommit.py
 
-test: unit oracle precommit tokens
+ci-lint-venv:
+	@if [ ! -x $(CI_LINT_VENV)/bin/check-jsonschema ] || [ ! -x $(CI_LINT_VENV)/bin/zizmor ]; then \
+	  echo "installing $(CHECK_JSONSCHEMA_PIN) and $(ZIZMOR_PIN) into $(CI_LINT_VENV)"; \
+	  $(PYTHON) -m venv $(CI_LINT_VENV) && \
+	  $(CI_LINT_VENV)/bin/pip install -q "$(CHECK_JSONSCHEMA_PIN)" "$(ZIZMOR_PIN)"; \
+	fi
+
+ci-lint: ci-lint-venv
+	CHECK_JSONSCHEMA=$(abspath $(CI_LINT_VENV))/bin/check-jsonschema ZIZMOR=$(abspath $(CI_LINT_VENV))/bin/zizmor $(PYTHON) Tests/ci/lint_ci.py
+
 
 # The reference tokenizer: `tokenizers` reads the BPE tokenizer.json that the anthropic 0.34 wheel
 # carries (taken out of the wheel, nothing installed from it, nothing downloaded at run time).
@@ -75,6 +89,8 @@ tokens-venv:
 
 tokens: release tokens-venv
 	TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(abspath $(TOKENS_VENV))/bin/python Tests/tokens/check_estimate.py
+
+test: unit oracle precommit ci-lint tokens
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)

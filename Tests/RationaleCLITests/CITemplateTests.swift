@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+import Yams
+
+/// The CI templates users copy (`ci/github/rationale.yml`, `ci/gitlab/rationale.gitlab-ci.yml`)
+/// hold the promises the README makes: the triggers a required check needs, least privilege, no
+/// event data expanded into a shell, actions pinned by commit. Each rule is a function returning
+/// problems, so the tests also show a broken copy of each file is caught.
+@Suite("CI templates")
+struct CITemplateTests {
+    static let githubPath = "ci/github/rationale.yml"
+    static let gitlabPath = "ci/gitlab/rationale.gitlab-ci.yml"
+
+    static func text(_ path: String) throws -> String {
+        try String(contentsOf: packageRoot.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    // MARK: GitHub
+
+    @Test func githubWorkflowKeepsItsPromises() throws {
+        #expect(try githubProblems(Self.text(Self.githubPath)) == [])
+    }
+
+    @Test func githubWorkflowRunsTheThreeCommands() throws {
+        let workflow = try #require(try Yams.compose(yaml: Self.text(Self.githubPath)))
+        let runs = steps(of: workflow).compactMap { $0.value("run")?.string }.joined(separator: "\n")
+        #expect(runs.contains(#"rationale gate --base "$BASE_SHA" --head "$HEAD_SHA""#))
+        #expect(runs.contains(#"rationale narrate --base "$BASE_SHA" --head "$HEAD_SHA" --output"#))
+        #expect(runs.contains("rationale publish --github --file"))
+        let gate = try #require(workflow.value("jobs")?.mapping?.first { $0.value.value("name")?.string == "rationale gate" }?.value)
+        let gateEnv = steps(ofJob: gate).compactMap { $0.value("env") }
+        let shas = gateEnv.compactMap { $0.value("BASE_SHA")?.string }.joined()
+        #expect(shas.contains("github.event.merge_group.base_sha") && shas.contains("github.event.pull_request.base.sha"))
+    }
+
+    /// Each broken copy must be caught, with a message that names the broken promise.
+    @Test(arguments: [
+        ("    types: [opened, edited, synchronize, reopened, ready_for_review]",
+         "    types: [opened, synchronize, reopened, ready_for_review]", "on.pull_request.types"),
+        ("    types: [opened, edited, synchronize, reopened, ready_for_review]",
+         "    types: [opened, edited, synchronize, reopened, ready_for_review]\n    paths: ['models/**']", "path filter"),
+        ("  merge_group:\n", "", "merge_group"),
+        ("permissions: {}\n", "permissions: write-all\n", "top-level permissions"),
+        ("      pull-requests: read   #", "      pull-requests: write   #", "gate job"),
+        ("      contents: read        #", "      contents: write        #", "contents: write"),
+        (#"run: rationale gate --base "$BASE_SHA""#,
+         #"run: rationale gate --base "${{ github.event.pull_request.base.sha }}""#, "${{"),
+        ("run: rationale publish --github", #"run: echo "${{ github.event.pull_request.body }}"; rationale publish --github"#, "${{"),
+        ("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", "actions/checkout@v7", "not pinned"),
+        ("fetch-depth: 0", "fetch-depth: 1", "fetch-depth"),
+        ("persist-credentials: false", "persist-credentials: true", "persist-credentials"),
+        ("  cancel-in-progress: true", "  cancel-in-progress: false", "concurrency"),
+    ])
+    func brokenGithubWorkflowIsCaught(original: String, broken: String, message: String) throws {
+        let text = try Self.text(Self.githubPath)
+        #expect(text.contains(original), "the mutation no longer applies; update the test")
+        let problems = try githubProblems(text.replacingOccurrences(of: original, with: broken))
+        #expect(problems.contains { $0.contains(message) }, "expected a problem naming \(message), got \(problems)")
+    }
+
+    // MARK: GitLab
+
+    @Test func gitlabFileKeepsItsPromises() throws {
+        let text = try Self.text(Self.gitlabPath)
+        #expect(try gitlabProblems(text) == [])
+        #expect(text.contains("rationale gate --base \"$BASE_SHA\" --head \"$HEAD_SHA\""))
+        #expect(text.contains("rationale publish --gitlab --file"))
+        #expect(text.contains("RATIONALE_GITLAB_TOKEN"))
+    }
+
+    @Test(arguments: [
+        ("  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  variables:\n    GIT_DEPTH: \"0\"          #",
+         "  variables:\n    GIT_DEPTH: \"0\"          #", "merge_request_event"),
+        ("    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  variables:\n    GIT_DEPTH: \"0\"\n",
+         "    - if: $CI_PIPELINE_SOURCE == \"push\"\n  variables:\n    GIT_DEPTH: \"0\"\n", "merge_request_event"),
+        ("    GIT_DEPTH: \"0\"          #", "    GIT_DEPTH: \"20\"          #", "GIT_DEPTH"),
+    ])
+    func brokenGitlabFileIsCaught(original: String, broken: String, message: String) throws {
+        let text = try Self.text(Self.gitlabPath)
+        #expect(text.contains(original), "the mutation no longer applies; update the test")
+        let problems = try gitlabProblems(text.replacingOccurrences(of: original, with: broken))
+        #expect(problems.contains { $0.contains(message) }, "expected a problem naming \(message), got \(problems)")
+    }
+}
+
+// MARK: - The rules
+
+private let pullRequestTypes: Set<String> = ["opened", "edited", "synchronize", "reopened", "ready_for_review"]
+private let allowedJobPermissions: Set<String> = ["contents: read", "pull-requests: read", "pull-requests: write"]
+private let gateJobName = "rationale gate"
+
+/// What is wrong with a GitHub workflow meant as the rationale gate; empty when nothing is.
+func githubProblems(_ text: String) throws -> [String] {
+    // `compose` keeps keys as written: `on` stays a string (YAML 1.1 would read it as `true`).
+    guard let workflow = try Yams.compose(yaml: text) else { return ["the workflow is empty"] }
+    var problems: [String] = []
+
+    // Triggers: the five pull_request types, merge_group, and no path filter anywhere under `on`.
+    guard let on = workflow.value("on") else { return ["no `on:` triggers"] }
+    let types = on.value("pull_request")?.value("types")?.sequence?.compactMap(\.string) ?? []
+    if Set(types) != pullRequestTypes || types.count != pullRequestTypes.count {
+        problems.append("on.pull_request.types is \(types), not exactly \(pullRequestTypes.sorted())")
+    }
+    if on.mapping?.contains(where: { $0.key.string == "merge_group" }) != true {
+        problems.append("no merge_group trigger: a merge queue would wait for the required check forever")
+    }
+    for key in ["paths", "paths-ignore"] where on.containsKey(key) {
+        problems.append("a path filter (`\(key)`) under `on`: a skipped required check waits forever")
+    }
+
+    // Permissions: empty (or contents: read) at the top; each job declares a subset of the allowed
+    // ones, and the gate writes nothing.
+    let top = workflow.value("permissions")
+    if !(top?.mapping.map { $0.isEmpty || permissionPairs($0) == ["contents: read"] } ?? false) {
+        problems.append("top-level permissions must be `{}` or `contents: read`, not \(top.map(describe) ?? "absent (the token's default)")")
+    }
+    let jobs = workflow.value("jobs")?.mapping ?? [:]
+    if jobs.isEmpty { problems.append("no jobs") }
+    for (id, job) in jobs {
+        let name = job.value("name")?.string ?? id.string ?? "?"
+        guard let permissions = job.value("permissions")?.mapping else {
+            problems.append("job `\(name)` declares no permissions mapping")
+            continue
+        }
+        for pair in permissionPairs(permissions) where !allowedJobPermissions.contains(pair) {
+            problems.append("job `\(name)` asks for `\(pair)`; allowed: \(allowedJobPermissions.sorted())")
+        }
+        if name == gateJobName, permissionPairs(permissions).contains(where: { $0.hasSuffix(": write") }) {
+            problems.append("the gate job `\(name)` must not write (it runs for every pull request, forks included)")
+        }
+    }
+    if !jobs.contains(where: { $0.value.value("name")?.string == gateJobName }) {
+        problems.append("no job named `\(gateJobName)`: the required check's name")
+    }
+    if workflow.value("concurrency")?.value("cancel-in-progress")?.string != "true" {
+        problems.append("concurrency per pull request with cancel-in-progress is missing")
+    }
+
+    // Steps: no expression inside a shell script (event data reaches it through env: only), every
+    // action pinned by a full commit SHA, checkout with full history and no persisted token.
+    for step in steps(of: workflow) {
+        let label = step.value("name")?.string ?? step.value("uses")?.string ?? "a step"
+        if let run = step.value("run")?.string, run.contains("${{") {
+            problems.append("step `\(label)`: `${{` inside `run:`; pass the value through `env:` (PR title, body and head_ref are attacker-controlled)")
+        }
+        guard let uses = step.value("uses")?.string else { continue }
+        let pinned = uses.split(separator: "@", maxSplits: 1).last.map { $0.count == 40 && $0.allSatisfy(\.isHexDigit) } ?? false
+        if !pinned || !uses.contains("@") { problems.append("`\(uses)` is not pinned to a full commit SHA") }
+        if uses.hasPrefix("actions/checkout@") {
+            let with = step.value("with")
+            if with?.value("persist-credentials")?.string != "false" {
+                problems.append("step `\(label)`: checkout without `persist-credentials: false` leaves the token in .git/config")
+            }
+            if with?.value("repository") == nil, with?.value("fetch-depth")?.string != "0" {
+                problems.append("step `\(label)`: the repository checkout needs `fetch-depth: 0` (base..head and the merge-base)")
+            }
+        }
+    }
+    // Every `uses:` line carries the version it stands for, for the reader and for Dependabot.
+    for line in text.split(separator: "\n") where line.contains("uses:") && !line.contains("# v") {
+        problems.append("`\(line.trimmingCharacters(in: .whitespaces))` has no `# vX.Y.Z` comment")
+    }
+    return problems
+}
+
+/// What is wrong with the GitLab include; empty when nothing is.
+func gitlabProblems(_ text: String) throws -> [String] {
+    guard let root = try Yams.compose(yaml: text)?.mapping else { return ["the file is not a mapping"] }
+    let keywords: Set<String> = ["stages", "variables", "include", "default", "workflow", "image", "services",
+                                 "cache", "before_script", "after_script", "spec"]
+    let jobs = root.filter { !($0.key.string ?? ".").hasPrefix(".") && !keywords.contains($0.key.string ?? "") }
+    var problems: [String] = []
+    if !jobs.contains(where: { $0.key.string == "rationale-gate" }) { problems.append("no job `rationale-gate` (the stable name)") }
+    for (key, job) in jobs {
+        let name = key.string ?? "?"
+        let ifs = job.value("rules")?.sequence?.compactMap { $0.value("if")?.string } ?? []
+        if !ifs.contains(#"$CI_PIPELINE_SOURCE == "merge_request_event""#) {
+            problems.append("job `\(name)`: no rule `if: $CI_PIPELINE_SOURCE == \"merge_request_event\"`")
+        }
+        if job.value("variables")?.value("GIT_DEPTH")?.string != "0" {
+            problems.append("job `\(name)`: GIT_DEPTH must be \"0\" (full history for base..head)")
+        }
+    }
+    return problems
+}
+
+// MARK: - Node helpers
+
+private extension Node {
+    func value(_ key: String) -> Node? { mapping?.first { $0.key.string == key }?.value }
+
+    func containsKey(_ key: String) -> Bool {
+        if let mapping { return mapping.contains { $0.key.string == key || $0.value.containsKey(key) } }
+        if let sequence { return sequence.contains { $0.containsKey(key) } }
+        return false
+    }
+}
+
+private func steps(ofJob job: Node) -> [Node] { job.value("steps")?.sequence.map { Array($0) } ?? [] }
+
+private func steps(of workflow: Node) -> [Node] {
+    (workflow.value("jobs")?.mapping ?? [:]).flatMap { steps(ofJob: $0.value) }
+}
+
+private func permissionPairs(_ mapping: Node.Mapping) -> Set<String> {
+    Set(mapping.map { "\($0.key.string ?? "?"): \($0.value.string ?? "?")" })
+}
+
+private func describe(_ node: Node) -> String {
+    if let string = node.string { return "`\(string)`" }
+    return "`\(node.mapping.map { permissionPairs($0).sorted().joined(separator: ", ") } ?? "?")`"
+}
