@@ -23,8 +23,13 @@ struct ContextDecisionsTests {
     }
 
     @Test func tokenEstimateErrsHigh() {
-        #expect(TokenEstimate.tokens("abcd") == 2)  // 5 characters with the newline
-        #expect(TokenEstimate.tokens("```\nselect 1\n```") >= 6)
+        #expect(TokenEstimate.tokens("") == 0)
+        #expect(TokenEstimate.tokens("abcd") == 1)
+        #expect(TokenEstimate.tokens("abcdef") == 2)             // 6 letters: two pieces of a word
+        #expect(TokenEstimate.tokens("select 1") == 3)           // a word, a number, nothing for the space
+        #expect(TokenEstimate.tokens("{{ ref('x') }}") == 10)   // every symbol is a token of its own
+        #expect(TokenEstimate.tokens("a\nb\nc\n") == 5)          // three letters and three line breaks (1.5, up)
+        #expect(TokenEstimate.tokens("café") == 2)               // é is one non-ASCII character, not two bytes
     }
 
     @Test func slugsAndFolderNames() throws {

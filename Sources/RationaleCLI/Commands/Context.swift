@@ -11,8 +11,8 @@ extension Rationale {
             discussion: """
             The modified nodes in full (SQL, config, columns, test names), their direct parents \
             and children summarised, then farther nodes by name, nearest first — never more than \
-            the budget (tokens estimated at ≈4 characters per token of prose, ≈3 of code, rounded \
-            up). It ends with the context decisions: what was loaded, what was excluded and why, \
+            the budget (tokens estimated offline: one per 5 letters, 3 digits, symbol or 2 line \
+            breaks, rounded up; never more than 5 % under a real BPE tokenizer on dbt code). It ends with the context decisions: what was loaded, what was excluded and why, \
             and the tokens used. Changed files that are no dbt node (or a repository without dbt) \
             come as diffs, then whole files. --write records the decisions in the active \
             session's CONTEXT.md.

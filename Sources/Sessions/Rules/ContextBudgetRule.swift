@@ -16,7 +16,7 @@ public enum ContextBudgetRule: SessionRule {
             return [error(budget.file, line: budget.line, "the budget line holds no number: write e.g. `Budget: 4000 tokens`")]
         }
         guard let used = decisions.used else {
-            return [error(budget.file, line: budget.line, "the tokens used are not declared: add `Used: N tokens` (≈4 characters per token of prose, ≈3 of code)")]
+            return [error(budget.file, line: budget.line, "the tokens used are not declared: add `Used: N tokens` (`rationale tokens FILE` counts what you gave the agent)")]
         }
         guard let spent = used.tokens else {
             return [error(used.file, line: used.line, "the `Used:` line holds no number: write e.g. `Used: 2600 tokens`")]
