@@ -259,3 +259,22 @@ struct GTDImportTests {
         #expect(Loop.Status.allCases.map(GTDExport.markedStatus) == [.proposed, .exported, .exported, .exported, .clarified, .closed])
     }
 }
+
+@Suite("the GTD formats as documented")
+struct GTDDocumentationTests {
+    let doc: String = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return (try? String(contentsOf: root.appendingPathComponent("docs/SESSIONS.md"), encoding: .utf8)) ?? ""
+    }()
+
+    @Test func docsSessionsShowsTheColumnsLabelsAndKeysTheCodeUses() throws {
+        let section = try #require(doc.components(separatedBy: "## GTD exchange").dropFirst().first?.components(separatedBy: "\n## ").first)
+        #expect(section.contains(TickTickBackup.columns.map { "\"\($0)\"" }.joined(separator: ",")))
+        #expect(section.contains(TickTickBackup.preamble(date: "2026-11-28").map { "\"\($0)\"" }.joined(separator: "\n")))
+        for label in TickTickBackup.contentLabels { #expect(section.contains("`\(label)`"), "\(label)") }
+        for key in TodoTxt.ownKeys { #expect(section.contains("`\(key):`"), "\(key)") }
+        for status in LoopsJSON.doneStatuses { #expect(section.contains("`\(status)`"), "\(status)") }
+        #expect(section.contains("`\(GTDImport.doneWithoutNote)`"))
+        #expect(section.contains("priority\n`\(TickTickBackup.priority)`") || section.contains("priority `\(TickTickBackup.priority)`"))
+    }
+}

@@ -68,7 +68,7 @@ public enum TickTickBackup {
     }
 
     /// The preamble records: the date, the version and the status legend.
-    static func preamble(date: String) -> [String] {
+    public static func preamble(date: String) -> [String] {
         ["Date: \(date)+0000", "Version: \(version)", "Status: \n0 Normal\n1 Completed\n2 Archived"]
     }
 
