@@ -171,7 +171,7 @@ extension Rationale.Loops {
             """
         )
 
-        @Option(name: .long, help: "ticktick, todotxt or json.")
+        @Option(name: .long, help: "The file format to write.")
         var format: GTDFormat
 
         @Option(name: .long, help: "Write to this file (default: standard output).")
@@ -245,7 +245,7 @@ extension Rationale.Loops {
         @Argument(help: "The file to read.")
         var file: String
 
-        @Option(name: .long, help: "ticktick, todotxt or json (default: told from the content).")
+        @Option(name: .long, help: "The file format (default: told from the content).")
         var format: GTDFormat?
 
         @Flag(name: .customLong("dry-run"), help: "Say what would change; write nothing.")
