@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -21,7 +22,14 @@ let package = Package(
         .target(name: "GitKit", dependencies: ["CLibgit2"]),
         .target(name: "Diagnostics"),
         .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
-        .target(name: "Sessions", dependencies: ["Diagnostics", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(
+            name: "Sessions",
+            dependencies: [
+                "Diagnostics",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
         .target(name: "Narrative", dependencies: ["Diagnostics", "Lineage", "Sessions"]),
         .target(name: "ContextPack", dependencies: ["Sessions"]),
         // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).

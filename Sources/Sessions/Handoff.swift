@@ -21,6 +21,8 @@ public enum Handoff {
         public var decisions: [String]
         /// Loops still open, formatted.
         public var openLoops: [String]
+        /// What came back from GTD: clarified loops, and loops an import closed, with their notes.
+        public var cameBack: [String] = []
         /// What the next session should load first.
         public var loadFirst: [String]
         /// The next action.
@@ -42,6 +44,7 @@ public enum Handoff {
             decisions.append("\(decision.verdict.rawValue): \(decision.names.joined(separator: ", "))\(reason)")
         }
         let openLoops = (session.loops?.loops ?? []).filter { $0.status.isOpen && $0.status != .proposed }.map(\.line)
+        let cameBack = cameBackFromGTD(session.loops?.loops ?? [])
         var loadFirst = [session.path(SessionInput.File.summary)]
         let loaded = session.decisions.decisions.filter { $0.verdict == .loaded }.flatMap(\.names)
         var seen = Set<String>()
@@ -50,7 +53,16 @@ public enum Handoff {
         }
         let next = text("Next session").map(Self.unbulleted).joined(separator: " ")
         return Content(state: state.isEmpty ? "(What was done is empty.)" : state, decisions: decisions, openLoops: openLoops,
-                       loadFirst: loadFirst, nextAction: next.isEmpty ? "(Next session is empty.)" : next)
+                       cameBack: cameBack, loadFirst: loadFirst, nextAction: next.isEmpty ? "(Next session is empty.)" : next)
+    }
+
+    /// The loops that came back from GTD, one line each (`L-7 closed: text — note`): every
+    /// `clarified` loop, and every `closed` one an import closed (it carries `[gtd: …]`).
+    public static func cameBackFromGTD(_ loops: [Loop]) -> [String] {
+        loops.filter { $0.status == .clarified || ($0.status == .closed && $0["gtd"] != nil) }.map { loop in
+            let note = loop["note"].map { " — \($0)" } ?? ""
+            return "\(loop.id) \(loop.status.rawValue): \(loop.text)\(note)"
+        }
     }
 
     /// Renders BOOTLOADER.md, stating its own size in tokens.
@@ -66,6 +78,7 @@ public enum Handoff {
             "state": content.state,
             "decisions": content.decisions,
             "open_loops": content.openLoops,
+            "came_back": content.cameBack,
             "load_first": content.loadFirst,
             "next_action": content.nextAction,
             "tokens": "0",

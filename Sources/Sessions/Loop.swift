@@ -56,6 +56,14 @@ public struct Loop: Sendable, Hashable {
         }
     }
 
+    /// A value made safe for a `[key: value]` attribute: one line, brackets turned into
+    /// parentheses (a `]` would end the attribute early), ends trimmed.
+    public static func attributeValue(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).joined(separator: " ")
+            .replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")")
+            .trimmingCharacters(in: .whitespaces)
+    }
+
     /// The list item, without indentation.
     public var line: String {
         var line = "- \(id) (\(status.rawValue)) \(text)"

@@ -14,6 +14,10 @@ public enum SessionError: Error, LocalizedError, Equatable {
     case emptyTitle
     /// An unknown kind of work.
     case unknownKind(String)
+    /// A file given to `loops import` that cannot be read as its format.
+    case unreadableImport(file: String, line: Int, expected: String)
+    /// Loops that could not be written in a GTD format.
+    case exportFailed(format: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -30,6 +34,10 @@ public enum SessionError: Error, LocalizedError, Equatable {
             return "the session title has no letters or digits to name a folder by: give it a few words, e.g. \"refactor fct_orders\""
         case .unknownKind(let kind):
             return "unknown kind `\(kind)`; use one of \(SessionKind.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .unreadableImport(let file, let line, let expected):
+            return "\(file):\(line): expected \(expected)"
+        case .exportFailed(let format, let reason):
+            return "the loops could not be written as \(format): \(reason); try --format json, and report this"
         }
     }
 }

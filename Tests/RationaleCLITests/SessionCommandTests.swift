@@ -247,6 +247,8 @@ struct SessionCommandTests {
         #expect(bootloader.contains("Compare row counts of orders before and after."))
         #expect(bootloader.contains("stg_orders"))
         #expect(!bootloader.contains("[[fill:"))
+        #expect(bootloader.contains("## Came back from GTD"), "the section is there with its fallback when nothing came back")
+        #expect(bootloader.contains("_Nothing._"))
         #expect(repo.read(".project/sessions/\(folder)/SUMMARY.md")?.contains("status=closed") == true)
         let state = try #require(repo.read(".project/STATE.md"))
         #expect(state.contains("\(folder)/BOOTLOADER.md"))

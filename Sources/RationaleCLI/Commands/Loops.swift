@@ -18,8 +18,10 @@ extension Rationale {
               rationale loops approve L-7
               rationale loops close L-7 --note "yes: the grain changed"
               rationale loops list
+              rationale loops export --format ticktick --output loops.csv
+              rationale loops import loops.csv
             """,
-            subcommands: [Propose.self, Approve.self, Close.self, List.self]
+            subcommands: [Propose.self, Approve.self, Close.self, List.self, Export.self, Import.self]
         )
     }
 }
@@ -146,5 +148,160 @@ extension Rationale.Loops {
                 }
             }
         }
+    }
+}
+
+extension GTDFormat: ExpressibleByArgument {}
+
+extension Rationale.Loops {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the open loops for a GTD tool: TickTick's backup CSV, todo.txt or JSON.",
+            discussion: """
+            Writes the approved, carried, exported and clarified loops of the active session (or \
+            --session NAME, or --all sessions) and marks the approved and carried ones `exported` \
+            in their LOOPS.md (nothing else in the file changes; --no-mark leaves them alone). \
+            Proposed loops wait for approval and are left out. Formats are in docs/SESSIONS.md \
+            ("GTD exchange"). Exit 0 written, 2 could not run.
+
+            Examples:
+              rationale loops export --format ticktick --output loops.csv
+              rationale loops export --format todotxt --all >> ~/todo.txt
+              rationale loops export --format json --no-mark
+            """
+        )
+
+        @Option(name: .long, help: "The file format to write.")
+        var format: GTDFormat
+
+        @Option(name: .long, help: "Write to this file (default: standard output).")
+        var output: String?
+
+        @Flag(name: .long, help: "Every session's open loops (the newest copy of each id).")
+        var all = false
+
+        @Flag(name: .customLong("no-mark"), help: "Leave the loops' statuses as they are.")
+        var noMark = false
+
+        @OptionGroup var options: LoopsOptions
+
+        func validate() throws {
+            if all, options.session != nil { throw ValidationError("--all and --session exclude each other: pick one") }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let base = options.repository.resolvedDirectory
+                let workspace = try Workspace.open(base)
+                let target = output.map { GTDCommandSupport.path($0, base: base) }
+                let done = try GTDFrontend.export(workspace, format: format, session: options.session, all: all, mark: !noMark,
+                                                  date: GTDCommandSupport.utcDay(Date())) { text in
+                    if let target, let output {
+                        do {
+                            try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+                        } catch {
+                            throw WorkspaceError.cannotWrite(output, String(describing: error))
+                        }
+                    } else {
+                        FileHandle.standardOutput.write(Data(text.utf8))
+                    }
+                }
+                var lines: [String] = []
+                if let output {
+                    lines.append("wrote \(done.items.count) loop\(done.items.count == 1 ? "" : "s") to \(output) (\(format.rawValue))")
+                }
+                for (file, ids) in done.marked {
+                    lines.append("\(file): \(ids.joined(separator: ", ")) marked exported")
+                }
+                if !done.proposed.isEmpty {
+                    lines.append("left out, still proposed: \(done.proposed.joined(separator: ", ")) (approve with `rationale loops approve <id>`)")
+                }
+                guard !lines.isEmpty else { return }
+                // With the export on standard output, the report goes to standard error.
+                if output == nil { emitError(lines.joined(separator: "\n")) } else { emit(lines.joined(separator: "\n")) }
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring loops back from a GTD file: done ones close, answered ones become clarified.",
+            discussion: """
+            Reads a TickTick backup CSV (versions 7.0-7.2), a todo.txt file or the JSON of \
+            `loops export`, told apart by content unless --format says. Each item is matched to \
+            its loop by id (L-<n>) in whichever session holds it (the newest if several). A done \
+            item closes the loop with the clarification as its note; an open item with a new \
+            clarification makes it `clarified`. Loops already closed stay as they are; unknown \
+            ids are listed. The next `session close` puts what came back into BOOTLOADER.md. \
+            Exit 0 read (whatever matched), 2 the file cannot be read (its line and what was \
+            expected are named).
+
+            Examples:
+              rationale loops import ~/Downloads/TickTick-backup.csv
+              rationale loops import todo.txt --dry-run
+            """
+        )
+
+        @Argument(help: "The file to read.")
+        var file: String
+
+        @Option(name: .long, help: "The file format (default: told from the content).")
+        var format: GTDFormat?
+
+        @Flag(name: .customLong("dry-run"), help: "Say what would change; write nothing.")
+        var dryRun = false
+
+        @OptionGroup var repository: RepositoryOptions
+
+        func run() throws {
+            try runReportingErrors {
+                let base = repository.resolvedDirectory
+                let workspace = try Workspace.open(base)
+                let path = GTDCommandSupport.path(file, base: base)
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw WorkspaceError.cannotRead(file)
+                }
+                guard let text = String(data: data, encoding: .utf8) else { throw WorkspaceError.notUTF8(file) }
+                let done = try GTDFrontend.importFile(workspace, text: text, name: file, format: format, dryRun: dryRun,
+                                                      date: SessionNaming.day(Date()))
+                emit(GTDCommandSupport.report(done, file: file, dryRun: dryRun))
+            }
+        }
+    }
+}
+
+/// Paths, dates and the import report for the GTD commands.
+enum GTDCommandSupport {
+    /// A path as given, resolved against the folder the command runs in.
+    static func path(_ given: String, base: String) -> String {
+        given.hasPrefix("/") ? given : base + "/" + given
+    }
+
+    /// The UTC day of `date` (TickTick states its backup date in UTC).
+    static func utcDay(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+
+    /// What the import changed, one line a loop: `L-7 clarified: …`, `L-3 closed: …`,
+    /// `L-9 not found`.
+    static func report(_ done: GTDFrontend.Imported, file: String, dryRun: Bool) -> String {
+        let outcome = done.outcome
+        var lines = ["\(file) (\(done.format.rawValue))\(dryRun ? ", dry run: nothing written" : "")"]
+        for change in outcome.changes {
+            lines.append("\(change.after.id) \(change.after.status.rawValue): \(change.after["note"] ?? "")  (\(change.session)/\(SessionInput.File.loops))")
+        }
+        for id in outcome.notFound { lines.append("\(id) not found in any session's LOOPS.md") }
+        for id in outcome.alreadyClosed { lines.append("\(id) already closed, left as it is") }
+        if !outcome.unchanged.isEmpty {
+            lines.append("unchanged (still open, nothing new): \(outcome.unchanged.joined(separator: ", "))")
+        }
+        if outcome.changes.isEmpty && outcome.notFound.isEmpty && outcome.alreadyClosed.isEmpty && outcome.unchanged.isEmpty {
+            lines.append("no loops in it (no item carries an id L-<n>)")
+        }
+        return lines.joined(separator: "\n")
     }
 }

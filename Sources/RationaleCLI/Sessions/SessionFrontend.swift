@@ -201,7 +201,7 @@ enum LoopsFrontend {
                     throw SessionError.badTransition(id: loop.id, from: loop.status, to: .closed, file: file)
                 }
                 loop.status = .closed
-                loop.set("note", note.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "]", with: ")"))
+                loop.set("note", Loop.attributeValue(note))
             }
         }
     }

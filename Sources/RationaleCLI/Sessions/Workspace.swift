@@ -164,6 +164,7 @@ enum WorkspaceError: Error, LocalizedError, Equatable {
     case cannotWrite(String, String)
     case noDefaultBranch(String)
     case sessionExists(String)
+    case cannotRead(String)
 
     var errorDescription: String? {
         switch self {
@@ -182,6 +183,8 @@ enum WorkspaceError: Error, LocalizedError, Equatable {
             return ".rationale.yml: default_branch `\(name)` is not a branch or revision here: fetch it (`git fetch origin \(name)`) or fix the key"
         case .sessionExists(let path):
             return "\(path) already exists: a session folder is never written over"
+        case .cannotRead(let path):
+            return "cannot read \(path): check the path (it is relative to the folder you run in)"
         }
     }
 }
