@@ -135,26 +135,6 @@ struct ImpactCommandTests {
     }
 }
 
-@Suite("rationale demo")
-struct DemoCommandTests {
-    @Test func demoBuildsTheSampleAndShowsTheImpact() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rationale-demo-test-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let run = try rationale(["demo", "--into", folder], in: FileManager.default.temporaryDirectory.path)
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("$ rationale impact --staged"))
-        #expect(run.stdout.contains("stg_payments"))
-        #expect(run.stdout.contains("macros: uses changed macro cents_to_dollars"))
-        #expect(run.stdout.contains("exposure:revenue_dashboard"))
-        #expect(run.stdout.contains("stg_payments+"))
-        #expect(FileManager.default.fileExists(atPath: folder + "/.git"))
-
-        let again = try rationale(["demo", "--into", folder], in: FileManager.default.temporaryDirectory.path)
-        #expect(again.status == 2)
-        #expect(again.stderr.contains("not empty"))
-    }
-}
-
 @Suite("Parse cache on disk")
 struct CacheFileTests {
     @Test func concurrentColdRunsAgreeAndLeaveAWholeCache() throws {

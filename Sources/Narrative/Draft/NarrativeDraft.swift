@@ -209,8 +209,11 @@ public enum NarrativeBuilder {
         for session in sessions {
             for decision in session.decisions.decisions {
                 discussed.formUnion(decision.names)
-                if decision.verdict == .excluded, !decision.names.isEmpty {
-                    exclusions.append(.init(names: decision.names, reason: decision.reason, session: session.name))
+                // A context pack's bookkeeping (tests collapsed to names, dbt's own macros) is no
+                // scope decision a reviewer needs.
+                let names = decision.names.filter { !$0.hasPrefix("tests of ") && !$0.hasPrefix("macro.") }
+                if decision.verdict == .excluded, !names.isEmpty {
+                    exclusions.append(.init(names: names, reason: decision.reason, session: session.name))
                 }
             }
         }

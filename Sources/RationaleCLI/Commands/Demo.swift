@@ -2,14 +2,16 @@ import ArgumentParser
 import Foundation
 
 extension Rationale {
-    /// `rationale demo`: the main job on an embedded sample project.
+    /// `rationale demo`: the whole loop on an embedded sample project.
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build a sample dbt project in a new git repository, change it, and show the impact.",
+            abstract: "Walk the whole loop on a sample dbt project in a new git repository.",
             discussion: """
-            Writes a small dbt project (sources, seeds, staging, intermediate, marts, a macro, a \
-            snapshot, an exposure) into a temporary git repository, commits it, stages a change, \
-            and runs the real commands on it. The repository stays behind for you to explore.
+            Writes a small dbt project into a temporary git repository (or --into DIR) and runs \
+            the real commands, printing each before its output: install the hooks, see the \
+            impact of a change, watch the hook refuse a commit without a session, start and fill a \
+            session, commit through the hook, close the session, draft the pull request narrative \
+            and run the gate. The repository stays behind for you to explore. Needs git on PATH.
 
             Example:
               rationale demo
@@ -22,17 +24,15 @@ extension Rationale {
 
         func run() throws {
             try runReportingErrors {
-                let path = try DemoRunner(folder: into).run { step in
-                    emit("$ \(step.command)")
-                    emit(step.output)
-                    emit("")
+                guard let binary = HookInstaller.currentExecutablePath() else { throw HookError.binaryNotFound }
+                let path = try DemoRunner(folder: into, binary: binary).run { step in
+                    var lines = ["", "$ \(step.command)"]
+                    if !step.note.isEmpty { lines.insert("# \(step.note)", at: 1) }
+                    if !step.output.isEmpty { lines.append(step.output) }
+                    if step.status != 0 { lines.append("(exit \(step.status))") }
+                    emit(lines.joined(separator: "\n"))
                 }
-                // Name the binary as the user can run it: `make demo` does not put it on PATH.
-                let invoked = CommandLine.arguments.first ?? "rationale"
-                let binary = invoked.contains("/")
-                    ? URL(fileURLWithPath: invoked).standardizedFileURL.path
-                    : invoked
-                emit("The sample repository stays at \(path)\nExplore it: cd \(path) && \(binary) impact --format markdown")
+                emit("\nThe sample repository stays at \(path)\nExplore it: cd \(path) && \(binary) session list")
             }
         }
     }

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import _TestSupport
+
+@Suite("rationale demo, end to end")
+struct DemoCommandTests {
+    @Test func theDemoWalksTheWholeLoop() throws {
+        let scratch = ScratchRepository()
+        let folder = scratch.root + "/sample"
+        let run = try rationale(["demo", "--into", folder], in: scratch.root, env: scratch.environment)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let out = run.stdout
+        func position(_ text: String) throws -> String.Index {
+            try #require(out.range(of: text), "missing: \(text)").lowerBound
+        }
+        // The steps, in order, each with its outcome.
+        let install = try position("$ rationale install\ninstalled pre-commit: .git/hooks/pre-commit")
+        let impact = try position("$ rationale impact\ndbt project sample_shop: staged changes")
+        let refused = try position("but no session explains it")
+        let refusedExit = try position("(exit 1)")
+        let start = try position("$ rationale session start \"Round payments to cents\" --kind refactor")
+        let complete = try position("complete: every required section filled")
+        let accepted = try position("rationale check: passed — 1 modified model explained by .project/sessions/")
+        let closed = try position("$ rationale session close\nclosed .project/sessions/")
+        let narrative = try position("## Round payments to cents")
+        let gateRefused = try position("[pr_todo]")
+        let gatePassed = try position("rationale gate: passed — 1 modified model explained by")
+        #expect([install, impact, refused, refusedExit, start, complete, accepted, closed, narrative, gateRefused, gatePassed]
+            == [install, impact, refused, refusedExit, start, complete, accepted, closed, narrative, gateRefused, gatePassed].sorted())
+        for heading in ["### Problem & reasoning", "### What changed", "### Affected lineage", "### Excluded scope",
+                        "### Proof of correctness", "### Risks & rollout", "### Open loops"] {
+            #expect(out.contains(heading))
+        }
+        #expect(out.contains("The sample repository stays at \(folder)"))
+        // What it leaves behind: the branch with its three commits, the handoff, the hooks.
+        let log = try scratch.git(in: folder, "log", "--format=%s", "main..round-payments")
+        #expect(log == "Close the session\nRound payments to cents")
+        let sessions = try FileManager.default.contentsOfDirectory(atPath: folder + "/.project/sessions")
+        #expect(sessions.count == 1)
+        #expect(FileManager.default.fileExists(atPath: folder + "/.project/sessions/\(sessions[0])/BOOTLOADER.md"))
+        #expect(FileManager.default.isExecutableFile(atPath: folder + "/.git/hooks/pre-commit"))
+    }
+
+    @Test func aFolderThatIsNotEmptyIsRefused() throws {
+        let scratch = ScratchRepository()
+        let run = try rationale(["demo", "--into", scratch.path], in: scratch.root, env: scratch.environment)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("is not empty: the demo never writes over files"))
+    }
+}
