@@ -27,4 +27,23 @@ public enum SessionValidator {
             return left < right
         }.map(\.element)
     }
+
+    /// The findings for several sessions that explain one change together (a branch may hold
+    /// more than one): each is validated; coverage and STATE.md are checked once, on the last
+    /// (newest), with what every other session names counting as covered.
+    public static func validate(sessions: [SessionInput], _ context: RuleContext) -> [Finding] {
+        var findings: [Finding] = []
+        for (index, session) in sessions.enumerated() {
+            let last = index == sessions.count - 1
+            var own = context
+            own.coveredElsewhere = context.coveredElsewhere.union(
+                sessions.filter { $0.folder != session.folder }.reduce(into: Set<String>()) { $0.formUnion($1.decisions.coveredNames) })
+            if !last {
+                own.modified = []
+                own.state = nil
+            }
+            findings += validate(session, own)
+        }
+        return findings
+    }
 }

@@ -54,13 +54,9 @@ enum GateFrontend {
             let statePath = workspace.config.stateFile
             let state = try repository.entries(of: .commit(range.head), under: statePath).first { $0.path == statePath }
                 .map { (statePath, String(decoding: try repository.read($0), as: UTF8.self)) }
-            for (index, session) in sessions.enumerated() {
-                let primary = index == sessions.count - 1
-                let others = sessions.filter { $0.folder != session.folder }.reduce(into: Set<String>()) { $0.formUnion($1.decisions.coveredNames) }
-                findings += SessionValidator.validate(session, RuleContext(
-                    requiredSections: workspace.config.requiredSections, modified: primary ? change.modified : [],
-                    coveredElsewhere: others, state: primary ? state : nil, stateLimit: workspace.config.stateLimit))
-            }
+            findings += SessionValidator.validate(sessions: sessions, RuleContext(
+                requiredSections: workspace.config.requiredSections, modified: change.modified,
+                state: state, stateLimit: workspace.config.stateLimit))
         }
 
         if let body { findings += PullRequestBodyRules.check(body.text, requiredSections: workspace.config.prSections) }

@@ -82,15 +82,9 @@ enum CheckFrontend {
         let ordered = sessions.sorted { Workspace.order($0) < Workspace.order($1) }
         let stateEntry = indexed.first { $0.path == statePath }
         let state = try stateEntry.map { (statePath, String(decoding: try repository.read($0), as: UTF8.self)) }
-        var findings: [Finding] = []
-        for (index, session) in ordered.enumerated() {
-            let primary = index == ordered.count - 1
-            let others = ordered.filter { $0.folder != session.folder }.reduce(into: Set<String>()) { $0.formUnion($1.decisions.coveredNames) }
-            let context = RuleContext(requiredSections: workspace.config.requiredSections,
-                                      modified: primary ? change.modified : [], coveredElsewhere: others,
-                                      state: primary ? state : nil, stateLimit: workspace.config.stateLimit)
-            findings += SessionValidator.validate(session, context)
-        }
+        let findings = SessionValidator.validate(sessions: ordered, RuleContext(
+            requiredSections: workspace.config.requiredSections, modified: change.modified,
+            state: state, stateLimit: workspace.config.stateLimit))
         let failed = findings.contains { $0.severity == .error }
         return Outcome(result: failed ? "failed" : "passed", findings: findings, gatedFiles: gated, modified: change.modified,
                        sessions: ordered.map(\.folder), skipReason: nil)
