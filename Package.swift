@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "Diagnostics"),
         .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
         .target(name: "Sessions", dependencies: ["Diagnostics", .product(name: "Mustache", package: "swift-mustache")]),
+        // The PR narrative, CI providers and publishing (HTTP through Foundation's URLSession).
+        .target(name: "Narrative", dependencies: ["Diagnostics"]),
         // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).
         .executableTarget(name: "embed-files"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
@@ -29,7 +31,7 @@ let package = Package(
         .target(
             name: "RationaleCLI",
             dependencies: [
-                "GitKit", "Diagnostics", "Lineage", "Sessions", "RationaleResources", "Yams",
+                "GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "RationaleResources", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +40,7 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics"]),
+        .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "_TestSupport"]),
         .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "RationaleResources", "_TestSupport"]),
         .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
     ],
