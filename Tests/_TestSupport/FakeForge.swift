@@ -59,9 +59,9 @@ public final class FakeForge {
     }
 
     deinit {
+        try? input.fileHandleForWriting.close()
         process.terminate()
         process.waitUntilExit()
-        try? input.fileHandleForWriting.close()
         try? FileManager.default.removeItem(atPath: root)
     }
 

@@ -35,6 +35,7 @@ next `count` matching requests with `status` (and `Retry-After` when given) inst
 import argparse
 import json
 import re
+import signal
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -257,6 +258,9 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--state", required=True, help="the seed JSON file")
     args = parser.parse_args()
+    # A child of a thread that blocks signals (libdispatch's workers do) inherits the mask:
+    # unblock them so the test's SIGTERM stops the server.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     load(args.state)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
