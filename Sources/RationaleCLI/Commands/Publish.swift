@@ -29,7 +29,7 @@ extension Rationale {
 
             Examples:
               rationale publish --github --file narrative.md
-              rationale narrate | rationale publish --gitlab --into-body --file -
+              cat narrative.md | rationale publish --gitlab --into-body --file -
               GITHUB_TOKEN=… rationale publish --github --repo octo/shop --pr 7 --file narrative.md
             """
         )
