@@ -19,7 +19,7 @@ struct CIContextTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let context = try CIContext.github(environment: [
             "GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo/shop", "GITHUB_EVENT_PATH": path,
-            "GITHUB_EVENT_NAME": "pull_request", "GITHUB_TOKEN": "t", "GITHUB_STEP_SUMMARY": "/tmp/summary",
+            "GITHUB_EVENT_NAME": "pull_request", "GITHUB_TOKEN": "t", "GITHUB_STEP_SUMMARY": "/home/runner/work/_temp/_runner_file_commands/step_summary",
         ])
         #expect(context.forge == .github)
         #expect(context.apiURL == "https://api.github.com")
@@ -28,7 +28,7 @@ struct CIContextTests {
         #expect(context.baseSHA == "aaa" && context.headSHA == "bbb")
         #expect(!context.isFork && !context.isMergeGroup)
         #expect(context.token == "t")
-        #expect(context.stepSummaryPath == "/tmp/summary")
+        #expect(context.stepSummaryPath == "/home/runner/work/_temp/_runner_file_commands/step_summary")
         #expect(context.pullRequestName == "octo/shop#7")
         #expect(try CIContext.detect(environment: ["GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo/shop", "GITHUB_EVENT_PATH": path]) != nil)
     }

@@ -132,4 +132,21 @@ struct ForgeClientTests {
         let state = try forge.state()
         #expect(state.github.comments.map(\.body) == ["\(marker)\nold", "LGTM", "\(marker)\nnew"])
     }
+
+    @Test func aRefusedReadIsAnErrorNotAFallback() throws {
+        let forge = try FakeForge(seed: ["fail_next": [["method": "GET", "path_regex": "/comments$", "status": 403, "message": "Must have admin rights"]]])
+        let summary = forge.root + "/summary.md"
+        let publisher = NarrativePublisher(forge: try gitHub(forge, sleeps: SleepRecorder()), summaryPath: summary)
+        #expect(throws: ForgeError.http(method: "GET", path: "/repos/octo/shop/issues/7/comments?per_page=100", status: 403, message: "Must have admin rights")) {
+            try publisher.publish("N", mode: .comment)
+        }
+        #expect(!FileManager.default.fileExists(atPath: summary))
+    }
+
+    @Test func aGitLabProjectPathIsEncodedAsOneSegment() throws {
+        let forge = try FakeForge(seed: ["gitlab": ["project": "data/shop", "description": "D"]])
+        let transport = HTTPTransport(baseURL: try #require(URL(string: forge.gitLabAPI)), headers: HTTPTransport.gitLabHeaders(token: token), sleep: SleepRecorder().sleep)
+        #expect(try GitLabForge(transport: transport, project: "data/shop", iid: 7).fetchBody() == "D")
+        #expect(try forge.state().requests.map(\.path) == ["/api/v4/projects/data%2Fshop/merge_requests/7"])
+    }
 }

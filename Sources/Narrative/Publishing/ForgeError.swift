@@ -63,9 +63,9 @@ public enum ForgeError: Error, LocalizedError, Equatable {
     }
 
     /// Whether this is a refused write by a token that can read but not write (a fork's pull
-    /// request on GitHub), rather than a rate limit.
+    /// request on GitHub), rather than a rate limit or a refused read.
     public var isReadOnlyRefusal: Bool {
-        guard case .http(_, _, 403, let message) = self else { return false }
+        guard case .http(let method, _, 403, let message) = self, method != "GET" else { return false }
         return !message.lowercased().contains("rate limit")
     }
 
