@@ -265,6 +265,21 @@ struct PublishCommandTests {
         #expect(try forge.state().requests.isEmpty)
     }
 
+    @Test func aForksPipelineWithoutATokenWritesTheNarrativeToTheJobLog() throws {
+        let forge = try FakeForge(seed: [:])
+        var env = gitLabEnvironment(forge)
+        env["RATIONALE_GITLAB_TOKEN"] = nil
+        env["CI_MERGE_REQUEST_SOURCE_PROJECT_ID"] = "99"
+        let run = try publish(forge, ["--gitlab"], narrative: "The narrative\n", env: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == """
+        publish: could not write to 42!7: a fork's pipeline has no token (RATIONALE_GITLAB_TOKEN or GITLAB_TOKEN) — narrative below
+        The narrative
+
+        """)
+        #expect(try forge.state().requests.isEmpty)
+    }
+
     @Test func withoutAPullRequestItSaysToRunOnAPullRequestEventOrPassPR() throws {
         let forge = try FakeForge(seed: [:])
         var env = try gitHubEnvironment(forge)

@@ -58,8 +58,6 @@ public struct NarrativePublisher: Sendable {
     /// The job summary file to fall back to when the token cannot write (`GITHUB_STEP_SUMMARY`).
     public var summaryPath: String?
 
-    /// The note above the narrative in the job summary after a fallback.
-    public static let fallbackNote = "could not write to the PR: the token is read-only (fork?) — narrative below"
     /// The reason of a fallback after a 403 on a write.
     public static let readOnlyReason = "the token is read-only (fork?)"
 
@@ -140,9 +138,24 @@ public struct NarrativePublisher: Sendable {
     }
 
     private func fallBack(_ narrative: String, because error: ForgeError) throws -> PublishResult {
-        var result = result(.fellBack(reason: Self.readOnlyReason), notes: [error.errorDescription ?? "\(error)"])
+        try Self.fallBack(
+            narrative, reason: Self.readOnlyReason, pullRequest: forge.pullRequestName,
+            summaryPath: summaryPath, notes: [error.errorDescription ?? "\(error)"]
+        )
+    }
+
+    /// Gives up writing to the pull request without failing the job: appends the narrative under
+    /// the note "could not write to the PR: <reason> — narrative below" to the job summary, when
+    /// there is one, and returns ``PublishOutcome/fellBack(reason:)``. Also for a fork's pipeline
+    /// that has no token at all (GitLab passes no CI/CD variables to forks).
+    ///
+    /// - Throws: ``ForgeError/cannotWriteSummary(path:reason:)``.
+    public static func fallBack(
+        _ narrative: String, reason: String, pullRequest: String, summaryPath: String?, notes: [String] = []
+    ) throws -> PublishResult {
+        var result = PublishResult(outcome: .fellBack(reason: reason), pullRequest: pullRequest, notes: notes)
         guard let summaryPath else { return result }
-        let text = "\n> **rationale:** \(Self.fallbackNote)\n\n\(NarrativeMarkers.sanitized(narrative))\n"
+        let text = "\n> **rationale:** could not write to the PR: \(reason) — narrative below\n\n\(NarrativeMarkers.sanitized(narrative))\n"
         do {
             if !FileManager.default.fileExists(atPath: summaryPath) {
                 guard FileManager.default.createFile(atPath: summaryPath, contents: nil) else {

@@ -15,9 +15,10 @@ extension Rationale {
             the body is fetched again right before the update and nothing outside the markers \
             changes. Nothing is written when the narrative is already there.
 
-            A token that cannot write (a fork's pull request) does not fail the job: the narrative \
-            goes to the job summary (GITHUB_STEP_SUMMARY) with a note, or to standard output. The \
-            forge is retried on 429 and 5xx answers with backoff.
+            A token that cannot write (a fork's pull request), or no token in a fork's pipeline, \
+            does not fail the job: the narrative goes to the job summary (GITHUB_STEP_SUMMARY) \
+            with a note, or to standard output. The forge is retried on 429 and 5xx answers with \
+            backoff.
 
             Environment: GitHub Actions — GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, \
             GITHUB_API_URL, GITHUB_STEP_SUMMARY. GitLab CI — RATIONALE_GITLAB_TOKEN or \

@@ -22,8 +22,15 @@ enum PublishFrontend {
         if context.pullRequest == nil && context.isMergeGroup {
             return ["publish: nothing to do: a merge_group run has no pull request to write to"]
         }
-        let publisher = NarrativePublisher(forge: try context.makeForge(), summaryPath: context.stepSummaryPath)
-        let result = try publisher.publish(narrative, mode: options.mode)
+        let result: PublishResult
+        do {
+            let publisher = NarrativePublisher(forge: try context.makeForge(), summaryPath: context.stepSummaryPath)
+            result = try publisher.publish(narrative, mode: options.mode)
+        } catch ForgeError.missingToken(_, let variables) where context.isFork {
+            // A fork's pipeline gets no secrets (GitLab passes no CI/CD variables to forks).
+            let reason = "a fork's pipeline has no token (\(variables.joined(separator: " or ")))"
+            result = try NarrativePublisher.fallBack(narrative, reason: reason, pullRequest: context.pullRequestName, summaryPath: context.stepSummaryPath)
+        }
         var lines: [String] = []
         switch result.outcome {
         case .created(let place): lines.append("publish: created \(describe(place)) on \(result.pullRequest)")
