@@ -30,6 +30,7 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
+        // The PR narrative, run results, CI providers and publishing (HTTP through Foundation's URLSession).
         .target(name: "Narrative", dependencies: ["Diagnostics", "Lineage", "Sessions"]),
         .target(name: "ContextPack", dependencies: ["Sessions"]),
         // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).
@@ -49,6 +50,7 @@ let package = Package(
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics"]),
         .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions"]),
+        .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "_TestSupport"]),
         .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "RationaleResources", "_TestSupport", "Yams"]),
         .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
     ],

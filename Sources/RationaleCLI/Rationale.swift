@@ -14,7 +14,7 @@ public struct Rationale: ParsableCommand {
         or configuration), 64 usage error.
         """,
         version: version,
-        subcommands: [Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Tokens.self, Install.self, Uninstall.self, Doctor.self, Demo.self]
+        subcommands: [Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Publish.self, Tokens.self, Install.self, Uninstall.self, Doctor.self, Demo.self]
     )
 
     public init() {}
