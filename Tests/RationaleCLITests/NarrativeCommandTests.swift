@@ -235,6 +235,24 @@ struct GateCommandTests {
         #expect(summary.contains("| error | dbt/models/marts/orders.sql |"))
     }
 
+    @Test func inCIThePullRequestBodyIsFetchedAgainFromTheAPI() throws {
+        let repo = try narrativeRepository()
+        let forge = try FakeForge(seed: ["github": ["body": "## Story\nWe checked row counts before and after.\n"]])
+        let event = #"{"pull_request": {"number": 7, "body": "stale <!-- rationale:todo how you checked the data -->", "head": {"repo": {"full_name": "octo/shop"}}}}"#
+        let environment = ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "octo/shop",
+                           "GITHUB_API_URL": forge.gitHubAPI, "GITHUB_TOKEN": "test-token",
+                           "GITHUB_EVENT_PATH": try forge.write("event.json", event)]
+        let fresh = try gate(repo, ["--format", "json"], env: environment)
+        #expect(fresh.status == 0, "\(fresh.stdout)\(fresh.stderr)")
+        #expect(fresh.stdout.contains("\"prBody\" : \"the API (octo/shop#7)\""))
+        // Without a token the event's copy is all there is.
+        var stale = environment
+        stale["GITHUB_TOKEN"] = nil
+        let run = try gate(repo, env: stale)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("[pr_todo]"))
+    }
+
     @Test func skipsAreWarningsUnlessForbidden() throws {
         let repo = try narrativeRepository(skip: "prod down")
         let allowed = try gate(repo)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Narrative
 
 extension Rationale {
     /// `rationale gate`: the required CI check.
@@ -14,8 +15,9 @@ extension Rationale {
             `Rationale-Skip:` trailer appears while `skips: forbid`. Out-of-scope ranges pass at \
             once (exit 0): run the job on every pull request, never behind path filters.
 
-            The PR description comes from --pr-body-file, else the GitHub event file \
-            ($GITHUB_EVENT_PATH), else GitLab's $CI_MERGE_REQUEST_DESCRIPTION. In GitHub Actions \
+            The PR description comes from --pr-body-file; in CI it is fetched from the API \
+            (GITHUB_TOKEN, or RATIONALE_GITLAB_TOKEN) — the event's copy may be stale — falling \
+            back to the GitHub event file or $CI_MERGE_REQUEST_DESCRIPTION. In GitHub Actions \
             findings are also written as annotations, and as a job summary to $GITHUB_STEP_SUMMARY.
 
             Examples:
@@ -80,24 +82,31 @@ extension Rationale {
     }
 }
 
-/// Where the gate reads the PR description from.
+/// Where the gate reads the PR description from: a file; else, in CI, the API (the event file
+/// may hold a body edited since the run started), falling back to the event's copy.
 enum PullRequestBodySource {
     static func read(file: String?, environment: [String: String]) throws -> GateFrontend.PullRequestBody? {
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else { throw GateError.noBodyFile(file) }
             return .init(text: String(decoding: data, as: UTF8.self), source: file)
         }
-        if let event = environment["GITHUB_EVENT_PATH"], !event.isEmpty,
-           let data = FileManager.default.contents(atPath: event),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let pullRequest = object["pull_request"] as? [String: Any] {
-            // A null body is an empty body.
-            return .init(text: pullRequest["body"] as? String ?? "", source: "the GitHub event (\(event))")
+        guard let context = try CIContext.detect(environment: environment), context.pullRequest != nil, !context.isMergeGroup else {
+            return nil
         }
-        if let description = environment["CI_MERGE_REQUEST_DESCRIPTION"] {
-            return .init(text: description, source: "CI_MERGE_REQUEST_DESCRIPTION")
+        var fallback = context.eventBody ?? (context.forge == .gitlab ? environment["CI_MERGE_REQUEST_DESCRIPTION"] : nil)
+        let where_ = context.forge == .github ? "the GitHub event" : "CI_MERGE_REQUEST_DESCRIPTION"
+        if context.token != nil {
+            do {
+                let body = try context.makeForge().fetchBody()
+                return .init(text: body, source: "the API (\(context.pullRequestName))")
+            } catch {
+                let reason = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+                guard let text = fallback else { throw error }
+                return .init(text: text, source: "\(where_) (the API could not be read: \(reason))")
+            }
         }
-        return nil
+        if fallback == nil, context.forge == .github { fallback = "" }
+        return fallback.map { .init(text: $0, source: where_) }
     }
 }
 
