@@ -87,7 +87,7 @@ struct NarrateCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         let text = run.stdout
         #expect(text.hasPrefix("## Drop cancelled orders\n"))
-        for heading in ["### Problem & reasoning", "### What changed", "### Affected lineage", "### Excluded scope",
+        for heading in ["### Summary", "### Problem & reasoning", "### What changed", "### Affected lineage", "### Excluded scope",
                         "### Proof of correctness", "### Risks & rollout", "### Open loops", "### Reviewer checklist"] {
             #expect(text.contains(heading), "missing \(heading)")
         }
@@ -129,6 +129,7 @@ struct NarrateCommandTests {
         #expect(run.stdout.hasPrefix("## Change to "))
         #expect(run.stdout.contains("<!-- rationale:todo the problem this change solves, in your words -->"))
         #expect(run.stdout.contains("<!-- rationale:todo why this change, and why this way -->"))
+        #expect(run.stdout.contains("### Summary\n\n<!-- rationale:todo what this pull request does, in two sentences -->"))
         #expect(run.stdout.contains("No `run_results.json` was given"))
     }
 

@@ -170,6 +170,7 @@ public enum NarrativeBuilder {
         let summary = quotes("What was done")
         let problems = quotes("Problem, in my words")
         let reasoning = quotes("Reasoning")
+        if summary.isEmpty { todos.append("what this pull request does, in two sentences") }
         if problems.isEmpty { todos.append("the problem this change solves, in your words") }
         if reasoning.isEmpty { todos.append("why this change, and why this way") }
         let debugging = sessions.contains { ["test-failure", "pipeline-debugging"].contains($0.metadata?.kind ?? "") }

@@ -62,7 +62,8 @@ public enum NarrativeRenderer {
         if !draft.selector.isEmpty { values["selector"] = draft.selector }
         for todo in draft.todos {
             let key: String
-            if todo.hasPrefix("the problem") { key = "todo_problem" }
+            if todo.hasPrefix("what this pull request") { key = "todo_summary" }
+            else if todo.hasPrefix("the problem") { key = "todo_problem" }
             else if todo.hasPrefix("why this change") { key = "todo_reasoning" }
             else if todo.hasPrefix("the root cause") { key = "todo_root_cause" }
             else { key = "todo_validation" }
