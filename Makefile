@@ -20,16 +20,18 @@ CHECK_JSONSCHEMA_PIN ?= check-jsonschema==0.*
 # zizmor adds audits in minor releases; a new one must not turn CI red without a change here.
 ZIZMOR_PIN ?= zizmor==1.32.*
 # The release binary links the Swift runtime statically: a hook starts in ~8 ms instead of ~14 ms
-# (fewer shared libraries to resolve), and the binary needs no Swift install beside it.
+# (fewer shared libraries to resolve), and the binary needs no Swift install beside it. The
+# static Foundation networking (publish) links the system's libcurl, so the build needs
+# libcurl4-openssl-dev (deps installs it); the binary uses libcurl.so.4 as the dynamic build does.
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench clean
+.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context clean
 
 deps:
-	@if ! pkg-config --exists libgit2 2>/dev/null; then \
-	  echo "installing libgit2-dev and pkg-config (apt-get)"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libgit2-dev pkg-config; \
+	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
+	  echo "installing libgit2-dev, libcurl4-openssl-dev and pkg-config (apt-get)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libgit2-dev libcurl4-openssl-dev pkg-config; \
 	fi
 
 build: deps
@@ -94,6 +96,13 @@ test: unit oracle precommit ci-lint tokens
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
+
+# Our context packs at 1k/2k/5k tokens against dbt-mp's slim manifest on the same selection.
+DBTMP_VENV ?= .build/dbtmp-venv
+bench-context: release oracle-venv tokens-venv
+	@if [ ! -x $(DBTMP_VENV)/bin/dbt-mp ]; then $(PYTHON) -m venv $(DBTMP_VENV) && $(DBTMP_VENV)/bin/pip install -q dbt-mp; fi
+	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt DBT_MP=$(abspath $(DBTMP_VENV))/bin/dbt-mp \
+	  TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json $(abspath $(TOKENS_VENV))/bin/python bench/context_vs_dbtmp.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build
