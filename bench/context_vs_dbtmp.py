@@ -71,6 +71,7 @@ def main(argv=None):
         if rc != 0:
             raise SystemExit("dbt parse failed:\n" + bench.tail(bench.read(out)))
         manifest = os.path.join(head, "target", "manifest.json")
+        manifest_bytes = os.path.getsize(manifest)
         slim = os.path.join(work, "slim.json")
         res = subprocess.run([dbt_mp, "--offline", "--select", f"{model}+", "--manifest-path", manifest, "--out-file", slim],
                              cwd=head, capture_output=True, text=True)
@@ -82,7 +83,7 @@ def main(argv=None):
         mp_row = (f"dbt-mp --offline --select {model}+", len(text.encode()), est, tokens_bpe(text, tokenizer), len(named))
         rows.append(mp_row)
 
-    print(f"\n== what an agent reads about one staging edit, {args.models:,} models (manifest {os.path.getsize(manifest) if False else ''}) ==")
+    print(f"\n== what an agent reads about one staging edit, {args.models:,} models (manifest.json: {manifest_bytes / 1e6:.1f} MB) ==")
     print(f"{'output':<48} {'bytes':>9} {'tokens (est)':>13} {'tokens (BPE)':>13} {'models named':>13} {'dbt-mp / this':>14}")
     for label, size, est, bpe, named in rows:
         ratio = f"{mp_row[1] / size:.1f}x" if label != mp_row[0] else ""
