@@ -165,7 +165,7 @@ uninstall:
 	  "$(DESTDIR)$(MAN1DIR)/rationale.1"
 
 install-test: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
-	MAKE="$(MAKE)" $(PYTHON) Tests/install/run_install.py
+	$(PYTHON) Tests/install/run_install.py
 
 clean:
 	rm -rf .build

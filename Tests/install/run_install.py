@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Install test: `make install` into a temporary PREFIX, the installed copy used from elsewhere.
 
-    MAKE=<make> python3 Tests/install/run_install.py [--keep] [-v]
+    python3 Tests/install/run_install.py [--keep] [-v]      # $MAKE picks the make program
 
 Run by `make install-test` (part of `make test`), which builds the release binary, the shell
 completions and the man page first. The script
