@@ -5,6 +5,9 @@
 #   make precommit  only .pre-commit-hooks.yaml driven by the real pre-commit (from PyPI)
 #   make ci-lint  only the CI templates in ci/: schemas (check-jsonschema) and zizmor, offline
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
+#   make install [PREFIX=/usr/local] [DESTDIR=]  the release binary, shell completions, man page
+#   make uninstall [PREFIX=…] [DESTDIR=]         removes exactly the files install wrote
+#   make install-test  installs into a temporary PREFIX and runs the installed copy elsewhere
 
 SWIFT ?= swift
 PYTHON ?= python3
@@ -26,7 +29,7 @@ ZIZMOR_PIN ?= zizmor==1.32.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context clean
+.PHONY: deps build release demo install uninstall install-test man completions test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
@@ -92,7 +95,7 @@ tokens-venv:
 tokens: release tokens-venv
 	TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(abspath $(TOKENS_VENV))/bin/python Tests/tokens/check_estimate.py
 
-test: unit oracle precommit ci-lint tokens
+test: unit oracle precommit ci-lint tokens install-test
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
@@ -103,6 +106,75 @@ bench-context: release oracle-venv tokens-venv
 	@if [ ! -x $(DBTMP_VENV)/bin/dbt-mp ]; then $(PYTHON) -m venv $(DBTMP_VENV) && $(DBTMP_VENV)/bin/pip install -q dbt-mp; fi
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt DBT_MP=$(abspath $(DBTMP_VENV))/bin/dbt-mp \
 	  TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json $(abspath $(TOKENS_VENV))/bin/python bench/context_vs_dbtmp.py $(BENCH_ARGS)
+
+# --- install -------------------------------------------------------------------------------------
+# The binary carries its templates and hook scripts (Sources/RationaleResources), so installing is
+# copying one file; completions come from swift-argument-parser (`--generate-completion-script`),
+# the man page from its `generate-manual` package plugin. Files, not phony targets, so that
+# `sudo make install` after `make release man completions` copies without building as root.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+BASH_COMPLETION_DIR = $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR = $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
+MAN1DIR = $(PREFIX)/share/man/man1
+
+RELEASE_BIN := .build/release/rationale
+BUILD_INPUTS := $(shell find Sources Templates hooks Plugins -type f 2>/dev/null) Package.swift Package.resolved
+COMPLETIONS := .build/completions/rationale.bash .build/completions/_rationale .build/completions/rationale.fish
+MAN_PAGE := .build/man/rationale.1
+# The plugin writes here (the package's plugin work folder, one folder per executable target).
+MAN_PLUGIN_OUTPUT := .build/plugins/GenerateManual/outputs/rationale/rationale.1
+# The man page's date: the last commit's, so the page only changes with the code.
+MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
+
+$(RELEASE_BIN): $(BUILD_INPUTS)
+	$(MAKE) release
+	@touch $@
+
+completions: $(COMPLETIONS)
+
+.build/completions/rationale.bash: $(RELEASE_BIN)
+	@mkdir -p $(@D)
+	$(RELEASE_BIN) --generate-completion-script bash > $@.tmp && mv $@.tmp $@
+.build/completions/_rationale: $(RELEASE_BIN)
+	@mkdir -p $(@D)
+	$(RELEASE_BIN) --generate-completion-script zsh > $@.tmp && mv $@.tmp $@
+.build/completions/rationale.fish: $(RELEASE_BIN)
+	@mkdir -p $(@D)
+	$(RELEASE_BIN) --generate-completion-script fish > $@.tmp && mv $@.tmp $@
+
+man: $(MAN_PAGE)
+
+# `generate-manual` builds the package and runs `<tool> --experimental-dump-help` to write mdoc.
+# `--configuration debug`: the command tree is the same as the release build's, and a release
+# build from the plugin would drop RELEASE_FLAGS (passing -Xswiftc -static-stdlib to
+# `swift package` breaks the link of the plugin's own tool).
+$(MAN_PAGE): $(BUILD_INPUTS)
+	@rm -f $(MAN_PLUGIN_OUTPUT)
+	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
+	@test -s $(MAN_PLUGIN_OUTPUT) || { echo "generate-manual wrote no $(MAN_PLUGIN_OUTPUT)" >&2; exit 1; }
+	@mkdir -p $(@D)
+	cp $(MAN_PLUGIN_OUTPUT) $@
+
+install: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(BASH_COMPLETION_DIR)" "$(DESTDIR)$(ZSH_COMPLETION_DIR)" \
+	  "$(DESTDIR)$(FISH_COMPLETION_DIR)" "$(DESTDIR)$(MAN1DIR)"
+	install -m 755 $(RELEASE_BIN) "$(DESTDIR)$(BINDIR)/rationale"
+	install -m 644 .build/completions/rationale.bash "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale"
+	install -m 644 .build/completions/_rationale "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_rationale"
+	install -m 644 .build/completions/rationale.fish "$(DESTDIR)$(FISH_COMPLETION_DIR)/rationale.fish"
+	install -m 644 $(MAN_PAGE) "$(DESTDIR)$(MAN1DIR)/rationale.1"
+	@echo "installed rationale $$($(RELEASE_BIN) --version) into $(DESTDIR)$(PREFIX); next: rationale doctor (in your dbt repository)"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/rationale" "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale" \
+	  "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_rationale" "$(DESTDIR)$(FISH_COMPLETION_DIR)/rationale.fish" \
+	  "$(DESTDIR)$(MAN1DIR)/rationale.1"
+
+install-test: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
+	$(PYTHON) Tests/install/run_install.py
 
 clean:
 	rm -rf .build

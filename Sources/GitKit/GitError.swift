@@ -24,7 +24,7 @@ public enum GitError: Error, LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .notARepository(let path):
-            return "'\(path)' is not inside a git repository; run this from a git working tree or pass a path inside one."
+            return "'\(path)' is not inside a git repository: cd into your dbt project's git repository and run again, or pass -C <a folder inside it>"
         case .unknownRevision(let revision):
             return "Unknown revision '\(revision)'; check the spelling, fetch it (for example `git fetch origin`), or give more digits of a short commit id."
         case .notACommit(let revision):

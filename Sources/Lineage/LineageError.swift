@@ -20,8 +20,11 @@ public enum LineageError: Error, LocalizedError, Equatable {
         case .noProject(let revision):
             return "no dbt_project.yml found at \(revision): run this inside a repository that holds a dbt project, or pass --project PATH"
         case .projectNotFound(let path, let candidates):
-            let known = candidates.isEmpty ? "none found" : "found: \(candidates.joined(separator: ", "))"
-            return "--project \(path): no dbt_project.yml there (\(known))"
+            // The root project's folder is "": show it as `.`, so the list never reads empty.
+            let known = candidates.isEmpty
+                ? "this revision holds no dbt_project.yml at all"
+                : "pass a folder that holds one (\(candidates.map { "`\($0.isEmpty ? "." : $0)`" }.joined(separator: ", ")))"
+            return "project folder `\(path)` (from --project, or `project:` in .rationale.yml) holds no dbt_project.yml: \(known), or leave the setting out to find the project automatically"
         case .malformedYAML(let file, let line, let message):
             let place = line.map { "\(file):\($0)" } ?? file
             return "\(place): malformed YAML: \(message) — fix the file (dbt would refuse it too) and run again"

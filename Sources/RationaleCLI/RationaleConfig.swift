@@ -87,7 +87,7 @@ struct RationaleConfig: Equatable {
             guard seen.insert(key).inserted else {
                 throw ConfigError(file: file, line: line, key: key, message: "`\(key)` is given twice: keep one")
             }
-            func bad() -> ConfigError { Self.bad(key, file, line: line) }
+            func bad() -> ConfigError { Self.bad(key, file, line: line, value: value) }
             func string(allowEmpty: Bool = false) throws -> String {
                 guard let scalar = value.scalar, allowEmpty || !scalar.string.isEmpty else { throw bad() }
                 return scalar.string
@@ -99,7 +99,7 @@ struct RationaleConfig: Equatable {
             func list() throws -> [String] {
                 guard let sequence = value.sequence else { throw bad() }
                 return try sequence.map { item in
-                    guard let text = item.scalar?.string, !text.isEmpty else { throw bad() }
+                    guard let text = item.scalar?.string, !text.isEmpty else { throw Self.bad(key, file, line: item.mark?.line ?? line, value: item) }
                     return text
                 }
             }
@@ -122,8 +122,9 @@ struct RationaleConfig: Equatable {
                 }
             case "pr_sections": config.prSections = try list()
             default:
+                let hint = Self.nearestKey(to: key).map { "did you mean `\($0)`? " } ?? ""
                 throw ConfigError(file: file, line: line, key: key,
-                                  message: "unknown key `\(key)`; known keys: \(keys.map(\.key).joined(separator: ", "))")
+                                  message: "unknown key `\(key)`: \(hint)rename or delete it; known keys: \(keys.map(\.key).joined(separator: ", "))")
             }
         }
         return config
@@ -140,9 +141,45 @@ struct RationaleConfig: Equatable {
         return folder
     }
 
-    static func bad(_ key: String, _ file: String, line: Int?) -> ConfigError {
+    static func bad(_ key: String, _ file: String, line: Int?, value: Node? = nil) -> ConfigError {
         let meaning = keys.first { $0.key == key }?.meaning ?? ""
-        return ConfigError(file: file, line: line, key: key, message: "bad value for `\(key)`: expected \(meaning)")
+        let got = value.map { " (got \(Self.describe($0)))" } ?? ""
+        return ConfigError(file: file, line: line, key: key, message: "bad value for `\(key)`\(got): expected \(meaning)")
+    }
+
+    /// What a YAML value is, in a few words, for an error message.
+    static func describe(_ node: Node) -> String {
+        if let scalar = node.scalar {
+            let text = scalar.string
+            return text.isEmpty ? "nothing" : "`\(text.count > 40 ? String(text.prefix(40)) + "…" : text)`"
+        }
+        if node.sequence != nil { return "a list" }
+        return "a mapping"
+    }
+
+    /// The known key a mistyped one most likely means: at most two edits away, or the same
+    /// words in another case or separator (`stateLimit`, `state-limit`).
+    static func nearestKey(to key: String) -> String? {
+        let folded = key.lowercased().filter { $0.isLetter }
+        if let same = keys.first(where: { $0.key.filter { $0.isLetter } == folded }) { return same.key }
+        let scored = keys.map { (key: $0.key, distance: editDistance(Array(key.lowercased()), Array($0.key))) }
+        guard let best = scored.min(by: { $0.distance < $1.distance }), best.distance <= 2 else { return nil }
+        return best.key
+    }
+
+    /// Levenshtein distance (insertions, deletions, substitutions).
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     static func line(of error: YamlError) -> Int? {

@@ -169,6 +169,8 @@ struct HookInstallTests {
         let doctor = try run(["doctor"], repo)
         #expect(doctor.status == 1)
         #expect(doctor.stdout.contains("problem  hooks folder: \(repo.root)/.githooks (core.hooksPath = ~/.githooks, from the global git config) lies outside this repository"))
+        // The per-hook fix does not send the user to an install that is refused.
+        #expect(doctor.stdout.contains("fix: first fix the hooks folder (above), then run `rationale install`"))
     }
 
     @Test func huskyFolderIsRefusedWithASnippet() throws {

@@ -84,9 +84,14 @@ struct ImpactCommandTests {
         let notRepo = try rationale(["impact"], in: outside.path)
         #expect(notRepo.status == 2)
         #expect(notRepo.stderr.contains("rationale: error:"))
+        #expect(notRepo.stderr.contains("or pass -C <a folder inside it>"))
         #expect(notRepo.stdout.isEmpty)
 
         let repo = try shopRepository()
+        let badProject = try rationale(["impact", "--project", "analytics"], in: repo.path)
+        #expect(badProject.status == 2)
+        #expect(badProject.stderr.contains("project folder `analytics` (from --project, or `project:` in .rationale.yml) holds no dbt_project.yml: pass a folder that holds one (`dbt`)"))
+
         let badRevision = try rationale(["impact", "--base", "no-such-branch"], in: repo.path)
         #expect(badRevision.status == 2)
         #expect(badRevision.stderr.contains("no-such-branch"))

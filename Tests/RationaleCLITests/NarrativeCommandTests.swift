@@ -190,6 +190,8 @@ struct GateCommandTests {
         #expect(run.status == 1)
         #expect(run.stdout.contains("the pull request modifies model `orders`"))
         #expect(run.stdout.contains("[session_required]"))
+        // The gate reads commits: staging is not enough, the fix says commit and push.
+        #expect(run.stdout.contains("commit it on this branch (`git add .project/sessions/ && git commit`) and push"))
     }
 
     @Test func aModelNoSessionNamesFails() throws {

@@ -37,9 +37,18 @@ struct RationaleConfigTests {
         #expect(RationaleConfig().stateFile == ".project/STATE.md")
     }
 
+    @Test func anUnknownKeyFarFromEveryKnownOneGetsNoGuess() {
+        #expect(RationaleConfig.nearestKey(to: "lineage") == nil)
+        #expect(RationaleConfig.nearestKey(to: "budegt") == "budget")
+        #expect(RationaleConfig.nearestKey(to: "default-branch") == "default_branch")
+    }
+
     @Test(arguments: [
-        ("adaptor: duckdb\n", "1: unknown key `adaptor`"),
-        ("budget: 10\ndownstream: many\n", "2: bad value for `downstream`"),
+        ("adaptor: duckdb\n", "1: unknown key `adaptor`: did you mean `adapter`? rename or delete it"),
+        ("stateLimit: 60\n", "unknown key `stateLimit`: did you mean `state_limit`?"),
+        ("budget: 10\ndownstream: many\n", "2: bad value for `downstream` (got `many`): expected edges to follow"),
+        ("skips: maybe\n", "bad value for `skips` (got `maybe`): expected allow or forbid"),
+        ("gated:\n  - dbt/models/**\n  - [x]\n", "3: bad value for `gated` (got a list)"),
         ("adapter: [a]\n", "bad value for `adapter`"),
         ("- adapter\n", "expected a mapping"),
         ("adapter: [\n", "malformed YAML"),

@@ -166,8 +166,11 @@ public enum SetupDoctor {
                 return DoctorCheck(id: id, status: .problem, message: "\(name): husky does not run rationale",
                                    fix: HookManager.husky.snippet)
             }
+            // `rationale install` refuses a hooks folder outside the repository: say so, not a fix that fails.
             return DoctorCheck(id: id, status: .problem, message: "\(name): not installed (\(path) does not exist)\(legacyNote)",
-                               fix: "run `rationale install`")
+                               fix: installer.placement == .outsideRepository
+                                   ? "first fix the hooks folder (above), then run `rationale install`"
+                                   : "run `rationale install`")
         case .foreign(let manager):
             let detected = manager ?? (installer.placement == .husky ? .husky : nil)
             if let detected, managers[detected] == true {

@@ -101,7 +101,10 @@ enum CheckFrontend {
         }
         // An open session on disk that is not staged is the usual cause.
         let unstaged = staged ? workspace.allSessions().filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder) : []
-        let fix = unstaged.isEmpty
+        // The gate reads commits: a session only counts once it is committed on the branch and pushed.
+        let fix = !staged
+            ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, commit it on this branch (`git add \(workspace.config.sessions)/ && git commit`) and push"
+            : unstaged.isEmpty
             ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, and `git add \(workspace.config.sessions)/`"
             : "stage the session that explains it: `git add \(unstaged.last ?? workspace.config.sessions)/`"
         return Finding(severity: .error, location: Finding.Location(file: change.modified.first?.path ?? gated.first ?? ""),
