@@ -96,7 +96,8 @@ public struct SessionScaffold {
     public func files(for request: Request, existingFolders: Set<String>) throws -> (folder: String, files: [String: String]) {
         let slug = try SessionNaming.slug(request.title)
         let folder = SessionNaming.folderName(date: request.date, slug: slug, existing: existingFolders)
-        let values = Self.values(request, folder: request.sessionsFolder.isEmpty ? folder : request.sessionsFolder + "/" + folder, slug: slug)
+        var values = Self.values(request, folder: request.sessionsFolder.isEmpty ? folder : request.sessionsFolder + "/" + folder, slug: slug)
+        values["has_task"] = templates.has(TemplateSet.taskTemplate(request.kind))
         var files: [String: String] = [:]
         for name in [SessionInput.File.summary, SessionInput.File.loops, SessionInput.File.context] {
             files[name] = try templates.render(name, values)

@@ -99,3 +99,19 @@ struct ContextCommandTests {
         #expect(run.stdout.contains("- loaded: etl/load.py, etl/new.sql — changed files: their diffs"))
     }
 }
+
+@Suite("rationale context --write, details")
+struct ContextWriteTests {
+    @Test func theTemplatesOwnFiguresGiveWayToThePacks() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/models/staging/stg_orders.sql", "select 2 from raw.orders\n")
+        _ = try rationale(["session", "start", "x"], in: repo)
+        let folder = try #require(sessionFolders(repo).first)
+        _ = try rationale(["context", "--budget", "1500", "--write"], in: repo)
+        let context = try #require(repo.read(".project/sessions/\(folder)/CONTEXT.md"))
+        #expect(context.components(separatedBy: "\nBudget:").count == 2, "\(context)")
+        #expect(context.contains("Budget: 1500 tokens"))
+        #expect(!context.contains("Budget: 4000 tokens"))
+        #expect(repo.read(".project/sessions/\(folder)/SUMMARY.md")?.contains("TASK.md") == false)
+    }
+}

@@ -112,6 +112,13 @@ enum ContextFrontend {
         }
     }
 
+    /// The 1-based line numbers of the pack's block, markers included.
+    static func blockLines(_ text: String) -> [Int] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let start = lines.firstIndex(of: block.begin), let end = lines[start...].firstIndex(of: block.end) else { return [] }
+        return Array((start + 1)...(end + 1))
+    }
+
     static func reachable(from roots: Set<String>, to target: String, children: [String: [String]]) -> Bool {
         var frontier = Array(roots)
         var seen = roots
@@ -123,7 +130,9 @@ enum ContextFrontend {
     }
 
     static func displayName(_ node: Node) -> String {
-        node.version.map { "\(node.name).v\($0)" } ?? node.name
+        // A source table often shares its name with the staging model that reads it.
+        if node.resourceType == .source, let source = node.fqn.dropLast().last { return "\(source).\(node.name)" }
+        return node.version.map { "\(node.name).v\($0)" } ?? node.name
     }
 
     static func packNode(_ node: Node, relation: PackNode.Relation, distance: Int, reasons: [String], code: Bool,
@@ -183,9 +192,15 @@ enum ContextFrontend {
         let path = session.path(SessionInput.File.context)
         let lines = ["Budget: \(pack.budget) tokens", "Used: \(pack.tokens) tokens (\(TokenEstimate.method))", ""] + pack.decisions.map(\.line)
         var text = session.files[SessionInput.File.context] ?? "# Context\n"
-        // Template lines still waiting for words in that section are replaced by the pack's.
+        // Template lines still waiting for words in that section, and figures outside the block,
+        // are replaced by the pack's.
         if let section = MarkdownDocument(text).section(ContextDecisions.sectionTitle) {
-            let visible = Set(section.visibleBody.filter { $0.text.contains(MarkdownText.placeholderOpen) }.map(\.number))
+            let inside = block.contents(of: text) == nil ? [] : Set(Self.blockLines(text))
+            let visible = Set(section.visibleBody.filter { line in
+                let trimmed = line.text.trimmingCharacters(in: .whitespaces)
+                return !inside.contains(line.number)
+                    && (line.text.contains(MarkdownText.placeholderOpen) || trimmed.hasPrefix("Budget:") || trimmed.hasPrefix("Used:"))
+            }.map(\.number))
             var all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             for number in visible.sorted(by: >) { all.remove(at: number - 1) }
             text = all.joined(separator: "\n")
