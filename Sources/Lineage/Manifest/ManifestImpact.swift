@@ -26,8 +26,8 @@ public enum ManifestImpact {
             let outcome = Result { try ManifestReader.read(path: index == 0 ? basePath : headPath, file: index == 0 ? baseShown : manifest) }
             results.set(index, outcome)
         }
+        let head = try results.get(1) // the manifest's own problem first: it is what the user just made
         let base = try results.get(0)
-        let head = try results.get(1)
         return compare(base: base, head: head, baseName: baseShown, headName: manifest, options: options)
     }
 
