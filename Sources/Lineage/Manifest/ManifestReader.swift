@@ -165,22 +165,44 @@ public enum ManifestReader {
                               children: DbtProject.children(of: nodes))
         }
 
+        /// The entry fields the reader decodes; one dictionary lookup per key instead of a
+        /// string comparison per `case` (a manifest has millions of keys).
+        enum Field {
+            case uniqueID, resourceType, name, packageName, path, patchPath, version, fqn, description, rawCode
+            case columns, dependsOn, checksum, config, unrenderedConfig, contract, refProperty, property
+            case attachedNode, columnName, sourceName, model, testMetadata
+        }
+
+        static let fields: [String: Field] = [
+            "unique_id": .uniqueID, "resource_type": .resourceType, "name": .name, "package_name": .packageName,
+            "original_file_path": .path, "patch_path": .patchPath, "version": .version, "fqn": .fqn,
+            "description": .description, "raw_code": .rawCode, "columns": .columns, "depends_on": .dependsOn,
+            "checksum": .checksum, "config": .config, "unrendered_config": .unrenderedConfig, "contract": .contract,
+            "latest_version": .refProperty, "deprecation_date": .refProperty,
+            "database": .property, "schema": .property, "identifier": .property, "quoting": .property,
+            "freshness": .property, "loaded_at_field": .property, "loaded_at_query": .property, "external": .property,
+            "label": .property, "maturity": .property, "owner": .property, "type": .property, "url": .property,
+            "attached_node": .attachedNode, "column_name": .columnName, "source_name": .sourceName, "model": .model,
+            "test_metadata": .testMetadata,
+        ]
+
         static func readEntry(_ scanner: inout JSONScanner) throws -> Entry {
             var e = Entry()
             try scanner.object { s, key in
-                switch key {
-                case "unique_id": e.uniqueID = try s.string()
-                case "resource_type": e.resourceType = try s.string()
-                case "name": e.name = try s.string()
-                case "package_name": e.packageName = try s.string()
-                case "original_file_path": e.path = try s.string()
-                case "patch_path": e.patchPath = try s.optionalString()
-                case "version": e.version = try s.scalarText()
-                case "fqn": e.fqn = try s.strings()
-                case "description": e.description = try s.optionalString() ?? ""
-                case "raw_code": e.rawCode = try s.optionalString() ?? ""
-                case "columns": e.columns = try readColumns(&s)
-                case "depends_on":
+                guard let field = fields[key] else { return try s.skipValue() }
+                switch field {
+                case .uniqueID: e.uniqueID = try s.string()
+                case .resourceType: e.resourceType = try s.string()
+                case .name: e.name = try s.string()
+                case .packageName: e.packageName = try s.string()
+                case .path: e.path = try s.string()
+                case .patchPath: e.patchPath = try s.optionalString()
+                case .version: e.version = try s.scalarText()
+                case .fqn: e.fqn = try s.strings()
+                case .description: e.description = try s.optionalString() ?? ""
+                case .rawCode: e.rawCode = try s.optionalString() ?? ""
+                case .columns: e.columns = try readColumns(&s)
+                case .dependsOn:
                     try s.object { s, key in
                         switch key {
                         case "nodes": e.parents = try s.strings()
@@ -188,7 +210,7 @@ public enum ManifestReader {
                         default: try s.skipValue()
                         }
                     }
-                case "checksum":
+                case .checksum:
                     var name = "", sum = ""
                     if s.skipNull() { break }
                     try s.object { s, key in
@@ -199,33 +221,30 @@ public enum ManifestReader {
                         }
                     }
                     e.checksum = name + ":" + sum
-                case "config":
+                case .config:
                     if s.skipNull() { break }
                     try s.object { s, key in
                         if renderedConfigKeys.contains(key) { e.renderedConfig.append((key, try s.value())) } else { try s.skipValue() }
                     }
-                case "unrendered_config": e.unrenderedConfig = try s.value()
-                case "contract":
+                case .unrenderedConfig: e.unrenderedConfig = try s.value()
+                case .contract:
                     if s.skipNull() { break }
                     try s.object { s, key in
                         if key == "checksum" { e.contractChecksum = try s.optionalString() } else { try s.skipValue() }
                     }
-                case "latest_version", "deprecation_date":
+                case .refProperty:
                     let value = try s.value()
                     e.properties[key] = value.scalarText.map { .string($0) } ?? value
-                case "database", "schema", "identifier", "quoting", "freshness", "loaded_at_field", "loaded_at_query",
-                     "external", "label", "maturity", "owner", "type", "url":
-                    e.properties[key] = try s.value()
-                case "attached_node": e.attachedNode = try s.optionalString()
-                case "column_name": e.columnName = try s.optionalString()
-                case "source_name": e.sourceName = try s.optionalString()
-                case "model": e.model = try s.optionalString()
-                case "test_metadata":
+                case .property: e.properties[key] = try s.value()
+                case .attachedNode: e.attachedNode = try s.optionalString()
+                case .columnName: e.columnName = try s.optionalString()
+                case .sourceName: e.sourceName = try s.optionalString()
+                case .model: e.model = try s.optionalString()
+                case .testMetadata:
                     if s.skipNull() { break }
                     try s.object { s, key in
                         if key == "name" { e.testKind = try s.optionalString() } else { try s.skipValue() }
                     }
-                default: try s.skipValue()
                 }
             }
             return e
