@@ -5,6 +5,7 @@
 #   make precommit  only .pre-commit-hooks.yaml driven by the real pre-commit (from PyPI)
 #   make ci-lint  only the CI templates in ci/: schemas (check-jsonschema) and zizmor, offline
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
+#   make bench-manifest  manifest mode against Python's json on a ~100 MB manifest (on demand)
 
 SWIFT ?= swift
 PYTHON ?= python3
@@ -24,7 +25,7 @@ ZIZMOR_PIN ?= zizmor==1.32.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench clean
+.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-manifest clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null; then \
@@ -94,6 +95,9 @@ test: unit oracle precommit ci-lint tokens
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
+
+bench-manifest: release oracle-venv
+	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/manifest.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

@@ -237,8 +237,12 @@ struct JSONScanner {
             return value
         }
         while i < body.count {
-            let c = body[i]
-            guard c == Self.backslash, i + 1 < body.count else { out.append(c); i += 1; continue }
+            // Copy the run up to the next backslash in one go (SQL has long runs between `\n`s).
+            var next = i
+            while next < body.count, body[next] != Self.backslash { next += 1 }
+            if next > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: body[i..<next])) }
+            i = next
+            guard i + 1 < body.count else { if i < body.count { out.append(body[i]) }; break }
             let e = body[i + 1]
             i += 2
             switch e {

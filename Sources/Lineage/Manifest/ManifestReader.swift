@@ -141,11 +141,13 @@ public enum ManifestReader {
             }
         }
 
-        func finish() throws -> DbtProject {
+        /// The project; takes the nodes out of the reader (no copy of thousands of nodes).
+        mutating func finish() throws -> DbtProject {
             guard let projectName, !projectName.isEmpty else {
                 throw LineageError.notAManifest(file: file, reason: "no metadata.project_name")
             }
-            var nodes = self.nodes
+            var nodes: [String: Node] = [:]
+            swap(&nodes, &self.nodes)
             for test in tests {
                 let target: String?
                 if test.resourceType == "unit_test" {
