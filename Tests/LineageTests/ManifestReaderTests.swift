@@ -242,10 +242,26 @@ struct JSONScannerTests {
         var kept: String?
         try scan(text) { scanner in
             try scanner.object { s, key in
-                if key == "keep" { kept = try s.string() } else { try s.skipValue() }
+                if key.is("keep") { kept = try s.string() } else { try s.skipValue() }
             }
         }
         #expect(kept == "yes")
+    }
+
+    @Test func keysMatchOnRawBytesAndDecodeWhenEscaped() throws {
+        let table = JSONKeyTable<Int>(["name": 1, "nodes": 2, "original_file_path": 3])
+        var found: [String: Int?] = [:]
+        try scan(#"{"name": 0, "nodes": 0, "original_file_path": 0, "nam": 0, "na\u006de": 0}"#) { scanner in
+            try scanner.object { s, key in
+                found[key.string] = table[key]
+                try s.skipValue()
+            }
+        }
+        #expect(found["name"] == .some(1))
+        #expect(found["nodes"] == .some(2))
+        #expect(found["original_file_path"] == .some(3))
+        #expect(found["nam"] == .some(nil))
+        #expect(found.count == 4, "the escaped key decodes to name and finds the same entry: \(found)")
     }
 
     @Test func valuesKeepTheirTypes() throws {

@@ -60,11 +60,11 @@ struct JSONScanner {
     }
 
     /// Reads an object, calling `body` with each key; `body` must read or skip the value.
-    mutating func object(_ body: (inout JSONScanner, String) throws -> Void) throws {
+    mutating func object(_ body: (inout JSONScanner, Key) throws -> Void) throws {
         try expect(UInt8(ascii: "{"), "an object")
         if peek() == UInt8(ascii: "}") { offset += 1; return }
         while true {
-            let key = try string()
+            let key = try rawKey()
             try expect(UInt8(ascii: ":"), "':' after an object key")
             try body(&self, key)
             switch peek() {
@@ -108,6 +108,33 @@ struct JSONScanner {
             from = end + 1
         }
         throw Failure(offset: start, expected: "a closing quote")
+    }
+
+    /// An object key, undecoded: most keys are only compared, and a `String` for each of the
+    /// millions of keys in a manifest would cost an allocation for every one over 15 bytes.
+    struct Key {
+        /// The bytes between the quotes.
+        let raw: UnsafeBufferPointer<UInt8>
+        /// The decoded key, when it holds escapes.
+        fileprivate let decoded: String?
+
+        /// The key as text (made on each use).
+        var string: String { decoded ?? String(decoding: raw, as: UTF8.self) }
+
+        /// True when the key is exactly `name` (ASCII).
+        func `is`(_ name: StaticString) -> Bool {
+            guard raw.count == name.utf8CodeUnitCount else { return false }
+            guard let base = raw.baseAddress, raw.count > 0 else { return true }
+            return memcmp(base, name.utf8Start, raw.count) == 0
+        }
+    }
+
+    private mutating func rawKey() throws -> Key {
+        try expect(Self.quote, "a string")
+        let (end, escaped) = try closingQuote(from: offset)
+        let body = UnsafeBufferPointer(rebasing: bytes[offset..<end])
+        offset = end + 1
+        return Key(raw: body, decoded: escaped ? try unescape(body) : nil)
     }
 
     /// Reads a string.
@@ -192,7 +219,7 @@ struct JSONScanner {
         case Self.quote: return .string(try string())
         case UInt8(ascii: "{"):
             var pairs: [(key: String, value: Value)] = []
-            try object { scanner, key in pairs.append((key, try scanner.value())) }
+            try object { scanner, key in pairs.append((key.string, try scanner.value())) }
             return .map(pairs)
         case UInt8(ascii: "["):
             var items: [Value] = []
@@ -266,5 +293,35 @@ struct JSONScanner {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The keys a reader knows, each with a value of its own, matched on a key's raw bytes (by
+/// length, then bytes) without making a `String` of it.
+struct JSONKeyTable<Field: Sendable>: Sendable {
+    private var byLength: [[(name: [UInt8], field: Field)]] = []
+
+    /// A table of `entries` (ASCII keys).
+    init(_ entries: KeyValuePairs<String, Field>) {
+        for (name, field) in entries {
+            let bytes = Array(name.utf8)
+            while byLength.count <= bytes.count { byLength.append([]) }
+            byLength[bytes.count].append((bytes, field))
+        }
+    }
+
+    /// The value of `key`, if the table knows it.
+    subscript(_ key: JSONScanner.Key) -> Field? {
+        if let decoded = key.decoded { // escapes in a key: rare, compared as text
+            let bytes = Array(decoded.utf8)
+            return bytes.count < byLength.count ? byLength[bytes.count].first(where: { $0.name == bytes })?.field : nil
+        }
+        guard key.raw.count < byLength.count, let base = key.raw.baseAddress else { return nil }
+        for entry in byLength[key.raw.count] where entry.name.withUnsafeBufferPointer({ name in
+            name.baseAddress.map { memcmp($0, base, key.raw.count) == 0 } ?? true
+        }) {
+            return entry.field
+        }
+        return nil
     }
 }

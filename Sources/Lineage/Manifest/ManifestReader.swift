@@ -13,7 +13,7 @@ public enum ManifestReader {
 
     /// Keys of a node's rendered `config` that the engine reads (materialisation, docs
     /// persistence, contract, access); kept under `Node.properties["rendered_config"]`.
-    static let renderedConfigKeys: Set<String> = ["materialized", "persist_docs", "contract", "access"]
+    static let renderedConfigKeys = JSONKeyTable<Void>(["materialized": (), "persist_docs": (), "contract": (), "access": ()])
 
     /// Reads the manifest at `path` (memory-mapped); `file` names it in errors.
     public static func read(path: String, file: String? = nil) throws -> DbtProject {
@@ -83,7 +83,7 @@ public enum ManifestReader {
 
         mutating func readTop(_ scanner: inout JSONScanner) throws {
             try scanner.object { scanner, key in
-                switch key {
+                switch key.string {
                 case "metadata": try readMetadata(&scanner)
                 case "nodes", "sources", "exposures", "unit_tests":
                     try checkSchema()
@@ -104,7 +104,7 @@ public enum ManifestReader {
 
         mutating func readMetadata(_ scanner: inout JSONScanner) throws {
             try scanner.object { scanner, key in
-                switch key {
+                switch key.string {
                 case "dbt_schema_version": schema = try scanner.optionalString()
                 case "project_name": projectName = try scanner.optionalString()
                 case "dbt_version": dbtVersion = try scanner.optionalString()
@@ -169,13 +169,13 @@ public enum ManifestReader {
 
         /// The entry fields the reader decodes; one dictionary lookup per key instead of a
         /// string comparison per `case` (a manifest has millions of keys).
-        enum Field {
+        enum Field: Sendable {
             case uniqueID, resourceType, name, packageName, path, patchPath, version, fqn, description, rawCode
             case columns, dependsOn, checksum, config, unrenderedConfig, contract, refProperty, property
             case attachedNode, columnName, sourceName, model, testMetadata
         }
 
-        static let fields: [String: Field] = [
+        static let fields = JSONKeyTable<Field>([
             "unique_id": .uniqueID, "resource_type": .resourceType, "name": .name, "package_name": .packageName,
             "original_file_path": .path, "patch_path": .patchPath, "version": .version, "fqn": .fqn,
             "description": .description, "raw_code": .rawCode, "columns": .columns, "depends_on": .dependsOn,
@@ -186,7 +186,7 @@ public enum ManifestReader {
             "label": .property, "maturity": .property, "owner": .property, "type": .property, "url": .property,
             "attached_node": .attachedNode, "column_name": .columnName, "source_name": .sourceName, "model": .model,
             "test_metadata": .testMetadata,
-        ]
+        ])
 
         static func readEntry(_ scanner: inout JSONScanner) throws -> Entry {
             var e = Entry()
@@ -206,38 +206,30 @@ public enum ManifestReader {
                 case .columns: e.columns = try readColumns(&s)
                 case .dependsOn:
                     try s.object { s, key in
-                        switch key {
-                        case "nodes": e.parents = try s.strings()
-                        case "macros": e.macros = try s.strings()
-                        default: try s.skipValue()
-                        }
+                        if key.is("nodes") { e.parents = try s.strings() } else if key.is("macros") { e.macros = try s.strings() } else { try s.skipValue() }
                     }
                 case .checksum:
                     var name = "", sum = ""
                     if s.skipNull() { break }
                     try s.object { s, key in
-                        switch key {
-                        case "name": name = try s.optionalString() ?? ""
-                        case "checksum": sum = try s.optionalString() ?? ""
-                        default: try s.skipValue()
-                        }
+                        if key.is("name") { name = try s.optionalString() ?? "" } else if key.is("checksum") { sum = try s.optionalString() ?? "" } else { try s.skipValue() }
                     }
                     e.checksum = name + ":" + sum
                 case .config:
                     if s.skipNull() { break }
                     try s.object { s, key in
-                        if renderedConfigKeys.contains(key) { e.renderedConfig.append((key, try s.value())) } else { try s.skipValue() }
+                        if renderedConfigKeys[key] != nil { e.renderedConfig.append((key.string, try s.value())) } else { try s.skipValue() }
                     }
                 case .unrenderedConfig: e.unrenderedConfig = try s.value()
                 case .contract:
                     if s.skipNull() { break }
                     try s.object { s, key in
-                        if key == "checksum" { e.contractChecksum = try s.optionalString() } else { try s.skipValue() }
+                        if key.is("checksum") { e.contractChecksum = try s.optionalString() } else { try s.skipValue() }
                     }
                 case .refProperty:
                     let value = try s.value()
-                    e.properties[key] = value.scalarText.map { .string($0) } ?? value
-                case .property: e.properties[key] = try s.value()
+                    e.properties[key.string] = value.scalarText.map { .string($0) } ?? value
+                case .property: e.properties[key.string] = try s.value()
                 case .attachedNode: e.attachedNode = try s.optionalString()
                 case .columnName: e.columnName = try s.optionalString()
                 case .sourceName: e.sourceName = try s.optionalString()
@@ -245,7 +237,7 @@ public enum ManifestReader {
                 case .testMetadata:
                     if s.skipNull() { break }
                     try s.object { s, key in
-                        if key == "name" { e.testKind = try s.optionalString() } else { try s.skipValue() }
+                        if key.is("name") { e.testKind = try s.optionalString() } else { try s.skipValue() }
                     }
                 }
             }
@@ -256,13 +248,16 @@ public enum ManifestReader {
             var columns: [Column] = []
             if scanner.skipNull() { return [] }
             try scanner.object { s, key in
-                var column = Column(name: key, description: "", dataType: nil)
+                var column = Column(name: key.string, description: "", dataType: nil)
                 try s.object { s, field in
-                    switch field {
-                    case "name": column.name = try s.optionalString() ?? key
-                    case "description": column.description = try s.optionalString() ?? ""
-                    case "data_type": column.dataType = try s.scalarText()
-                    default: try s.skipValue()
+                    if field.is("name") {
+                        column.name = try s.optionalString() ?? column.name
+                    } else if field.is("description") {
+                        column.description = try s.optionalString() ?? ""
+                    } else if field.is("data_type") {
+                        column.dataType = try s.scalarText()
+                    } else {
+                        try s.skipValue()
                     }
                 }
                 columns.append(column)
@@ -273,16 +268,20 @@ public enum ManifestReader {
         static func readMacro(_ scanner: inout JSONScanner) throws -> Macro {
             var macro = Macro(uniqueID: "", name: "", path: "", line: 1, text: "", calls: [], dispatches: [], vars: [])
             try scanner.object { s, key in
-                switch key {
-                case "unique_id": macro.uniqueID = try s.string()
-                case "name": macro.name = try s.string()
-                case "original_file_path": macro.path = try s.string()
-                case "macro_sql": macro.text = try s.optionalString() ?? ""
-                case "depends_on":
+                if key.is("unique_id") {
+                    macro.uniqueID = try s.string()
+                } else if key.is("name") {
+                    macro.name = try s.string()
+                } else if key.is("original_file_path") {
+                    macro.path = try s.string()
+                } else if key.is("macro_sql") {
+                    macro.text = try s.optionalString() ?? ""
+                } else if key.is("depends_on") {
                     try s.object { s, key in
-                        if key == "macros" { macro.calls = try s.strings() } else { try s.skipValue() }
+                        if key.is("macros") { macro.calls = try s.strings() } else { try s.skipValue() }
                     }
-                default: try s.skipValue()
+                } else {
+                    try s.skipValue()
                 }
             }
             return macro
