@@ -81,3 +81,26 @@ struct ManifestCommandTests {
         #expect(missing.stderr.contains("nothing.json: not a dbt manifest (cannot read it"), "\(missing.stderr)")
     }
 }
+
+@Suite("rationale context --manifest, end to end")
+struct ContextManifestTests {
+    @Test func packShowsTheManifestsCodeAndSaysWhatAnswered() throws {
+        let repo = ScratchRepository()
+        repo.write("README.md", "scratch\n")
+        _ = try repo.commit("base")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rationale-manifests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("prod"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try tinyManifest(packageSQL: "select 1 as id").write(to: dir.appendingPathComponent("prod/manifest.json"), atomically: true, encoding: .utf8)
+        try tinyManifest(packageSQL: "select 2 as id -- from the package").write(to: dir.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
+        let run = try rationale(["context", "--manifest", dir.appendingPathComponent("manifest.json").path,
+                                 "--state", dir.appendingPathComponent("prod").path, "--budget", "1000"], in: repo.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("answered from dbt's manifests"))
+        #expect(run.stdout.contains("select 2 as id -- from the package"))
+        #expect(run.stdout.contains("`orders` (child"))
+        let lonely = try rationale(["context", "--manifest", "m.json"], in: repo.path)
+        #expect(lonely.status != 0)
+        #expect(lonely.stderr.contains("--manifest needs --state"))
+    }
+}
