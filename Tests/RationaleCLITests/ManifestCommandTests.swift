@@ -104,3 +104,20 @@ struct ContextManifestTests {
         #expect(lonely.stderr.contains("--manifest needs --state"))
     }
 }
+
+@Suite("rationale narrate --manifest, end to end")
+struct NarrateManifestTests {
+    @Test func lineageComesFromTheManifestsAndTheDraftSaysSo() throws {
+        let repo = try narrativeRepository()
+        repo.write("prod/manifest.json", tinyManifest(packageSQL: "select 1 as id"))
+        repo.write("head/manifest.json", tinyManifest(packageSQL: "select 2 as id"))
+        let run = try rationale(["narrate", "--base", "main", "--manifest", "head/manifest.json", "--state", "prod", "--format", "json"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Lineage answered from dbt's manifests"))
+        #expect(run.stdout.contains("model.ga4.stg_ga"))
+        #expect(!run.stdout.contains("model.shop.stg_orders"), "the lineage is the manifests', not git's")
+        let lonely = try rationale(["narrate", "--base", "main", "--state", "prod"], in: repo)
+        #expect(lonely.status != 0)
+        #expect(lonely.stderr.contains("--state needs --manifest"))
+    }
+}
