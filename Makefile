@@ -6,6 +6,7 @@
 #   make ci-lint  only the CI templates in ci/: schemas (check-jsonschema) and zizmor, offline
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
 #   make bench-manifest  manifest mode against Python's json on a ~100 MB manifest (on demand)
+#   make bench-context-manifest BENCH_ARGS="--manifest PATH"  context packs vs dbt-mp --offline
 
 SWIFT ?= swift
 PYTHON ?= python3
@@ -20,12 +21,14 @@ CI_LINT_VENV ?= .build/ci-lint-venv
 CHECK_JSONSCHEMA_PIN ?= check-jsonschema==0.*
 # zizmor adds audits in minor releases; a new one must not turn CI red without a change here.
 ZIZMOR_PIN ?= zizmor==1.32.*
+DBTMP_VENV ?= .build/dbtmp-venv
+DBTMP_PIN ?= dbt-mp==0.3.*
 # The release binary links the Swift runtime statically: a hook starts in ~8 ms instead of ~14 ms
 # (fewer shared libraries to resolve), and the binary needs no Swift install beside it.
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-manifest clean
+.PHONY: deps build release demo test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-manifest bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null; then \
@@ -98,6 +101,16 @@ bench: release oracle-venv
 
 bench-manifest: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/manifest.py $(BENCH_ARGS)
+
+dbtmp-venv:
+	@if [ ! -x $(DBTMP_VENV)/bin/dbt-mp ]; then \
+	  echo "installing $(DBTMP_PIN) into $(DBTMP_VENV)"; \
+	  $(PYTHON) -m venv $(DBTMP_VENV) && \
+	  $(DBTMP_VENV)/bin/pip install -q "$(DBTMP_PIN)"; \
+	fi
+
+bench-context-manifest: release dbtmp-venv
+	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT_MP=$(abspath $(DBTMP_VENV))/bin/dbt-mp $(PYTHON) bench/context_manifest.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build
