@@ -8,6 +8,8 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=]  the release binary, shell completions, man page
 #   make uninstall [PREFIX=…] [DESTDIR=]         removes exactly the files install wrote
 #   make install-test  installs into a temporary PREFIX and runs the installed copy elsewhere
+#   make bench-manifest  manifest mode against Python's json on a ~100 MB manifest (on demand)
+#   make bench-context-manifest BENCH_ARGS="--manifest PATH"  context packs vs dbt-mp --offline
 
 SWIFT ?= swift
 PYTHON ?= python3
@@ -22,6 +24,8 @@ CI_LINT_VENV ?= .build/ci-lint-venv
 CHECK_JSONSCHEMA_PIN ?= check-jsonschema==0.*
 # zizmor adds audits in minor releases; a new one must not turn CI red without a change here.
 ZIZMOR_PIN ?= zizmor==1.32.*
+DBTMP_VENV ?= .build/dbtmp-venv
+DBTMP_PIN ?= dbt-mp==0.3.*
 # The release binary links the Swift runtime statically: a hook starts in ~8 ms instead of ~14 ms
 # (fewer shared libraries to resolve), and the binary needs no Swift install beside it. The
 # static Foundation networking (publish) links the system's libcurl, so the build needs
@@ -29,7 +33,7 @@ ZIZMOR_PIN ?= zizmor==1.32.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo install uninstall install-test man completions test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context clean
+.PHONY: deps build release demo install uninstall install-test man completions test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
@@ -100,10 +104,21 @@ test: unit oracle precommit ci-lint tokens install-test
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
 
+bench-manifest: release oracle-venv
+	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/manifest.py $(BENCH_ARGS)
+
+dbtmp-venv:
+	@if [ ! -x $(DBTMP_VENV)/bin/dbt-mp ]; then \
+	  echo "installing $(DBTMP_PIN) into $(DBTMP_VENV)"; \
+	  $(PYTHON) -m venv $(DBTMP_VENV) && \
+	  $(DBTMP_VENV)/bin/pip install -q "$(DBTMP_PIN)"; \
+	fi
+
+bench-context-manifest: release dbtmp-venv
+	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT_MP=$(abspath $(DBTMP_VENV))/bin/dbt-mp $(PYTHON) bench/context_manifest.py $(BENCH_ARGS)
+
 # Our context packs at 1k/2k/5k tokens against dbt-mp's slim manifest on the same selection.
-DBTMP_VENV ?= .build/dbtmp-venv
-bench-context: release oracle-venv tokens-venv
-	@if [ ! -x $(DBTMP_VENV)/bin/dbt-mp ]; then $(PYTHON) -m venv $(DBTMP_VENV) && $(DBTMP_VENV)/bin/pip install -q dbt-mp; fi
+bench-context: release oracle-venv tokens-venv dbtmp-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt DBT_MP=$(abspath $(DBTMP_VENV))/bin/dbt-mp \
 	  TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json $(abspath $(TOKENS_VENV))/bin/python bench/context_vs_dbtmp.py $(BENCH_ARGS)
 

@@ -107,7 +107,8 @@ public enum ChangeClassifier {
         case .source:
             for (key, code) in [("database", "identifier"), ("schema", "identifier"), ("identifier", "identifier"),
                                 ("quoting", "quoting"), ("freshness", "freshness"),
-                                ("loaded_at_field", "loaded_at_field"), ("external", "configs")]
+                                ("loaded_at_field", "loaded_at_field"), ("loaded_at_query", "loaded_at_field"),
+                                ("external", "configs")]
             where old.properties[key] != new.properties[key] {
                 if !reasons.contains(where: { $0.code == code && $0.detail.hasPrefix(key) }) {
                     reasons.append(Reason(code: code, dbt: true, detail: "\(key) changed"))
@@ -161,14 +162,18 @@ public enum ChangeClassifier {
             if new.resourceType == .model {
                 // ModelNode.same_ref_representation: unpinned refs and access checks depend on these.
                 let changed = ["latest_version", "deprecation_date"].filter { old.properties[$0] != new.properties[$0] }
-                    + (old.config["access"] != new.config["access"] ? ["access"] : [])
+                    + (old.renderedConfig["access"] != new.renderedConfig["access"] ? ["access"] : [])
                 if !changed.isEmpty {
                     reasons.append(Reason(code: "ref_representation", dbt: true, detail: changed.joined(separator: ", ") + " changed"))
                 }
             }
             if new.resourceType == .model, old.contractEnforced || new.contractEnforced {
-                let oldContract = old.columns.map { "\($0.name):\($0.dataType ?? "")" }
-                let newContract = new.columns.map { "\($0.name):\($0.dataType ?? "")" }
+                // A manifest carries dbt's own contract checksum (columns, types, constraints); git
+                // shows the declared columns and types.
+                let oldContract = old.properties["contract_checksum"].map { [$0.scalarText ?? ""] }
+                    ?? old.columns.map { "\($0.name):\($0.dataType ?? "")" }
+                let newContract = new.properties["contract_checksum"].map { [$0.scalarText ?? ""] }
+                    ?? new.columns.map { "\($0.name):\($0.dataType ?? "")" }
                 if old.contractEnforced != new.contractEnforced || oldContract != newContract {
                     reasons.append(Reason(code: "contract", dbt: true, detail: new.contractEnforced ? "contract enforced with changed columns or enforcement" : "contract no longer enforced"))
                 }

@@ -49,6 +49,16 @@ public struct ImpactResult: Sendable {
     public var adapter: String?
     /// Reports, one per project in scope.
     public var reports: [ImpactReport]
+    /// What answered: the project read from git, or dbt's manifests.
+    public var source: ImpactSource = .git
+}
+
+/// What an impact answer was computed from.
+public enum ImpactSource: String, Sendable, Hashable {
+    /// The dbt project read from git objects at both revisions.
+    case git
+    /// Two dbt manifests: `--state` (base) and `--manifest` (head).
+    case manifest
 }
 
 /// Answers "which dbt nodes does this change modify, and what lies downstream" from git objects.

@@ -14,6 +14,10 @@ public enum LineageError: Error, LocalizedError, Equatable {
     case fileTooLarge(file: String, bytes: Int, limit: Int)
     /// `dbt_project.yml` lacks something dbt requires.
     case invalidProject(file: String, message: String)
+    /// A file given as a dbt manifest is missing, not JSON, or not a manifest.
+    case notAManifest(file: String, reason: String)
+    /// A dbt manifest written in a schema version this reader does not know.
+    case unsupportedManifest(file: String, version: String)
 
     public var errorDescription: String? {
         switch self {
@@ -34,6 +38,10 @@ public enum LineageError: Error, LocalizedError, Equatable {
             return "\(file): \(bytes / 1_048_576) MiB is larger than the \(limit / 1_048_576) MiB a dbt source file may be — move it out of the dbt resource paths"
         case .invalidProject(let file, let message):
             return "\(file): \(message)"
+        case .notAManifest(let file, let reason):
+            return "\(file): not a dbt manifest (\(reason)) — pass the manifest.json that `dbt parse` writes into target/ (for --state, the folder holding the production manifest.json)"
+        case .unsupportedManifest(let file, let version):
+            return "\(file): manifest schema \(version) is not supported; rationale reads schema \(ManifestReader.supportedSchema) (dbt-core 1.8 to 1.11) — regenerate it with `dbt parse` from a supported dbt"
         }
     }
 }

@@ -172,17 +172,21 @@ public struct Node: Sendable, Hashable {
         hasher.combine(path)
     }
 
+    /// The config dbt rendered, where known (a manifest's `config`: materialisation, docs
+    /// persistence, contract, access); else the unrendered config, which is all git shows.
+    public var renderedConfig: Value { properties["rendered_config"] ?? config }
+
     /// The materialization, from config.
-    public var materialized: String? { config["materialized"]?.scalarText }
+    public var materialized: String? { renderedConfig["materialized"]?.scalarText }
 
     /// True when `persist_docs.relation` is on.
-    public var persistsRelationDocs: Bool { config["persist_docs"]?["relation"]?.isTruthy ?? false }
+    public var persistsRelationDocs: Bool { renderedConfig["persist_docs"]?["relation"]?.isTruthy ?? false }
 
     /// True when `persist_docs.columns` is on.
-    public var persistsColumnDocs: Bool { config["persist_docs"]?["columns"]?.isTruthy ?? false }
+    public var persistsColumnDocs: Bool { renderedConfig["persist_docs"]?["columns"]?.isTruthy ?? false }
 
     /// True when the model's contract is enforced.
-    public var contractEnforced: Bool { config["contract"]?["enforced"]?.isTruthy ?? false }
+    public var contractEnforced: Bool { renderedConfig["contract"]?["enforced"]?.isTruthy ?? false }
 }
 
 /// A macro (or generic test definition) of the project.

@@ -32,4 +32,20 @@ public enum ImpactFrontend {
         engine.saveCaches()
         return (result, root)
     }
+
+    /// Compares two dbt manifests (`state`: the base, a folder holding `manifest.json` or the file;
+    /// `manifest`: the head), both taken relative to `directory`. No repository is needed.
+    /// `.rationale.yml` settings apply when `directory` is inside a repository.
+    public static func runManifest(directory: String, manifest: String, state: String,
+                                   options: ImpactOptions) throws -> (result: ImpactResult, root: String) {
+        var options = options
+        if options.downstream == nil, let repository = try? Repository.discover(from: directory),
+           let settings = try? RationaleConfig.load(workdir: repository.workdir) {
+            options.downstream = settings.downstream
+        }
+        let result = try ManifestImpact.run(manifest: manifest, state: state, options: options) { path in
+            path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        }
+        return (result, directory)
+    }
 }

@@ -16,7 +16,10 @@ For every scenario below the script
   4. runs `rationale impact --base main --head <branch> --dbt-compatible --format json` in the
      repository and asserts  modified == state:modified  and  modified ∪ downstream ==
      state:modified+ ;
-  5. runs it again without `--dbt-compatible` and checks the scenario's beyond-dbt expectation.
+  5. runs it again without `--dbt-compatible` and checks the scenario's beyond-dbt expectation;
+  6. manifest mode: runs `rationale impact --manifest <head target>/manifest.json --state <base
+     state> --dbt-compatible --format json` on the manifests dbt itself wrote, and asserts the same
+     two equalities (known, explained differences: MANIFEST_EXCEPTIONS).
 
 dbt is the truth. Each scenario also records what dbt 1.11.16 (+ dbt-duckdb 1.11.1) selected
 when the scenario was written (`dbt` / `dbt_plus`). A live dbt that disagrees with the record
@@ -437,6 +440,12 @@ SCENARIOS: list[dict] = [
 # Helpers
 # ---------------------------------------------------------------------------------------------
 
+# Scenarios where manifest mode may legitimately differ from dbt, with the reason. Manifest mode
+# compares the same manifests dbt compares, so every entry here is a limit of the classifier
+# shared with source mode, not of the reader. Keep in step with README.md ("Manifest mode").
+MANIFEST_EXCEPTIONS: dict[str, str] = {}
+
+
 class OracleError(Exception):
     pass
 
@@ -674,6 +683,24 @@ def run_rationale(binary: Path, repo: Path, branch: str, compatible: bool) -> di
     return data
 
 
+def run_rationale_manifest(binary: Path, manifest: Path, state_dir: Path) -> dict:
+    """Manifest mode: the head manifest dbt wrote against the base state, no git involved."""
+    cmd = [str(binary), "impact", "--manifest", str(manifest), "--state", str(state_dir),
+           "--dbt-compatible", "--format", "json"]
+    p = run(cmd, cwd=manifest.parent, env=git_env(), check=False)
+    if p.returncode != 0:
+        raise OracleError(
+            f"rationale exited {p.returncode}: {' '.join(cmd)}\n--- stderr ---\n{tail(p.stderr)}")
+    try:
+        data = json.loads(p.stdout)
+    except json.JSONDecodeError as e:
+        raise OracleError(f"rationale printed no JSON ({e}): {tail(p.stdout, 10)}") from e
+    if not isinstance(data, dict) or data.get("source") != "manifest":
+        raise OracleError(f"manifest mode did not say it answered from the manifest: "
+                          f"source={data.get('source') if isinstance(data, dict) else None!r}")
+    return data
+
+
 def id_list(data: dict, key: str) -> list[str]:
     v = data.get(key)
     if not isinstance(v, list):
@@ -718,6 +745,7 @@ class Result:
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    manifest_agrees: bool | None = None  # manifest mode selected exactly dbt's sets
 
 
 def fmt(ids) -> str:
@@ -770,6 +798,20 @@ def run_scenario(sc: dict, ctx: dict) -> Result:
         if sc.get("beyond"):
             data2 = run_rationale(ctx["rationale"], ctx["repo"], branch_name(sc["name"]), False)
             res.failures.extend("beyond-dbt: " + p for p in check_beyond(data2, sc["beyond"]))
+
+        data3 = run_rationale_manifest(ctx["rationale"], work / "target" / "manifest.json",
+                                       ctx["state"])
+        modified = only_compared_types(id_list(data3, "modified"))
+        plus = modified | only_compared_types(id_list(data3, "downstream"))
+        diffs = [d for label, want, got in (("state:modified", set(res.dbt), modified),
+                                            ("state:modified+", set(res.dbt_plus), plus))
+                 if (d := diff_line(label, want, got, "manifest-mode"))]
+        res.manifest_agrees = not diffs
+        if diffs and sc["name"] in MANIFEST_EXCEPTIONS:
+            res.notes.append("manifest mode differs (known: "
+                             f"{MANIFEST_EXCEPTIONS[sc['name']]}): " + "; ".join(diffs))
+        else:
+            res.failures.extend("manifest mode: " + d for d in diffs)
     except OracleError as e:
         res.failures.append(str(e))
     except Exception as e:  # noqa: BLE001 - report, don't crash the whole run
@@ -933,6 +975,10 @@ def main() -> int:
             write_expected(Path(args.write_expected), results, {s["name"]: s for s in SCENARIOS})
             print(f"# wrote {args.write_expected}")
         n_fail = sum(1 for r in results if r.failures)
+        if not args.dbt_only:
+            agree = sum(1 for r in results if r.manifest_agrees)
+            print(f"# manifest mode: {agree} of {len(results)} scenarios select exactly dbt's sets"
+                  + (f" ({len(results) - agree} known exceptions)" if agree < len(results) and not n_fail else ""))
         print(f"# {len(results) - n_fail} passed, {n_fail} failed, {len(results)} scenarios "
               f"in {time.monotonic() - t0:.1f}s"
               + (" (dbt only: rationale not run)" if args.dbt_only else ""))

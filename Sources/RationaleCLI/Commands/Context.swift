@@ -22,6 +22,7 @@ extension Rationale {
               rationale context --budget 2000 --select stg_orders
               rationale context --expand int_order_payments --write
               rationale context --base origin/main --format json
+              rationale context --manifest target/manifest.json --state prod-artifacts/
             """
         )
 
@@ -55,11 +56,24 @@ extension Rationale {
         @Option(name: .long, help: "Output format: markdown, json.")
         var format: NarrativeFormat = .markdown
 
+        @Option(name: .long, help: ArgumentHelp("Answer from this dbt manifest.json (the change) instead of git; needs --state.", valueName: "path"))
+        var manifest: String?
+
+        @Option(name: .long, help: ArgumentHelp("The production state for --manifest: a folder holding manifest.json, or the file.", valueName: "dir"))
+        var state: String?
+
         @OptionGroup var repository: RepositoryOptions
 
         func validate() throws {
             if [staged, worktree, base != nil].filter({ $0 }).count > 1 { throw ValidationError("choose one of --staged, --worktree, --base REV") }
             if head != nil && base == nil { throw ValidationError("--head needs --base") }
+            if (manifest == nil) != (state == nil) {
+                throw ValidationError(manifest == nil ? "--state needs --manifest PATH: the manifest of the change, compared with the state's manifest"
+                                                      : "--manifest needs --state DIR (the production manifest.json to compare with); without --state, leave out --manifest to read the change from git")
+            }
+            if manifest != nil, staged || base != nil {
+                throw ValidationError("--manifest/--state compare two manifests: leave out --staged, --base and --head")
+            }
             if let budget, budget < 200 { throw ValidationError("--budget must be at least 200 tokens (the preamble and decisions need room)") }
         }
 
@@ -78,7 +92,11 @@ extension Rationale {
                 let comparison: Comparison = base.map { .range(base: $0, head: head) } ?? (staged ? .staged : .worktree)
                 let packed: ContextFrontend.Packed
                 do {
-                    packed = try ContextFrontend.pack(workspace, .init(comparison: comparison, budget: budget, select: select, expand: expand))
+                    let directory = repository.resolvedDirectory
+                    let absolute = { (path: String) in path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path) }
+                    let manifests = manifest.flatMap { path in state.map { (path: absolute(path), state: absolute($0)) } }
+                    packed = try ContextFrontend.pack(workspace, .init(comparison: comparison, budget: budget, select: select, expand: expand,
+                                                                       manifest: manifests))
                 } catch let error as ContextError {
                     if case .doesNotFit = error {
                         emitError("rationale: \(error.errorDescription ?? "")")

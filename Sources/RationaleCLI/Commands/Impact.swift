@@ -19,6 +19,10 @@ extension Rationale {
               rationale impact --worktree --format markdown
               rationale impact --base origin/main      # a pull request: HEAD vs merge-base
               rationale impact --base main --format selector   # an argument for dbt build --select
+              rationale impact --manifest target/manifest.json --state prod-artifacts/
+
+            With --manifest and --state the answer comes from dbt's own manifests instead of git \
+            (package nodes and macros, exact configs); the output says which answered.
             """
         )
 
@@ -55,6 +59,12 @@ extension Rationale {
         @Flag(name: .long, help: "List the tests attached to selected nodes.")
         var withTests = false
 
+        @Option(name: .long, help: ArgumentHelp("Answer from this dbt manifest.json (the change) instead of git; needs --state.", valueName: "path"))
+        var manifest: String?
+
+        @Option(name: .long, help: ArgumentHelp("The production state for --manifest: a folder holding manifest.json, or the file.", valueName: "dir"))
+        var state: String?
+
         @Flag(name: .long, help: "Do not read or write the parse cache.")
         var noCache = false
 
@@ -69,6 +79,17 @@ extension Rationale {
             if head != nil && base == nil {
                 throw ValidationError("--head needs --base (the range is head against merge-base(base, head))")
             }
+            if manifest != nil || state != nil {
+                guard manifest != nil else {
+                    throw ValidationError("--state needs --manifest PATH: the manifest of the change, compared with the state's manifest")
+                }
+                guard state != nil else {
+                    throw ValidationError("--manifest needs --state DIR (the production manifest.json to compare with, as dbt's state:modified does); without --state, leave out --manifest to read both revisions from git")
+                }
+                if modes > 0 || head != nil {
+                    throw ValidationError("--manifest/--state compare two manifests: leave out --staged, --worktree, --base and --head")
+                }
+            }
             if let downstream, downstream < 0 { throw ValidationError("--downstream must be 0 or more") }
             if upstream < 0 { throw ValidationError("--upstream must be 0 or more") }
         }
@@ -77,9 +98,13 @@ extension Rationale {
             try runReportingErrors {
                 let comparison: Comparison = base.map { .range(base: $0, head: head) } ?? (worktree ? .worktree : .staged)
                 let options = ImpactOptions(downstream: downstream, upstream: upstream, withTests: withTests, dbtCompatible: dbtCompatible)
-                let result = try ImpactFrontend.run(
-                    directory: directory ?? FileManager.default.currentDirectoryPath,
-                    comparison: comparison, project: project, adapter: adapter, options: options, useCache: !noCache)
+                let directory = directory ?? FileManager.default.currentDirectoryPath
+                let result = if let manifest, let state {
+                    try ImpactFrontend.runManifest(directory: directory, manifest: manifest, state: state, options: options)
+                } else {
+                    try ImpactFrontend.run(directory: directory, comparison: comparison, project: project,
+                                           adapter: adapter, options: options, useCache: !noCache)
+                }
                 emit(ImpactRenderer.render(result.result, format: format, repositoryRoot: result.root))
                 // The answer is written (FileHandle writes are unbuffered): skip tearing down a
                 // graph of thousands of nodes, which costs a hook more than reading it did.

@@ -18,6 +18,7 @@ extension Rationale {
               rationale narrate --base origin/main
               rationale narrate --base origin/main --run-results target/run_results.json --output narrative.md
               rationale narrate --base origin/main --prompt | pbcopy      # ask any agent to write prose
+              rationale narrate --base origin/main --manifest target/manifest.json --state prod-artifacts/
             """
         )
 
@@ -39,16 +40,29 @@ extension Rationale {
         @Option(name: .long, help: "Write to this file instead of standard output.")
         var output: String?
 
+        @Option(name: .long, help: ArgumentHelp("Answer the lineage from this dbt manifest.json (the head) instead of git; needs --state.", valueName: "path"))
+        var manifest: String?
+
+        @Option(name: .long, help: ArgumentHelp("The production state for --manifest: a folder holding manifest.json, or the file.", valueName: "dir"))
+        var state: String?
+
         @OptionGroup var repository: RepositoryOptions
 
         func validate() throws {
             if prompt && format == .json { throw ValidationError("--prompt writes text: leave out --format json") }
+            if (manifest == nil) != (state == nil) {
+                throw ValidationError(manifest == nil ? "--state needs --manifest PATH: the manifest of the head, compared with the state's manifest"
+                                                      : "--manifest needs --state DIR (the production manifest.json to compare with); without --state, leave out --manifest to read the lineage from git")
+            }
         }
 
         func run() throws {
             try runReportingErrors {
                 let workspace = try Workspace.open(repository.resolvedDirectory)
-                let drafted = try NarrateFrontend.draft(workspace, base: base, head: head, runResults: runResults)
+                let directory = repository.resolvedDirectory
+                let absolute = { (path: String) in path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path) }
+                let manifests = manifest.flatMap { path in state.map { (path: absolute(path), state: absolute($0)) } }
+                let drafted = try NarrateFrontend.draft(workspace, base: base, head: head, runResults: runResults, manifests: manifests)
                 let text: String
                 switch (format, prompt) {
                 case (.json, _): text = FindingsOutput.json(drafted.draft) + "\n"

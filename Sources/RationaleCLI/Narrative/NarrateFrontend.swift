@@ -13,11 +13,14 @@ enum NarrateFrontend {
         var sessions: [SessionInput]
     }
 
-    static func draft(_ workspace: Workspace, base: String, head: String?, runResults: String?) throws -> Drafted {
+    /// `manifests`, when given (absolute paths), answer the lineage from dbt's manifests instead
+    /// of git; the sessions still come from the range.
+    static func draft(_ workspace: Workspace, base: String, head: String?, runResults: String?,
+                      manifests: (path: String, state: String)? = nil) throws -> Drafted {
         let range = try RangeSessions.resolve(workspace, base: base, head: head)
         let changes = try workspace.repository.diff(from: .commit(range.mergeBase), to: .commit(range.head), renames: false)
         let sessions = try RangeSessions.read(workspace, range: range, changes: changes)
-        let reports = try impactReports(workspace, range: range)
+        let reports = try manifests.map { try manifestReports(workspace, $0) } ?? impactReports(workspace, range: range)
 
         var results: RunResults?
         var resultsFile: String?
@@ -56,6 +59,18 @@ enum NarrateFrontend {
             return result.reports
         } catch LineageError.noProject {
             return []
+        }
+    }
+
+    /// The impact from dbt's manifests, each report saying so in its notes.
+    static func manifestReports(_ workspace: Workspace, _ manifests: (path: String, state: String)) throws -> [ImpactReport] {
+        let result = try ManifestImpact.run(manifest: manifests.path, state: manifests.state,
+                                            options: ImpactOptions(downstream: workspace.config.downstream, withTests: true))
+        LargeResults.keep(result)
+        return result.reports.map { report in
+            var report = report
+            report.notes.insert(ImpactNote(code: "manifest", message: "Lineage answered from dbt's manifests (\(result.head) against the state \(result.base)), not from git."), at: 0)
+            return report
         }
     }
 

@@ -21,6 +21,7 @@ enum ImpactRenderer {
         switch result.mode {
         case "staged": what = "staged changes against \(short(result.base))"
         case "worktree": what = "working tree against \(short(result.base))"
+        case "manifest": what = "manifest \(result.head) against state \(result.base) (answered from dbt's manifests, not from git)"
         default: what = "\(short(result.head)) against merge-base \(short(result.base))"
         }
         return "dbt project \(report.project.name)\(place): \(what)"
@@ -154,7 +155,8 @@ enum ImpactRenderer {
 
     static func baseObject(_ result: ImpactResult) -> [String: JSONText] {
         ["schema": .string("rationale.impact/1"), "mode": .string(result.mode), "base": .string(result.base),
-         "head": .string(result.head), "adapter": result.adapter.map { .string($0) } ?? .null]
+         "head": .string(result.head), "adapter": result.adapter.map { .string($0) } ?? .null,
+         "source": .string(result.source.rawValue)]
     }
 
     static func reportObject(_ report: ImpactReport, _ result: ImpactResult) -> [String: JSONText] {

@@ -11,6 +11,9 @@ enum ContextFrontend {
         var budget: Int?
         var select: [String]
         var expand: [String]
+        /// Answer from dbt's manifests (absolute paths: the change's manifest.json and the state)
+        /// instead of git; nil reads the project from git.
+        var manifest: (path: String, state: String)? = nil
     }
 
     struct Packed {
@@ -26,7 +29,10 @@ enum ContextFrontend {
         let budget = request.budget ?? workspace.config.budget
         let cache = ParseCache(file: ParseCache.defaultFile(for: repository), version: Rationale.version)
         let engine = ImpactEngine(repository: repository, cache: cache)
-        let (base, head, scope) = try snapshots(workspace, request.comparison)
+        var (base, head, scope) = try snapshots(workspace, request.comparison)
+        if let manifest = request.manifest {
+            scope = "manifest \(manifest.path) against state \(manifest.state) (answered from dbt's manifests)"
+        }
         let changes = try repository.diff(from: base, to: head, renames: true)
         let sessionsPrefix = workspace.config.sessions + "/"
 
@@ -35,11 +41,19 @@ enum ContextFrontend {
         var farther: [PackNode] = []
         var foreignMacros = Set<String>()
         var nodePaths = Set<String>()
+        var manifestPaths = Set<String>()
         do {
-            let result = try engine.run(ImpactRequest(comparison: request.comparison, project: workspace.config.project,
-                                                      adapter: workspace.config.adapter,
-                                                      options: ImpactOptions(downstream: nil, upstream: 1, withTests: true)))
-            engine.saveCaches()
+            let options = ImpactOptions(downstream: nil, upstream: 1, withTests: true)
+            let result: ImpactResult
+            if let manifest = request.manifest {
+                result = try ManifestImpact.run(manifest: manifest.path, state: manifest.state, options: options)
+            } else {
+                result = try engine.run(ImpactRequest(comparison: request.comparison, project: workspace.config.project,
+                                                      adapter: workspace.config.adapter, options: options))
+                engine.saveCaches()
+            }
+            // A manifest holds each node's code (raw_code) and paths relative to the project.
+            let fromManifest = result.source == .manifest
             LargeResults.keep(result)
             for report in result.reports {
                 let project = report.project
@@ -50,7 +64,7 @@ enum ContextFrontend {
                 var fullIDs = Set(modified.map(\.node.uniqueID))
                 for item in modified {
                     full.append(try packNode(item.node, relation: .modified, distance: 0, reasons: item.reasons.map { "\($0.code): \($0.detail)" },
-                                             code: true, head: head, workspace: workspace))
+                                             code: true, head: head, workspace: workspace, fromManifest: fromManifest))
                     for macro in item.node.macroDependencies where !macro.hasPrefix("macro.\(project.name).") { foreignMacros.insert(macro) }
                 }
                 for name in request.expand {
@@ -58,7 +72,8 @@ enum ContextFrontend {
                         throw ContextError.unknownNode(name)
                     }
                     guard fullIDs.insert(node.uniqueID).inserted else { continue }
-                    full.append(try packNode(node, relation: .expanded, distance: 0, reasons: [], code: true, head: head, workspace: workspace))
+                    full.append(try packNode(node, relation: .expanded, distance: 0, reasons: [], code: true, head: head, workspace: workspace,
+                                             fromManifest: fromManifest))
                 }
                 // Direct parents and children of what is shown in full; then the rest downstream.
                 var seen = fullIDs
@@ -85,6 +100,7 @@ enum ContextFrontend {
                                             tests: [], reasons: [], code: nil, config: [], relation: .farther, distance: item.distance))
                 }
                 nodePaths.formUnion(project.nodes.values.map(\.path))
+                if fromManifest { manifestPaths.formUnion(project.nodes.values.map(\.path)) }
             }
         } catch LineageError.noProject {
             // Not a dbt repository: the pack is the changed files.
@@ -95,7 +111,12 @@ enum ContextFrontend {
         var files: [PackFile] = []
         // Session files and STATE.md are the protocol's own notes, not the change.
         let protocolFiles: Set<String> = [workspace.config.stateFile]
-        for change in changes where !change.path.hasPrefix(sessionsPrefix) && !protocolFiles.contains(change.path) && !nodePaths.contains(change.path) {
+        // Manifest paths are relative to the dbt project: a changed file under the project that
+        // ends with one defines a node the pack already shows.
+        func definesNode(_ path: String) -> Bool {
+            nodePaths.contains(path) || (!manifestPaths.isEmpty && manifestPaths.contains { path.hasSuffix("/" + $0) })
+        }
+        for change in changes where !change.path.hasPrefix(sessionsPrefix) && !protocolFiles.contains(change.path) && !definesNode(change.path) {
             let old = try change.oldID.map { try repository.readBlob($0) }
             let new = try change.newPath.map { try read($0, id: change.newID, head: head, workspace: workspace) } ?? nil
             let diff = try Repository.unifiedDiff(old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path)
@@ -136,9 +157,12 @@ enum ContextFrontend {
     }
 
     static func packNode(_ node: Node, relation: PackNode.Relation, distance: Int, reasons: [String], code: Bool,
-                         head: Snapshot, workspace: Workspace) throws -> PackNode {
+                         head: Snapshot, workspace: Workspace, fromManifest: Bool = false) throws -> PackNode {
         var text: String?
-        if code, [.model, .snapshot, .seed, .analysis].contains(node.resourceType), !node.path.isEmpty,
+        if fromManifest {
+            // The manifest's raw_code (seeds carry a checksum, not their rows).
+            if code, [.model, .snapshot, .analysis].contains(node.resourceType) { text = node.bodyKey }
+        } else if code, [.model, .snapshot, .seed, .analysis].contains(node.resourceType), !node.path.isEmpty,
            let bytes = try read(node.path, id: nil, head: head, workspace: workspace) {
             let content = String(decoding: bytes, as: UTF8.self)
             // A seed is data: its header and first rows say enough.
@@ -146,7 +170,9 @@ enum ContextFrontend {
         }
         var config: [String] = []
         for key in ["materialized", "unique_key", "incremental_strategy", "on_schema_change", "schema", "alias"] {
-            if let value = node.config[key]?.scalarText { config.append("\(key): \(value)") }
+            if let value = (node.config[key] ?? (key == "materialized" ? node.renderedConfig[key] : nil))?.scalarText {
+                config.append("\(key): \(value)")
+            }
         }
         if node.contractEnforced { config.append("contract: enforced") }
         return PackNode(name: displayName(node), uniqueID: node.uniqueID, type: node.resourceType.rawValue, layer: node.layer, path: node.path,
