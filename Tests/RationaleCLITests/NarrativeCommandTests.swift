@@ -279,3 +279,20 @@ struct GateCommandTests {
         #expect(run.stdout.contains("\"result\" : \"out_of_scope\""))
     }
 }
+
+@Suite("rationale gate, revisions from the CI event")
+struct GateRevisionTests {
+    @Test func inCITheEventNamesTheBaseAndWithoutItTheMessageSaysWhatToPass() throws {
+        let repo = try narrativeRepository(session: false)
+        let base = try repo.git("rev-parse", "main")
+        let head = try repo.git("rev-parse", "feature")
+        repo.write("event.json", #"{"merge_group": {"base_sha": "\#(base)", "head_sha": "\#(head)"}}"#)
+        let run = try rationale(["gate"], in: repo, extra: ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "merge_group",
+                                                           "GITHUB_EVENT_PATH": repo.absolute("event.json")])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("[session_required]"))
+        let none = try rationale(["gate"], in: repo)
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("pass --base REV"))
+    }
+}

@@ -27,8 +27,8 @@ extension Rationale {
             """
         )
 
-        @Option(name: .long, help: "The branch the pull request merges into.")
-        var base: String
+        @Option(name: .long, help: "The branch the pull request merges into (in CI: the event's base commit).")
+        var base: String?
 
         @Option(name: .long, help: "The pull request's head (default HEAD).")
         var head: String?
@@ -46,7 +46,11 @@ extension Rationale {
                 let environment = ProcessInfo.processInfo.environment
                 let workspace = try Workspace.open(repository.resolvedDirectory)
                 let body = try PullRequestBodySource.read(file: prBodyFile, environment: environment)
-                let outcome = try GateFrontend.run(workspace, base: base, head: head, body: body)
+                // In CI the event names both commits (a pull request, or a merge queue group).
+                let context = try? CIContext.detect(environment: environment)
+                guard let baseRevision = base ?? context?.baseSHA else { throw GateError.noBase }
+                let headRevision = head ?? (base == nil ? context?.headSHA : nil)
+                let outcome = try GateFrontend.run(workspace, base: baseRevision, head: headRevision, body: body)
                 switch format {
                 case .json:
                     emit(FindingsOutput.json(outcome))
@@ -112,10 +116,12 @@ enum PullRequestBodySource {
 
 enum GateError: Error, LocalizedError {
     case noBodyFile(String)
+    case noBase
 
     var errorDescription: String? {
         switch self {
         case .noBodyFile(let path): return "--pr-body-file \(path): no such file"
+        case .noBase: return "no base to compare with: pass --base REV (the branch the pull request merges into), or run on a pull_request or merge_group event"
         }
     }
 }
