@@ -579,8 +579,9 @@ def resolve_dbt(args):
         return None
     cand = args.dbt or os.environ.get("DBT") or "dbt"
     found = shutil.which(cand)
-    if not found and not (args.dbt or os.environ.get("DBT")) and os.access("/tmp/dbtvenv/bin/dbt", os.X_OK):
-        found = "/tmp/dbtvenv/bin/dbt"
+    venv_dbt = os.path.join(ROOT, ".build", "oracle-venv", "bin", "dbt")
+    if not found and not (args.dbt or os.environ.get("DBT")) and os.access(venv_dbt, os.X_OK):
+        found = venv_dbt
     if not found:
         raise SystemExit(f"dbt executable not found ({cand}); pass --dbt PATH, set $DBT, or use --no-dbt")
     return os.path.abspath(found)
