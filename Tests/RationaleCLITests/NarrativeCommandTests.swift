@@ -296,3 +296,15 @@ struct GateRevisionTests {
         #expect(none.stderr.contains("pass --base REV"))
     }
 }
+
+@Suite("rationale narrate, limits")
+struct NarrateLimitsTests {
+    @Test func whatTheLineageCannotKnowIsSaidInTheNarrative() throws {
+        let repo = try narrativeRepository()
+        repo.write("dbt/models/marts/revenue.sql", "select sum(amount) from {{ ref(var('orders_model')) }}\n")
+        _ = try repo.commit("dynamic ref")
+        let run = try rationale(["narrate", "--base", "main"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("_Limits of this answer:_ 1 ref()/source() call(s) are not literals and were not followed"))
+    }
+}

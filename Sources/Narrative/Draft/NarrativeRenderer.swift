@@ -44,6 +44,7 @@ public enum NarrativeRenderer {
             "deferred_loops": draft.deferredLoops.map(MarkdownSafety.cell),
             "risks": draft.risks.map { MarkdownSafety.cell($0.text) },
             "open_loops": draft.openLoops.map(MarkdownSafety.cell),
+            "notes": draft.notes.map(MarkdownSafety.cell),
             "has_lineage": !draft.lineage.isEmpty,
             "has_excluded": !draft.excludedScope.isEmpty || !draft.exclusions.isEmpty || !draft.undiscussedDownstream.isEmpty || !draft.deferredLoops.isEmpty,
         ]
