@@ -72,7 +72,7 @@ public struct MarkdownDocument: Sendable {
     }
 
     /// The heading level and text of an ATX heading line, or nil.
-    static func heading(_ line: String) -> (level: Int, title: String)? {
+    public static func heading(_ line: String) -> (level: Int, title: String)? {
         var rest = Substring(line)
         let indent = rest.prefix { $0 == " " }.count
         guard indent <= 3 else { return nil }

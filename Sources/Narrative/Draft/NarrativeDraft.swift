@@ -274,7 +274,7 @@ public enum NarrativeBuilder {
         while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
         // Deeper headings inside the section would break the narrative's outline: make them bold.
         return lines.map { line in
-            if let heading = MarkdownDocumentHeading.parse(line) { return "**\(heading)**" }
+            if let heading = MarkdownDocument.heading(line) { return "**\(heading.title)**" }
             return line
         }.joined(separator: "\n")
     }
@@ -345,7 +345,6 @@ public enum NarrativeBuilder {
 
     static func risks(modified: [ImpactedNode], downstream: [ImpactedNode]) -> [NarrativeDraft.Risk] {
         var risks: [NarrativeDraft.Risk] = []
-        let children = Dictionary(grouping: downstream, by: { $0.reasons.first?.detail ?? "" })
         for item in modified {
             let node = item.node
             let name = displayName(node)
@@ -367,20 +366,11 @@ public enum NarrativeBuilder {
             if node.resourceType == .seed, node.bodyKey.hasPrefix("path:") {
                 risks.append(.init(kind: "large_seed", text: "\(name) is a seed of 1 MiB or more: dbt compares it by path only, so content changes are invisible to state:modified"))
             }
-            _ = children
         }
         let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { displayName($0.node) }
         if !exposures.isEmpty {
             risks.append(.init(kind: "exposure", text: "exposures downstream (dashboards, applications): \(exposures.sorted().joined(separator: ", ")) — tell their owners"))
         }
         return risks
-    }
-}
-
-/// ATX heading recognition for copied text.
-enum MarkdownDocumentHeading {
-    static func parse(_ line: String) -> String? {
-        let document = MarkdownDocument(line)
-        return document.sections.first?.title
     }
 }
