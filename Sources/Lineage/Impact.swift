@@ -89,8 +89,7 @@ public struct ImpactReport: Sendable {
         case .source: return "source:\(node.fqn.dropLast().last ?? "").\(node.name)"
         case .exposure: return "exposure:\(node.name)"
         case .model:
-            if let version = node.version { return "\(node.name).v\(version)" }
-            return node.name
+            return node.versionedName
         default: return node.name
         }
     }

@@ -176,6 +176,11 @@ public struct Node: Sendable, Hashable {
     /// persistence, contract, access); else the unrendered config, which is all git shows.
     public var renderedConfig: Value { properties["rendered_config"] ?? config }
 
+    /// The name as dbt's selectors write it: `name`, or `name.vN` for a versioned model.
+    public var versionedName: String {
+        version.map { "\(name).v\($0)" } ?? name
+    }
+
     /// The materialization, from config.
     public var materialized: String? { renderedConfig["materialized"]?.scalarText }
 

@@ -198,11 +198,11 @@ public enum NarrativeBuilder {
         let shown = modified + shownDownstream
         let shownIDs = Set(shown.map(\.node.uniqueID))
         let lineage = shown.map { item in
-            NarrativeDraft.LineageRow(name: displayName(item.node), uniqueID: item.node.uniqueID, type: item.node.resourceType.rawValue,
+            NarrativeDraft.LineageRow(name: item.node.versionedName, uniqueID: item.node.uniqueID, type: item.node.resourceType.rawValue,
                                       layer: item.node.layer, role: item.role.rawValue, distance: item.distance,
                                       parents: item.node.parents.filter { shownIDs.contains($0) }.sorted())
         }
-        let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { displayName($0.node) }.sorted()
+        let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { $0.node.versionedName }.sorted()
 
         // Excluded scope: the sessions' words, their exclusions, downstream nobody discussed.
         var exclusions: [NarrativeDraft.Exclusion] = []
@@ -219,8 +219,8 @@ public enum NarrativeBuilder {
             }
         }
         let undiscussed = downstream.filter { item in
-            item.node.resourceType != .test && discussed.isDisjoint(with: aliases(item.node))
-        }.sorted { ($0.distance, $0.node.uniqueID) < ($1.distance, $1.node.uniqueID) }.map { displayName($0.node) }
+            item.node.resourceType != .test && discussed.isDisjoint(with: ModifiedNode(item.node).aliases)
+        }.sorted { ($0.distance, $0.node.uniqueID) < ($1.distance, $1.node.uniqueID) }.map { $0.node.versionedName }
 
         // Loops.
         var open: [String] = []
@@ -248,7 +248,7 @@ public enum NarrativeBuilder {
         if let first = sessions.compactMap({ $0.metadata?.title }).first {
             title = sessions.count > 1 ? "\(first) (+\(sessions.count - 1) more session\(sessions.count > 2 ? "s" : ""))" : first
         } else {
-            let names = modified.prefix(3).map { displayName($0.node) }
+            let names = modified.prefix(3).map { $0.node.versionedName }
             title = names.isEmpty ? "dbt change" : "Change to " + names.joined(separator: ", ") + (modified.count > 3 ? " and \(modified.count - 3) more" : "")
         }
 
@@ -279,14 +279,6 @@ public enum NarrativeBuilder {
         }.joined(separator: "\n")
     }
 
-    static func displayName(_ node: Node) -> String {
-        node.version.map { "\(node.name).v\($0)" } ?? node.name
-    }
-
-    static func aliases(_ node: Node) -> Set<String> {
-        ModifiedNode(name: node.name, uniqueID: node.uniqueID, path: node.path, resourceType: node.resourceType.rawValue, version: node.version).aliases
-    }
-
     static func layerGroup(_ layer: String) -> String {
         switch layer.lowercased() {
         case "staging", "stg", "base": return "staging"
@@ -301,7 +293,7 @@ public enum NarrativeBuilder {
         for item in nodes {
             let node = item.node
             let change = NarrativeDraft.Change(
-                name: displayName(node), uniqueID: node.uniqueID, type: node.resourceType.rawValue, path: node.path,
+                name: node.versionedName, uniqueID: node.uniqueID, type: node.resourceType.rawValue, path: node.path,
                 layer: node.layer, materialized: node.resourceType == .model ? node.materialized : nil, role: item.role.rawValue,
                 reasons: item.reasons.map { $0.detail.isEmpty ? $0.code : "\($0.code): \($0.detail)" })
             groups[layerGroup(node.layer), default: []].append(change)
@@ -325,8 +317,8 @@ public enum NarrativeBuilder {
         var untested: [String] = []
         for item in modified + downstream where item.role != .deleted && [.model, .snapshot, .seed].contains(item.node.resourceType) {
             let attached = testsByNode[item.node.uniqueID] ?? item.node.tests
-            if attached.isEmpty { untested.append(displayName(item.node)) }
-            var row = NarrativeDraft.ModelProof(name: displayName(item.node), role: item.role.rawValue, tests: attached.count,
+            if attached.isEmpty { untested.append(item.node.versionedName) }
+            var row = NarrativeDraft.ModelProof(name: item.node.versionedName, role: item.role.rawValue, tests: attached.count,
                                                 passed: 0, failed: 0, warned: 0, skipped: 0, notRun: 0, buildStatus: byID[item.node.uniqueID])
             for test in attached {
                 switch byTestName[test.name] {
@@ -347,7 +339,7 @@ public enum NarrativeBuilder {
         var risks: [NarrativeDraft.Risk] = []
         for item in modified {
             let node = item.node
-            let name = displayName(node)
+            let name = node.versionedName
             let codes = Set(item.reasons.map(\.code))
             if item.role == .deleted {
                 let users = item.reasons.map(\.detail).filter { !$0.isEmpty }.joined(separator: "; ")
@@ -367,7 +359,7 @@ public enum NarrativeBuilder {
                 risks.append(.init(kind: "large_seed", text: "\(name) is a seed of 1 MiB or more: dbt compares it by path only, so content changes are invisible to state:modified"))
             }
         }
-        let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { displayName($0.node) }
+        let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { $0.node.versionedName }
         if !exposures.isEmpty {
             risks.append(.init(kind: "exposure", text: "exposures downstream (dashboards, applications): \(exposures.sorted().joined(separator: ", ")) — tell their owners"))
         }

@@ -90,7 +90,7 @@ enum ImpactRenderer {
     static func displayName(_ node: Node) -> String {
         switch node.resourceType {
         case .source: return "source:" + (node.fqn.dropLast().last ?? "") + "." + node.name
-        case .model: return node.version.map { "\(node.name).v\($0)" } ?? node.name
+        case .model: return node.versionedName
         default: return "\(node.resourceType.rawValue):\(node.name)"
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import Lineage
+import Narrative
 import Sessions
 
 /// The dbt nodes a change modifies or deletes, as sessions must account for them, and the
@@ -38,16 +39,14 @@ struct ChangeScope {
                 notes += report.notes.map(\.message)
                 for impacted in report.nodes {
                     let node = impacted.node
-                    let item = LineageScope.Item(name: node.version.map { "\(node.name).v\($0)" } ?? node.name, type: node.resourceType.rawValue,
+                    let item = LineageScope.Item(name: node.versionedName, type: node.resourceType.rawValue,
                                                  path: node.path, layer: node.layer,
                                                  reasons: impacted.reasons.map { $0.code }.joined(separator: ", "))
                     switch impacted.role {
                     case .modified, .deleted:
                         scopeModified[node.uniqueID] = item
                         if explainedTypes.contains(node.resourceType) {
-                            modified[node.uniqueID] = ModifiedNode(name: node.name, uniqueID: node.uniqueID, path: node.path,
-                                                                   resourceType: node.resourceType.rawValue, version: node.version,
-                                                                   deleted: impacted.role == .deleted)
+                            modified[node.uniqueID] = ModifiedNode(node, deleted: impacted.role == .deleted)
                         }
                     case .downstream:
                         var detailed = item

@@ -2,6 +2,7 @@ import ContextPack
 import Foundation
 import GitKit
 import Lineage
+import Narrative
 import Sessions
 
 /// Composes the lineage engine, git reads and the pack builder for `rationale context`.
@@ -59,7 +60,7 @@ enum ContextFrontend {
                 let project = report.project
                 var modified = report.nodes.filter { $0.role == .modified || $0.role == .deleted }
                 if !request.select.isEmpty {
-                    modified = modified.filter { item in !ModifiedNode(name: item.node.name, uniqueID: item.node.uniqueID, path: item.node.path).aliases.isDisjoint(with: request.select) }
+                    modified = modified.filter { item in !ModifiedNode(item.node).aliases.isDisjoint(with: request.select) }
                 }
                 var fullIDs = Set(modified.map(\.node.uniqueID))
                 for item in modified {
@@ -68,7 +69,7 @@ enum ContextFrontend {
                     for macro in item.node.macroDependencies where !macro.hasPrefix("macro.\(project.name).") { foreignMacros.insert(macro) }
                 }
                 for name in request.expand {
-                    guard let node = project.nodes.values.first(where: { !ModifiedNode(name: $0.name, uniqueID: $0.uniqueID, path: $0.path).aliases.isDisjoint(with: [name]) }) else {
+                    guard let node = project.nodes.values.first(where: { !ModifiedNode($0).aliases.isDisjoint(with: [name]) }) else {
                         throw ContextError.unknownNode(name)
                     }
                     guard fullIDs.insert(node.uniqueID).inserted else { continue }
@@ -153,7 +154,7 @@ enum ContextFrontend {
     static func displayName(_ node: Node) -> String {
         // A source table often shares its name with the staging model that reads it.
         if node.resourceType == .source, let source = node.fqn.dropLast().last { return "\(source).\(node.name)" }
-        return node.version.map { "\(node.name).v\($0)" } ?? node.name
+        return node.versionedName
     }
 
     static func packNode(_ node: Node, relation: PackNode.Relation, distance: Int, reasons: [String], code: Bool,
