@@ -90,7 +90,7 @@ public struct ImpactEngine {
 
     /// Runs the analysis.
     public func run(_ request: ImpactRequest) throws -> ImpactResult {
-        let (base, head, mode) = try snapshots(request.comparison)
+        let (base, head, mode) = try Self.snapshots(request.comparison, in: repository)
         let changes = try repository.diff(from: base, to: head, renames: true)
         let headEntries = try repository.entries(of: head)
         let projectFiles = Self.projectFiles(in: headEntries)
@@ -183,7 +183,10 @@ public struct ImpactEngine {
         return projects.key(tree: tree, root: root, adapter: adapter)
     }
 
-    func snapshots(_ comparison: Comparison) throws -> (Snapshot, Snapshot, String) {
+    /// The two states a comparison reads: HEAD (or the empty tree when unborn) against the index
+    /// or the working tree, or a head commit against its merge-base with the base revision;
+    /// with the mode's name (`staged`, `worktree`, `range`).
+    public static func snapshots(_ comparison: Comparison, in repository: Repository) throws -> (base: Snapshot, head: Snapshot, mode: String) {
         switch comparison {
         case .staged, .worktree:
             if repository.isBare {

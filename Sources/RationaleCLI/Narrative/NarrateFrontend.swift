@@ -48,15 +48,9 @@ enum NarrateFrontend {
 
     /// The impact of the range with attached tests; none when the repository has no dbt project.
     static func impactReports(_ workspace: Workspace, range: RangeSessions.Range) throws -> [ImpactReport] {
-        let cache = ParseCache(file: ParseCache.defaultFile(for: workspace.repository), version: Rationale.version)
-        let engine = ImpactEngine(repository: workspace.repository, cache: cache)
         do {
-            let result = try engine.run(ImpactRequest(comparison: .range(base: range.base.hex, head: range.head.hex),
-                                                      project: workspace.config.project, adapter: workspace.config.adapter,
-                                                      options: ImpactOptions(downstream: workspace.config.downstream, withTests: true)))
-            engine.saveCaches()
-            LargeResults.keep(result)
-            return result.reports
+            return try workspace.impact([.range(base: range.base.hex, head: range.head.hex)],
+                                        options: ImpactOptions(downstream: workspace.config.downstream, withTests: true)).flatMap(\.reports)
         } catch LineageError.noProject {
             return []
         }

@@ -20,21 +20,18 @@ struct ChangeScope {
     /// Runs the lineage engine over each comparison and merges the answers (a node modified in
     /// any of them is modified; downstream nodes that are also modified count once).
     static func analyse(_ workspace: Workspace, _ comparisons: [Comparison], description: String) throws -> ChangeScope {
-        let cache = ParseCache(file: ParseCache.defaultFile(for: workspace.repository), version: Rationale.version)
-        let engine = ImpactEngine(repository: workspace.repository, cache: cache)
+        let results: [ImpactResult]
+        do {
+            results = try workspace.impact(comparisons)
+        } catch LineageError.noProject {
+            return ChangeScope(modified: [], scope: LineageScope(description: description, modified: [], downstream: [],
+                                                                 note: "No dbt_project.yml in this repository: the session has no lineage."), hasProject: false)
+        }
         var modified: [String: ModifiedNode] = [:]
         var scopeModified: [String: LineageScope.Item] = [:]
         var downstream: [String: (Int, LineageScope.Item)] = [:]
         var notes: [String] = []
-        for comparison in comparisons {
-            let result: ImpactResult
-            do {
-                result = try engine.run(ImpactRequest(comparison: comparison, project: workspace.config.project, adapter: workspace.config.adapter))
-            } catch LineageError.noProject {
-                return ChangeScope(modified: [], scope: LineageScope(description: description, modified: [], downstream: [],
-                                                                     note: "No dbt_project.yml in this repository: the session has no lineage."), hasProject: false)
-            }
-            LargeResults.keep(result)
+        for result in results {
             for report in result.reports {
                 notes += report.notes.map(\.message)
                 for impacted in report.nodes {
@@ -59,7 +56,6 @@ struct ChangeScope {
                 }
             }
         }
-        engine.saveCaches()
         for id in scopeModified.keys { downstream[id] = nil }
         let scope = LineageScope(
             description: description,
@@ -74,10 +70,9 @@ struct ChangeScope {
     static func branch(_ workspace: Workspace) throws -> ChangeScope {
         var comparisons: [Comparison] = [.worktree]
         var description = "the working tree against HEAD"
-        if let head = try workspace.repository.headCommit(), let base = try workspace.defaultBranchCommit(),
-           let mergeBase = try? workspace.repository.mergeBase(base.commit, head), mergeBase != head {
-            comparisons.insert(.range(base: base.commit.hex, head: head.hex), at: 0)
-            description = "this branch since it left \(base.name), and the working tree"
+        if let point = try workspace.branchPoint() {
+            comparisons.insert(.range(base: point.mergeBase.hex, head: point.head.hex), at: 0)
+            description = "this branch since it left \(point.branch), and the working tree"
         }
         return try analyse(workspace, comparisons, description: description)
     }

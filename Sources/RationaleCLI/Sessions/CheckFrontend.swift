@@ -48,9 +48,8 @@ enum CheckFrontend {
 
         // Sessions in scope: staged now, or changed on this branch since it left the default branch.
         var names = Set(staged.compactMap { sessionName($0.path, prefix: sessionsPrefix) })
-        if let head, let base = try workspace.defaultBranchCommit(),
-           let mergeBase = try? repository.mergeBase(base.commit, head), mergeBase != head {
-            for change in try repository.diff(from: .commit(mergeBase), to: .commit(head), renames: false) {
+        if let point = try workspace.branchPoint() {
+            for change in try repository.diff(from: .commit(point.mergeBase), to: .commit(point.head), renames: false) {
                 if let name = sessionName(change.path, prefix: sessionsPrefix) { names.insert(name) }
             }
         }

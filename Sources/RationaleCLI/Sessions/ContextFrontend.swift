@@ -28,8 +28,6 @@ enum ContextFrontend {
     static func pack(_ workspace: Workspace, _ request: Request) throws -> Packed {
         let repository = workspace.repository
         let budget = request.budget ?? workspace.config.budget
-        let cache = ParseCache(file: ParseCache.defaultFile(for: repository), version: Rationale.version)
-        let engine = ImpactEngine(repository: repository, cache: cache)
         var (base, head, scope) = try snapshots(workspace, request.comparison)
         if let manifest = request.manifest {
             scope = "manifest \(manifest.path) against state \(manifest.state) (answered from dbt's manifests)"
@@ -48,14 +46,12 @@ enum ContextFrontend {
             let result: ImpactResult
             if let manifest = request.manifest {
                 result = try ManifestImpact.run(manifest: manifest.path, state: manifest.state, options: options)
+                LargeResults.keep(result)
             } else {
-                result = try engine.run(ImpactRequest(comparison: request.comparison, project: workspace.config.project,
-                                                      adapter: workspace.config.adapter, options: options))
-                engine.saveCaches()
+                result = try workspace.impact([request.comparison], options: options)[0]
             }
             // A manifest holds each node's code (raw_code) and paths relative to the project.
             let fromManifest = result.source == .manifest
-            LargeResults.keep(result)
             for report in result.reports {
                 let project = report.project
                 var modified = report.nodes.filter { $0.role == .modified || $0.role == .deleted }
@@ -199,16 +195,15 @@ enum ContextFrontend {
         }
     }
 
+    /// The two states compared, and how the pack names them.
     static func snapshots(_ workspace: Workspace, _ comparison: Comparison) throws -> (Snapshot, Snapshot, String) {
-        let repository = workspace.repository
-        switch comparison {
-        case .staged:
-            return (try repository.headCommit().map { .commit($0) } ?? .empty, .index, "staged changes against HEAD")
-        case .worktree:
-            return (try repository.headCommit().map { .commit($0) } ?? .empty, .workdir, "the working tree against HEAD")
-        case .range(let base, let head):
-            let range = try RangeSessions.resolve(workspace, base: base, head: head)
-            return (.commit(range.mergeBase), .commit(range.head), "\(range.head.abbreviated()) against merge-base \(range.mergeBase.abbreviated())")
+        let (base, head, mode) = try ImpactEngine.snapshots(comparison, in: workspace.repository)
+        switch (mode, base, head) {
+        case ("staged", _, _): return (base, head, "staged changes against HEAD")
+        case ("worktree", _, _): return (base, head, "the working tree against HEAD")
+        case (_, .commit(let mergeBase), .commit(let headCommit)):
+            return (base, head, "\(headCommit.abbreviated()) against merge-base \(mergeBase.abbreviated())")
+        default: return (base, head, mode)
         }
     }
 

@@ -155,6 +155,35 @@ struct Workspace {
     }
 }
 
+extension Workspace {
+    /// Runs the lineage engine on each comparison — one engine and parse cache for all of them,
+    /// with the configured project and adapter — saves the caches once, and keeps the answers
+    /// until the process ends (see ``LargeResults``).
+    ///
+    /// - Throws: ``LineageError/noProject(revision:)`` in a repository without dbt, and whatever
+    ///   else the engine throws.
+    func impact(_ comparisons: [Comparison], options: ImpactOptions = ImpactOptions()) throws -> [ImpactResult] {
+        let cache = ParseCache(file: ParseCache.defaultFile(for: repository), version: Rationale.version)
+        let engine = ImpactEngine(repository: repository, cache: cache)
+        var results: [ImpactResult] = []
+        for comparison in comparisons {
+            let result = try engine.run(ImpactRequest(comparison: comparison, project: config.project, adapter: config.adapter, options: options))
+            LargeResults.keep(result)
+            results.append(result)
+        }
+        engine.saveCaches()
+        return results
+    }
+
+    /// Where HEAD left the default branch: the merge-base, when HEAD has commits of its own;
+    /// nil on the default branch itself, with an unborn HEAD, or when no default branch is known.
+    func branchPoint() throws -> (branch: String, mergeBase: ObjectID, head: ObjectID)? {
+        guard let head = try repository.headCommit(), let base = try defaultBranchCommit(),
+              let mergeBase = try? repository.mergeBase(base.commit, head), mergeBase != head else { return nil }
+        return (base.name, mergeBase, head)
+    }
+}
+
 /// Why a session command could not run.
 enum WorkspaceError: Error, LocalizedError, Equatable {
     case bareRepository(String)
