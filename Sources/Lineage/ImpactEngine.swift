@@ -212,7 +212,7 @@ public struct ImpactEngine {
     }
 
     /// Folders holding a `dbt_project.yml`, outside installed packages and build output.
-    static func projectFiles(in entries: [TreeEntry]) -> [String] {
+    public static func projectFiles(in entries: [TreeEntry]) -> [String] {
         entries.compactMap { entry -> String? in
             guard entry.path == "dbt_project.yml" || entry.path.hasSuffix("/dbt_project.yml") else { return nil }
             let folder = entry.path == "dbt_project.yml" ? "" : String(entry.path.dropLast("/dbt_project.yml".count))

@@ -132,7 +132,6 @@ enum CheckFrontend {
                 parts = parts.dropLast()
             }
         }
-        let ignored: Set<String> = ["dbt_packages", "dbt_modules", "target", "node_modules"]
         let found: [TreeEntry]
         if case .index = snapshot {
             found = try workspace.repository.indexEntries(at: candidates.sorted())
@@ -141,8 +140,10 @@ enum CheckFrontend {
                 try workspace.repository.entries(of: snapshot, under: path).filter { $0.path == path }
             }
         }
+        // The engine's rule for what is a project (not an installed package or build output).
+        let folders = Set(ImpactEngine.projectFiles(in: found))
         let projects = found.filter { entry in
-            !entry.path.split(separator: "/").contains { ignored.contains(String($0)) }
+            folders.contains(entry.path == "dbt_project.yml" ? "" : String(entry.path.dropLast("/dbt_project.yml".count)))
         }
         var globs: [PathGlob] = []
         for entry in projects {
