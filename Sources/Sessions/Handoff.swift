@@ -31,11 +31,8 @@ public enum Handoff {
 
     /// Gathers the handoff from a session's filled-in files.
     public static func content(of session: SessionInput) -> Content {
-        let summary = session.files[SessionInput.File.summary].map(MarkdownDocument.init)
         func text(_ title: String) -> [String] {
-            guard let section = summary?.section(title) else { return [] }
-            return section.visibleBody.map { MarkdownText.withoutPlaceholders($0.text) }
-                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            (session.writtenLines(title) ?? []).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         }
         let state = text("What was done").joined(separator: "\n")
         var decisions = text("Reasoning").map(Self.unbulleted)

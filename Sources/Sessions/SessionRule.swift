@@ -47,6 +47,16 @@ public struct SessionInput: Sendable, Hashable {
         return decisions
     }
 
+    /// What the author wrote in a SUMMARY.md section: its lines without comments and
+    /// placeholders, blank lines at either end dropped; nil without the file or the section.
+    public func writtenLines(_ title: String) -> [String]? {
+        guard let text = files[File.summary], let section = MarkdownDocument(text).section(title) else { return nil }
+        var lines = section.visibleBody.map { MarkdownText.withoutPlaceholders($0.text) }
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        return lines
+    }
+
     /// The loops of LOOPS.md.
     public var loops: LoopsDocument? {
         files[File.loops].map(LoopsDocument.init)

@@ -267,11 +267,7 @@ public enum NarrativeBuilder {
 
     /// A session section's visible text: comments and placeholders removed, blank lines trimmed.
     public static func sectionText(_ session: SessionInput, _ title: String) -> String? {
-        guard let text = session.files[SessionInput.File.summary],
-              let section = MarkdownDocument(text).section(title) else { return nil }
-        var lines = section.visibleBody.map { MarkdownText.withoutPlaceholders($0.text) }
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        guard let lines = session.writtenLines(title) else { return nil }
         // Deeper headings inside the section would break the narrative's outline: make them bold.
         return lines.map { line in
             if let heading = MarkdownDocument.heading(line) { return "**\(heading.title)**" }
