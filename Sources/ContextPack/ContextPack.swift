@@ -224,22 +224,9 @@ public enum ContextPackBuilder {
         // The decisions close the pack: their size counts too, so render, count, state.
         var tail = ["", "## Context decisions", "", "Budget: \(input.budget) tokens", "Used: {USED} tokens (\(TokenEstimate.method))", ""]
         tail += decisions.map(\.line)
-        // The stated figure is part of the text: settle on a figure that counts itself. When
-        // the count flips between two lengths of number (999 ↔ 1000), state the larger: the
-        // estimate errs high, never low.
+        // The stated figure is part of the text.
         let template = (lines + tail).joined(separator: "\n") + "\n"
-        var stated = TokenEstimate.tokens(template.replacingOccurrences(of: "{USED}", with: String(input.budget)))
-        var text = template.replacingOccurrences(of: "{USED}", with: String(stated))
-        for _ in 0..<4 {
-            let actual = TokenEstimate.tokens(text)
-            if actual <= stated && stated - actual <= 1 { break }
-            stated = actual
-            text = template.replacingOccurrences(of: "{USED}", with: String(stated))
-        }
-        while TokenEstimate.tokens(text) > stated {
-            stated = TokenEstimate.tokens(text)
-            text = template.replacingOccurrences(of: "{USED}", with: String(stated))
-        }
+        let (text, stated) = TokenEstimate.selfCounting(start: input.budget) { template.replacingOccurrences(of: "{USED}", with: String($0)) }
         return ContextPack(markdown: text, tokens: stated, budget: input.budget, decisions: decisions)
     }
 

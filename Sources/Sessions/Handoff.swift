@@ -80,17 +80,11 @@ public enum Handoff {
             "next_action": content.nextAction,
             "tokens": "0",
         ]
-        // The stated size is part of the text: render until it states itself (twice is enough).
-        var text = try templates.render(SessionInput.File.bootloader, values)
-        var tokens = TokenEstimate.tokens(text)
-        for _ in 0..<3 {
+        // The stated size is part of the text.
+        return try TokenEstimate.selfCounting(start: 0) { tokens in
             values["tokens"] = String(tokens)
-            text = try templates.render(SessionInput.File.bootloader, values)
-            let again = TokenEstimate.tokens(text)
-            if again == tokens { break }
-            tokens = again
+            return try templates.render(SessionInput.File.bootloader, values)
         }
-        return (text, tokens)
     }
 
     /// STATE.md's block for the current state of the work.
