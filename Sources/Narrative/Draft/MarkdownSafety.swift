@@ -43,8 +43,11 @@ public enum MarkdownSafety {
             .replacingOccurrences(of: ">", with: "#gt;").replacingOccurrences(of: "\n", with: " ") + "\""
     }
 
+    /// How a todo placeholder opens; the gate looks for it in PR bodies.
+    public static let todoOpen = "<!-- rationale:todo"
+
     /// The todo placeholder the gate refuses while it is still in a PR body.
     public static func todo(_ what: String) -> String {
-        "<!-- rationale:todo \(what.replacingOccurrences(of: "--", with: "–")) -->"
+        "\(todoOpen) \(what.replacingOccurrences(of: "--", with: "–")) -->"
     }
 }

@@ -29,7 +29,7 @@ enum GateFrontend {
         var source: String
     }
 
-    static let prFile = "pull request description"
+    static let prFile = PullRequestBodyRules.file
 
     static func run(_ workspace: Workspace, base: String, head: String?, body: PullRequestBody?) throws -> Outcome {
         let repository = workspace.repository
@@ -127,33 +127,5 @@ enum GateFrontend {
             }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// The rules for the PR body: no unfilled `rationale:todo`, required sections filled.
-enum PullRequestBodyRules {
-    static func check(_ body: String, requiredSections: [String]) -> [Finding] {
-        var findings: [Finding] = []
-        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
-            guard let start = line.range(of: "<!-- rationale:todo") else { continue }
-            let rest = line[start.upperBound...]
-            let what = (rest.range(of: "-->").map { rest[..<$0.lowerBound] } ?? rest).trimmingCharacters(in: .whitespaces)
-            findings.append(Finding(severity: .error, location: .init(file: GateFrontend.prFile, line: index + 1), ruleID: "pr_todo",
-                                    message: "the pull request description still asks for \(what.isEmpty ? "the author's words" : what): write it in place of the `<!-- rationale:todo … -->` comment"))
-        }
-        let document = MarkdownDocument(body.replacingOccurrences(of: "\r\n", with: "\n"))
-        for title in requiredSections {
-            guard let section = document.section(title) else {
-                findings.append(Finding(severity: .error, location: .init(file: GateFrontend.prFile), ruleID: "pr_section",
-                                        message: "the pull request description has no `\(title)` section: add it (`pr_sections` in .rationale.yml requires it)"))
-                continue
-            }
-            if section.isEmpty {
-                findings.append(Finding(severity: .error, location: .init(file: GateFrontend.prFile, line: section.line), ruleID: "pr_section",
-                                        message: "the `\(section.title)` section of the pull request description is empty: fill it in"))
-            }
-        }
-        return findings
     }
 }
