@@ -156,21 +156,7 @@ public struct NarrativePublisher: Sendable {
         var result = PublishResult(outcome: .fellBack(reason: reason), pullRequest: pullRequest, notes: notes)
         guard let summaryPath else { return result }
         let text = "\n> **rationale:** could not write to the PR: \(reason) — narrative below\n\n\(NarrativeMarkers.sanitized(narrative))\n"
-        do {
-            if !FileManager.default.fileExists(atPath: summaryPath) {
-                guard FileManager.default.createFile(atPath: summaryPath, contents: nil) else {
-                    throw ForgeError.cannotWriteSummary(path: summaryPath, reason: "cannot create the file")
-                }
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: summaryPath))
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(text.utf8))
-        } catch let error as ForgeError {
-            throw error
-        } catch {
-            throw ForgeError.cannotWriteSummary(path: summaryPath, reason: error.localizedDescription)
-        }
+        try WorkflowOutput.appendSummary(text, to: summaryPath)
         result.summaryFile = summaryPath
         return result
     }

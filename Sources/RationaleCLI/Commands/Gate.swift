@@ -68,20 +68,11 @@ extension Rationale {
                     emit(GateFrontend.annotations(outcome.findings))
                 }
                 if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-                    appendSummary(GateFrontend.summary(outcome), to: summary)
+                    // A summary that cannot be written costs the reader a table, not the check.
+                    try? WorkflowOutput.appendSummary(GateFrontend.summary(outcome), to: summary)
                 }
                 if !outcome.passed { throw ExitCode(1) }
             }
-        }
-
-        func appendSummary(_ text: String, to path: String) {
-            guard let handle = FileHandle(forWritingAtPath: path) ?? {
-                FileManager.default.createFile(atPath: path, contents: nil)
-                return FileHandle(forWritingAtPath: path)
-            }() else { return }
-            handle.seekToEndOfFile()
-            handle.write(Data(text.utf8))
-            handle.closeFile()
         }
     }
 }

@@ -84,22 +84,10 @@ enum GateFrontend {
     static func annotations(_ findings: [Finding]) -> String {
         findings.map { finding in
             let command = finding.severity == .error ? "error" : (finding.severity == .warning ? "warning" : "notice")
-            var properties: [String] = []
-            if let location = finding.location, location.file != prFile {
-                properties.append("file=\(escapeProperty(location.file))")
-                if let line = location.line { properties.append("line=\(line)") }
-            }
-            properties.append("title=\(escapeProperty("rationale " + finding.ruleID))")
-            return "::\(command) \(properties.joined(separator: ","))::\(escapeData(finding.message))"
+            let location = finding.location.flatMap { $0.file == prFile ? nil : $0 }
+            return WorkflowOutput.annotation(command, file: location?.file, line: location?.line,
+                                             title: "rationale " + finding.ruleID, message: finding.message)
         }.joined(separator: "\n")
-    }
-
-    static func escapeData(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
-    }
-
-    static func escapeProperty(_ text: String) -> String {
-        escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 
     /// The Markdown job summary.

@@ -39,7 +39,7 @@ enum PublishFrontend {
         case .fellBack(let reason):
             let destination = result.summaryFile == nil ? "narrative below" : "narrative appended to the job summary"
             let line = "publish: could not write to \(result.pullRequest): \(reason) — \(destination)"
-            if environment["GITHUB_ACTIONS"] == "true" { lines.append("::warning title=rationale publish::\(line)") }
+            if environment["GITHUB_ACTIONS"] == "true" { lines.append(WorkflowOutput.annotation("warning", title: "rationale publish", message: line)) }
             lines.append(line)
         }
         lines += result.notes.map { "publish: note: \($0)" }
