@@ -22,17 +22,7 @@ enum RangeSessions {
     static func read(_ workspace: Workspace, range: Range, changes: [FileChange]) throws -> [SessionInput] {
         let prefix = workspace.config.sessions + "/"
         let names = Set(changes.compactMap { CheckFrontend.sessionName($0.path, prefix: prefix) })
-        var sessions: [SessionInput] = []
-        for name in names.sorted() {
-            let folder = prefix + name
-            var files: [String: String] = [:]
-            for entry in try workspace.repository.entries(of: .commit(range.head), under: folder) {
-                let file = String(entry.path.dropFirst(folder.count + 1))
-                guard !file.contains("/") else { continue }
-                files[file] = String(decoding: try workspace.repository.read(entry), as: UTF8.self)
-            }
-            if !files.isEmpty { sessions.append(SessionInput(folder: folder, files: files)) }
-        }
+        let sessions = try workspace.sessions(named: names) { try workspace.repository.entries(of: .commit(range.head), under: $0) }
         return sessions.sorted { Workspace.order($0) < Workspace.order($1) }
     }
 }

@@ -59,18 +59,7 @@ enum CheckFrontend {
         let indexed = parent.isEmpty
             ? try repository.entries(of: .index, under: workspace.config.sessions) + repository.indexEntries(at: [statePath])
             : try repository.entries(of: .index, under: parent)
-        var sessions: [SessionInput] = []
-        for name in names.sorted() {
-            let folder = sessionsPrefix + name
-            var files: [String: String] = [:]
-            for entry in indexed where entry.path.hasPrefix(folder + "/") {
-                let file = String(entry.path.dropFirst(folder.count + 1))
-                guard !file.contains("/") else { continue }
-                files[file] = String(decoding: try repository.read(entry), as: UTF8.self)
-            }
-            // A session deleted in this commit explains nothing.
-            if !files.isEmpty { sessions.append(SessionInput(folder: folder, files: files)) }
-        }
+        let sessions = try workspace.sessions(named: names) { _ in indexed }
 
         guard !sessions.isEmpty else {
             return Outcome(result: "failed", findings: [noSession(workspace, change: change, gated: gated)], gatedFiles: gated,

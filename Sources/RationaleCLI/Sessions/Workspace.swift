@@ -175,6 +175,24 @@ extension Workspace {
         return results
     }
 
+    /// Sessions as git holds them (the index or a commit): for each folder name, the files that
+    /// `listing` returns for `<sessions>/<name>`; a folder with no files left (deleted) explains
+    /// nothing and is left out.
+    func sessions(named names: Set<String>, listing: (String) throws -> [TreeEntry]) throws -> [SessionInput] {
+        var sessions: [SessionInput] = []
+        for name in names.sorted() {
+            let folder = config.sessions + "/" + name
+            var files: [String: String] = [:]
+            for entry in try listing(folder) where entry.path.hasPrefix(folder + "/") {
+                let file = String(entry.path.dropFirst(folder.count + 1))
+                guard !file.contains("/") else { continue }
+                files[file] = String(decoding: try repository.read(entry), as: UTF8.self)
+            }
+            if !files.isEmpty { sessions.append(SessionInput(folder: folder, files: files)) }
+        }
+        return sessions
+    }
+
     /// Where HEAD left the default branch: the merge-base, when HEAD has commits of its own;
     /// nil on the default branch itself, with an unborn HEAD, or when no default branch is known.
     func branchPoint() throws -> (branch: String, mergeBase: ObjectID, head: ObjectID)? {
