@@ -86,9 +86,9 @@ public enum SetupDoctor {
             checks.append(hookCheck(installer.state(of: hook), installer: installer, managers: managers, root: root, searchPath: searchPath))
         }
         checks.append(managersCheck(managers))
-        checks.append(configCheck(workdir: repository.workdir))
-        let sessionsFolder = (try? RationaleConfig.load(workdir: repository.workdir))?.sessions ?? RationaleConfig.defaultSessions
-        checks.append(sessionsCheck(root: root, sessionsFolder: sessionsFolder))
+        let (configResult, config) = configCheck(workdir: repository.workdir)
+        checks.append(configResult)
+        checks.append(sessionsCheck(root: root, sessionsFolder: config?.sessions ?? RationaleConfig.defaultSessions))
         if repository.isShallow {
             checks.append(DoctorCheck(id: "history", status: .problem,
                                       message: "history: shallow clone; comparing with a base branch (impact --base, gate, narrate) needs the merge base",
@@ -205,18 +205,19 @@ public enum SetupDoctor {
                                + missing.map { "\($0.rawValue): \($0.snippet)" }.joined(separator: "; "))
     }
 
-    static func configCheck(workdir: String?) -> DoctorCheck {
+    /// The check of `.rationale.yml`, and the configuration when it could be read.
+    static func configCheck(workdir: String?) -> (DoctorCheck, RationaleConfig?) {
         let file = RationaleConfig.fileName
         guard let workdir, FileManager.default.fileExists(atPath: workdir + "/" + file) else {
-            return DoctorCheck(id: "config", status: .ok, message: "\(file): none (the defaults apply; README: Configuration)")
+            return (DoctorCheck(id: "config", status: .ok, message: "\(file): none (the defaults apply; README: Configuration)"), RationaleConfig())
         }
         do {
-            _ = try RationaleConfig.load(workdir: workdir)
-            return DoctorCheck(id: "config", status: .ok, message: "\(file): readable")
+            let config = try RationaleConfig.load(workdir: workdir)
+            return (DoctorCheck(id: "config", status: .ok, message: "\(file): readable"), config)
         } catch {
             let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-            return DoctorCheck(id: "config", status: .problem, message: "\(file): \(message)",
-                               fix: "correct the key or value named above (README: Configuration)")
+            return (DoctorCheck(id: "config", status: .problem, message: "\(file): \(message)",
+                                fix: "correct the key or value named above (README: Configuration)"), nil)
         }
     }
 
