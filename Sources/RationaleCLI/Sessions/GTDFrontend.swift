@@ -4,11 +4,6 @@ import Sessions
 /// `rationale loops export | import`: moves loops between the sessions' LOOPS.md files and a
 /// GTD tool's file, through the pure formats of the Sessions module.
 enum GTDFrontend {
-    /// Sessions oldest first, as the newest-wins lookup wants them.
-    static func sessionsOldestFirst(_ workspace: Workspace) -> [SessionInput] {
-        workspace.allSessions().sorted { Workspace.order($0) < Workspace.order($1) }
-    }
-
     /// The repository's name: the list (TickTick) and project (todo.txt) the loops go to.
     static func projectName(_ workspace: Workspace) -> String {
         URL(fileURLWithPath: workspace.root).standardizedFileURL.lastPathComponent
@@ -31,7 +26,7 @@ enum GTDFrontend {
     /// the text before anything is marked, so a file that cannot be written marks nothing.
     static func export(_ workspace: Workspace, format: GTDFormat, session requested: String?, all: Bool, mark: Bool,
                        date: String, write: (String) throws -> Void) throws -> Exported {
-        let sessions = all ? sessionsOldestFirst(workspace) : [try workspace.activeSession(requested)]
+        let sessions = all ? workspace.allSessions() : [try workspace.activeSession(requested)]
         var newest: [String: GTDExport.Item] = [:]
         var order: [String] = []
         for session in sessions {
@@ -53,7 +48,7 @@ enum GTDFrontend {
             let bySession = Dictionary(grouping: items.filter { GTDExport.markedStatus($0.loop.status) != $0.loop.status }, by: \.session)
             for session in sessions where bySession[session.folder] != nil {
                 let ids = (bySession[session.folder] ?? []).map(\.loop.id)
-                try edit(workspace, session) { document, file in
+                try LoopsFrontend.edit(workspace, session) { document, file in
                     for id in ids {
                         try document.update(id, file: file) { $0.status = GTDExport.markedStatus($0.status) }
                     }
@@ -78,7 +73,7 @@ enum GTDFrontend {
                            date: String) throws -> Imported {
         let format = requested ?? GTDFormat.detect(text)
         let items = try format.read(text, file: name)
-        let sessions = sessionsOldestFirst(workspace)
+        let sessions = workspace.allSessions()
         let located = GTDImport.locate(sessions.map { ($0.folder, $0.loops?.loops ?? []) })
         let outcome = GTDImport.plan(items, loops: located, source: format.rawValue, date: date)
         var files: [String] = []
@@ -86,7 +81,7 @@ enum GTDFrontend {
             let bySession = Dictionary(grouping: outcome.changes, by: \.session)
             for session in sessions {
                 guard let changes = bySession[session.folder] else { continue }
-                try edit(workspace, session) { document, file in
+                try LoopsFrontend.edit(workspace, session) { document, file in
                     for change in changes {
                         try document.update(change.after.id, file: file) { $0 = change.after }
                     }
@@ -95,17 +90,5 @@ enum GTDFrontend {
             }
         }
         return Imported(format: format, outcome: outcome, files: files)
-    }
-
-    /// Edits one session's LOOPS.md in place and refreshes its SUMMARY.md loops block.
-    static func edit(_ workspace: Workspace, _ session: SessionInput, _ change: (inout LoopsDocument, String) throws -> Void) throws {
-        let path = session.path(SessionInput.File.loops)
-        var document = LoopsDocument(session.files[SessionInput.File.loops] ?? "")
-        try change(&document, path)
-        try workspace.replace(path, document.text)
-        if let summary = session.files[SessionInput.File.summary] {
-            let refreshed = Handoff.refreshingLoops(summary: summary, loops: document.loops)
-            if refreshed != summary { try workspace.replace(session.path(SessionInput.File.summary), refreshed) }
-        }
     }
 }

@@ -144,7 +144,7 @@ enum SessionFrontend {
 
     /// Every session, oldest first.
     static func list(_ workspace: Workspace) -> [Listed] {
-        workspace.allSessions().sorted { Workspace.order($0) < Workspace.order($1) }.map { session in
+        workspace.allSessions().map { session in
             let metadata = session.metadata
             let loops = session.loops?.loops ?? []
             return Listed(name: session.name, folder: session.folder, title: metadata?.title ?? "(no session comment)",
@@ -160,15 +160,22 @@ enum LoopsFrontend {
     /// Applies `edit` to the session's LOOPS.md, writes it and refreshes SUMMARY.md's loops block.
     static func edit(_ workspace: Workspace, session requested: String?, _ edit: (inout LoopsDocument, String) throws -> Loop) throws -> (loop: Loop, file: String) {
         let session = try workspace.activeSession(requested)
+        return (try self.edit(workspace, session, edit), session.path(SessionInput.File.loops))
+    }
+
+    /// Edits one session's LOOPS.md in place (a missing file starts empty) and refreshes the
+    /// loops block of its SUMMARY.md.
+    @discardableResult
+    static func edit<Result>(_ workspace: Workspace, _ session: SessionInput, _ change: (inout LoopsDocument, String) throws -> Result) throws -> Result {
         let path = session.path(SessionInput.File.loops)
         var document = LoopsDocument(session.files[SessionInput.File.loops] ?? "# Loops\n\n## Loops\n")
-        let loop = try edit(&document, path)
+        let result = try change(&document, path)
         try workspace.replace(path, document.text)
         if let summary = session.files[SessionInput.File.summary] {
             let refreshed = Handoff.refreshingLoops(summary: summary, loops: document.loops)
             if refreshed != summary { try workspace.replace(session.path(SessionInput.File.summary), refreshed) }
         }
-        return (loop, path)
+        return result
     }
 
     static func propose(_ workspace: Workspace, session: String?, text: String, model: String?, by: String) throws -> (loop: Loop, file: String) {

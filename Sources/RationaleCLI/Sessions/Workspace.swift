@@ -48,9 +48,9 @@ struct Workspace {
         return SessionInput(folder: folder, files: files)
     }
 
-    /// Every session on disk.
+    /// Every session on disk, oldest first (by start date, then folder name).
     func allSessions() -> [SessionInput] {
-        sessionNames().map(readSession)
+        sessionNames().map(readSession).sorted { Self.order($0) < Self.order($1) }
     }
 
     /// The session a command works on: the one named (folder name or path), else the newest
