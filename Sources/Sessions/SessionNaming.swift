@@ -39,11 +39,11 @@ public enum SessionNaming {
         return "\(base)-\(n)"
     }
 
-    /// `YYYY-MM-DD` of `date` in the local time zone.
-    public static func day(_ date: Date) -> String {
+    /// `YYYY-MM-DD` of `date` in a time zone (the local one by default).
+    public static func day(_ date: Date, in timeZone: TimeZone = .current) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone.current
+        formatter.timeZone = timeZone
         formatter.dateFormat = "yyyy-MM-dd"
         return formatter.string(from: date)
     }

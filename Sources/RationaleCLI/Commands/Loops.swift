@@ -279,11 +279,7 @@ enum GTDCommandSupport {
 
     /// The UTC day of `date` (TickTick states its backup date in UTC).
     static func utcDay(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
+        SessionNaming.day(date, in: TimeZone(identifier: "UTC") ?? .current)
     }
 
     /// What the import changed, one line a loop: `L-7 clarified: …`, `L-3 closed: …`,
