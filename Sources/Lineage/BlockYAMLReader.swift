@@ -107,6 +107,8 @@ enum BlockYAMLReader {
     struct Reader {
         let lines: [Line]
         var position = 0
+        /// How many blocks are open: past the composer's limit, the composer decides (it refuses).
+        var depth = 0
 
         mutating func skipBlank() {
             while position < lines.count, lines[position].isBlank { position += 1 }
@@ -195,6 +197,9 @@ enum BlockYAMLReader {
         /// The value of a key or dash with nothing after it: a nested block, a sequence at the
         /// key's own indent (`key:` then `- item`), or null.
         mutating func nestedAfterKey(parentIndent: Int, allowSameIndentSequence: Bool = false) -> Value? {
+            guard depth < YAMLComposer.depthLimit else { return nil }
+            depth += 1
+            defer { depth -= 1 }
             skipBlank()
             guard position < lines.count else { return .null }
             let next = lines[position]
@@ -375,7 +380,8 @@ enum BlockYAMLReader {
     }
 
     /// A one-line flow sequence or mapping starting at `index`.
-    static func flow(_ text: Substring, _ index: inout Substring.Index) -> Value? {
+    static func flow(_ text: Substring, _ index: inout Substring.Index, depth: Int = 0) -> Value? {
+        guard depth < YAMLComposer.depthLimit else { return nil }
         func skipSpaces() { while index < text.endIndex, text[index] == " " { index = text.index(after: index) } }
         guard index < text.endIndex else { return nil }
         let open = text[index]
@@ -397,10 +403,10 @@ enum BlockYAMLReader {
                 guard index < text.endIndex, text[index] == ":" else { return nil }
                 index = text.index(after: index)
                 skipSpaces()
-                guard let value = flowItem(text, &index), keys.insert(key).inserted else { return nil }
+                guard let value = flowItem(text, &index, depth: depth + 1), keys.insert(key).inserted else { return nil }
                 pairs.append((key, value))
             } else {
-                guard let value = flowItem(text, &index) else { return nil }
+                guard let value = flowItem(text, &index, depth: depth + 1) else { return nil }
                 items.append(value)
             }
             skipSpaces()
@@ -420,9 +426,9 @@ enum BlockYAMLReader {
         return nil
     }
 
-    static func flowItem(_ text: Substring, _ index: inout Substring.Index) -> Value? {
+    static func flowItem(_ text: Substring, _ index: inout Substring.Index, depth: Int) -> Value? {
         guard index < text.endIndex else { return nil }
-        if text[index] == "[" || text[index] == "{" { return flow(text, &index) }
+        if text[index] == "[" || text[index] == "{" { return flow(text, &index, depth: depth) }
         return flowScalar(text, &index, stopAtColon: false)
     }
 

@@ -3,7 +3,44 @@ import GitKit
 /// The parse cache's binary form: a header with the tool version, then one record per
 /// (blob id, kind). Small and quick to read: a warm hook run decodes it in milliseconds.
 enum CacheCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PARSE-CACHE 1\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PARSE-CACHE 2\n".utf8)
+
+    /// A 64-bit checksum of `bytes` (multiply–xorshift over 8-byte words, about a gigabyte a
+    /// second): a cache file whose trailer does not match is a miss, whatever stomped on it.
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+
+    /// Appends the checksum of everything before it.
+    static func seal(_ bytes: inout [UInt8]) {
+        let sum = bytes.withUnsafeBytes { checksum($0) }
+        withUnsafeBytes(of: sum.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// The length of the content before the trailer when the trailer matches it, else nil.
+    static func verifiedLength(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.count >= 8 else { return nil }
+        let length = bytes.count - 8
+        let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: length, as: UInt64.self))
+        return checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<length])) == stored ? length : nil
+    }
 
     static func encode(_ entries: [ParseCache.Key: ParsedFile], version: String) -> [UInt8] {
         var w = Writer()
@@ -16,16 +53,21 @@ enum CacheCoding {
             w.bytes.append(key.kind.rawValue)
             w.parsed(parsed)
         }
+        seal(&w.bytes)
         return w.bytes
     }
 
     static func decode(_ bytes: [UInt8], version: String) -> [ParseCache.Key: ParsedFile]? {
-        bytes.withUnsafeBufferPointer { buffer -> [ParseCache.Key: ParsedFile]? in
+        bytes.withUnsafeBufferPointer { whole -> [ParseCache.Key: ParsedFile]? in
+            guard let length = verifiedLength(UnsafeRawBufferPointer(whole)) else { return nil }
+            let buffer = UnsafeBufferPointer(rebasing: whole[0..<length])
             var r = Reader(buffer: buffer)
             guard buffer.count >= magic.count, Array(buffer[0..<magic.count]) == magic else { return nil }
             r.offset = magic.count
             guard let stored = r.string(), stored == version, let count = r.u32() else { return nil }
             var entries: [ParseCache.Key: ParsedFile] = [:]
+            // Each record takes at least 22 bytes: a count larger than that could hold is no cache.
+            guard count <= buffer.count / 22 else { return nil }
             entries.reserveCapacity(count)
             for _ in 0..<count {
                 guard r.offset + 21 <= buffer.count else { return nil }
@@ -93,6 +135,7 @@ enum CacheCoding {
             value(s.config)
             u32(s.unresolved.count)
             for u in s.unresolved { u32(u.line); string(u.text) }
+            optional(s.bodyDigest)
         }
 
         mutating func nodeDetails(_ d: NodeDetails) {
@@ -100,7 +143,7 @@ enum CacheCoding {
             if let line = d.line { bytes.append(1); u32(line) } else { bytes.append(0) }
             strings(d.fqn); string(d.bodyKey); value(d.config); value(d.inheritedConfig); string(d.description)
             u32(d.columns.count)
-            for c in d.columns { string(c.name); string(c.description); optional(c.dataType) }
+            for c in d.columns { string(c.name); string(c.description); optional(c.dataType); value(c.constraints) }
             strings(d.macroDependencies); strings(d.vars)
             u32(d.properties.count)
             for (k, v) in d.properties.sorted(by: { $0.key < $1.key }) { string(k); value(v) }
@@ -126,6 +169,8 @@ enum CacheCoding {
                 bytes.append(4); u32(line ?? 0); string(message)
             case .notText:
                 bytes.append(5)
+            case .refused(let line, let message):
+                bytes.append(6); u32(line ?? 0); string(message)
             }
         }
     }
@@ -235,6 +280,8 @@ enum CacheCoding {
                 guard let line = u32(), let text = string() else { return nil }
                 s.unresolved.append(.init(line: line, text: text))
             }
+            guard let digest = optional() else { return nil }
+            s.bodyDigest = digest
             return s
         }
 
@@ -250,8 +297,8 @@ enum CacheCoding {
             var d = NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn, bodyKey: bodyKey, config: config,
                                 inheritedConfig: inherited, description: description)
             for _ in 0..<columnCount {
-                guard let c = string(), let desc = string(), let t = optional() else { return nil }
-                d.columns.append(Column(name: c, description: desc, dataType: t))
+                guard let c = string(), let desc = string(), let t = optional(), let constraints = value() else { return nil }
+                d.columns.append(Column(name: c, description: desc, dataType: t, constraints: constraints))
             }
             guard let macros = strings(), let vars = strings(), let propertyCount = u32() else { return nil }
             d.macroDependencies = macros
@@ -288,6 +335,9 @@ enum CacheCoding {
                 guard let line = u32(), let message = string() else { return nil }
                 return .yamlError(line: line == 0 ? nil : line, message: message)
             case 5: return .notText
+            case 6:
+                guard let line = u32(), let message = string() else { return nil }
+                return .refused(line: line == 0 ? nil : line, message: message)
             default: return nil
             }
         }

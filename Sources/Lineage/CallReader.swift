@@ -15,6 +15,10 @@ struct CallReader {
         "api", "column", "metric",
     ]
 
+    /// Brackets nested deeper than this inside one call make the file refused: every reader of a
+    /// literal recurses, and a hostile file must not exhaust the stack.
+    static let depthLimit = 256
+
     func read(into scan: inout ReferenceScan, lines: inout LineCounter) {
         var k = 0
         let count = tokens.count
@@ -36,7 +40,11 @@ struct CallReader {
                 if previous.kind == .punctuation(UInt8(ascii: "|")) { k = j; continue }
                 if previous.kind == .identifier, text(previous) == "is" || text(previous) == "def" { k = j; continue }
             }
-            let close = matchingClose(from: j)
+            let (close, depth) = matchingClose(from: j)
+            if depth > Self.depthLimit {
+                scan.tooDeepAt = lines.line(at: token.start)
+                return
+            }
             let args = arguments(from: j + 1, to: close)
             record(names: names, args: args, callStart: token.start, callEnd: close < count ? tokens[close].end : (tokens.last?.end ?? token.end), scan: &scan, lines: &lines)
             k = j + 1
@@ -113,20 +121,26 @@ struct CallReader {
         var end: Int
     }
 
-    private func matchingClose(from open: Int) -> Int {
+    /// The index of the bracket closing the one at `open` (the token count when unclosed), and
+    /// the deepest nesting met on the way.
+    private func matchingClose(from open: Int) -> (index: Int, depth: Int) {
         var depth = 0
+        var deepest = 0
         var k = open
         while k < tokens.count {
             if case .punctuation(let c) = tokens[k].kind {
-                if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { depth += 1 }
+                if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
+                    depth += 1
+                    deepest = max(deepest, depth)
+                }
                 if c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
                     depth -= 1
-                    if depth == 0 { return k }
+                    if depth == 0 { return (k, deepest) }
                 }
             }
             k += 1
         }
-        return tokens.count
+        return (tokens.count, deepest)
     }
 
     private func arguments(from start: Int, to end: Int) -> [Argument] {

@@ -31,6 +31,25 @@ public struct ChangeSet: Sendable {
 /// misses (deleted, renamed, vars, description-only edits), marked as such.
 public enum ChangeClassifier {
     /// Config keys dbt leaves out of `state:modified.configs`.
+    /// What dbt's contract checksum covers (`ModelNode.build_contract_checksum`): the columns
+    /// sorted by name with their data types and constraints, and — for tables and incrementals,
+    /// whose materialisation enforces constraints — the materialisation and the model-level
+    /// constraints. A manifest's own checksum stands for all of it.
+    static func contractState(_ node: Node) -> [Value] {
+        if let checksum = node.properties["contract_checksum"] { return [checksum] }
+        var byName: [String: Column] = [:]
+        for column in node.columns { byName[column.name] = column }
+        var state = byName.keys.sorted().map { name -> Value in
+            let column = byName[name]
+            return .list([.string(name), column?.dataType.map(Value.string) ?? .null, column?.constraints ?? .null])
+        }
+        let materialized = node.config["materialized"]?.scalarText ?? "view"
+        if materialized == "table" || materialized == "incremental" {
+            state.append(.list([.string(materialized), node.properties["model_constraints"] ?? .null]))
+        }
+        return state
+    }
+
     static let unconfiguredKeys: Set<String> = ["alias", "schema", "database", "tags", "group"]
     /// Config keys that make `state:modified.relation`.
     static let relationKeys: Set<String> = ["database", "schema", "alias"]
@@ -170,10 +189,8 @@ public enum ChangeClassifier {
             if new.resourceType == .model, old.contractEnforced || new.contractEnforced {
                 // A manifest carries dbt's own contract checksum (columns, types, constraints); git
                 // shows the declared columns and types.
-                let oldContract = old.properties["contract_checksum"].map { [$0.scalarText ?? ""] }
-                    ?? old.columns.map { "\($0.name):\($0.dataType ?? "")" }
-                let newContract = new.properties["contract_checksum"].map { [$0.scalarText ?? ""] }
-                    ?? new.columns.map { "\($0.name):\($0.dataType ?? "")" }
+                let oldContract = Self.contractState(old)
+                let newContract = Self.contractState(new)
                 if old.contractEnforced != new.contractEnforced || oldContract != newContract {
                     reasons.append(Reason(code: "contract", dbt: true, detail: new.contractEnforced ? "contract enforced with changed columns or enforcement" : "contract no longer enforced"))
                 }

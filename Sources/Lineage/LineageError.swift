@@ -8,6 +8,8 @@ public enum LineageError: Error, LocalizedError, Equatable {
     case projectNotFound(path: String, candidates: [String])
     /// A YAML file does not parse.
     case malformedYAML(file: String, line: Int?, message: String)
+    /// A file past a bound of rationale's own (nesting depth, alias expansion).
+    case refused(file: String, line: Int?, message: String)
     /// A file under a dbt resource path is not UTF-8 text.
     case notText(file: String)
     /// A file is too large to be a dbt source file.
@@ -32,6 +34,9 @@ public enum LineageError: Error, LocalizedError, Equatable {
         case .malformedYAML(let file, let line, let message):
             let place = line.map { "\(file):\($0)" } ?? file
             return "\(place): malformed YAML: \(message) — fix the file (dbt would refuse it too) and run again"
+        case .refused(let file, let line, let message):
+            let place = line.map { "\(file):\($0)" } ?? file
+            return "\(place): \(message) — simplify the file, or move it out of the dbt resource paths"
         case .notText(let file):
             return "\(file): not UTF-8 text, but it sits under a dbt resource path — move it out of the model/macro/seed paths or convert it to UTF-8"
         case .fileTooLarge(let file, let bytes, let limit):

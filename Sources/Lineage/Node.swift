@@ -12,6 +12,8 @@ public struct Column: Sendable, Hashable {
     public var description: String
     /// The declared `data_type`, if any.
     public var dataType: String?
+    /// The declared `constraints` (part of an enforced contract), null when none.
+    public var constraints: Value = .null
 }
 
 /// A generic or unit test attached to a node.

@@ -22,10 +22,15 @@ public final class ParseCache {
     /// Lookups that missed.
     public private(set) var misses = 0
 
+    /// What the engine reads out of a file, versioned apart from the tool: bump it with any
+    /// change to parsing or to what a parsed file holds, so no cache from before the change is
+    /// taken for an answer (a development build keeps the tool's version number).
+    static let format = 2
+
     /// Opens the cache at `file` (nil: memory only), dropping it when `version` differs.
     public init(file: String?, version: String) {
         self.file = file
-        self.version = version
+        self.version = "\(version) lineage-\(Self.format)"
     }
 
     /// The entries, read from disk on first use: a run that finds its answer in the project

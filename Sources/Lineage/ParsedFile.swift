@@ -1,5 +1,3 @@
-import Yams
-
 /// One file of a dbt project, parsed: what the cache keeps per git blob id.
 public enum ParsedFile: Sendable, Hashable {
     /// A Jinja template (SQL models, macros, snapshots, docs).
@@ -8,8 +6,11 @@ public enum ParsedFile: Sendable, Hashable {
     case python(ReferenceScan)
     /// A YAML document.
     case yaml(Value)
-    /// A YAML document that does not parse.
+    /// A YAML document that does not parse (dbt's loader would refuse it too).
     case yamlError(line: Int?, message: String)
+    /// A file rationale will not read past a bound of its own (nesting, alias expansion): dbt
+    /// may well read it, so the message must not say dbt refuses it.
+    case refused(line: Int?, message: String)
     /// Not UTF-8 text.
     case notText
 
@@ -24,41 +25,52 @@ public enum ParsedFile: Sendable, Hashable {
         switch kind {
         case .template:
             guard String(validating: bytes, as: UTF8.self) != nil else { return .notText }
-            return .template(TemplateScanner.scanTemplate(bytes))
+            var result = TemplateScanner.scanTemplate(bytes)
+            result.scan.bodyDigest = strippedDigest(bytes)
+            if let line = result.scan.tooDeepAt ?? result.blocks.lazy.compactMap(\.scan.tooDeepAt).first {
+                return .refused(line: line, message: Self.tooDeep)
+            }
+            return .template(result)
         case .python:
             guard String(validating: bytes, as: UTF8.self) != nil else { return .notText }
-            return .python(TemplateScanner.scanPython(bytes))
+            var scan = TemplateScanner.scanPython(bytes)
+            scan.bodyDigest = strippedDigest(bytes)
+            if let line = scan.tooDeepAt { return .refused(line: line, message: Self.tooDeep) }
+            return .python(scan)
         case .yaml:
             guard let text = String(validating: bytes, as: UTF8.self) else { return .notText }
-            if let value = BlockYAMLReader.parse(text) { return .yaml(value) }
+            // A leading byte-order mark is no part of the document (PyYAML skips it too).
+            let body = text.hasPrefix("\u{FEFF}") ? String(text.unicodeScalars.dropFirst()) : text
+            if let value = BlockYAMLReader.parse(body) { return .yaml(value) }
             do {
-                return .yaml(try yamsValue(text))
-            } catch let error as YamlError {
-                return Self.describe(error)
+                return .yaml(try YAMLComposer.compose(body))
             } catch {
-                return .yamlError(line: nil, message: String(describing: error))
+                return error.isBound ? .refused(line: error.line, message: error.message) : .yamlError(line: error.line, message: error.message)
             }
         }
     }
 
-    /// The document read by Yams (the full YAML parser).
-    static func yamsValue(_ text: String) throws -> Value {
-        // The basic resolver: `Value` types plain scalars itself, and Yams' regex tag
-        // resolution is a tenth of a cold run.
-        guard let node = try Yams.compose(yaml: text, .basic) else { return .null }
-        return Value(node: node)
+    /// The checksum of `bytes` without leading and trailing whitespace, as Python's `str.strip()`
+    /// removes it (dbt's `load_file_contents(strip=True)`): hex of a 64-bit sum and the length.
+    static func strippedDigest(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }) else { return "strip:0" }
+        let last = scalars.lastIndex(where: { !isPythonSpace($0) }) ?? first
+        let core = Array(String(scalars[first...last]).utf8)
+        let sum = core.withUnsafeBytes { CacheCoding.checksum($0) }
+        return "strip:\(core.count):" + String(sum, radix: 16)
     }
 
-    private static func describe(_ error: YamlError) -> ParsedFile {
-        switch error {
-        case .scanner(let context, let problem, let mark, _):
-            return .yamlError(line: mark.line, message: [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": "))
-        case .parser(let context, let problem, let mark, _):
-            return .yamlError(line: mark.line, message: [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": "))
-        case .composer(let context, let problem, let mark, _):
-            return .yamlError(line: mark.line, message: [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": "))
+    /// Python's `str.isspace()`: the characters `strip()` removes.
+    static func isPythonSpace(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
         default:
-            return .yamlError(line: nil, message: String(describing: error))
+            return false
         }
     }
+
+    static let tooDeep = "a literal nested deeper than \(CallReader.depthLimit) levels — rationale refuses to read it"
 }

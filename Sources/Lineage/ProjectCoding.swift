@@ -5,7 +5,7 @@ import Foundation
 /// Strings and config values are interned, and each node's details sit behind a length so that
 /// loading reads only identities and edges; details are decoded when a run looks at them.
 enum ProjectCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PROJECT 5\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PROJECT 6\n".utf8)
 
     static func encode(_ project: DbtProject, key: String) -> [UInt8] {
         var w = InterningWriter()
@@ -64,6 +64,7 @@ enum ProjectCoding {
         out.u32(w.body.bytes.count)
         out.bytes.append(contentsOf: w.body.bytes)
         out.bytes.append(contentsOf: details.bytes)
+        CacheCoding.seal(&out.bytes)
         return out.bytes
     }
 
@@ -245,12 +246,13 @@ final class ProjectArchive: @unchecked Sendable {
 
     init?(storage: ByteStorage, key: String) {
         let magic = ProjectCoding.magic
-        guard storage.count >= magic.count, Array(storage.buffer[0..<magic.count]) == magic else { return nil }
+        guard storage.count >= magic.count, Array(storage.buffer[0..<magic.count]) == magic,
+              CacheCoding.verifiedLength(UnsafeRawBufferPointer(storage.buffer)) != nil else { return nil }
         var offsets: [Int] = []
         var values: [Value] = []
         let body: (Int, Int)? = storage.withUnsafeBufferPointer { buffer -> (Int, Int)? in
             var r = CacheCoding.Reader(buffer: buffer, offset: magic.count)
-            guard r.string() == key, let count = r.u32() else { return nil }
+            guard r.string() == key, let count = r.u32(), count <= buffer.count / 4 else { return nil }
             offsets.reserveCapacity(count)
             for _ in 0..<count {
                 offsets.append(r.offset)

@@ -111,7 +111,7 @@ extension ProjectLoader {
                     node = Node(uniqueID: "model.\(project).\(stem)", resourceType: .model, name: stem, version: nil,
                                 path: file.entry.path, fqn: [project] + dirs + [stem], layer: dirs.first ?? "other")
                 }
-                node.bodyKey = file.entry.id.hex
+                node.bodyKey = file.scan.bodyDigest ?? file.entry.id.hex
                 var merged = projectConfig("models", node.fqn)
                 if let patch {
                     merged = merged.mergingConfig(patch.config)
@@ -125,6 +125,8 @@ extension ProjectLoader {
                     node.properties["latest_version"] = latest.map { .string($0) } ?? .null
                 }
                 node.properties["deprecation_date"] = versionPatch?.deprecationDate ?? patch?.deprecationDate ?? .null
+                let constraints = versionPatch?.constraints ?? patch?.constraints ?? .null
+                if constraints != .null { node.properties["model_constraints"] = constraints }
                 if let versionPatch {
                     merged = merged.mergingConfig(versionPatch.config)
                     if let description = versionPatch.description { node.description = description }
@@ -288,9 +290,19 @@ extension ProjectLoader {
     }
 
     /// Resolves a node's refs, sources and macro calls; returns its unresolvable references.
-    static func resolveReferences(of node: inout Node, scan: ReferenceScan, index: RefIndex, nodes: [String: Node],
+    static func resolveReferences(of node: inout Node, scan fileScan: ReferenceScan, index: RefIndex, nodes: [String: Node],
                                   macros: MacroResolver) -> [DbtProject.UnresolvedReference] {
         let project = index.project
+        var scan = fileScan
+        for hook in hookTexts(node.config) where hook.contains("{{") || hook.contains("{%") {
+            // dbt renders every pre-/post-hook with the node's context while parsing (macro
+            // capture on): what a hook calls or refs is the node's own dependency.
+            let hookScan = TemplateScanner.scanTemplate(Array(hook.utf8)).scan
+            scan.refs += hookScan.refs
+            scan.sources += hookScan.sources
+            for call in hookScan.macroCalls { scan.addMacroCall(call) }
+            for entry in hookScan.dispatches where !scan.dispatches.contains(entry) { scan.dispatches.append(entry) }
+        }
         var parents: [String] = []
         node.unknownReferences = []
         for ref in scan.refs {
@@ -317,6 +329,22 @@ extension ProjectLoader {
         return scan.unresolved.map { .init(file: node.path, line: $0.line, text: $0.text) }
     }
 
+    /// The SQL of a node's hooks, from its merged config: strings, or `{sql: ...}` maps.
+    static func hookTexts(_ config: Value) -> [String] {
+        var texts: [String] = []
+        for key in ["pre-hook", "post-hook", "pre_hook", "post_hook"] {
+            guard let value = config[key] else { continue }
+            for hook in Value.asList(value) {
+                if let text = hook.string {
+                    texts.append(text)
+                } else if let sql = hook["sql"]?.string {
+                    texts.append(sql)
+                }
+            }
+        }
+        return texts
+    }
+
     /// Resolves macro call names to the project's macros, following `adapter.dispatch`.
     struct MacroResolver {
         let project: String
@@ -338,25 +366,49 @@ extension ProjectLoader {
                 let parts = entry.split(separator: ".", maxSplits: 1).map(String.init)
                 let name = parts.last ?? entry
                 let namespace = parts.count == 2 ? parts[0] : nil
-                if let namespace, namespace != project, namespace != "dbt",
-                   !(dispatch[namespace]?.contains(project) ?? false) { continue }
+                // dbt's `_get_search_packages`: a namespace with a `dispatch:` search order is
+                // searched in that order; one without searches the root project first, then the
+                // namespace itself. Only root-project macros are known here, so what matters is
+                // whether the root project is searched at all.
+                if let namespace, namespace != project, let order = dispatch[namespace], !order.contains(project) { continue }
                 for id in candidates(name) { add(id) }
             }
             return result
         }
 
-        /// The implementations `adapter.dispatch('name')` resolves to: `<adapter>__name`, else
-        /// `default__name`; with no adapter known, every `*__name` counts.
+        /// The implementations `adapter.dispatch('name')` resolves to in the root project: the
+        /// first of `<adapter>__name`, `<parent adapter>__name` … `default__name`; with no adapter
+        /// known, every `*__name` counts.
         func candidates(_ name: String) -> [String] {
             if let adapter {
-                for candidate in ["macro.\(project).\(adapter)__\(name)", "macro.\(project).default__\(name)"]
-                where macros[candidate] != nil {
-                    return [candidate]
+                for prefix in Self.dispatchPrefixes(adapter) {
+                    let candidate = "macro.\(project).\(prefix)__\(name)"
+                    if macros[candidate] != nil { return [candidate] }
                 }
                 return []
             }
             let suffix = "__" + name
             return macros.keys.filter { $0.hasPrefix("macro.\(project).") && $0.hasSuffix(suffix) }.sorted()
+        }
+
+        /// Adapters whose plugin declares a parent (`AdapterPlugin(dependencies=[...])`): dispatch
+        /// tries the adapter, then its parents, then `default`.
+        static let parentAdapters: [String: [String]] = [
+            "redshift": ["postgres"],
+            "materialize": ["postgres"],
+            "databricks": ["spark"],
+            "sqlserver": ["fabric"],
+        ]
+
+        /// The prefixes `adapter.dispatch` tries, in order (dbt's `_get_adapter_macro_prefixes`).
+        static func dispatchPrefixes(_ adapter: String) -> [String] {
+            var chain = [adapter]
+            var index = 0
+            while index < chain.count {
+                for parent in parentAdapters[chain[index]] ?? [] where !chain.contains(parent) { chain.append(parent) }
+                index += 1
+            }
+            return chain + ["default"]
         }
     }
 

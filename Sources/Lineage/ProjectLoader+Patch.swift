@@ -41,7 +41,7 @@ extension ProjectLoader {
                     guard case .python(let python) = try checked(entry, source, .python) else { return nil }
                     scan = python
                 }
-                node.bodyKey = entry.id.hex
+                node.bodyKey = scan.bodyDigest ?? entry.id.hex
                 node.config = node.inheritedConfig.mergingConfig(scan.config)
                 guard Builder.enabled(node.config) else { return nil }
                 node.vars = scan.vars

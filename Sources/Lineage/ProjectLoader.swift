@@ -119,6 +119,7 @@ public enum ProjectLoader {
         switch parsed {
         case .notText: throw LineageError.notText(file: entry.path)
         case .yamlError(let line, let message): throw LineageError.malformedYAML(file: entry.path, line: line, message: message)
+        case .refused(let line, let message): throw LineageError.refused(file: entry.path, line: line, message: message)
         default: return parsed
         }
     }

@@ -18,6 +18,8 @@ struct PropertiesReader {
         var deprecationDate: Value?
         /// For YAML-defined snapshots: `relation:`.
         var relation: String?
+        /// Model-level `constraints:` (part of an enforced contract on tables and incrementals).
+        var constraints: Value = .null
 
         func tests(attachedTo id: String, model: String) -> [AttachedTest] {
             testSpecs.map { spec in
@@ -34,6 +36,7 @@ struct PropertiesReader {
         var deprecationDate: Value?
         var description: String?
         var columns: [Column]?
+        var constraints: Value?
     }
 
     struct SourceTable {
@@ -136,19 +139,19 @@ struct PropertiesReader {
             versions.append(VersionPatch(version: version, definedIn: v["defined_in"]?.scalarText, config: vConfig,
                                          deprecationDate: v["deprecation_date"],
                                          description: v["description"]?.scalarText,
-                                         columns: v["columns"].map { Self.columns($0) }))
+                                         columns: v["columns"].map { Self.columns($0) }, constraints: v["constraints"]))
         }
         return ModelPatch(name: name, file: file, description: item["description"]?.scalarText ?? "",
                           columns: columns, config: config, testSpecs: specs, versions: versions,
                           latestVersion: item["latest_version"]?.scalarText, deprecationDate: item["deprecation_date"],
-                          relation: nil)
+                          relation: nil, constraints: item["constraints"] ?? .null)
     }
 
     static func columns(_ value: Value?) -> [Column] {
         Value.asList(value ?? .null).compactMap { column in
             guard let name = column["name"]?.scalarText else { return nil }
             return Column(name: name, description: column["description"]?.scalarText ?? "",
-                          dataType: column["data_type"]?.scalarText)
+                          dataType: column["data_type"]?.scalarText, constraints: column["constraints"] ?? .null)
         }
     }
 

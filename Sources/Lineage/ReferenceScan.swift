@@ -46,6 +46,13 @@ public struct ReferenceScan: Sendable, Hashable {
     public var config: Value = .map([])
     /// References that cannot be resolved statically.
     public var unresolved: [Unresolved] = []
+    /// The checksum of the file's text with leading and trailing whitespace stripped: what dbt
+    /// compares as a model's `raw_code` (its loader strips every file), so a trailing newline
+    /// or blank line is no body change. Nil for scans of parts of a file (blocks).
+    public var bodyDigest: String?
+    /// The line of a literal nested past `CallReader.depthLimit`: the file is refused (never
+    /// cached as a scan, so it needs no encoding).
+    public var tooDeepAt: Int?
 
     /// Creates an empty scan.
     public init() {}

@@ -1,5 +1,3 @@
-import Yams
-
 /// A YAML or literal value, as dbt would see it before rendering.
 ///
 /// Used for configuration (compared key by key, the way dbt compares unrendered configs),
@@ -103,41 +101,6 @@ public indirect enum Value: Sendable, Hashable {
 }
 
 extension Value {
-    /// Converts a Yams node, keeping mapping order; scalars are typed the way YAML 1.1 core resolves them.
-    init(node: Yams.Node) {
-        switch node {
-        case .scalar(let scalar):
-            self = Value(scalar: scalar)
-        case .sequence(let sequence):
-            self = .list(sequence.map { Value(node: $0) })
-        case .mapping(let mapping):
-            var pairs: [(key: String, value: Value)] = []
-            pairs.reserveCapacity(mapping.count)
-            for (key, value) in mapping {
-                let keyText = key.scalar?.string ?? String(describing: key)
-                if keyText == "<<", case .map(let merged) = Value(node: value) {
-                    // YAML merge key: the anchored map's keys, unless already present.
-                    for pair in merged where !pairs.contains(where: { $0.key == pair.key }) {
-                        pairs.append(pair)
-                    }
-                    continue
-                }
-                if let index = pairs.firstIndex(where: { $0.key == keyText }) {
-                    pairs[index].value = Value(node: value)
-                } else {
-                    pairs.append((keyText, Value(node: value)))
-                }
-            }
-            self = .map(pairs)
-        case .alias:
-            self = .null
-        }
-    }
-
-    private init(scalar: Yams.Node.Scalar) {
-        self = scalar.style == .plain ? Value.plain(scalar.string) : .string(scalar.string)
-    }
-
     /// A plain (unquoted) YAML scalar, typed the way YAML 1.1's core schema reads it.
     static func plain(_ text: String) -> Value {
         // Most plain scalars are words: settle those by their first byte before trying the

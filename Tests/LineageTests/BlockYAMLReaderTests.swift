@@ -43,7 +43,7 @@ struct BlockYAMLReaderTests {
     @Test(arguments: documents)
     func agreesWithYamsOrStepsAside(text: String) throws {
         let fast = BlockYAMLReader.parse(text)
-        let yams = try? ParsedFile.yamsValue(text)
+        let yams = try? YAMLComposer.compose(text)
         if let fast {
             #expect(fast == yams, "fast reader: \(String(describing: fast)) vs Yams: \(String(describing: yams))")
         }
@@ -74,7 +74,7 @@ struct BlockYAMLReaderTests {
             let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
             if let fast = BlockYAMLReader.parse(text) {
                 fastCount += 1
-                #expect(fast == (try ParsedFile.yamsValue(text)), "\(file)")
+                #expect(fast == (try YAMLComposer.compose(text)), "\(file)")
             }
         }
         #expect(fastCount * 2 >= files.count, "the fast reader should handle most real property files")

@@ -213,17 +213,23 @@ struct JSONScanner {
         }
     }
 
+    /// Containers nested deeper than this are refused by `value()` (it recurses, and so does
+    /// every later reader of a `Value`); dbt writes configs a few levels deep.
+    static let depthLimit = 256
+
     /// Reads any value in full.
-    mutating func value() throws -> Value {
+    mutating func value(depth: Int = 0) throws -> Value {
         switch peek() {
         case Self.quote: return .string(try string())
         case UInt8(ascii: "{"):
+            guard depth < Self.depthLimit else { throw failure("at most \(Self.depthLimit) nested containers") }
             var pairs: [(key: String, value: Value)] = []
-            try object { scanner, key in pairs.append((key.string, try scanner.value())) }
+            try object { scanner, key in pairs.append((key.string, try scanner.value(depth: depth + 1))) }
             return .map(pairs)
         case UInt8(ascii: "["):
+            guard depth < Self.depthLimit else { throw failure("at most \(Self.depthLimit) nested containers") }
             var items: [Value] = []
-            try array { scanner in items.append(try scanner.value()) }
+            try array { scanner in items.append(try scanner.value(depth: depth + 1)) }
             return .list(items)
         default:
             let start = offset

@@ -1,0 +1,139 @@
+import Foundation
+import GitKit
+import Testing
+import _TestSupport
+@testable import Lineage
+
+/// Kinds of change where real projects' history showed rationale and dbt disagreeing; each is
+/// also a live-dbt scenario in `make oracle`.
+@Suite("dbt parity on real-project kinds")
+struct DbtParityTests {
+    /// Commits the shop, applies `edit`, stages everything and returns the modified ids.
+    func modified(after edit: (ScratchRepository) -> Void, adapter: String? = nil,
+                  setUp: (ScratchRepository) -> Void = { _ in }) throws -> [String] {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        setUp(repo)
+        _ = try repo.commit("base")
+        edit(repo)
+        _ = try repo.git("add", "-A")
+        let repository = try Repository.discover(from: repo.path)
+        let engine = ImpactEngine(repository: repository, cache: ParseCache(file: nil, version: "test"))
+        let result = try engine.run(ImpactRequest(comparison: .staged, adapter: adapter))
+        return result.reports.flatMap { $0.ids(.modified) }
+    }
+
+    @Test func trailingWhitespaceAndBlankLinesAreNoBodyChange() throws {
+        // dbt strips every file it loads (load_file_contents(strip=True)) before raw_code.
+        let ids = try modified { repo in
+            repo.write("models/staging/stg_orders.sql", "\n\nselect * from {{ source('raw', 'orders') }}\n\n\n   \n")
+        }
+        #expect(ids == [])
+        let changed = try modified { repo in
+            repo.write("models/staging/stg_orders.sql", "select *  from {{ source('raw', 'orders') }}\n")
+        }
+        #expect(changed == ["model.shop.stg_orders"], "whitespace inside the text is still a body change")
+    }
+
+    @Test func aMacroCalledFromAHookIsADependency() throws {
+        let setUp: (ScratchRepository) -> Void = { repo in
+            repo.write("macros/grants.sql", "{% macro grant_select(r) %}grant select on {{ r }} to reporter{% endmacro %}\n")
+            repo.write("macros/audit.sql", "{% macro audit() %}insert into audit values (1){% endmacro %}\n")
+            repo.write("models/marts/customers.sql",
+                       "{{ config(post_hook=\"{{ grant_select(this) }}\") }}\nselect * from {{ ref('stg_customers') }} join {{ ref('orders') }} using (id)\n")
+            let project = repo.read("dbt_project.yml") ?? ""
+            let hooked = project.replacingOccurrences(of: "    staging:\n      +materialized: view",
+                                                      with: "    staging:\n      +materialized: view\n      +pre-hook: \"{{ audit() }}\"")
+            precondition(hooked != project, "the project-level hook must be in place")
+            repo.write("dbt_project.yml", hooked)
+        }
+        let fromConfig = try modified(after: { repo in
+            repo.write("macros/grants.sql", "{% macro grant_select(r) %}grant select on {{ r }} to analyst{% endmacro %}\n")
+        }, setUp: setUp)
+        #expect(fromConfig == ["model.shop.customers"])
+        let fromProject = try modified(after: { repo in
+            repo.write("macros/audit.sql", "{% macro audit() %}insert into audit values (2){% endmacro %}\n")
+        }, setUp: setUp)
+        #expect(fromProject == ["model.shop.stg_customers", "model.shop.stg_orders"])
+    }
+
+    @Test(arguments: [
+        ("redshift", "postgres__clean", ["model.shop.stg_customers"]),
+        ("redshift", "default__clean", [String]()),
+        ("snowflake", "default__clean", ["model.shop.stg_customers"]),
+        ("snowflake", "postgres__clean", [String]()),
+    ])
+    func dispatchFollowsTheAdapterChain(adapter: String, macro: String, expected: [String]) throws {
+        // dbt-redshift's plugin declares postgres as its parent: redshift__ → postgres__ → default__.
+        let ids = try modified(after: { repo in
+            let old = repo.read("macros/clean.sql") ?? ""
+            let lines = old.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line.contains("macro \(macro)(") ? "{% macro \(macro)(c) %}upper({{ c }}){% endmacro %}" : String(line)
+            }
+            repo.write("macros/clean.sql", lines.joined(separator: "\n"))
+        }, adapter: adapter, setUp: { repo in
+            // No duckdb__ override in play: the chain decides.
+            let old = repo.read("macros/clean.sql") ?? ""
+            repo.write("macros/clean.sql", old.replacingOccurrences(of: "{% macro duckdb__clean(c) %}trim({{ c }}){% endmacro %}\n", with: ""))
+        })
+        #expect(ids == expected)
+    }
+
+    @Test func aRootMacroOverridesADispatchedPackageMacroWithoutADispatchConfig() throws {
+        // dbt searches the root project first for a namespace it has installed (no search order set).
+        let ids = try modified(after: { repo in
+            repo.write("macros/star.sql", "{% macro default__star(r) %}{{ r }}.*, 2 as v{% endmacro %}\n")
+        }, setUp: { repo in
+            repo.write("macros/star.sql", "{% macro default__star(r) %}{{ r }}.*{% endmacro %}\n")
+            repo.write("models/marts/orders.sql", "select {{ adapter.dispatch('star', 'dbt_utils')('o') }} from {{ ref('stg_orders') }} o\n")
+        })
+        #expect(ids == ["model.shop.orders"])
+    }
+
+    @Test func aConstraintAddedToAContractedColumnChangesTheContract() throws {
+        let contracted = """
+        version: 2
+        models:
+          - name: orders
+            config:
+              contract: {enforced: true}
+            columns:
+              - name: id
+                data_type: integer
+                CONSTRAINTS
+              - name: amount
+                data_type: numeric
+        """
+        let setUp: (ScratchRepository) -> Void = { repo in
+            repo.write("models/marts/_marts.yml", contracted.replacingOccurrences(of: "        CONSTRAINTS\n", with: ""))
+        }
+        let added = try modified(after: { repo in
+            repo.write("models/marts/_marts.yml", contracted.replacingOccurrences(of: "CONSTRAINTS", with: "constraints: [{type: not_null}]"))
+        }, setUp: setUp)
+        #expect(added == ["model.shop.orders"])
+        let reordered = try modified(after: { repo in
+            // dbt sorts columns by name before its checksum: a reorder is no change.
+            let text = contracted.replacingOccurrences(of: "        CONSTRAINTS\n", with: "")
+            let swapped = text.replacingOccurrences(of: "      - name: id\n        data_type: integer\n      - name: amount\n        data_type: numeric",
+                                                    with: "      - name: amount\n        data_type: numeric\n      - name: id\n        data_type: integer")
+            repo.write("models/marts/_marts.yml", swapped)
+        }, setUp: setUp)
+        #expect(reordered == [])
+    }
+
+    @Test func duplicateKeysInAPropertiesFileAreReadAsDbtReadsThem() throws {
+        let ids = try modified { repo in
+            repo.write("models/marts/_marts.yml", """
+            version: 2
+            models:
+              - name: orders
+                description: One row per order.
+                config:
+                  materialized: view
+                config:
+                  materialized: incremental
+            """)
+        }
+        #expect(ids == ["model.shop.orders"], "the last `config:` wins, and it changes the materialisation")
+    }
+}
