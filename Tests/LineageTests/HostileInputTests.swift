@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import Testing
+import _TestSupport
 @testable import Lineage
 
 /// Files a hostile repository can commit: each is answered in milliseconds, or refused with a
@@ -158,5 +159,57 @@ struct HostileInputTests {
         huge += [1, 0, 0, 0, UInt8(ascii: "1"), 0xFF, 0xFF, 0xFF, 0x7F]
         CacheCoding.seal(&huge)
         #expect(CacheCoding.decode(huge, version: "1") == nil)
+    }
+}
+
+/// Caches live in the repository's git directory, where anything may write: whatever they hold,
+/// the answer is the one a run without them gives.
+@Suite("Stomped caches")
+struct StompedCacheTests {
+    func answer(_ repository: Repository, cacheFile: String?) throws -> [String] {
+        let engine = ImpactEngine(repository: repository, cache: ParseCache(file: cacheFile, version: "stomp"))
+        let result = try engine.run(ImpactRequest(comparison: .staged))
+        engine.saveCaches()
+        return result.reports.flatMap { report in
+            report.nodes.map { node in
+                let materialized = node.node.config["materialized"]?.scalarText ?? "-"
+                return "\(node.node.uniqueID) \(node.role) \(node.reasons.map(\.code)) \(materialized) \(node.node.parents)"
+            }
+        }
+    }
+
+    @Test func noStompedByteChangesTheAnswer() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        _ = try repo.commit("base")
+        repo.write("models/marts/_marts.yml", (repo.read("models/marts/_marts.yml") ?? "").replacingOccurrences(
+            of: "    description: One row per order.\n", with: "    description: One row per order.\n    config:\n      materialized: incremental\n"))
+        repo.write("models/staging/stg_orders.sql", "select *, 2 as x from {{ source('raw', 'orders') }}\n")
+        _ = try repo.git("add", "-A")
+        let repository = try Repository.discover(from: repo.path)
+        let reference = try answer(repository, cacheFile: nil)
+        #expect(reference.contains { $0.hasPrefix("model.shop.orders modified") && $0.contains("incremental") })
+        let file = ParseCache.defaultFile(for: repository)
+        #expect(try answer(repository, cacheFile: file) == reference, "cold run with the cache")
+        #expect(try answer(repository, cacheFile: file) == reference, "warm run")
+        let folder = (file as NSString).deletingLastPathComponent
+        let files = (FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".bin") }.map { folder + "/" + $0 }
+        #expect(files.count >= 2, "the parse cache and at least one project cache")
+        for path in files {
+            let original = try Data(contentsOf: URL(fileURLWithPath: path))
+            let step = max(1, original.count / 40)
+            for offset in stride(from: 0, to: original.count, by: step) {
+                var stomped = original
+                stomped[offset] ^= 0x5A
+                try stomped.write(to: URL(fileURLWithPath: path))
+                #expect(try answer(repository, cacheFile: file) == reference, "\(path) byte \(offset)")
+                try original.write(to: URL(fileURLWithPath: path))
+            }
+            // Garbage claiming to be a cache: a miss, not a crash or a huge allocation.
+            try Data(repeating: 0xFF, count: 4_096).write(to: URL(fileURLWithPath: path))
+            #expect(try answer(repository, cacheFile: file) == reference, "\(path) garbage")
+            try original.write(to: URL(fileURLWithPath: path))
+        }
     }
 }
