@@ -280,6 +280,59 @@ SCENARIOS: list[dict] = [
         dbt=[m("payments_summary")], dbt_plus=[m("payments_summary")],
     ),
     dict(
+        name="trailing_blank_lines_only",
+        ops=[append("models/staging/stg_orders.sql", "\n\n   \n")],
+        # dbt: nothing (every file is stripped before raw_code is compared).
+        dbt=[], dbt_plus=[],
+    ),
+    dict(
+        name="duplicate_yaml_key",
+        ops=[replace("models/marts/finance/_finance.yml",
+                     "  - name: revenue_daily\n",
+                     "  - name: revenue_daily\n    config:\n      materialized: view\n"
+                     "    config:\n      materialized: incremental\n")],
+        # dbt: revenue_daily (the last `config:` wins: incremental instead of table); + exposure.
+        dbt=[m("revenue_daily")], dbt_plus=[EXPO + "weekly_dashboard", m("revenue_daily")],
+    ),
+    dict(
+        name="hook_macro_edit_config",
+        ops=[replace("macros/audit.sql", "as audited", "as audited_at")],
+        # dbt: fct_orders, whose config(post_hook=...) calls audit_row (hooks render at parse).
+        dbt=[m("fct_orders")], dbt_plus=FCT_ORDERS_PLUS,
+    ),
+    dict(
+        name="hook_macro_edit_project",
+        ops=[replace("macros/audit.sql", "as granted", "as granted_to")],
+        # dbt: the reporting folder, whose +pre-hook in dbt_project.yml calls reporting_grant
+        # (the Python model too); nothing depends on them.
+        dbt=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report")],
+        dbt_plus=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report")],
+    ),
+    dict(
+        name="contract_constraint_added",
+        ops=[replace("models/contracted/_contracted.yml",
+                     "      - name: id\n        data_type: integer\n",
+                     "      - name: id\n        data_type: integer\n        constraints:\n          - type: not_null\n")],
+        # dbt: contracted_constants (.contract: constraints are in the checksum).
+        dbt=[m("contracted_constants")], dbt_plus=[m("contracted_constants")],
+    ),
+    dict(
+        name="contract_model_constraint_added",
+        ops=[replace("models/contracted/_contracted.yml",
+                     "    columns:\n",
+                     "    constraints:\n      - type: primary_key\n        columns: [id]\n    columns:\n")],
+        # dbt: contracted_constants (a table: model-level constraints are in the checksum).
+        dbt=[m("contracted_constants")], dbt_plus=[m("contracted_constants")],
+    ),
+    dict(
+        name="contract_columns_reordered",
+        ops=[replace("models/contracted/_contracted.yml",
+                     "      - name: id\n        data_type: integer\n      - name: label\n        data_type: varchar\n",
+                     "      - name: label\n        data_type: varchar\n      - name: id\n        data_type: integer\n")],
+        # dbt: nothing (the checksum sorts columns by name).
+        dbt=[], dbt_plus=[],
+    ),
+    dict(
         name="yaml_meta_change",
         ops=[replace("models/marts/finance/_finance.yml",
                      "  - name: revenue_daily\n",

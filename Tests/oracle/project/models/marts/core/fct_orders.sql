@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ audit_row(this) }}") }}
+
 select
     order_id,
     customer_id,
