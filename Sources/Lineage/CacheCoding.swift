@@ -136,6 +136,7 @@ enum CacheCoding {
             u32(s.unresolved.count)
             for u in s.unresolved { u32(u.line); string(u.text) }
             optional(s.bodyDigest)
+            strings(s.configExpressions.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
         }
 
         mutating func nodeDetails(_ d: NodeDetails) {
@@ -280,8 +281,11 @@ enum CacheCoding {
                 guard let line = u32(), let text = string() else { return nil }
                 s.unresolved.append(.init(line: line, text: text))
             }
-            guard let digest = optional() else { return nil }
+            guard let digest = optional(), let expressions = strings(), expressions.count % 2 == 0 else { return nil }
             s.bodyDigest = digest
+            for index in stride(from: 0, to: expressions.count, by: 2) {
+                s.configExpressions[expressions[index]] = expressions[index + 1]
+            }
             return s
         }
 

@@ -88,9 +88,17 @@ struct CallReader {
             var pairs: [(key: String, value: Value)] = []
             for arg in args {
                 if let key = arg.key {
-                    pairs.append((key, literal(arg) ?? .string(textOf(arg))))
+                    if let value = literal(arg) {
+                        pairs.append((key, value))
+                        scan.configExpressions[key] = nil
+                    } else {
+                        let text = textOf(arg)
+                        pairs.append((key, .string(text)))
+                        if !python { scan.configExpressions[key] = text }
+                    }
                 } else if case .map(let m)? = literal(arg) {
                     pairs += m
+                    for pair in m { scan.configExpressions[pair.key] = nil }
                 }
             }
             scan.config = scan.config.mergingConfig(.map(pairs))

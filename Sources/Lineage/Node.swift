@@ -214,4 +214,34 @@ public struct Macro: Sendable, Hashable {
     public var dispatches: [String]
     /// Variables it reads.
     public var vars: [String]
+    /// `ref()` calls in its body: dbt renders a model's macros at parse time, so these are edges
+    /// of every node that calls the macro.
+    public var refs: [ReferenceScan.Ref] = []
+    /// `source()` calls in its body, likewise.
+    public var sources: [ReferenceScan.SourceRef] = []
+
+    /// The refs in the cache's string form (`package`, `name`, `version` joined by U+0001).
+    var refTexts: [String] {
+        refs.map { [$0.package ?? "", $0.name, $0.version ?? "", String($0.line)].joined(separator: "\u{1}") }
+    }
+
+    /// The sources in the cache's string form.
+    var sourceTexts: [String] {
+        sources.map { [$0.source, $0.table, String($0.line)].joined(separator: "\u{1}") }
+    }
+
+    /// Reads `refTexts` and `sourceTexts` back.
+    mutating func setReferences(refTexts: [String], sourceTexts: [String]) {
+        refs = refTexts.compactMap { text in
+            let parts = text.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4 else { return nil }
+            return ReferenceScan.Ref(package: parts[0].isEmpty ? nil : parts[0], name: parts[1],
+                                     version: parts[2].isEmpty ? nil : parts[2], line: Int(parts[3]) ?? 1)
+        }
+        sources = sourceTexts.compactMap { text in
+            let parts = text.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3 else { return nil }
+            return ReferenceScan.SourceRef(source: parts[0], table: parts[1], line: Int(parts[2]) ?? 1)
+        }
+    }
 }

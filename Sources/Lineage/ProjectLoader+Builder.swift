@@ -60,7 +60,8 @@ extension ProjectLoader {
                 }
                 macros["macro.\(project).\(name)"] = Macro(
                     uniqueID: "macro.\(project).\(name)", name: name, path: entry.path, line: block.line,
-                    text: block.text, calls: block.scan.macroCalls, dispatches: block.scan.dispatches, vars: block.scan.vars)
+                    text: block.text, calls: block.scan.macroCalls, dispatches: block.scan.dispatches, vars: block.scan.vars,
+                    refs: block.scan.refs, sources: block.scan.sources)
             }
         }
 
@@ -133,7 +134,7 @@ extension ProjectLoader {
                     if let columns = versionPatch.columns { node.columns = columns }
                 }
                 node.inheritedConfig = merged
-                merged = merged.mergingConfig(file.scan.config)
+                merged = merged.mergingConfig(rendered(file.scan))
                 node.config = merged
                 node.vars = file.scan.vars
                 guard Self.enabled(merged) else { continue }
@@ -179,7 +180,7 @@ extension ProjectLoader {
                     node.tests = patch.tests(attachedTo: node.uniqueID, model: name)
                 }
                 node.inheritedConfig = merged
-                merged = merged.mergingConfig(file.block.scan.config)
+                merged = merged.mergingConfig(rendered(file.block.scan))
                 node.config = merged
                 node.vars = file.block.scan.vars
                 guard Self.enabled(merged) else { continue }
@@ -244,7 +245,12 @@ extension ProjectLoader {
 
             // Edges and macro dependencies.
             let index = RefIndex(project: project, nodes: nodes)
-            let resolver = MacroResolver(project: project, macros: macros, adapter: adapter, dispatch: config.dispatch)
+            var resolver = MacroResolver(project: project, macros: macros, adapter: adapter, dispatch: config.dispatch)
+            var resolvedMacros = macros
+            for (id, macro) in macros {
+                resolvedMacros[id]?.calls = resolver.resolve(calls: macro.calls, dispatches: macro.dispatches)
+            }
+            resolver.resolved = resolvedMacros
             var unresolved: [DbtProject.UnresolvedReference] = []
             for (id, scan) in scans {
                 guard var node = nodes[id] else { continue }
@@ -253,12 +259,13 @@ extension ProjectLoader {
             }
             let children = DbtProject.children(of: nodes)
             unresolved.sort { ($0.file, $0.line) < ($1.file, $1.line) }
-            var resolvedMacros = macros
-            for (id, macro) in macros {
-                resolvedMacros[id]?.calls = resolver.resolve(calls: macro.calls, dispatches: macro.dispatches)
-            }
             return DbtProject(root: root, config: config, nodes: nodes, macros: resolvedMacros, docs: docs,
                               unresolved: unresolved, children: children)
+        }
+
+        /// A scan's `config()` arguments with the expressions dbt would render rendered.
+        func rendered(_ scan: ReferenceScan) -> Value {
+            ProjectLoader.renderedConfig(scan, config: config, adapter: adapter)
         }
 
         func relativeToResource(_ repoPath: String, _ folders: [String]) -> String {
@@ -324,9 +331,36 @@ extension ProjectLoader {
                 node.unknownReferences.append("source('\(s.source)', '\(s.table)')")
             }
         }
-        node.parents = parents
         node.macroDependencies = macros.resolve(calls: scan.macroCalls, dispatches: scan.dispatches)
+        // Refs and sources inside the macros it reaches: dbt renders them while parsing the node.
+        for macro in macros.reachable(from: node.macroDependencies) {
+            for ref in macro.refs where ref.package == nil || ref.package == project {
+                if let parent = index.resolve(name: ref.name, version: ref.version), parent != node.uniqueID, !parents.contains(parent) {
+                    parents.append(parent)
+                }
+            }
+            for s in macro.sources {
+                let parent = "source.\(project).\(s.source).\(s.table)"
+                if nodes[parent] != nil, !parents.contains(parent) { parents.append(parent) }
+            }
+        }
+        node.parents = parents
         return scan.unresolved.map { .init(file: node.path, line: $0.line, text: $0.text) }
+    }
+
+    /// A scan's `config()` arguments as dbt records them: an expression argument is rendered
+    /// with the project's vars and the target's type; one that reads anything else (an
+    /// environment variable, the target's name, a macro) is kept as written.
+    static func renderedConfig(_ scan: ReferenceScan, config: ProjectConfig, adapter: String?) -> Value {
+        guard !scan.configExpressions.isEmpty, case .map(var pairs) = scan.config else { return scan.config }
+        let context = RenderContext(variable: { config.variable($0) }, environment: nil,
+                                    target: adapter.map { ["type": .string($0)] } ?? [:])
+        for index in pairs.indices {
+            guard let expression = scan.configExpressions[pairs[index].key],
+                  let value = ConfigExpression.evaluate(expression, in: context) else { continue }
+            pairs[index].value = value
+        }
+        return .map(pairs)
     }
 
     /// The SQL of a node's hooks, from its merged config: strings, or `{sql: ...}` maps.
@@ -352,6 +386,21 @@ extension ProjectLoader {
         /// The adapter dispatch resolves for, or nil when unknown (every implementation counts).
         let adapter: String?
         let dispatch: [String: [String]]
+        /// The macros with their calls resolved to ids (set once every macro is resolved).
+        var resolved: [String: Macro] = [:]
+
+        /// The macros reached from `roots` through resolved calls, roots included.
+        func reachable(from roots: [String]) -> [Macro] {
+            var seen: Set<String> = []
+            var stack = roots
+            var result: [Macro] = []
+            while let id = stack.popLast() {
+                guard seen.insert(id).inserted, let macro = resolved[id] else { continue }
+                result.append(macro)
+                stack += macro.calls
+            }
+            return result
+        }
 
         /// Macro unique ids for call names (`name`, `project.name`) and dispatched names.
         func resolve(calls: [String], dispatches: [String]) -> [String] {

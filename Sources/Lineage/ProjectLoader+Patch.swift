@@ -42,7 +42,7 @@ extension ProjectLoader {
                     scan = python
                 }
                 node.bodyKey = scan.bodyDigest ?? entry.id.hex
-                node.config = node.inheritedConfig.mergingConfig(scan.config)
+                node.config = node.inheritedConfig.mergingConfig(renderedConfig(scan, config: config, adapter: adapter))
                 guard Builder.enabled(node.config) else { return nil }
                 node.vars = scan.vars
                 scans[node.uniqueID] = scan
@@ -64,7 +64,9 @@ extension ProjectLoader {
         for (id, node) in updates { project.nodes[id] = node }
         // The same nodes as the base: its ref index still holds.
         let index = project.refIndex ?? RefIndex(project: project.name, nodes: project.nodes)
-        let resolver = MacroResolver(project: project.name, macros: project.macros, adapter: adapter, dispatch: config.dispatch)
+        var resolver = MacroResolver(project: project.name, macros: project.macros, adapter: adapter, dispatch: config.dispatch)
+        // A project's macros are stored with their calls already resolved.
+        resolver.resolved = project.macros
         for (id, scan) in scans {
             guard var node = project.nodes[id] else { continue }
             let oldParents = node.parents

@@ -44,6 +44,9 @@ public struct ReferenceScan: Sendable, Hashable {
     /// The keyword arguments of `config(...)` calls, merged in order (literal values; anything
     /// else kept as its source text, the way dbt keeps unrendered config).
     public var config: Value = .map([])
+    /// `config()` arguments that are expressions, not literals (key → the expression as written):
+    /// dbt compares their rendered value, so the loader renders what it can (`var()`, `target`).
+    public var configExpressions: [String: String] = [:]
     /// References that cannot be resolved statically.
     public var unresolved: [Unresolved] = []
     /// The checksum of the file's text with leading and trailing whitespace stripped: what dbt
@@ -68,6 +71,7 @@ public struct ReferenceScan: Sendable, Hashable {
         for d in other.dispatches where !dispatches.contains(d) { dispatches.append(d) }
         for v in other.vars where !vars.contains(v) { vars.append(v) }
         config = config.mergingConfig(other.config)
+        for (key, _) in other.config.pairs ?? [] { configExpressions[key] = other.configExpressions[key] }
         unresolved += other.unresolved
     }
 }

@@ -137,3 +137,55 @@ struct DbtParityTests {
         #expect(ids == ["model.shop.orders"], "the last `config:` wins, and it changes the materialisation")
     }
 }
+
+@Suite("Parse-time edges")
+struct ParseTimeEdgeTests {
+    @Test func aRefInsideAMacroIsAnEdgeOfTheModelThatCallsIt() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        repo.write("macros/graph.sql", """
+        {% macro all_orders() %}{{ return(adapter.dispatch('all_orders', 'shop')()) }}{% endmacro %}
+        {% macro default__all_orders() %}select * from {{ ref('orders') }} union all {{ inner_sources() }}{% endmacro %}
+        {% macro inner_sources() %}select * from {{ source('raw', 'orders') }}{% endmacro %}
+        """)
+        repo.write("models/marts/order_graph.sql", "with g as ({{ all_orders() }}) select * from g\n")
+        _ = try repo.commit("base")
+        repo.write("models/marts/orders.sql", (repo.read("models/marts/orders.sql") ?? "") + "\n-- edited\n")
+        repo.stage("models/marts/orders.sql")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.ids(.modified) == ["model.shop.orders"])
+        #expect(report.ids(.downstream).contains("model.shop.order_graph"), "dbt renders the macro at parse time: its ref is an edge")
+        let graph = try #require(report.project.nodes["model.shop.order_graph"])
+        #expect(Set(graph.parents) == ["model.shop.orders", "source.shop.raw.orders"])
+    }
+}
+
+@Suite("Rendered config() arguments")
+struct RenderedConfigTests {
+    @Test func aVarInAConfigCallIsComparedByItsValue() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        repo.write("models/marts/orders.sql", "{{ config(materialized=var('orders_mat', 'table')) }}\n" + (repo.read("models/marts/orders.sql") ?? ""))
+        _ = try repo.commit("base")
+        // The var's value changes in dbt_project.yml: dbt sees a new materialisation.
+        let project = repo.read("dbt_project.yml") ?? ""
+        repo.write("dbt_project.yml", project.replacingOccurrences(of: "vars:\n", with: "vars:\n  orders_mat: incremental\n"))
+        repo.stage("dbt_project.yml")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.ids(.modified).contains("model.shop.orders"))
+        #expect(report.project.nodes["model.shop.orders"]?.config["materialized"] == .string("incremental"))
+    }
+
+    @Test func rewritingAConfigExpressionToTheSameValueIsNoChange() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        let body = repo.read("models/marts/customers.sql") ?? ""
+        repo.write("models/marts/customers.sql", "{{ config(materialized='table') }}\n" + body)
+        _ = try repo.commit("base")
+        repo.write("models/marts/customers.sql", "{{ config(materialized=var('customers_mat', 'table')) }}\n" + body)
+        repo.stage("models/marts/customers.sql")
+        let report = try #require(try impact(repo).reports.first)
+        let customers = try #require(report.nodes.first { $0.node.uniqueID == "model.shop.customers" })
+        #expect(customers.reasons.map(\.code) == ["body"], "the rendered config is the same: only the body differs")
+    }
+}
