@@ -365,3 +365,97 @@ enum ConfigExpression {
         }
     }
 }
+
+extension ConfigExpression {
+    /// A YAML string as dbt renders it (`get_rendered(value, native=True)`): text without Jinja is
+    /// itself; one `{{ expression }}` alone is its native value; text mixing both is a string.
+    /// Nil when a part cannot be rendered here (a `{% %}` statement, an unknown call).
+    static func renderTemplate(_ text: String, in context: RenderContext) -> Value? {
+        guard text.contains("{{") || text.contains("{%") || text.contains("{#") else { return .string(text) }
+        if text.contains("{%") || text.contains("{#") { return nil }
+        var parts: [Value] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { parts.append(.string(String(rest[..<open.lowerBound]))) }
+            guard let close = rest[open.upperBound...].range(of: "}}") else { return nil }
+            var inner = rest[open.upperBound..<close.lowerBound]
+            if inner.hasPrefix("-") { inner = inner.dropFirst() }
+            if inner.hasSuffix("-") { inner = inner.dropLast() }
+            guard let value = evaluate(String(inner), in: context) else { return nil }
+            parts.append(value)
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { parts.append(.string(String(rest))) }
+        if parts.count == 1 { return parts[0] }
+        return .string(parts.map { part -> String in
+            switch part {
+            case .null: return "None"
+            case .bool(let b): return b ? "True" : "False"
+            default: return part.scalarText ?? String(describing: part)
+            }
+        }.joined())
+    }
+
+    /// Whether any string in `value` holds Jinja (a walk without allocation: most files hold none).
+    static func containsJinja(_ value: Value) -> Bool {
+        switch value {
+        case .string(let s): return s.utf8.contains(UInt8(ascii: "{")) && (s.contains("{{") || s.contains("{%"))
+        case .list(let items): return items.contains(where: containsJinja)
+        case .map(let pairs): return pairs.contains { containsJinja($0.value) }
+        default: return false
+        }
+    }
+
+    /// A property file with the values dbt renders at parse time rendered (`SchemaYamlRenderer`:
+    /// everything under models, seeds, snapshots, analyses, sources and exposures but
+    /// descriptions, tests and hooks). A value that cannot be rendered here stays as written.
+    static func renderProperties(_ document: Value, in context: RenderContext) -> Value {
+        guard case .map(var pairs) = document else { return document }
+        for index in pairs.indices {
+            let key = pairs[index].key
+            guard ["models", "seeds", "snapshots", "analyses", "sources", "exposures"].contains(key),
+                  case .list(let entries) = pairs[index].value else { continue }
+            pairs[index].value = .list(entries.map { render($0, keypath: [], block: key, context: context) })
+        }
+        return .map(pairs)
+    }
+
+    private static func render(_ value: Value, keypath: [String], block: String, context: RenderContext) -> Value {
+        switch value {
+        case .string(let text):
+            guard shouldRender(keypath, block: block) else { return value }
+            return renderTemplate(text, in: context) ?? value
+        case .list(let items):
+            return .list(items.enumerated().map { render($1, keypath: keypath + [String($0)], block: block, context: context) })
+        case .map(let pairs):
+            return .map(pairs.map { ($0.key, render($0.value, keypath: keypath + [$0.key], block: block, context: context)) })
+        default:
+            return value
+        }
+    }
+
+    /// dbt's `SchemaYamlRenderer.should_render_keypath`.
+    static func shouldRender(_ keypath: [String], block: String) -> Bool {
+        guard let first = keypath.first else { return true }
+        if block == "sources" {
+            if first == "description" || first == "loaded_at_query" { return false }
+            if keypath.count >= 2, first == "config", keypath[1] == "loaded_at_query" { return false }
+            if first == "tables" { return !isNoRender(Array(keypath.dropFirst(2))) }
+            return true
+        }
+        return !isNoRender(keypath)
+    }
+
+    private static func isNoRender(_ keypath: [String]) -> Bool {
+        let skipped: Set<String> = ["tests", "data_tests", "description", "loaded_at_query"]
+        if let first = keypath.first, skipped.contains(first) { return true }
+        if keypath.count == 2, skipped.contains(keypath[1]) { return true }
+        if keypath.count >= 2, keypath[0] == "config", ["pre_hook", "post_hook", "loaded_at_query"].contains(keypath[1]) { return true }
+        if keypath.count == 5, keypath[4] == "description" { return true }
+        if keypath.count >= 3, ["columns", "dimensions", "measures", "entities"].contains(keypath[0]),
+           ["tests", "data_tests", "description"].contains(keypath[2]) {
+            return true
+        }
+        return false
+    }
+}

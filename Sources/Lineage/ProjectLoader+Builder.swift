@@ -92,7 +92,11 @@ extension ProjectLoader {
             }
             var nodes: [String: Node] = [:]
             var scans: [String: ReferenceScan] = [:]
-            let properties = PropertiesReader(project: project, files: yamlFiles)
+            // dbt renders property files while parsing: Jinja in configs, data types, freshness…
+            let renderContext = ProjectLoader.renderContext(config: config, adapter: adapter)
+            let properties = PropertiesReader(project: project, files: yamlFiles.map { file in
+                (file.0, ConfigExpression.containsJinja(file.1) ? ConfigExpression.renderProperties(file.1, in: renderContext) : file.1)
+            })
 
             // Models, versioned or not.
             for file in modelFiles {
@@ -353,14 +357,20 @@ extension ProjectLoader {
     /// environment variable, the target's name, a macro) is kept as written.
     static func renderedConfig(_ scan: ReferenceScan, config: ProjectConfig, adapter: String?) -> Value {
         guard !scan.configExpressions.isEmpty, case .map(var pairs) = scan.config else { return scan.config }
-        let context = RenderContext(variable: { config.variable($0) }, environment: nil,
-                                    target: adapter.map { ["type": .string($0)] } ?? [:])
+        let context = renderContext(config: config, adapter: adapter)
         for index in pairs.indices {
             guard let expression = scan.configExpressions[pairs[index].key],
                   let value = ConfigExpression.evaluate(expression, in: context) else { continue }
             pairs[index].value = value
         }
         return .map(pairs)
+    }
+
+    /// What the loader renders with: the project's vars and the adapter as `target.type`. Not the
+    /// environment or the target's name: a loaded project is cached by its tree alone.
+    static func renderContext(config: ProjectConfig, adapter: String?) -> RenderContext {
+        RenderContext(variable: { config.variable($0) }, environment: nil,
+                      target: adapter.map { ["type": .string($0)] } ?? [:])
     }
 
     /// The SQL of a node's hooks, from its merged config: strings, or `{sql: ...}` maps.

@@ -46,3 +46,48 @@ struct ConfigExpressionTests {
         #expect(ConfigExpression.evaluate("env_var('DBT_ENV', 'dev')", in: sealed) == nil)
     }
 }
+
+@Suite("Rendered property files")
+struct RenderedPropertiesTests {
+    static let context = RenderContext(variable: { $0 == "tier" ? .int(2) : nil }, environment: nil,
+                                       target: ["type": .string("duckdb")])
+
+    @Test func renderedWhereDbtRendersAndKeptWhereItDoesNot() throws {
+        let document = try YAMLComposer.compose("""
+        models:
+          - name: orders
+            description: "{{ doc('orders') }}"
+            config:
+              materialized: "{{ 'table' if target.type == 'duckdb' else 'view' }}"
+              meta: {tier: "{{ var('tier') }}", label: "tier_{{ var('tier') }}"}
+              post_hook: "{{ audit() }}"
+            columns:
+              - name: id
+                data_type: "{{ 'UInt8' if target.type in ['clickhouse'] else 'integer' }}"
+                description: "{{ var('tier') }}"
+                data_tests: ["{{ var('tier') }}"]
+        sources:
+          - name: raw
+            description: "{{ var('tier') }}"
+            tables:
+              - name: t
+                identifier: "t_{{ var('tier') }}"
+                description: "{{ var('tier') }}"
+        """)
+        let rendered = ConfigExpression.renderProperties(document, in: Self.context)
+        let model = try #require(rendered["models"]?.list?.first)
+        #expect(model["config"]?["materialized"] == .string("table"))
+        #expect(model["config"]?["meta"]?["tier"] == .int(2), "one expression alone keeps its native type")
+        #expect(model["config"]?["meta"]?["label"] == .string("tier_2"))
+        #expect(model["config"]?["post_hook"] == .string("{{ audit() }}"), "hooks render later, per node")
+        #expect(model["description"] == .string("{{ doc('orders') }}"))
+        let column = try #require(model["columns"]?.list?.first)
+        #expect(column["data_type"] == .string("integer"))
+        #expect(column["description"] == .string("{{ var('tier') }}"))
+        #expect(column["data_tests"] == .list([.string("{{ var('tier') }}")]))
+        let table = try #require(rendered["sources"]?.list?.first?["tables"]?.list?.first)
+        #expect(table["identifier"] == .string("t_2"))
+        #expect(table["description"] == .string("{{ var('tier') }}"))
+        #expect(rendered["sources"]?.list?.first?["description"] == .string("{{ var('tier') }}"))
+    }
+}

@@ -109,6 +109,7 @@ EXPO = f"exposure.{PROJECT}."
 FCT_ORDERS_PLUS = [  # fct_orders and everything below it
     m("fct_orders"), m("revenue_daily"), m("customer_ltv.v1"), m("customer_ltv.v2"),
     m("customer_report"), m("orders_report"), m("orders_by_status_py"), EXPO + "weekly_dashboard",
+    m("paid_orders_report"),  # through the ref inside the macro paid_orders()
 ]
 DIM_CUSTOMERS_PLUS = [
     m("dim_customers"), m("customer_ltv.v2"), m("customer_report"), EXPO + "weekly_dashboard",
@@ -305,8 +306,23 @@ SCENARIOS: list[dict] = [
         ops=[replace("macros/audit.sql", "as granted", "as granted_to")],
         # dbt: the reporting folder, whose +pre-hook in dbt_project.yml calls reporting_grant
         # (the Python model too); nothing depends on them.
-        dbt=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report")],
-        dbt_plus=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report")],
+        dbt=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report"),
+             m("paid_orders_report")],
+        dbt_plus=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report"),
+                  m("paid_orders_report")],
+    ),
+    dict(
+        name="ref_inside_macro",
+        ops=[replace("models/marts/core/fct_orders.sql", "    amount\n", "    amount,\n    1 as version\n")],
+        # dbt: fct_orders; + pulls paid_orders_report, whose only ref is inside a macro it calls.
+        dbt=[m("fct_orders")], dbt_plus=FCT_ORDERS_PLUS,
+    ),
+    dict(
+        name="config_var_value_change",
+        ops=[replace("dbt_project.yml", "vars:\n", "vars:\n  events_materialization: view\n")],
+        # dbt: events_summary, whose config(materialized=var(...)) renders to view now (.configs:
+        # a config() call's rendered value is what dbt keeps); nothing depends on it.
+        dbt=[m("events_summary")], dbt_plus=[m("events_summary")],
     ),
     dict(
         name="contract_constraint_added",

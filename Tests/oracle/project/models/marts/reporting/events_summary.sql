@@ -1,3 +1,5 @@
+{{ config(materialized=var('events_materialization', 'table')) }}
+
 select
     event_type,
     count(*) as events

@@ -1,0 +1,2 @@
+-- The only ref to fct_orders is inside the macro paid_orders().
+{{ paid_orders() }}
