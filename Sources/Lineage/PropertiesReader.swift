@@ -198,9 +198,9 @@ struct PropertiesReader {
             compared["schema"] = source["schema"] ?? .string(sourceName)
             compared["identifier"] = table["identifier"] ?? .string(name)
             compared["quoting"] = (source["quoting"] ?? .map([])).mergingConfig(table["quoting"] ?? .map([]))
-            compared["freshness"] = mergeFreshness(
-                source["freshness"] ?? sourceConfig["freshness"],
-                table["freshness"] ?? tableConfig["freshness"])
+            compared["freshness"] = SourceFreshness.merged(
+                source: source["freshness"], sourceConfig: sourceConfig["freshness"],
+                table: table["freshness"], tableConfig: tableConfig["freshness"])
             compared["loaded_at_field"] = table["loaded_at_field"] ?? tableConfig["loaded_at_field"]
                 ?? source["loaded_at_field"] ?? sourceConfig["loaded_at_field"] ?? .null
             compared["external"] = table["external"] ?? .null
@@ -219,17 +219,6 @@ struct PropertiesReader {
         }
     }
 
-    /// dbt's `merge_freshness`: a table's freshness refines its source's; an explicit null turns it off.
-    static func mergeFreshness(_ base: Value?, _ update: Value?) -> Value {
-        switch (base, update) {
-        case (_, .some(.null)): return .null
-        case (.some(let b), .some(let u)): return b.mergingConfig(u)
-        case (.some(let b), .none): return b
-        case (.none, .some(let u)): return u
-        case (.none, .none): return .null
-        }
-    }
-
     static func exposure(_ item: Value, file: String) -> ExposureSpec? {
         guard let name = item["name"]?.scalarText else { return nil }
         var scan = ReferenceScan()
@@ -245,5 +234,72 @@ struct PropertiesReader {
         if case .null = config { config = .map([]) }
         return ExposureSpec(name: name, file: file, description: item["description"]?.scalarText ?? "",
                             config: config, compared: compared, dependsOn: scan)
+    }
+}
+
+/// A source table's freshness as dbt 1.11 settles it (`calculate_freshness_from_raw_target` and
+/// `merge_source_freshness`): source, source config, table and table config merged pairwise,
+/// an explicit null turning freshness off, and a threshold with no complete `warn_after` or
+/// `error_after` standing for "none set here" (dbt drops it from the node's config).
+enum SourceFreshness {
+    struct Time: Equatable {
+        var count: Value = .null
+        var period: Value = .null
+        /// Python's `bool(Time)`: both parts set.
+        var isSet: Bool { count != .null && period != .null }
+    }
+
+    struct Threshold: Equatable {
+        var warn: Time? = Time()
+        var error: Time? = Time()
+        var filter: Value = .null
+        var isSet: Bool { (warn?.isSet ?? false) || (error?.isSet ?? false) }
+    }
+
+    /// `FreshnessThreshold.from_dict` of a property value: absent is the default threshold,
+    /// an explicit null is none.
+    static func threshold(_ value: Value?) -> Threshold? {
+        guard let value else { return Threshold() }
+        guard case .map = value else { return value == .null ? nil : Threshold() }
+        func time(_ key: String) -> Time? {
+            guard let raw = value[key] else { return Time() }
+            if raw == .null { return nil }
+            return Time(count: raw["count"] ?? .null, period: raw["period"] ?? .null)
+        }
+        return Threshold(warn: time("warn_after"), error: time("error_after"), filter: value["filter"] ?? .null)
+    }
+
+    /// `merge_freshness_time_thresholds`.
+    static func mergeTime(_ base: Time?, _ update: Time?) -> Time? {
+        if let base, let update, base.isSet, update.isSet {
+            return Time(count: update.count != .null ? update.count : base.count,
+                        period: update.period != .null ? update.period : base.period)
+        }
+        guard let update else { return nil }
+        return update.isSet ? update : base
+    }
+
+    /// The merged freshness as compared: a map when set, `.null` when turned off, and the
+    /// string `default` when nothing here sets it.
+    static func merged(source: Value?, sourceConfig: Value?, table: Value?, tableConfig: Value?) -> Value {
+        let layers = [threshold(source), threshold(sourceConfig), threshold(table), threshold(tableConfig)]
+        var current = layers[0]
+        for update in layers.dropFirst() {
+            if let base = current, let update {
+                current = Threshold(warn: mergeTime(base.warn, update.warn), error: mergeTime(base.error, update.error),
+                                    filter: update.filter != .null ? update.filter : base.filter)
+            } else if current == nil, let update, update.isSet {
+                current = update
+            } else {
+                current = nil
+            }
+        }
+        guard let result = current else { return .null }
+        guard result.isSet else { return .string("default") }
+        func time(_ t: Time?) -> Value {
+            guard let t else { return .null }
+            return .map([("count", t.count), ("period", t.period)])
+        }
+        return .map([("warn_after", time(result.warn)), ("error_after", time(result.error)), ("filter", result.filter)])
     }
 }

@@ -189,3 +189,27 @@ struct RenderedConfigTests {
         #expect(customers.reasons.map(\.code) == ["body"], "the rendered config is the same: only the body differs")
     }
 }
+
+@Suite("Source freshness as dbt merges it")
+struct SourceFreshnessTests {
+    static func parse(_ text: String) -> Value? { try? YAMLComposer.compose(text) }
+
+    @Test func aTableLevelNullWarnAfterLeavesNothingSet() {
+        // dbt-project-evaluator 087f02d: the source gains warn_after, one table turns it off.
+        let source = Self.parse("{warn_after: {count: 12, period: hour}}")
+        let table = Self.parse("{warn_after: null}")
+        #expect(SourceFreshness.merged(source: source, sourceConfig: nil, table: table, tableConfig: nil) == .string("default"))
+        #expect(SourceFreshness.merged(source: nil, sourceConfig: nil, table: nil, tableConfig: nil) == .string("default"))
+        let inherited = SourceFreshness.merged(source: source, sourceConfig: nil, table: nil, tableConfig: nil)
+        #expect(inherited["warn_after"]?["count"] == .int(12))
+        #expect(SourceFreshness.merged(source: source, sourceConfig: nil, table: .null, tableConfig: nil) == .null)
+    }
+
+    @Test func aTableRefinesItsSourceThreshold() {
+        let source = Self.parse("{warn_after: {count: 12, period: hour}, error_after: {count: 24, period: hour}}")
+        let table = Self.parse("{error_after: {count: 2, period: day}}")
+        let merged = SourceFreshness.merged(source: source, sourceConfig: nil, table: table, tableConfig: nil)
+        #expect(merged["warn_after"]?["count"] == .int(12))
+        #expect(merged["error_after"]?["period"] == .string("day"))
+    }
+}

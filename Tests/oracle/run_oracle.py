@@ -325,6 +325,18 @@ SCENARIOS: list[dict] = [
         dbt=[m("events_summary")], dbt_plus=[m("events_summary")],
     ),
     dict(
+        name="source_freshness_table_null_override",
+        ops=[replace("models/staging/_crm.yml",
+                     "    loaded_at_field: updated_at\n",
+                     "    loaded_at_field: updated_at\n    freshness:\n      warn_after: {count: 12, period: hour}\n"),
+             replace("models/staging/_crm.yml",
+                     "      - name: contacts\n",
+                     "      - name: contacts\n        freshness:\n          warn_after: null\n")],
+        # dbt: accounts (it inherits the new warn_after); contacts' merged threshold sets
+        # nothing (the null override leaves no complete warn_after or error_after), as before.
+        dbt=[SRC + "crm.accounts"], dbt_plus=[SRC + "crm.accounts"],
+    ),
+    dict(
         name="contract_constraint_added",
         ops=[replace("models/contracted/_contracted.yml",
                      "      - name: id\n        data_type: integer\n",
