@@ -73,9 +73,10 @@ public struct ImpactReport: Sendable {
             .map(\.node.uniqueID).sorted()
     }
 
-    /// The selected set as a `dbt build --select` argument.
+    /// The selected set as a `dbt build --select` argument: modified nodes, and nodes that still
+    /// refer to a deleted or renamed one (they must be fixed and rebuilt too).
     public var selector: String {
-        let modified = nodes.filter { $0.role == .modified }
+        let modified = nodes.filter { $0.role == .modified || $0.reasons.contains { $0.code == "broken_ref" } }
         guard !modified.isEmpty else { return "" }
         let plus = options.downstream == nil ? "+" : (options.downstream == 0 ? "" : "+\(options.downstream ?? 0)")
         let up = options.upstream > 0 ? "\(options.upstream)+" : ""
@@ -97,6 +98,18 @@ public struct ImpactReport: Sendable {
 
 /// Follows the graph from a change set.
 public enum ImpactAnalyzer {
+    /// Whether `node` still names `old` in a `ref()` or `source()` it cannot resolve.
+    static func stillReferences(_ node: Node, _ old: Node) -> Bool {
+        switch old.resourceType {
+        case .source:
+            let parts = old.uniqueID.split(separator: ".")
+            guard parts.count >= 4 else { return false }
+            return node.unknownReferences.contains("source('\(parts[parts.count - 2])', '\(parts[parts.count - 1])')")
+        default:
+            return node.unknownReferences.contains("ref('\(old.name)')")
+        }
+    }
+
     /// Builds the report: modified nodes, downstream and upstream nodes, deleted ones, tests.
     public static func report(changes: ChangeSet, base: DbtProject?, head: DbtProject, options: ImpactOptions, notes: [ImpactNote] = []) -> ImpactReport {
         var nodes: [ImpactedNode] = []
@@ -108,15 +121,48 @@ public enum ImpactAnalyzer {
             modifiedIDs.append(id)
         }
 
-        // Downstream: breadth first, nearest modified parent first.
+        // Nodes that still ref a node that is gone or renamed: dbt itself would refuse to parse
+        // them, and they (with what lies below) must be fixed and rebuilt. Beyond dbt's answer.
+        var broken: [String: Reason] = [:]
+        var dependents: [String: [String]] = [:]
+        if !options.dbtCompatible, let base {
+            let renamedTo = Dictionary(changes.renamed.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+            for gone in changes.deleted.keys.sorted() + renamedTo.keys.sorted() {
+                guard let old = base.nodes[gone] else { continue }
+                let fate = renamedTo[gone].map { "was renamed to \($0)" } ?? "is gone"
+                for child in base.children[gone] ?? [] where broken[child] == nil {
+                    guard let node = head.nodes[child], Self.stillReferences(node, old) else { continue }
+                    broken[child] = Reason(code: "broken_ref", dbt: false, detail: "still refers to \(old.uniqueID), which \(fate)")
+                    dependents[gone, default: []].append(child)
+                }
+            }
+            // A rename that leaves dependents behind says so on the renamed node, as a delete does.
+            for index in nodes.indices {
+                guard let old = changes.renamed[nodes[index].node.uniqueID], let left = dependents[old] else { continue }
+                for reasonIndex in nodes[index].reasons.indices where nodes[index].reasons[reasonIndex].code == "renamed" {
+                    nodes[index].reasons[reasonIndex].detail += "; still referenced by \(left.sorted().joined(separator: ", "))"
+                }
+            }
+        }
+
+        // Downstream: breadth first, nearest modified parent first (broken dependents count as
+        // one edge away from what they lost).
         var distance: [String: Int] = [:]
         var via: [String: String] = [:]
         var frontier = modifiedIDs.sorted()
         for id in frontier { distance[id] = 0 }
+        var pending = broken.keys.filter { distance[$0] == nil }.sorted()
         var depth = 0
-        while !frontier.isEmpty, options.downstream.map({ depth < $0 }) ?? true {
+        while !frontier.isEmpty || !pending.isEmpty, options.downstream.map({ depth < $0 }) ?? true {
             depth += 1
             var next: [String] = []
+            if depth == 1 {
+                for id in pending {
+                    distance[id] = 1
+                    next.append(id)
+                }
+                pending = []
+            }
             for id in frontier {
                 for child in head.children[id] ?? [] where distance[child] == nil {
                     distance[child] = depth
@@ -128,9 +174,10 @@ public enum ImpactAnalyzer {
         }
         for (id, d) in distance where d > 0 {
             guard let node = head.nodes[id] else { continue }
-            let parent = via[id] ?? ""
-            nodes.append(ImpactedNode(node: node, role: .downstream, distance: d,
-                                      reasons: [Reason(code: "downstream", dbt: true, detail: "depends on \(parent)")]))
+            var reasons: [Reason] = []
+            if let parent = via[id] { reasons.append(Reason(code: "downstream", dbt: true, detail: "depends on \(parent)")) }
+            if let reason = broken[id] { reasons.append(reason) }
+            nodes.append(ImpactedNode(node: node, role: .downstream, distance: d, reasons: reasons))
         }
 
         // Upstream.

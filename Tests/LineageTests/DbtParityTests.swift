@@ -213,3 +213,43 @@ struct SourceFreshnessTests {
         #expect(merged["error_after"]?["period"] == .string("day"))
     }
 }
+
+@Suite("Renames and deletes that leave dependents behind")
+struct BrokenReferenceTests {
+    @Test func aRenameThatBreaksDependentsSaysSoAndRebuildsThem() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        _ = try repo.commit("base")
+        _ = try repo.git("mv", "models/marts/orders.sql", "models/marts/orders_v2.sql")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.ids(.modified) == ["model.shop.orders_v2"])
+        let renamed = try #require(report.nodes.first { $0.node.uniqueID == "model.shop.orders_v2" })
+        #expect(renamed.reasons.contains { $0.code == "renamed" && $0.detail.contains("still referenced by model.shop.customers") })
+        // customers still refs 'orders': it is broken, so it is in the answer and in the selector,
+        // and so is what lies below it.
+        let customers = try #require(report.nodes.first { $0.node.uniqueID == "model.shop.customers" })
+        #expect(customers.reasons.contains { $0.code == "broken_ref" && !$0.dbt })
+        #expect(report.ids(.downstream).contains("exposure.shop.dashboard"))
+        #expect(report.selector.split(separator: " ").contains("customers+"))
+        #expect(report.selector.split(separator: " ").contains("orders_v2+"))
+
+        // dbt's own answer does not carry them (dbt would refuse to parse the project).
+        let repository = try Repository.discover(from: repo.path)
+        let engine = ImpactEngine(repository: repository, cache: ParseCache(file: nil, version: "test"))
+        var options = ImpactOptions()
+        options.dbtCompatible = true
+        let compatible = try #require(try engine.run(ImpactRequest(comparison: .staged, options: options)).reports.first)
+        #expect(!compatible.nodes.contains { $0.node.uniqueID == "model.shop.customers" })
+    }
+
+    @Test func aDeleteThatBreaksDependentsPutsThemInTheSelector() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        _ = try repo.commit("base")
+        _ = try repo.git("rm", "-q", "models/staging/stg_customers.sql")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.ids(.deleted) == ["model.shop.stg_customers"])
+        #expect(report.nodes.first { $0.node.uniqueID == "model.shop.customers" }?.reasons.contains { $0.code == "broken_ref" } == true)
+        #expect(report.selector.split(separator: " ").contains("customers+"))
+    }
+}
