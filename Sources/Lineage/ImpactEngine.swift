@@ -105,8 +105,20 @@ public struct ImpactEngine {
         var reports: [ImpactReport] = []
         for root in roots {
             let prefix = root.isEmpty ? "" : root + "/"
+            // Local packages inside the repository are part of the project: their changes too.
+            let headPackages = try ProjectLoader.localPackages(root: root, entries: headEntries, source: direct)
+            let packagePrefixes = headPackages.map { $0.isEmpty ? "" : $0 + "/" }
             let touched = changes.filter { change in
-                [change.oldPath, change.newPath].contains { $0.map { $0.hasPrefix(prefix) } ?? false }
+                [change.oldPath, change.newPath].contains { path in
+                    guard let path else { return false }
+                    return path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) && !ProjectLoader.isBuildOutput(path.dropFirst($0.count)) }
+                }
+            }
+            func packages(_ roots: [String], in entries: [TreeEntry]) -> [(root: String, entries: [TreeEntry])] {
+                roots.map { package in
+                    let packagePrefix = package.isEmpty ? "" : package + "/"
+                    return (package, entries.filter { $0.path.hasPrefix(packagePrefix) && !$0.path.hasPrefix(prefix) })
+                }
             }
             let headProject: DbtProject
             var baseProject: DbtProject?
@@ -117,15 +129,17 @@ public struct ImpactEngine {
                 headProject = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path == prefix + "dbt_project.yml" }, source: direct, adapter: adapter)
                 baseProject = headProject
             } else {
-                let baseKey = try treeKey(base, root: root, adapter: adapter, projects)
-                let headKey = try treeKey(head, root: root, adapter: adapter, projects)
+                let baseKey = try treeKey(base, root: root, adapter: adapter, projects, packages: headPackages)
+                let headKey = try treeKey(head, root: root, adapter: adapter, projects, packages: headPackages)
                 if let baseKey, let cached = projects.load(baseKey) {
                     baseProject = cached
                 } else {
                     if baseEntries == nil { baseEntries = try repository.entries(of: base) }
                     let baseFiles = (baseEntries ?? []).filter { $0.path.hasPrefix(prefix) }
                     if baseFiles.contains(where: { $0.path == prefix + "dbt_project.yml" }) {
-                        let loaded = try ProjectLoader.load(root: root, entries: baseFiles, source: source, adapter: adapter)
+                        let basePackages = try ProjectLoader.localPackages(root: root, entries: baseEntries ?? [], source: direct)
+                        let loaded = try ProjectLoader.load(root: root, entries: baseFiles, source: source, adapter: adapter,
+                                                            packages: packages(basePackages, in: baseEntries ?? []))
                         baseProject = loaded
                         if let baseKey { projects.store(loaded, key: baseKey) }
                     } else {
@@ -133,7 +147,10 @@ public struct ImpactEngine {
                     }
                 }
                 var head = headKey.flatMap { projects.load($0) }
-                if head == nil, incremental, var working = baseProject {
+                let outsideProject = touched.contains { change in
+                    [change.oldPath, change.newPath].contains { $0.map { !$0.hasPrefix(prefix) } ?? false }
+                }
+                if head == nil, incremental, !outsideProject, var working = baseProject {
                     // Hand the base over so the patch edits it in place (no copy of thousands of
                     // nodes); keep of the base only what the comparison needs.
                     baseProject = nil
@@ -150,7 +167,8 @@ public struct ImpactEngine {
                 if let head {
                     headProject = head
                 } else {
-                    let loaded = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path.hasPrefix(prefix) }, source: source, adapter: adapter)
+                    let loaded = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path.hasPrefix(prefix) }, source: source, adapter: adapter,
+                                                        packages: packages(headPackages, in: headEntries))
                     headProject = loaded
                     if let headKey { projects.store(loaded, key: headKey) }
                 }
@@ -178,9 +196,15 @@ public struct ImpactEngine {
     }
 
     /// The project-cache key of a commit's project folder; nil for the index and the working tree.
-    func treeKey(_ snapshot: Snapshot, root: String, adapter: String?, _ projects: ProjectCache) throws -> String? {
+    /// Local packages add their folders' trees to the key (the same revision holds them).
+    func treeKey(_ snapshot: Snapshot, root: String, adapter: String?, _ projects: ProjectCache, packages: [String] = []) throws -> String? {
         guard case .commit(let id) = snapshot, let tree = try repository.treeID(ofCommit: id, path: root) else { return nil }
-        return projects.key(tree: tree, root: root, adapter: adapter)
+        var key = projects.key(tree: tree, root: root, adapter: adapter)
+        for package in packages {
+            // The whole package folder (a package at the repository root is the root tree).
+            key += "\u{1}" + package + "=" + (try repository.treeID(ofCommit: id, path: package)?.hex ?? "-")
+        }
+        return key
     }
 
     /// The two states a comparison reads: HEAD (or the empty tree when unborn) against the index

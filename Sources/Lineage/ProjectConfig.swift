@@ -115,6 +115,13 @@ public struct ProjectConfig: Sendable {
         return true
     }
 
+    /// The value of a variable as a node of `package` sees it when this is the root project:
+    /// the root's vars scoped to the package, then its global vars (dbt's precedence).
+    public func variable(_ name: String, scope package: String) -> Value? {
+        if let scoped = vars[package], case .map = scoped, let value = scoped[name] { return value }
+        return vars[name]
+    }
+
     /// The value of a variable as this project sees it: project-scoped first, then global.
     public func variable(_ name: String) -> Value? {
         if let scoped = vars[self.name], case .map = scoped, let value = scoped[name] { return value }

@@ -14,6 +14,12 @@ extension ProjectLoader {
         var snapshotBlocks: [(entry: TreeEntry, sub: String, block: TemplateBlock)] = []
         var macros: [String: Macro] = [:]
         var docs: [String: String] = [:]
+        /// When this builds a package: the root project, whose `dbt_project.yml` configs and vars
+        /// apply on top of the package's own (dbt's precedence for package nodes).
+        var rootConfig: ProjectConfig?
+        /// When this builds the root project: its packages, already built, whose nodes, sources and
+        /// macros the root's refs, sources and calls may reach.
+        var packages: [DbtProject] = []
 
         init(root: String, prefix: String, config: ProjectConfig, adapter: String?) {
             self.root = root
@@ -87,13 +93,19 @@ extension ProjectLoader {
                     folder = config.walk(resource: resource, fqn: fqn.dropLast())
                     folderConfigs[key] = folder
                 }
-                guard let level = folder.level, let own = level[last], case .map = own else { return folder.merged }
-                return folder.merged.mergingConfig(ProjectConfig.configs(at: own))
+                var merged = folder.merged
+                if let level = folder.level, let own = level[last], case .map = own {
+                    merged = merged.mergingConfig(ProjectConfig.configs(at: own))
+                }
+                if let rootConfig {
+                    merged = merged.mergingConfig(rootConfig.projectConfig(resource: resource, fqn: fqn))
+                }
+                return merged
             }
             var nodes: [String: Node] = [:]
             var scans: [String: ReferenceScan] = [:]
             // dbt renders property files while parsing: Jinja in configs, data types, freshness…
-            let renderContext = ProjectLoader.renderContext(config: config, adapter: adapter)
+            let renderContext = ProjectLoader.renderContext(config: config, adapter: adapter, root: rootConfig)
             let properties = PropertiesReader(project: project, files: yamlFiles.map { file in
                 (file.0, ConfigExpression.containsJinja(file.1) ? ConfigExpression.renderProperties(file.1, in: renderContext) : file.1)
             })
@@ -247,20 +259,37 @@ extension ProjectLoader {
                 }
             }
 
-            // Edges and macro dependencies.
-            let index = RefIndex(project: project, nodes: nodes)
-            var resolver = MacroResolver(project: project, macros: macros, adapter: adapter, dispatch: config.dispatch)
+            // Edges and macro dependencies. Package nodes come first in the ref index, so a root
+            // node of the same name wins, as dbt resolves an unqualified ref.
+            var index = RefIndex(project: project)
+            var packageNodes: [String: Node] = [:]
+            var packageMacros: [String: Macro] = [:]
+            for package in packages where package.name != project {
+                packageNodes.merge(package.nodes) { own, _ in own }
+                packageMacros.merge(package.macros) { own, _ in own }
+            }
+            for node in packageNodes.values.sorted(by: { $0.uniqueID < $1.uniqueID }) {
+                index.add(id: node.uniqueID, type: node.resourceType, name: node.name, version: node.version)
+            }
+            for node in nodes.values {
+                index.add(id: node.uniqueID, type: node.resourceType, name: node.name, version: node.version)
+            }
+            index.resolveLatest(index.versionedIDs.compactMap { nodes[$0] ?? packageNodes[$0] })
+            var resolver = MacroResolver(project: project, macros: macros.merging(packageMacros) { own, _ in own },
+                                         adapter: adapter, dispatch: config.dispatch)
             var resolvedMacros = macros
             for (id, macro) in macros {
                 resolvedMacros[id]?.calls = resolver.resolve(calls: macro.calls, dispatches: macro.dispatches)
             }
-            resolver.resolved = resolvedMacros
+            resolver.resolved = resolvedMacros.merging(packageMacros) { own, _ in own }
+            nodes.merge(packageNodes) { own, _ in own }
             var unresolved: [DbtProject.UnresolvedReference] = []
             for (id, scan) in scans {
                 guard var node = nodes[id] else { continue }
                 unresolved += ProjectLoader.resolveReferences(of: &node, scan: scan, index: index, nodes: nodes, macros: resolver)
                 nodes[id] = node
             }
+            resolvedMacros.merge(packageMacros) { own, _ in own }
             let children = DbtProject.children(of: nodes)
             unresolved.sort { ($0.file, $0.line) < ($1.file, $1.line) }
             return DbtProject(root: root, config: config, nodes: nodes, macros: resolvedMacros, docs: docs,
@@ -269,7 +298,7 @@ extension ProjectLoader {
 
         /// A scan's `config()` arguments with the expressions dbt would render rendered.
         func rendered(_ scan: ReferenceScan) -> Value {
-            ProjectLoader.renderedConfig(scan, config: config, adapter: adapter)
+            ProjectLoader.renderedConfig(scan, config: config, adapter: adapter, root: rootConfig)
         }
 
         func relativeToResource(_ repoPath: String, _ folders: [String]) -> String {
@@ -328,8 +357,11 @@ extension ProjectLoader {
             }
         }
         for s in scan.sources {
-            let parent = "source.\(project).\(s.source).\(s.table)"
-            if nodes[parent] != nil {
+            let own = "source.\(project).\(s.source).\(s.table)"
+            // A source a package defines (dbt looks in every package when the root has none).
+            let suffix = ".\(s.source).\(s.table)"
+            let parent = nodes[own] != nil ? own : nodes.keys.filter { $0.hasPrefix("source.") && $0.hasSuffix(suffix) }.min()
+            if let parent {
                 if !parents.contains(parent) { parents.append(parent) }
             } else {
                 node.unknownReferences.append("source('\(s.source)', '\(s.table)')")
@@ -355,9 +387,9 @@ extension ProjectLoader {
     /// A scan's `config()` arguments as dbt records them: an expression argument is rendered
     /// with the project's vars and the target's type; one that reads anything else (an
     /// environment variable, the target's name, a macro) is kept as written.
-    static func renderedConfig(_ scan: ReferenceScan, config: ProjectConfig, adapter: String?) -> Value {
+    static func renderedConfig(_ scan: ReferenceScan, config: ProjectConfig, adapter: String?, root: ProjectConfig? = nil) -> Value {
         guard !scan.configExpressions.isEmpty, case .map(var pairs) = scan.config else { return scan.config }
-        let context = renderContext(config: config, adapter: adapter)
+        let context = renderContext(config: config, adapter: adapter, root: root)
         for index in pairs.indices {
             guard let expression = scan.configExpressions[pairs[index].key],
                   let value = ConfigExpression.evaluate(expression, in: context) else { continue }
@@ -368,8 +400,8 @@ extension ProjectLoader {
 
     /// What the loader renders with: the project's vars and the adapter as `target.type`. Not the
     /// environment or the target's name: a loaded project is cached by its tree alone.
-    static func renderContext(config: ProjectConfig, adapter: String?) -> RenderContext {
-        RenderContext(variable: { config.variable($0) }, environment: nil,
+    static func renderContext(config: ProjectConfig, adapter: String?, root: ProjectConfig? = nil) -> RenderContext {
+        RenderContext(variable: { name in root?.variable(name, scope: config.name) ?? config.variable(name) }, environment: nil,
                       target: adapter.map { ["type": .string($0)] } ?? [:])
     }
 
@@ -419,7 +451,7 @@ extension ProjectLoader {
             for call in calls {
                 let parts = call.split(separator: ".", maxSplits: 1).map(String.init)
                 if parts.count == 1 { add("macro.\(project).\(call)") }
-                else if parts[0] == project { add("macro.\(project).\(parts[1])") }
+                else { add("macro.\(parts[0]).\(parts[1])") }
             }
             for entry in dispatches {
                 let parts = entry.split(separator: ".", maxSplits: 1).map(String.init)
@@ -429,8 +461,12 @@ extension ProjectLoader {
                 // searched in that order; one without searches the root project first, then the
                 // namespace itself. Only root-project macros are known here, so what matters is
                 // whether the root project is searched at all.
-                if let namespace, namespace != project, let order = dispatch[namespace], !order.contains(project) { continue }
-                for id in candidates(name) { add(id) }
+                let order = namespace.map { dispatch[$0] ?? [project, $0] } ?? [project]
+                for package in order {
+                    let found = candidates(name, in: package)
+                    for id in found { add(id) }
+                    if !found.isEmpty { break }
+                }
             }
             return result
         }
@@ -438,16 +474,16 @@ extension ProjectLoader {
         /// The implementations `adapter.dispatch('name')` resolves to in the root project: the
         /// first of `<adapter>__name`, `<parent adapter>__name` … `default__name`; with no adapter
         /// known, every `*__name` counts.
-        func candidates(_ name: String) -> [String] {
+        func candidates(_ name: String, in package: String) -> [String] {
             if let adapter {
                 for prefix in Self.dispatchPrefixes(adapter) {
-                    let candidate = "macro.\(project).\(prefix)__\(name)"
+                    let candidate = "macro.\(package).\(prefix)__\(name)"
                     if macros[candidate] != nil { return [candidate] }
                 }
                 return []
             }
             let suffix = "__" + name
-            return macros.keys.filter { $0.hasPrefix("macro.\(project).") && $0.hasSuffix(suffix) }.sorted()
+            return macros.keys.filter { $0.hasPrefix("macro.\(package).") && $0.hasSuffix(suffix) }.sorted()
         }
 
         /// Adapters whose plugin declares a parent (`AdapterPlugin(dependencies=[...])`): dispatch

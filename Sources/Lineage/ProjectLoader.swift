@@ -22,7 +22,16 @@ public enum ProjectLoader {
 
     /// Loads the project rooted at `root` (repository-relative) from `entries` (all files of the
     /// revision under `root`); `adapter` decides what `adapter.dispatch` resolves to.
-    public static func load(root: String, entries: [TreeEntry], source: some ProjectFileSource, adapter: String?) throws -> DbtProject {
+    /// `packages` are the project's local packages inside the repository (`local:` in
+    /// `packages.yml`), each with the files of the same revision under its folder: their nodes
+    /// and macros join the project's, with the root's configs and vars on top of their own.
+    public static func load(root: String, entries: [TreeEntry], source: some ProjectFileSource, adapter: String?,
+                            packages: [(root: String, entries: [TreeEntry])] = []) throws -> DbtProject {
+        try load(root: root, entries: entries, source: source, adapter: adapter, rootConfig: nil, packages: packages)
+    }
+
+    static func load(root: String, entries: [TreeEntry], source: some ProjectFileSource, adapter: String?,
+                     rootConfig: ProjectConfig?, packages: [(root: String, entries: [TreeEntry])]) throws -> DbtProject {
         let prefix = root.isEmpty ? "" : root + "/"
         let projectFile = prefix + "dbt_project.yml"
         guard let projectEntry = entries.first(where: { $0.path == projectFile }) else {
@@ -30,6 +39,11 @@ public enum ProjectLoader {
         }
         let config = try ProjectConfig(yaml: try yaml(projectEntry, source), file: projectFile)
         var builder = Builder(root: root, prefix: prefix, config: config, adapter: adapter)
+        builder.rootConfig = rootConfig
+        for package in packages where package.root != root {
+            builder.packages.append(try load(root: package.root, entries: package.entries, source: source, adapter: adapter,
+                                             rootConfig: config, packages: []))
+        }
 
         var wanted: [(entry: TreeEntry, kind: ParsedFile.Kind)] = []
         for entry in entries where entry.path.hasPrefix(prefix) && !entry.isSymlink {
@@ -75,6 +89,50 @@ public enum ProjectLoader {
             }
         }
         return builder.finish()
+    }
+
+    /// The folders of a project's local packages inside the repository: `local:` entries of its
+    /// `packages.yml` or `dependencies.yml` (relative to the project) that hold a
+    /// `dbt_project.yml` at this revision. A path that leaves the repository is not followed.
+    public static func localPackages(root: String, entries: [TreeEntry], source: some ProjectFileSource) throws -> [String] {
+        let prefix = root.isEmpty ? "" : root + "/"
+        var found: [String] = []
+        for file in ["packages.yml", "dependencies.yml"] {
+            guard let entry = entries.first(where: { $0.path == prefix + file }),
+                  case .yaml(let document) = try source.parsed(entry, as: .yaml) else { continue }
+            for package in Value.asList(document["packages"] ?? .null) {
+                guard let local = package["local"]?.scalarText,
+                      let folder = Self.resolve(local, from: root) else { continue }
+                let marker = folder.isEmpty ? "dbt_project.yml" : folder + "/dbt_project.yml"
+                if folder != root, !found.contains(folder), entries.contains(where: { $0.path == marker }) {
+                    found.append(folder)
+                }
+            }
+        }
+        return found
+    }
+
+    /// Whether a path (relative to a project) lies in its build output or installed packages.
+    static func isBuildOutput(_ rel: Substring) -> Bool {
+        let first = rel.split(separator: "/").first ?? ""
+        return first == "target" || first == "dbt_packages" || first == "dbt_modules" || first == "logs"
+    }
+
+    /// `path` taken from the folder `base` (both repository-relative), or nil when it leaves the
+    /// repository or is absolute.
+    static func resolve(_ path: String, from base: String) -> String? {
+        guard !path.hasPrefix("/") else { return nil }
+        var parts = base.split(separator: "/").map(String.init)
+        for part in path.split(separator: "/") {
+            switch part {
+            case ".", "": continue
+            case "..":
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            default: parts.append(String(part))
+            }
+        }
+        return parts.joined(separator: "/")
     }
 
     /// How the loader below will parse a project file, if at all (kept in step with `load`).

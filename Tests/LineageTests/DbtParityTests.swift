@@ -253,3 +253,75 @@ struct BrokenReferenceTests {
         #expect(report.selector.split(separator: " ").contains("customers+"))
     }
 }
+
+@Suite("Local packages")
+struct LocalPackageTests {
+    /// A package at the repository root and its integration-test project, which installs it
+    /// with `local: ../` (dbt-project-evaluator's layout).
+    func writePackageRepository(_ repo: ScratchRepository) {
+        repo.write("dbt_project.yml", "name: pkg\nversion: '1.0'\nvars:\n  pkg_limit: 10\n")
+        repo.write("models/base_orders.sql", "select * from {{ source('raw', 'orders') }} limit {{ var('pkg_limit') }}\n")
+        repo.write("models/_sources.yml", "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n")
+        repo.write("macros/helpers.sql", "{% macro pkg_cast(c) %}cast({{ c }} as int){% endmacro %}\n")
+        repo.write("integration_tests/dbt_project.yml", """
+        name: pkg_integration_tests
+        version: '1.0'
+        profile: it
+        models:
+          pkg:
+            +materialized: table
+        """)
+        repo.write("integration_tests/packages.yml", "packages:\n  - local: ../\n")
+        repo.write("integration_tests/models/check_orders.sql", "select {{ pkg.pkg_cast('id') }} from {{ ref('base_orders') }}\n")
+    }
+
+    func report(_ repo: ScratchRepository, project: String) throws -> ImpactReport {
+        try #require(try impact(repo, project: project).reports.first)
+    }
+
+    @Test func aChangeInTheLocalPackageModifiesItsNodesInTheProjectThatInstallsIt() throws {
+        let repo = ScratchRepository()
+        writePackageRepository(repo)
+        _ = try repo.commit("base")
+        repo.write("models/base_orders.sql", "select id from {{ source('raw', 'orders') }} limit {{ var('pkg_limit') }}\n")
+        repo.stage("models/base_orders.sql")
+        let integration = try report(repo, project: "integration_tests")
+        #expect(integration.ids(.modified) == ["model.pkg.base_orders"])
+        #expect(integration.ids(.downstream) == ["model.pkg_integration_tests.check_orders"])
+        let base = try #require(integration.project.nodes["model.pkg.base_orders"])
+        #expect(base.config["materialized"] == .string("table"), "the root project's `models: pkg:` config applies")
+        #expect(base.parents == ["source.pkg.raw.orders"])
+        let check = try #require(integration.project.nodes["model.pkg_integration_tests.check_orders"])
+        #expect(check.parents == ["model.pkg.base_orders"])
+        #expect(check.macroDependencies == ["macro.pkg.pkg_cast"])
+    }
+
+    @Test func aPackageMacroEditReachesTheProjectNodesThatCallIt() throws {
+        let repo = ScratchRepository()
+        writePackageRepository(repo)
+        _ = try repo.commit("base")
+        repo.write("macros/helpers.sql", "{% macro pkg_cast(c) %}cast({{ c }} as bigint){% endmacro %}\n")
+        repo.stage("macros/helpers.sql")
+        #expect(try report(repo, project: "integration_tests").ids(.modified) == ["model.pkg_integration_tests.check_orders"])
+    }
+
+    @Test func theRootProjectsVarsOverrideThePackagesOwn() throws {
+        let repo = ScratchRepository()
+        writePackageRepository(repo)
+        repo.write("models/base_orders.sql", "{{ config(materialized=var('pkg_mat', 'view')) }}\nselect 1\n")
+        _ = try repo.commit("base")
+        let project = repo.read("integration_tests/dbt_project.yml") ?? ""
+        repo.write("integration_tests/dbt_project.yml", project + "\nvars:\n  pkg:\n    pkg_mat: incremental\n")
+        repo.stage("integration_tests/dbt_project.yml")
+        let integration = try report(repo, project: "integration_tests")
+        #expect(integration.ids(.modified).contains("model.pkg.base_orders"))
+        #expect(integration.project.nodes["model.pkg.base_orders"]?.config["materialized"] == .string("incremental"))
+    }
+
+    @Test func aLocalPathOutsideTheRepositoryIsNotFollowed() {
+        #expect(ProjectLoader.resolve("../", from: "integration_tests") == "")
+        #expect(ProjectLoader.resolve("../../elsewhere", from: "integration_tests") == nil)
+        #expect(ProjectLoader.resolve("/etc", from: "") == nil)
+        #expect(ProjectLoader.resolve("./sub/pkg", from: "a") == "a/sub/pkg")
+    }
+}
