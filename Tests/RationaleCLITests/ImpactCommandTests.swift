@@ -138,6 +138,24 @@ struct ImpactCommandTests {
         let range = try rationale(["impact", "--base", "main~0", "--head", "main"], in: bare)
         #expect(range.status == 0, "\(range.stderr)")
     }
+
+    @Test func aBareRepositoryTakesTheProjectFromItsRootWhereverItRuns() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/models/staging/stg_orders.sql", "select 3 as id from raw.orders\n")
+        _ = try repo.commit("edit")
+        let bare = repo.root + "/bare.git"
+        _ = try repo.git(in: repo.root, "clone", "-q", "--bare", repo.path, bare)
+        // From the git directory, from a folder inside it, and from outside with -C: `--project`
+        // names the folder in the repository, never one relative to where the command runs.
+        for (arguments, directory) in [([String](), bare), ([], bare + "/refs"), (["-C", bare], repo.root)] {
+            let run = try rationale(["impact"] + arguments + ["--base", "main~1", "--head", "main", "--project", "dbt", "--format", "json"], in: directory)
+            #expect(run.status == 0, "\(directory): \(run.stderr)")
+            #expect(run.stdout.contains("model.shop.stg_orders"), "\(directory)")
+        }
+        let wrong = try rationale(["impact", "--base", "main~1", "--head", "main", "--project", "nowhere"], in: bare)
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("`dbt`"), "the message lists the real project folder")
+    }
 }
 
 @Suite("Parse cache on disk")
