@@ -6,21 +6,23 @@ public struct LoopsDocument: Sendable {
     /// The file's lines, without line endings.
     public private(set) var lines: [String]
     private let endsWithNewline: Bool
+    /// The file's line ending (LF, CRLF or CR), which new and changed lines get too.
+    private let ending: String
 
     /// The heading under which new loops are appended.
     public static let sectionTitle = "Loops"
 
     /// Reads the file's text.
     public init(_ text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        endsWithNewline = text.hasSuffix("\n")
-        if endsWithNewline { lines.removeLast() }
-        self.lines = lines
+        let split = TextLines(text)
+        endsWithNewline = split.endsWithNewline
+        ending = split.ending
+        lines = split.lines
     }
 
-    /// The text, with the same final newline as read.
+    /// The text, with the same line endings and final newline as read.
     public var text: String {
-        lines.joined(separator: "\n") + (endsWithNewline || lines.isEmpty ? "\n" : "")
+        lines.joined(separator: ending) + (endsWithNewline || lines.isEmpty ? ending : "")
     }
 
     /// A loop found in the file, with its 1-based line.

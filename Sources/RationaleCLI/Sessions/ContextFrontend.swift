@@ -132,7 +132,7 @@ enum ContextFrontend {
 
     /// The 1-based line numbers of the pack's block, markers included.
     static func blockLines(_ text: String) -> [Int] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = TextLines(text).lines.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let start = lines.firstIndex(of: block.begin), let end = lines[start...].firstIndex(of: block.end) else { return [] }
         return Array((start + 1)...(end + 1))
     }
@@ -223,15 +223,17 @@ enum ContextFrontend {
                 return !inside.contains(line.number)
                     && (line.text.contains(MarkdownText.placeholderOpen) || trimmed.hasPrefix("Budget:") || trimmed.hasPrefix("Used:"))
             }.map(\.number))
-            var all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let split = TextLines(text)
+            var all = split.lines
             for number in visible.sorted(by: >) { all.remove(at: number - 1) }
-            text = all.joined(separator: "\n")
+            text = split.with(all).text
         }
         if let replaced = block.replacing(in: text, with: lines) {
             text = replaced
         } else {
             let body = [block.begin] + lines + [block.end]
-            var all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var split = TextLines(text)
+            var all = split.lines
             if let section = MarkdownDocument(text).section(ContextDecisions.sectionTitle) {
                 // Right under the heading; the template's own Budget/Used lines follow and are
                 // read after these (the first figure wins).
@@ -240,7 +242,8 @@ enum ContextFrontend {
                 while all.last == "" { all.removeLast() }
                 all += ["", "## \(ContextDecisions.sectionTitle)", ""] + body
             }
-            text = all.joined(separator: "\n") + (all.last == "" ? "" : "\n")
+            split.endsWithNewline = true
+            text = split.with(all).text
         }
         try workspace.replace(path, text)
         return path
