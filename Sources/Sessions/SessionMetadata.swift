@@ -31,9 +31,10 @@ public struct SessionMetadata: Sendable, Hashable, Codable {
         self.closed = closed
     }
 
-    /// The comment line.
+    /// The comment line (the title cleaned by ``SessionNaming/title(_:)``, so no title can end
+    /// the comment or its quoted value).
     public var line: String {
-        var line = "\(Self.marker) title=\"\(title.replacingOccurrences(of: "\"", with: "'"))\" kind=\(kind) started=\(started) status=\(status.rawValue)"
+        var line = "\(Self.marker) title=\"\(SessionNaming.title(title))\" kind=\(kind) started=\(started) status=\(status.rawValue)"
         if let closed { line += " closed=\(closed)" }
         return line + " -->"
     }

@@ -363,6 +363,25 @@ struct SessionTemplateTests {
         #expect(!FileManager.default.fileExists(atPath: repo.absolute(".project/sessions")))
     }
 
+    @Test func titlesWithLineBreaksCommentEndsOrOtherScriptsStartReadableSessions() throws {
+        let repo = try shopRepository()
+        for (title, slug) in [("Fix orders\n-->\n## Reasoning", "fix-orders-reasoning"), ("заказы", "заказы"), ("注文の修正", "注文の修正")] {
+            let start = try rationale(["session", "start", title], in: repo)
+            #expect(start.status == 0, "\(start.stderr)")
+            let folder = try #require(sessionFolders(repo).first { $0.hasSuffix("-" + slug) }, "\(sessionFolders(repo))")
+            let status = try rationale(["session", "status", "--session", folder], in: repo)
+            #expect(status.stdout.contains("session .project/sessions/\(folder)/"), "\(status.stderr)")
+            #expect(!status.stdout.contains("[session_metadata]"), "\(status.stdout)")
+        }
+        let listed = try rationale(["session", "list", "--format", "json"], in: repo)
+        #expect(listed.stdout.contains("\"title\" : \"Fix orders —> ## Reasoning\""), "\(listed.stdout)")
+        #expect(listed.stdout.contains("\"title\" : \"заказы\""))
+        #expect(!listed.stdout.contains("no session comment"))
+        #expect(!listed.stdout.contains("\"status\" : \"unknown\""))
+        let state = try #require(repo.read(".project/STATE.md"))
+        #expect(!state.contains("-->\n## Reasoning"))
+    }
+
     @Test func everyEmbeddedTemplateRendersWithoutStrayBraces() throws {
         // The built-in templates start a session in a repository without a dbt project too.
         let repo = ScratchRepository()

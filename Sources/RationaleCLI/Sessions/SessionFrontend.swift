@@ -16,7 +16,9 @@ enum SessionFrontend {
     }
 
     /// Scaffolds a new session; never writes over an existing folder.
-    static func start(_ workspace: Workspace, title: String, kind: SessionKind, date: String) throws -> Started {
+    static func start(_ workspace: Workspace, title given: String, kind: SessionKind, date: String) throws -> Started {
+        // One line that cannot break the session comment, in every file and STATE.md alike.
+        let title = SessionNaming.title(given)
         let templates = try workspace.templates()
         let change = try ChangeScope.branch(workspace)
         let previous = workspace.previousSession()
