@@ -150,7 +150,9 @@ extension Repository {
                 newPath: hasNew ? delta.new_file.path.map { String(cString: $0) } : nil,
                 oldID: hasOld ? ObjectID(delta.old_file.id) : nil,
                 newID: newID,
-                similarity: status == .renamed || status == .copied ? Int(delta.similarity) : 0
+                similarity: status == .renamed || status == .copied ? Int(delta.similarity) : 0,
+                oldMode: hasOld ? FileMode(rawValue: UInt32(delta.old_file.mode)) : nil,
+                newMode: hasNew ? FileMode(rawValue: UInt32(delta.new_file.mode)) : nil
             ))
         }
         return Self.sorted(result)

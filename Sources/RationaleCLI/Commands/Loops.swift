@@ -197,11 +197,7 @@ extension Rationale.Loops {
                 let done = try GTDFrontend.export(workspace, format: format, session: options.session, all: all, mark: !noMark,
                                                   date: GTDCommandSupport.utcDay(Date())) { text in
                     if let target, let output {
-                        do {
-                            try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
-                        } catch {
-                            throw WorkspaceError.cannotWrite(output, String(describing: error))
-                        }
+                        try GTDCommandSupport.write(text, to: target, shown: output, workspace: workspace)
                     } else {
                         FileHandle.standardOutput.write(Data(text.utf8))
                     }
@@ -257,11 +253,7 @@ extension Rationale.Loops {
             try runReportingErrors {
                 let base = repository.resolvedDirectory
                 let workspace = try Workspace.open(base)
-                let path = GTDCommandSupport.path(file, base: base)
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw WorkspaceError.cannotRead(file)
-                }
-                guard let text = String(data: data, encoding: .utf8) else { throw WorkspaceError.notUTF8(file) }
+                let text = try GTDCommandSupport.read(GTDCommandSupport.path(file, base: base), shown: file, workspace: workspace)
                 let done = try GTDFrontend.importFile(workspace, text: text, name: file, format: format, dryRun: dryRun,
                                                       date: SessionNaming.day(Date()))
                 emit(GTDCommandSupport.report(done, file: file, dryRun: dryRun))
@@ -275,6 +267,40 @@ enum GTDCommandSupport {
     /// A path as given, resolved against the folder the command runs in.
     static func path(_ given: String, base: String) -> String {
         given.hasPrefix("/") ? given : base + "/" + given
+    }
+
+    /// The path of `absolute` relative to the working tree, when it lies inside it (by its
+    /// name, before any link is followed); nil for a file elsewhere.
+    static func insideWorkingTree(_ absolute: String, workspace: Workspace) -> String? {
+        let path = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        let roots = [workspace.root, URL(fileURLWithPath: workspace.root).resolvingSymlinksInPath().path]
+        for root in roots where path.hasPrefix(root + "/") {
+            return String(path.dropFirst(root.count + 1))
+        }
+        return nil
+    }
+
+    /// Writes an export atomically. Inside the working tree it is a file of the repository,
+    /// never written through a link; elsewhere the path is the user's own, links followed (the
+    /// file the link points to is replaced, the link stays).
+    static func write(_ text: String, to absolute: String, shown: String, workspace: Workspace) throws {
+        if let relative = insideWorkingTree(absolute, workspace: workspace) {
+            try workspace.replace(relative, text)
+        } else {
+            let real = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+            try Workspace.writeAtomically(Array(text.utf8), to: real, name: shown)
+        }
+    }
+
+    /// Reads a file to import: inside the working tree never through a link, as every file of
+    /// the repository; UTF-8 text either way.
+    static func read(_ absolute: String, shown: String, workspace: Workspace) throws -> String {
+        if let relative = insideWorkingTree(absolute, workspace: workspace) {
+            guard let text = try workspace.read(relative) else { throw WorkspaceError.cannotRead(shown) }
+            return text
+        }
+        guard let data = FileManager.default.contents(atPath: absolute) else { throw WorkspaceError.cannotRead(shown) }
+        return try TextFile.decode(data, file: shown)
     }
 
     /// The UTC day of `date` (TickTick states its backup date in UTC).

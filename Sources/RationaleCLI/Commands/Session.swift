@@ -172,7 +172,7 @@ extension Rationale.Session {
         func run() throws {
             try runReportingErrors {
                 let workspace = try Workspace.open(repository.resolvedDirectory)
-                let sessions = SessionFrontend.list(workspace)
+                let sessions = try SessionFrontend.list(workspace)
                 switch format {
                 case .json:
                     emit(FindingsOutput.json(sessions))

@@ -88,7 +88,7 @@ enum CheckFrontend {
             what = "\(change.modified.first?.deleted == true ? "deletes" : "modifies") \(shown.joined(separator: ", "))\(change.modified.count > 5 ? " and \(change.modified.count - 5) more" : "")"
         }
         // An open session on disk that is not staged is the usual cause.
-        let unstaged = staged ? workspace.allSessions().filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder) : []
+        let unstaged = staged ? ((try? workspace.allSessions()) ?? []).filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder) : []
         // The gate reads commits: a session only counts once it is committed on the branch and pushed.
         let fix = !staged
             ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, commit it on this branch (`git add \(workspace.config.sessions)/ && git commit`) and push"

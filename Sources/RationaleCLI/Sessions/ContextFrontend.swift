@@ -116,7 +116,8 @@ enum ContextFrontend {
         for change in changes where !change.path.hasPrefix(sessionsPrefix) && !protocolFiles.contains(change.path) && !definesNode(change.path) {
             let old = try change.oldID.map { try repository.readBlob($0) }
             let new = try change.newPath.map { try read($0, id: change.newID, head: head, workspace: workspace) } ?? nil
-            let diff = try Repository.unifiedDiff(old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path)
+            let diff = try Repository.unifiedDiff(old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path,
+                                                  oldMode: change.oldMode ?? .file, newMode: change.newMode ?? .file)
             let content = new.flatMap { String(validating: $0, as: UTF8.self) }
             files.append(PackFile(path: change.path, diff: diff.isEmpty ? "(no textual change)" : diff, content: content))
         }
@@ -183,7 +184,8 @@ enum ContextFrontend {
     static func read(_ path: String, id: ObjectID?, head: Snapshot, workspace: Workspace) throws -> [UInt8]? {
         switch head {
         case .workdir:
-            return FileManager.default.contents(atPath: workspace.absolute(path)).map { [UInt8]($0) }
+            // As git holds it: a symbolic link is its target's text, never the file it points to.
+            return try workspace.repository.entries(of: .workdir, under: path).first { $0.path == path }.map { try workspace.repository.read($0) }
         case .empty:
             return nil
         case .index:

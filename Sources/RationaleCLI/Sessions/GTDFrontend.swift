@@ -26,7 +26,7 @@ enum GTDFrontend {
     /// the text before anything is marked, so a file that cannot be written marks nothing.
     static func export(_ workspace: Workspace, format: GTDFormat, session requested: String?, all: Bool, mark: Bool,
                        date: String, write: (String) throws -> Void) throws -> Exported {
-        let sessions = all ? workspace.allSessions() : [try workspace.activeSession(requested)]
+        let sessions = all ? try workspace.allSessions() : [try workspace.activeSession(requested)]
         var newest: [String: GTDExport.Item] = [:]
         var order: [String] = []
         for session in sessions {
@@ -73,7 +73,7 @@ enum GTDFrontend {
                            date: String) throws -> Imported {
         let format = requested ?? GTDFormat.detect(text)
         let items = try format.read(text, file: name)
-        let sessions = workspace.allSessions()
+        let sessions = try workspace.allSessions()
         let located = GTDImport.locate(sessions.map { ($0.folder, $0.loops?.loops ?? []) })
         let outcome = GTDImport.plan(items, loops: located, source: format.rawValue, date: date)
         var files: [String] = []
