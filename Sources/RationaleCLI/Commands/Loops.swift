@@ -194,14 +194,23 @@ extension Rationale.Loops {
                 let base = options.repository.resolvedDirectory
                 let workspace = try Workspace.open(base)
                 let target = output.map { GTDCommandSupport.path($0, base: base) }
+                // Staged before the loops are marked, visible after (see GTDFrontend.export).
+                var staged: GTDCommandSupport.Staged?
+                var printed: String?
                 let done = try GTDFrontend.export(workspace, format: format, session: options.session, all: all, mark: !noMark,
-                                                  date: GTDCommandSupport.utcDay(Date())) { text in
+                                                  date: GTDCommandSupport.utcDay(Date()), stage: { text in
                     if let target, let output {
-                        try GTDCommandSupport.write(text, to: target, shown: output, workspace: workspace)
+                        staged = try GTDCommandSupport.stage(text, to: target, shown: output, workspace: workspace)
                     } else {
-                        FileHandle.standardOutput.write(Data(text.utf8))
+                        printed = text
                     }
-                }
+                }, publish: {
+                    if let staged {
+                        try Workspace.commit(staged.temporary, to: staged.path, name: staged.shown)
+                    } else if let printed {
+                        FileHandle.standardOutput.write(Data(printed.utf8))
+                    }
+                })
                 var lines: [String] = []
                 if let output {
                     lines.append("wrote \(done.items.count) loop\(done.items.count == 1 ? "" : "s") to \(output) (\(format.rawValue))")
@@ -280,16 +289,29 @@ enum GTDCommandSupport {
         return nil
     }
 
-    /// Writes an export atomically. Inside the working tree it is a file of the repository,
-    /// never written through a link; elsewhere the path is the user's own, links followed (the
-    /// file the link points to is replaced, the link stays).
-    static func write(_ text: String, to absolute: String, shown: String, workspace: Workspace) throws {
+    /// An export written to a temporary file, waiting to be renamed into place.
+    struct Staged {
+        var temporary: String
+        var path: String
+        var shown: String
+    }
+
+    /// Writes an export to a temporary file beside its target (the first half of an atomic
+    /// write; ``Workspace/commit(_:to:name:)`` is the second). Inside the working tree the
+    /// target is a file of the repository, never written through a link; elsewhere the path is
+    /// the user's own, links followed (the file a link points to is replaced, the link stays).
+    /// Temporary files an earlier, killed export left there are removed.
+    static func stage(_ text: String, to absolute: String, shown: String, workspace: Workspace) throws -> Staged {
+        let path: String
         if let relative = insideWorkingTree(absolute, workspace: workspace) {
-            try workspace.replace(relative, text)
+            path = try workspace.contained(relative)
+            let parent = (relative as NSString).deletingLastPathComponent
+            if !parent.isEmpty { try workspace.makeFolder(parent) }
+            try workspace.removeStaleTemporaries(in: parent)
         } else {
-            let real = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
-            try Workspace.writeAtomically(Array(text.utf8), to: real, name: shown)
+            path = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
         }
+        return Staged(temporary: try Workspace.writeTemporary(Array(text.utf8), beside: path, name: shown), path: path, shown: shown)
     }
 
     /// Reads a file to import: inside the working tree never through a link, as every file of
