@@ -98,9 +98,19 @@ enum SessionFrontend {
         var openLoops: [Loop]
     }
 
-    /// Validates strictly, then writes BOOTLOADER.md, marks SUMMARY.md closed with its loops
-    /// block refreshed, and rewrites STATE.md's block. Writes nothing when a finding is an error.
-    static func close(_ workspace: Workspace, session requested: String?, date: String) throws -> Closed {
+    /// Validates strictly, then writes BOOTLOADER.md, rewrites STATE.md's block, and marks
+    /// SUMMARY.md closed with its loops block refreshed. Writes nothing when a finding is an
+    /// error.
+    ///
+    /// Restartable: each file is written whole and renamed into place, and SUMMARY.md — whose
+    /// `status=closed` is what makes the session closed — is written last. Killed before that,
+    /// the session is still open and `session close` run again writes everything again; killed
+    /// after, the close is complete. Temporary files a killed close left are removed first.
+    ///
+    /// - Parameter written: called after each file is written, with its path (a test stops the
+    ///   close there, as a kill would).
+    static func close(_ workspace: Workspace, session requested: String?, date: String,
+                      written: (String) throws -> Void = { _ in }) throws -> Closed {
         let status = try status(workspace, session: requested, closing: true)
         let session = status.session
         guard !status.findings.contains(where: { $0.severity == .error }) else {
@@ -117,13 +127,21 @@ enum SessionFrontend {
         let handoff = try Handoff.bootloader(content, session: session, metadata: metadata, author: workspace.author, templates: templates)
         let newSummary = metadata.applied(to: Handoff.refreshingLoops(summary: summary, loops: loops))
         let bootloaderPath = session.path(SessionInput.File.bootloader)
+        let stateFolder = (workspace.config.stateFile as NSString).deletingLastPathComponent
+
+        try workspace.removeStaleTemporaries(in: session.folder)
+        try workspace.removeStaleTemporaries(in: stateFolder)
         try workspace.replace(bootloaderPath, handoff.text)
-        if newSummary != summary { try workspace.replace(session.path(SessionInput.File.summary), newSummary) }
+        try written(bootloaderPath)
         let lines = Handoff.stateLines(title: metadata.title, folder: session.folder, status: .closed, date: date,
                                        handoff: (bootloaderPath, handoff.tokens), openLoops: loops)
         _ = try updateState(workspace, lines: lines, templates: templates, values: [
             "title": metadata.title, "kind": metadata.kind, "date": metadata.started, "folder": session.folder,
         ])
+        try written(workspace.config.stateFile)
+        // Last: from here on the session is closed.
+        try workspace.replace(session.path(SessionInput.File.summary), newSummary)
+        try written(session.path(SessionInput.File.summary))
         return Closed(status: status, bootloader: bootloaderPath, tokens: handoff.tokens,
                       openLoops: loops.filter { $0.status.isOpen })
     }

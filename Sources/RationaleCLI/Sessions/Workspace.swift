@@ -188,7 +188,7 @@ enum WorkspaceError: Error, LocalizedError, Equatable {
             let list = known.isEmpty ? "there are none yet" : "sessions: \(known.suffix(5).joined(separator: ", "))"
             return "no session `\(requested)` in \(folder)/ (\(list)); `rationale session list` shows them"
         case .noOpenSession(let folder):
-            return "no open session in \(folder)/: start one with `rationale session start \"<title>\"`, or name one with --session"
+            return "no open session in \(folder)/: start one with `rationale session start \"<title>\"`, or name one with --session (also to finish a close that was interrupted)"
         case .notUTF8(let path):
             return "\(path) is not UTF-8 text: save it as UTF-8"
         case .holdsNUL(let path, let line):
