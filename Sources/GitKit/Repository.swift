@@ -110,6 +110,15 @@ public final class Repository {
         return ObjectID(try unwrap(git_object_id(commit), "git_object_id").pointee)
     }
 
+    /// The commits being merged in while a merge is under way (`MERGE_HEAD`, several for an
+    /// octopus merge); none otherwise.
+    public func mergeHeads() -> [ObjectID] {
+        guard let text = try? String(contentsOfFile: gitDirectory + "/MERGE_HEAD", encoding: .utf8) else { return [] }
+        return text.split(whereSeparator: \.isNewline).compactMap { line in
+            line.split(separator: " ").first.flatMap { ObjectID(hex: String($0)) }
+        }
+    }
+
     /// The best common ancestor of two commits.
     ///
     /// - Throws: ``GitError/missingMergeBase(base:head:shallow:)`` when there

@@ -150,6 +150,32 @@ struct SessionCommandTests {
         #expect(!run.stdout.contains("`stg_orders` (dbt"))
     }
 
+    @Test func mergingMainIntoAFeatureChecksOnlyTheResolutionsOwnEdits() throws {
+        let repo = try shopRepository()
+        // main moves on: revenue changes there (explained on main, or not: not this branch's to explain).
+        try repo.git("checkout", "-q", "-b", "feature")
+        try repo.git("checkout", "-q", "main")
+        repo.write("dbt/models/marts/revenue.sql", "select sum(amount) as revenue from {{ ref('orders') }}\n")
+        _ = try repo.commit("main: revenue names its column")
+        try repo.git("checkout", "-q", "feature")
+        repo.write("README.md", "feature notes\n")
+        _ = try repo.commit("feature: notes")
+
+        try repo.git("merge", "--no-ff", "--no-commit", "main")
+        let merging = try rationale(["check"], in: repo)
+        #expect(merging.status == 0, "\(merging.stdout)\(merging.stderr)")
+        #expect(merging.stdout.contains("1 staged file as the merged-in side has it"), "\(merging.stdout)")
+        #expect(!merging.stdout.contains("session_required"))
+
+        // An edit of the resolution's own is the author's, and only it is asked for.
+        repo.write("dbt/models/marts/orders.sql", "select id, amount from {{ ref('stg_orders') }}\n")
+        repo.stage("dbt/models/marts/orders.sql")
+        let own = try rationale(["check"], in: repo)
+        #expect(own.status == 1)
+        #expect(own.stdout.contains("modifies model `orders`"), "\(own.stdout)")
+        #expect(!own.stdout.contains("`revenue`"))
+    }
+
     @Test func placeholdersLeftInAreRefused() throws {
         let repo = try editedShop()
         _ = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
