@@ -176,6 +176,26 @@ struct SessionCommandTests {
         #expect(!own.stdout.contains("`revenue`"))
     }
 
+    @Test func aSubmoduleBumpUnderAGatedPathNeedsASessionInCheckAndGate() throws {
+        let repo = try shopRepository()
+        let base = try repo.git("rev-parse", "HEAD")
+        try repo.git("update-index", "--add", "--cacheinfo", "160000,\(base),dbt/models/vendor")
+        // Not `commit`: `git add -A` would drop a gitlink without a checkout on disk.
+        try repo.git("commit", "-q", "-m", "vendor models as a submodule")
+        let vendored = try repo.git("rev-parse", "HEAD")
+        try repo.git("checkout", "-q", "-b", "feature")
+        try repo.git("update-index", "--cacheinfo", "160000,\(vendored),dbt/models/vendor")
+        let check = try rationale(["check"], in: repo)
+        #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("dbt/models/vendor: error: the staged change moves the submodule dbt/models/vendor to another commit, but no session explains it"), "\(check.stdout)")
+        #expect(check.stdout.contains("[session_required]"))
+
+        try repo.git("commit", "-q", "-m", "bump vendor")
+        let gate = try rationale(["gate", "--base", "main"], in: repo)
+        #expect(gate.status == 1, "\(gate.stdout)\(gate.stderr)")
+        #expect(gate.stdout.contains("moves the submodule dbt/models/vendor"), "\(gate.stdout)")
+    }
+
     @Test func placeholdersLeftInAreRefused() throws {
         let repo = try editedShop()
         _ = try rationale(["session", "start", "Drop cancelled orders"], in: repo)

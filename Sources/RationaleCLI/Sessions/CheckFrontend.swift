@@ -36,7 +36,8 @@ enum CheckFrontend {
         }
         let repository = workspace.repository
         let head = try repository.headCommit()
-        var staged = try repository.diff(from: head.map { .commit($0) } ?? .empty, to: .index, renames: false)
+        // Submodule bumps count: a gitlink under a gated path is a change to explain.
+        var staged = try repository.diff(from: head.map { .commit($0) } ?? .empty, to: .index, renames: false, submodules: true)
         // During a merge, what the merged-in side brings is not the author's to explain: only
         // files whose staged content differs from every side count (the resolution's own edits).
         let merge = try mergedIn(workspace, staged: staged)
@@ -73,7 +74,8 @@ enum CheckFrontend {
         let sessions = try workspace.sessions(named: names) { _ in indexed }
 
         guard !sessions.isEmpty else {
-            return Outcome(result: "failed", findings: [noSession(workspace, change: change, gated: gated)], gatedFiles: gated,
+            let submodules = gated.filter(submodulePaths(staged).contains)
+            return Outcome(result: "failed", findings: [noSession(workspace, change: change, gated: gated, submodules: submodules)], gatedFiles: gated,
                            modified: change.modified, sessions: [], skipReason: nil, note: merge?.note)
         }
 
@@ -97,7 +99,7 @@ enum CheckFrontend {
         guard !heads.isEmpty else { return nil }
         var own = staged
         for mergeHead in heads {
-            let differs = Set(try workspace.repository.diff(from: .commit(mergeHead), to: .index, renames: false)
+            let differs = Set(try workspace.repository.diff(from: .commit(mergeHead), to: .index, renames: false, submodules: true)
                 .flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 })
             own = own.filter { change in [change.oldPath, change.newPath].contains { $0.map(differs.contains) ?? false } }
         }
@@ -106,14 +108,25 @@ enum CheckFrontend {
         return (own, "merging \(names): \(theirs) staged file\(theirs == 1 ? "" : "s") as the merged-in side has \(theirs == 1 ? "it" : "them") (explained there), \(own.count) changed by this merge's resolution and checked")
     }
 
-    /// The finding when no session explains a gated change; names the models and the fix.
-    static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String], staged: Bool = true) -> Finding {
-        let what: String
+    /// The paths of changes to a submodule's recorded commit (gitlinks).
+    static func submodulePaths(_ changes: [FileChange]) -> Set<String> {
+        Set(changes.filter { $0.oldMode == .gitlink || $0.newMode == .gitlink }.map(\.path))
+    }
+
+    /// The finding when no session explains a gated change; names the models (and gated
+    /// submodules, by path) and the fix.
+    static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String], submodules: [String] = [], staged: Bool = true) -> Finding {
+        var what: String
         if change.modified.isEmpty {
-            what = "changes \(gated.prefix(3).joined(separator: ", "))\(gated.count > 3 ? " and \(gated.count - 3) more" : "")"
+            let files = gated.filter { !submodules.contains($0) }
+            what = files.isEmpty ? "" : "changes \(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? " and \(files.count - 3) more" : "")"
         } else {
             let shown = change.modified.prefix(5).map { $0.display }
             what = "\(change.modified.first?.deleted == true ? "deletes" : "modifies") \(shown.joined(separator: ", "))\(change.modified.count > 5 ? " and \(change.modified.count - 5) more" : "")"
+        }
+        if !submodules.isEmpty {
+            let bump = "moves the submodule\(submodules.count == 1 ? "" : "s") \(submodules.prefix(3).joined(separator: ", "))\(submodules.count > 3 ? " and \(submodules.count - 3) more" : "") to another commit"
+            what = what.isEmpty ? bump : what + ", and " + bump
         }
         // An open session on disk that is not staged is the usual cause.
         let unstaged = staged ? ((try? workspace.allSessions()) ?? []).filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder) : []
