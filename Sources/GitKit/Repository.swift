@@ -94,7 +94,8 @@ public final class Repository {
     public func resolveCommit(_ revision: String) throws -> ObjectID {
         var object: OpaquePointer?
         let code = git_revparse_single(&object, handle, revision)
-        if notFoundCodes.contains(code) {
+        // A name too long for a reference (GIT_EBUFS) names nothing either.
+        if notFoundCodes.contains(code) || code == GIT_EBUFS.rawValue {
             throw GitError.unknownRevision(revision)
         }
         try check(code, "git_revparse_single")

@@ -1,4 +1,5 @@
 import ContextPack
+import Diagnostics
 import Foundation
 import GitKit
 import Lineage
@@ -262,7 +263,7 @@ enum ContextError: Error, LocalizedError {
             let list = nodes.prefix(8).joined(separator: ", ")
             return "the modified nodes alone need about \(needed) tokens, over the budget of \(budget): narrow with --select NAME (one of \(list)\(nodes.count > 8 ? ", …" : "")) or raise --budget"
         case .unknownNode(let name):
-            return "--expand \(name): no such node in the project (a model, seed, snapshot or source name, a unique id or a path)"
+            return "--expand \(Echo.shortened(name)): no such node in the project (a model, seed, snapshot or source name, a unique id or a path)"
         }
     }
 }
