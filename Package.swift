@@ -19,7 +19,7 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
-        .target(name: "GitKit", dependencies: ["CLibgit2"]),
+        .target(name: "GitKit", dependencies: ["CLibgit2", "Diagnostics"]),
         .target(name: "Diagnostics"),
         .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
         .target(

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Why a git operation could not run.
@@ -24,11 +25,11 @@ public enum GitError: Error, LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .notARepository(let path):
-            return "'\(path)' is not inside a git repository: cd into your dbt project's git repository and run again, or pass -C <a folder inside it>"
+            return "'\(Echo.shortened(path))' is not inside a git repository: cd into your dbt project's git repository and run again, or pass -C <a folder inside it>"
         case .unknownRevision(let revision):
-            return "Unknown revision '\(revision)'; check the spelling, fetch it (for example `git fetch origin`), or give more digits of a short commit id."
+            return "Unknown revision '\(Echo.shortened(revision))'; check the spelling, fetch it (for example `git fetch origin`), or give more digits of a short commit id."
         case .notACommit(let revision):
-            return "Revision '\(revision)' does not name a commit; pass a branch, tag or commit id instead."
+            return "Revision '\(Echo.shortened(revision))' does not name a commit; pass a branch, tag or commit id instead."
         case .bareRepository(let operation):
             return "The repository is bare, so \(operation) is not possible; run this in a clone that has a working tree."
         case .missingMergeBase(let base, let head, let shallow):

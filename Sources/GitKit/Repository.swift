@@ -94,7 +94,8 @@ public final class Repository {
     public func resolveCommit(_ revision: String) throws -> ObjectID {
         var object: OpaquePointer?
         let code = git_revparse_single(&object, handle, revision)
-        if notFoundCodes.contains(code) {
+        // A name too long for a reference (GIT_EBUFS) names nothing either.
+        if notFoundCodes.contains(code) || code == GIT_EBUFS.rawValue {
             throw GitError.unknownRevision(revision)
         }
         try check(code, "git_revparse_single")
@@ -108,6 +109,15 @@ public final class Repository {
         try check(peelCode, "git_object_peel")
         defer { git_object_free(commit) }
         return ObjectID(try unwrap(git_object_id(commit), "git_object_id").pointee)
+    }
+
+    /// The commits being merged in while a merge is under way (`MERGE_HEAD`, several for an
+    /// octopus merge); none otherwise.
+    public func mergeHeads() -> [ObjectID] {
+        guard let text = try? String(contentsOfFile: gitDirectory + "/MERGE_HEAD", encoding: .utf8) else { return [] }
+        return text.split(whereSeparator: \.isNewline).compactMap { line in
+            line.split(separator: " ").first.flatMap { ObjectID(hex: String($0)) }
+        }
     }
 
     /// The best common ancestor of two commits.

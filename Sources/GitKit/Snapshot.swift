@@ -36,6 +36,21 @@ public struct TreeEntry: Sendable, Hashable {
     }
 }
 
+/// The kind of a tree entry, as git writes its mode.
+public enum FileMode: UInt32, Sendable, Hashable {
+    /// A regular file, 100644.
+    case file = 0o100644
+    /// An executable file, 100755.
+    case executable = 0o100755
+    /// A symbolic link, 120000: its content is the link's target, as text.
+    case symlink = 0o120000
+    /// A submodule's commit (a gitlink), 160000.
+    case gitlink = 0o160000
+
+    /// The mode as git prints it (`100644`).
+    public var octal: String { String(rawValue, radix: 8) }
+}
+
 /// One file that differs between two snapshots.
 public struct FileChange: Sendable, Hashable {
     /// How the file changed.
@@ -66,18 +81,25 @@ public struct FileChange: Sendable, Hashable {
     public let newID: ObjectID?
     /// How alike old and new content are, 0 to 100, for renames and copies.
     public let similarity: Int
+    /// The mode in the old snapshot; nil when added (or of a kind git has no mode for).
+    public let oldMode: FileMode?
+    /// The mode in the new snapshot; nil when deleted.
+    public let newMode: FileMode?
 
     /// The new path, or the old one for a deletion.
     public var path: String { newPath ?? oldPath ?? "" }
 
     /// Creates a change.
-    public init(status: Status, oldPath: String?, newPath: String?, oldID: ObjectID?, newID: ObjectID?, similarity: Int = 0) {
+    public init(status: Status, oldPath: String?, newPath: String?, oldID: ObjectID?, newID: ObjectID?, similarity: Int = 0,
+                oldMode: FileMode? = nil, newMode: FileMode? = nil) {
         self.status = status
         self.oldPath = oldPath
         self.newPath = newPath
         self.oldID = oldID
         self.newID = newID
         self.similarity = similarity
+        self.oldMode = oldMode ?? (oldPath == nil ? nil : .file)
+        self.newMode = newMode ?? (newPath == nil ? nil : .file)
     }
 
     /// The same change seen from the other side: additions become deletions
@@ -88,6 +110,7 @@ public struct FileChange: Sendable, Hashable {
         case .deleted: .added
         default: self.status
         }
-        return FileChange(status: status, oldPath: newPath, newPath: oldPath, oldID: newID, newID: oldID, similarity: similarity)
+        return FileChange(status: status, oldPath: newPath, newPath: oldPath, oldID: newID, newID: oldID, similarity: similarity,
+                          oldMode: newMode, newMode: oldMode)
     }
 }

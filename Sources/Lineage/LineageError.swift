@@ -38,7 +38,7 @@ public enum LineageError: Error, LocalizedError, Equatable {
             let place = line.map { "\(file):\($0)" } ?? file
             return "\(place): \(message) — simplify the file, or move it out of the dbt resource paths"
         case .notText(let file):
-            return "\(file): not UTF-8 text, but it sits under a dbt resource path — move it out of the model/macro/seed paths or convert it to UTF-8"
+            return "\(file): not text (it holds NUL bytes, as a binary file does, or is not UTF-8), but it sits under a dbt resource path — move it out of the model/macro/seed paths or save it as UTF-8 text"
         case .fileTooLarge(let file, let bytes, let limit):
             return "\(file): \(bytes / 1_048_576) MiB is larger than the \(limit / 1_048_576) MiB a dbt source file may be — move it out of the dbt resource paths"
         case .invalidProject(let file, let message):

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
 
 /// The `rationale` command: keeps the why next to every change of a dbt project.
@@ -18,6 +19,21 @@ public struct Rationale: ParsableCommand {
     )
 
     public init() {}
+
+    /// Runs the command line, as ``ParsableCommand/main()`` does, with one difference: a usage
+    /// error that repeats an over-long argument repeats it shortened (``Echo/capped(_:)``).
+    public static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let message = fullMessage(for: error)
+            let capped = Echo.capped(message)
+            guard capped != message else { exit(withError: error) }
+            FileHandle.standardError.write(Data((capped.hasSuffix("\n") ? capped : capped + "\n").utf8))
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
+    }
 }
 
 /// Exit codes shared by every command.
@@ -34,7 +50,8 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         throw exit
     } catch {
         let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-        FileHandle.standardError.write(Data("rationale: error: \(message)\n".utf8))
+        // Input echoed in a message is shortened where it is quoted; this is the last guard.
+        FileHandle.standardError.write(Data("rationale: error: \(Echo.capped(message))\n".utf8))
         throw Exit.couldNotRun
     }
 }

@@ -1,6 +1,11 @@
 import Foundation
 import Sessions
 import Yams
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `.rationale.yml` at the repository root. Every key is optional; an unknown key or a bad
 /// value is an error that names the key and its line.
@@ -56,14 +61,27 @@ struct RationaleConfig: Equatable {
     static let fileName = ".rationale.yml"
 
     /// Reads the file at the root of `workdir`; an absent file is the default configuration.
+    ///
+    /// - Throws: ``WorkspaceError/symbolicLink(_:target:)`` when the file is a link: like every
+    ///   file of the repository, it is never read through one (an error quoting a line of the
+    ///   link's target would show an outside file).
     static func load(workdir: String?) throws -> RationaleConfig {
         guard let workdir else { return RationaleConfig() }
         let path = workdir + "/" + fileName
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return RationaleConfig() }
+        if info.st_mode & S_IFMT == S_IFLNK {
+            throw WorkspaceError.symbolicLink(fileName, target: (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?")
+        }
         guard let data = FileManager.default.contents(atPath: path) else { return RationaleConfig() }
         return try parse([UInt8](data), file: fileName)
     }
 
     static func parse(_ bytes: [UInt8], file: String) throws -> RationaleConfig {
+        if let nul = bytes.firstIndex(of: 0) {
+            let line = bytes[..<nul].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            throw ConfigError(file: file, line: line, key: nil, message: "holds a NUL byte, so it is not a text file (a binary file, or text saved as UTF-16?): save it as UTF-8 text")
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigError(file: file, line: nil, key: nil, message: "not UTF-8 text: save it as UTF-8")
         }

@@ -6,21 +6,23 @@ public struct LoopsDocument: Sendable {
     /// The file's lines, without line endings.
     public private(set) var lines: [String]
     private let endsWithNewline: Bool
+    /// The file's line ending (LF, CRLF or CR), which new and changed lines get too.
+    private let ending: String
 
     /// The heading under which new loops are appended.
     public static let sectionTitle = "Loops"
 
     /// Reads the file's text.
     public init(_ text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        endsWithNewline = text.hasSuffix("\n")
-        if endsWithNewline { lines.removeLast() }
-        self.lines = lines
+        let split = TextLines(text)
+        endsWithNewline = split.endsWithNewline
+        ending = split.ending
+        lines = split.lines
     }
 
-    /// The text, with the same final newline as read.
+    /// The text, with the same line endings and final newline as read.
     public var text: String {
-        lines.joined(separator: "\n") + (endsWithNewline || lines.isEmpty ? "\n" : "")
+        lines.joined(separator: ending) + (endsWithNewline || lines.isEmpty ? ending : "")
     }
 
     /// A loop found in the file, with its 1-based line.
@@ -99,16 +101,35 @@ public struct LoopsDocument: Sendable {
     /// - Throws: ``SessionError/unknownLoop(id:file:known:)`` when no loop has that id.
     @discardableResult
     public mutating func update(_ id: String, file: String, _ change: (inout Loop) throws -> Void) throws -> Loop {
-        let wanted = id.uppercased()
-        guard let entry = entries.first(where: { $0.loop.id == wanted }) else {
-            throw SessionError.unknownLoop(id: id, file: file, known: loops.map(\.id))
+        try update([id], file: file, change)[0]
+    }
+
+    /// Changes each loop of `ids` in place (item lines only; indentation kept) with one read of
+    /// the file, however many loops it holds, and returns them in the order of `ids`. The first
+    /// loop of an id is the one changed, as for a single update; an id given twice is changed
+    /// twice. Nothing changes when an id is unknown.
+    ///
+    /// - Throws: ``SessionError/unknownLoop(id:file:known:)`` for the first id no loop has.
+    @discardableResult
+    public mutating func update(_ ids: [String], file: String, _ change: (inout Loop) throws -> Void) throws -> [Loop] {
+        var found: [String: Entry] = [:]
+        let all = entries
+        for entry in all where found[entry.loop.id] == nil { found[entry.loop.id] = entry }
+        if let missing = ids.first(where: { found[$0.uppercased()] == nil }) {
+            throw SessionError.unknownLoop(id: missing, file: file, known: all.map(\.loop.id))
         }
-        var loop = entry.loop
-        try change(&loop)
-        let old = lines[entry.line - 1]
-        let indent = old.prefix { $0 == " " || $0 == "\t" }
-        lines[entry.line - 1] = indent + loop.line
-        return loop
+        var changed: [Loop] = []
+        changed.reserveCapacity(ids.count)
+        for id in ids {
+            guard var entry = found[id.uppercased()] else { continue }
+            try change(&entry.loop)
+            let old = lines[entry.line - 1]
+            let indent = old.prefix { $0 == " " || $0 == "\t" }
+            lines[entry.line - 1] = indent + entry.loop.line
+            found[id.uppercased()] = entry
+            changed.append(entry.loop)
+        }
+        return changed
     }
 
     /// The highest loop number in the file (0 when none).

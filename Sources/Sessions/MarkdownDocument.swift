@@ -1,6 +1,7 @@
 import Foundation
 
-/// A Markdown file read as ATX-heading sections, with 1-based line numbers.
+/// A Markdown file read as ATX-heading sections, with 1-based line numbers (lines end at LF,
+/// CRLF or a lone CR).
 ///
 /// Tolerant of anything it does not need: setext headings, HTML and front matter are plain body
 /// lines. Headings inside fenced code blocks do not count.
@@ -32,11 +33,8 @@ public struct MarkdownDocument: Sendable {
 
     /// Reads `text`.
     public init(_ text: String) {
-        let rawLines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
-        var lines = rawLines.enumerated().map { Line(number: $0.offset + 1, text: $0.element) }
-        if lines.last?.text == "", text.hasSuffix("\n") { lines.removeLast() }
+        // LF, CRLF and lone CR all end a line (TextLines), so line numbers match an editor's.
+        let lines = TextLines(text).lines.enumerated().map { Line(number: $0.offset + 1, text: $0.element) }
         self.lines = lines
 
         var headings: [(index: Int, level: Int, title: String)] = []

@@ -17,18 +17,20 @@ public struct MarkedBlock: Sendable {
         self.end = end
     }
 
-    /// `text` with the block's inside replaced by `lines`; nil when the markers are not both there.
+    /// `text` with the block's inside replaced by `lines` (written with the text's own line
+    /// ending); nil when the markers are not both there.
     public func replacing(in text: String, with lines: [String]) -> String? {
-        var all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let split = TextLines(text)
+        var all = split.lines
         guard let start = all.firstIndex(where: { $0.trimmingSpacesString == begin }),
               let stop = all[(start + 1)...].firstIndex(where: { $0.trimmingSpacesString == end }) else { return nil }
         all.replaceSubrange((start + 1)..<stop, with: lines)
-        return all.joined(separator: "\n")
+        return split.with(all).text
     }
 
     /// The lines inside the block, or nil when the markers are not both there.
     public func contents(of text: String) -> [String]? {
-        let all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let all = TextLines(text).lines
         guard let start = all.firstIndex(where: { $0.trimmingSpacesString == begin }),
               let stop = all[(start + 1)...].firstIndex(where: { $0.trimmingSpacesString == end }) else { return nil }
         return Array(all[(start + 1)..<stop])

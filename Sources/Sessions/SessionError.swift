@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// Why a session command could not run. Each case names the file or item and what to do.
@@ -23,7 +24,7 @@ public enum SessionError: Error, LocalizedError, Equatable {
         switch self {
         case .unknownLoop(let id, let file, let known):
             let list = known.isEmpty ? "it holds no loops" : "its loops are \(known.joined(separator: ", "))"
-            return "\(file): no loop \(id); \(list) (`rationale loops list` shows them)"
+            return "\(file): no loop \(Echo.shortened(id)); \(list) (`rationale loops list` shows them)"
         case .badTransition(let id, let from, let to, let file):
             return "\(file): \(id) is \(from.rawValue) and cannot become \(to.rawValue)"
         case .badTemplate(let name, let message):
@@ -33,9 +34,9 @@ public enum SessionError: Error, LocalizedError, Equatable {
         case .emptyTitle:
             return "the session title has no letters or digits to name a folder by: give it a few words, e.g. \"refactor fct_orders\""
         case .unknownKind(let kind):
-            return "unknown kind `\(kind)`; use one of \(SessionKind.allCases.map(\.rawValue).joined(separator: ", "))"
+            return "unknown kind `\(Echo.shortened(kind))`; use one of \(SessionKind.allCases.map(\.rawValue).joined(separator: ", "))"
         case .unreadableImport(let file, let line, let expected):
-            return "\(file):\(line): expected \(expected)"
+            return "\(Echo.shortened(file)):\(line): expected \(expected)"
         case .exportFailed(let format, let reason):
             return "the loops could not be written as \(format): \(reason); try --format json, and report this"
         }

@@ -31,16 +31,17 @@ public struct SessionMetadata: Sendable, Hashable, Codable {
         self.closed = closed
     }
 
-    /// The comment line.
+    /// The comment line (the title cleaned by ``SessionNaming/title(_:)``, so no title can end
+    /// the comment or its quoted value).
     public var line: String {
-        var line = "\(Self.marker) title=\"\(title.replacingOccurrences(of: "\"", with: "'"))\" kind=\(kind) started=\(started) status=\(status.rawValue)"
+        var line = "\(Self.marker) title=\"\(SessionNaming.title(title))\" kind=\(kind) started=\(started) status=\(status.rawValue)"
         if let closed { line += " closed=\(closed)" }
         return line + " -->"
     }
 
     /// Finds and reads the comment in `text` (the first one); returns it with its 1-based line.
     public static func find(in text: String) -> (metadata: SessionMetadata?, line: Int?, problem: String?) {
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).enumerated() {
+        for (index, line) in TextLines(text).lines.prefix(40).enumerated() {
             guard let start = line.range(of: marker) else { continue }
             let body = line[start.upperBound...]
             guard let end = body.range(of: "-->") else {
@@ -84,14 +85,16 @@ public struct SessionMetadata: Sendable, Hashable, Codable {
         return result
     }
 
-    /// `text` with its session comment replaced by this metadata's line (or this line put first).
+    /// `text` with its session comment replaced by this metadata's line (or this line put first),
+    /// its line endings kept.
     public func applied(to text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let split = TextLines(text)
+        var lines = split.lines
         if let found = Self.find(in: text).line {
             lines[found - 1] = line
         } else {
             lines.insert(line, at: 0)
         }
-        return lines.joined(separator: "\n")
+        return split.with(lines).text
     }
 }

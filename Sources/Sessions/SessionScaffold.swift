@@ -93,7 +93,11 @@ public struct SessionScaffold {
     }
 
     /// The folder name and the files (name → text) of the new session.
+    /// The title is cleaned first (``SessionNaming/title(_:)``): one line that cannot break the
+    /// session comment.
     public func files(for request: Request, existingFolders: Set<String>) throws -> (folder: String, files: [String: String]) {
+        var request = request
+        request.title = SessionNaming.title(request.title)
         let slug = try SessionNaming.slug(request.title)
         let folder = SessionNaming.folderName(date: request.date, slug: slug, existing: existingFolders)
         var values = Self.values(request, folder: request.sessionsFolder.isEmpty ? folder : request.sessionsFolder + "/" + folder, slug: slug)

@@ -190,4 +190,36 @@ import _TestSupport
         #expect(try repository.diff(from: .empty, to: head).map(\.path) == [".gitmodules", "file.txt"])
         #expect(try repository.diff(from: head, to: .workdir).isEmpty)
     }
+
+    @Test func submoduleCommitsCountOnlyWhenAskedFor() throws {
+        let scratch = ScratchRepository()
+        scratch.write("a.txt", "a\n")
+        let first = try scratch.commit("base")
+        try scratch.git("update-index", "--add", "--cacheinfo", "160000,\(first),vendor/lib")
+        // Not `commit`: `git add -A` would drop a gitlink without a checkout on disk.
+        try scratch.git("commit", "--quiet", "-m", "add a submodule")
+        let second = try scratch.git("rev-parse", "HEAD")
+        try scratch.git("update-index", "--cacheinfo", "160000,\(second),vendor/lib")
+        let repository = try Repository.open(at: scratch.path)
+        let head = try #require(try repository.headCommit())
+
+        #expect(try repository.diff(from: .commit(head), to: .index).isEmpty)
+        let bumped = try repository.diff(from: .commit(head), to: .index, submodules: true)
+        #expect(bumped.map(\.path) == ["vendor/lib"])
+        #expect(bumped.first?.status == .modified)
+        #expect(bumped.first?.oldMode == .gitlink && bumped.first?.newMode == .gitlink)
+        #expect(bumped.first?.newID == ObjectID(hex: second))
+        let added = try repository.diff(from: .commit(try #require(ObjectID(hex: first))), to: .commit(head), submodules: true)
+        #expect(added.map(\.status) == [.added])
+    }
+
+    @Test func aDiffOfASymlinkStatesMode120000() throws {
+        let patch = try Repository.unifiedDiff(old: nil, new: Array("../target".utf8), oldPath: "link", newPath: "link", newMode: .symlink)
+        #expect(patch.contains("new file mode 120000\nindex 0000000.."), "\(patch)")
+        let changed = try Repository.unifiedDiff(old: Array("a".utf8), new: Array("b".utf8), oldPath: "link", newPath: "link",
+                                                 oldMode: .symlink, newMode: .symlink)
+        #expect(changed.contains(" 120000\n--- a/link"), "\(changed)")
+        let retyped = try Repository.unifiedDiff(old: Array("a\n".utf8), new: Array("b".utf8), oldPath: "x", newPath: "x", newMode: .symlink)
+        #expect(retyped.contains("old mode 100644\nnew mode 120000\n"), "\(retyped)")
+    }
 }

@@ -150,6 +150,52 @@ struct SessionCommandTests {
         #expect(!run.stdout.contains("`stg_orders` (dbt"))
     }
 
+    @Test func mergingMainIntoAFeatureChecksOnlyTheResolutionsOwnEdits() throws {
+        let repo = try shopRepository()
+        // main moves on: revenue changes there (explained on main, or not: not this branch's to explain).
+        try repo.git("checkout", "-q", "-b", "feature")
+        try repo.git("checkout", "-q", "main")
+        repo.write("dbt/models/marts/revenue.sql", "select sum(amount) as revenue from {{ ref('orders') }}\n")
+        _ = try repo.commit("main: revenue names its column")
+        try repo.git("checkout", "-q", "feature")
+        repo.write("README.md", "feature notes\n")
+        _ = try repo.commit("feature: notes")
+
+        try repo.git("merge", "--no-ff", "--no-commit", "main")
+        let merging = try rationale(["check"], in: repo)
+        #expect(merging.status == 0, "\(merging.stdout)\(merging.stderr)")
+        #expect(merging.stdout.contains("1 staged file as the merged-in side has it"), "\(merging.stdout)")
+        #expect(!merging.stdout.contains("session_required"))
+
+        // An edit of the resolution's own is the author's, and only it is asked for.
+        repo.write("dbt/models/marts/orders.sql", "select id, amount from {{ ref('stg_orders') }}\n")
+        repo.stage("dbt/models/marts/orders.sql")
+        let own = try rationale(["check"], in: repo)
+        #expect(own.status == 1)
+        #expect(own.stdout.contains("modifies model `orders`"), "\(own.stdout)")
+        #expect(!own.stdout.contains("`revenue`"))
+    }
+
+    @Test func aSubmoduleBumpUnderAGatedPathNeedsASessionInCheckAndGate() throws {
+        let repo = try shopRepository()
+        let base = try repo.git("rev-parse", "HEAD")
+        try repo.git("update-index", "--add", "--cacheinfo", "160000,\(base),dbt/models/vendor")
+        // Not `commit`: `git add -A` would drop a gitlink without a checkout on disk.
+        try repo.git("commit", "-q", "-m", "vendor models as a submodule")
+        let vendored = try repo.git("rev-parse", "HEAD")
+        try repo.git("checkout", "-q", "-b", "feature")
+        try repo.git("update-index", "--cacheinfo", "160000,\(vendored),dbt/models/vendor")
+        let check = try rationale(["check"], in: repo)
+        #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("dbt/models/vendor: error: the staged change moves the submodule dbt/models/vendor to another commit, but no session explains it"), "\(check.stdout)")
+        #expect(check.stdout.contains("[session_required]"))
+
+        try repo.git("commit", "-q", "-m", "bump vendor")
+        let gate = try rationale(["gate", "--base", "main"], in: repo)
+        #expect(gate.status == 1, "\(gate.stdout)\(gate.stderr)")
+        #expect(gate.stdout.contains("moves the submodule dbt/models/vendor"), "\(gate.stdout)")
+    }
+
     @Test func placeholdersLeftInAreRefused() throws {
         let repo = try editedShop()
         _ = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
@@ -361,6 +407,25 @@ struct SessionTemplateTests {
         #expect(start.status == 2)
         #expect(start.stderr.contains("template .project/templates/SUMMARY.md cannot be read"))
         #expect(!FileManager.default.fileExists(atPath: repo.absolute(".project/sessions")))
+    }
+
+    @Test func titlesWithLineBreaksCommentEndsOrOtherScriptsStartReadableSessions() throws {
+        let repo = try shopRepository()
+        for (title, slug) in [("Fix orders\n-->\n## Reasoning", "fix-orders-reasoning"), ("заказы", "заказы"), ("注文の修正", "注文の修正")] {
+            let start = try rationale(["session", "start", title], in: repo)
+            #expect(start.status == 0, "\(start.stderr)")
+            let folder = try #require(sessionFolders(repo).first { $0.hasSuffix("-" + slug) }, "\(sessionFolders(repo))")
+            let status = try rationale(["session", "status", "--session", folder], in: repo)
+            #expect(status.stdout.contains("session .project/sessions/\(folder)/"), "\(status.stderr)")
+            #expect(!status.stdout.contains("[session_metadata]"), "\(status.stdout)")
+        }
+        let listed = try rationale(["session", "list", "--format", "json"], in: repo)
+        #expect(listed.stdout.contains("\"title\" : \"Fix orders —> ## Reasoning\""), "\(listed.stdout)")
+        #expect(listed.stdout.contains("\"title\" : \"заказы\""))
+        #expect(!listed.stdout.contains("no session comment"))
+        #expect(!listed.stdout.contains("\"status\" : \"unknown\""))
+        let state = try #require(repo.read(".project/STATE.md"))
+        #expect(!state.contains("-->\n## Reasoning"))
     }
 
     @Test func everyEmbeddedTemplateRendersWithoutStrayBraces() throws {

@@ -57,6 +57,57 @@ struct TickTickBackupTests {
         #expect(outcome.unchanged == ["L-7", "L-8"])
     }
 
+    @Test(arguments: ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+    func fieldsThatASpreadsheetWouldRunAsAFormulaAreQuotedWithAnApostrophe(_ field: String) {
+        #expect(TickTickBackup.neutralised(field) == "'" + field)
+        #expect(TickTickBackup.restored("'" + field) == field)
+    }
+
+    @Test func ordinaryFieldsAndOurOwnApostrophesAreLeftAlone() {
+        for field in ["L-1 text", "shop", "", "'quoted by the author", "1+2", "Session: x"] {
+            #expect(TickTickBackup.neutralised(field) == field)
+            #expect(TickTickBackup.restored(field) == field)
+        }
+    }
+
+    @Test func aHostileListNameTitleOrContentCannotRunInASpreadsheetAndStillRoundTrips() throws {
+        let hostile = GTDExport(project: "=HYPERLINK(\"http://x\",\"y\")", date: "2026-11-25", items: [
+            GTDExport.Item(loop: Loop(number: 1, status: .approved, text: "-2 rows?", attributes: [("model", "@orders"), ("note", "=cmd|' /C calc'!A0")]),
+                           session: ".project/sessions/2026-11-25-x", created: "2026-11-25"),
+        ])
+        let text = try TickTickBackup.render(hostile)
+        let rows = try TickTickBackupTests.records(text).dropFirst(4)
+        for row in rows {
+            for field in row {
+                #expect(!["=", "+", "-", "@", "\t", "\r"].contains(field.first.map(String.init) ?? ""), "field \(field) would run as a formula")
+            }
+        }
+        #expect(rows.first?[1] == "'=HYPERLINK(\"http://x\",\"y\")")
+        let items = try TickTickBackup.read(text, file: "out.csv")
+        #expect(items.map(\.text) == ["-2 rows?"])
+        #expect(items.map(\.note) == ["=cmd|' /C calc'!A0"])
+    }
+
+    /// The records of a CSV text, fields unquoted (quotes doubled inside, newlines kept).
+    static func records(_ text: String) throws -> [[String]] {
+        var records: [[String]] = []
+        var record: [String] = []
+        var field = ""
+        var quoted = false
+        var characters = Array(text.unicodeScalars)[...]
+        while let c = characters.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if characters.first == "\"" { field.unicodeScalars.append(c); characters.removeFirst() } else { quoted = false }
+                } else { field.unicodeScalars.append(c) }
+            } else if c == "\"" { quoted = true
+            } else if c == "," { record.append(field); field = ""
+            } else if c == "\n" { record.append(field); records.append(record); record = []; field = ""
+            } else { field.unicodeScalars.append(c) }
+        }
+        return records
+    }
+
     @Test func readsVersion70WithoutKind() throws {
         let text = preamble("7.0") + """
         "Folder Name","List Name","Title","Tags","Content","Is Check list","Start Date","Due Date","Reminder","Repeat","Priority","Status","Created Time","Completed Time","Order","Timezone","Is All Day","Is Floating","Column Name","Column Order","View Mode","taskId","parentId"

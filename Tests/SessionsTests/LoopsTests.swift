@@ -26,6 +26,20 @@ struct LoopsTests {
         #expect(bracketed.text == "Is [orders] the right grain?")
     }
 
+    @Test func manyLoopsChangeInOnePassAndAnUnknownIdChangesNothing() throws {
+        let text = "# Loops\n\n## Loops\n" + (1...4_000).map { "- L-\($0) (approved) Question \($0)? [model: m\($0 % 7)]" }.joined(separator: "\n") + "\n"
+        var document = LoopsDocument(text)
+        let ids = (1...4_000).map { "L-\($0)" }
+        let changed = try document.update(ids, file: "LOOPS.md") { $0.status = .exported }
+        #expect(changed.count == 4_000)
+        #expect(document.loops.allSatisfy { $0.status == .exported })
+        #expect(document.text == text.replacingOccurrences(of: "(approved)", with: "(exported)"))
+
+        var untouched = LoopsDocument(text)
+        #expect(throws: SessionError.self) { try untouched.update(["L-1", "L-99999"], file: "LOOPS.md") { $0.status = .closed } }
+        #expect(untouched.text == text)
+    }
+
     @Test func editsKeepEveryOtherLineAsItWas() throws {
         let original = """
         # Loops

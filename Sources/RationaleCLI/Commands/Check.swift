@@ -55,6 +55,7 @@ extension Rationale {
                 case .json:
                     emit(FindingsOutput.json(outcome))
                 case .text:
+                    if let note = outcome.note { emit("rationale check: \(note)") }
                     switch outcome.result {
                     case "skipped":
                         emitError("rationale check: skipped (RATIONALE_SKIP: \(outcome.skipReason ?? "")); the commit-msg hook records a Rationale-Skip trailer and CI sees it")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
 import Narrative
 
@@ -111,7 +112,7 @@ enum GateError: Error, LocalizedError {
 
     var errorDescription: String? {
         switch self {
-        case .noBodyFile(let path): return "--pr-body-file \(path): no such file"
+        case .noBodyFile(let path): return "--pr-body-file \(Echo.shortened(path)): no such file"
         case .noBase: return "no base to compare with: pass --base REV (the branch the pull request merges into), or run on a pull_request or merge_group event"
         }
     }

@@ -194,18 +194,23 @@ extension Rationale.Loops {
                 let base = options.repository.resolvedDirectory
                 let workspace = try Workspace.open(base)
                 let target = output.map { GTDCommandSupport.path($0, base: base) }
+                // Staged before the loops are marked, visible after (see GTDFrontend.export).
+                var staged: GTDCommandSupport.Staged?
+                var printed: String?
                 let done = try GTDFrontend.export(workspace, format: format, session: options.session, all: all, mark: !noMark,
-                                                  date: GTDCommandSupport.utcDay(Date())) { text in
+                                                  date: GTDCommandSupport.utcDay(Date()), stage: { text in
                     if let target, let output {
-                        do {
-                            try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
-                        } catch {
-                            throw WorkspaceError.cannotWrite(output, String(describing: error))
-                        }
+                        staged = try GTDCommandSupport.stage(text, to: target, shown: output, workspace: workspace)
                     } else {
-                        FileHandle.standardOutput.write(Data(text.utf8))
+                        printed = text
                     }
-                }
+                }, publish: {
+                    if let staged {
+                        try Workspace.commit(staged.temporary, to: staged.path, name: staged.shown)
+                    } else if let printed {
+                        FileHandle.standardOutput.write(Data(printed.utf8))
+                    }
+                })
                 var lines: [String] = []
                 if let output {
                     lines.append("wrote \(done.items.count) loop\(done.items.count == 1 ? "" : "s") to \(output) (\(format.rawValue))")
@@ -257,11 +262,7 @@ extension Rationale.Loops {
             try runReportingErrors {
                 let base = repository.resolvedDirectory
                 let workspace = try Workspace.open(base)
-                let path = GTDCommandSupport.path(file, base: base)
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw WorkspaceError.cannotRead(file)
-                }
-                guard let text = String(data: data, encoding: .utf8) else { throw WorkspaceError.notUTF8(file) }
+                let text = try GTDCommandSupport.read(GTDCommandSupport.path(file, base: base), shown: file, workspace: workspace)
                 let done = try GTDFrontend.importFile(workspace, text: text, name: file, format: format, dryRun: dryRun,
                                                       date: SessionNaming.day(Date()))
                 emit(GTDCommandSupport.report(done, file: file, dryRun: dryRun))
@@ -275,6 +276,53 @@ enum GTDCommandSupport {
     /// A path as given, resolved against the folder the command runs in.
     static func path(_ given: String, base: String) -> String {
         given.hasPrefix("/") ? given : base + "/" + given
+    }
+
+    /// The path of `absolute` relative to the working tree, when it lies inside it (by its
+    /// name, before any link is followed); nil for a file elsewhere.
+    static func insideWorkingTree(_ absolute: String, workspace: Workspace) -> String? {
+        let path = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        let roots = [workspace.root, URL(fileURLWithPath: workspace.root).resolvingSymlinksInPath().path]
+        for root in roots where path.hasPrefix(root + "/") {
+            return String(path.dropFirst(root.count + 1))
+        }
+        return nil
+    }
+
+    /// An export written to a temporary file, waiting to be renamed into place.
+    struct Staged {
+        var temporary: String
+        var path: String
+        var shown: String
+    }
+
+    /// Writes an export to a temporary file beside its target (the first half of an atomic
+    /// write; ``Workspace/commit(_:to:name:)`` is the second). Inside the working tree the
+    /// target is a file of the repository, never written through a link; elsewhere the path is
+    /// the user's own, links followed (the file a link points to is replaced, the link stays).
+    /// Temporary files an earlier, killed export left there are removed.
+    static func stage(_ text: String, to absolute: String, shown: String, workspace: Workspace) throws -> Staged {
+        let path: String
+        if let relative = insideWorkingTree(absolute, workspace: workspace) {
+            path = try workspace.contained(relative)
+            let parent = (relative as NSString).deletingLastPathComponent
+            if !parent.isEmpty { try workspace.makeFolder(parent) }
+            try workspace.removeStaleTemporaries(in: parent)
+        } else {
+            path = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+        }
+        return Staged(temporary: try Workspace.writeTemporary(Array(text.utf8), beside: path, name: shown), path: path, shown: shown)
+    }
+
+    /// Reads a file to import: inside the working tree never through a link, as every file of
+    /// the repository; UTF-8 text either way.
+    static func read(_ absolute: String, shown: String, workspace: Workspace) throws -> String {
+        if let relative = insideWorkingTree(absolute, workspace: workspace) {
+            guard let text = try workspace.read(relative) else { throw WorkspaceError.cannotRead(shown) }
+            return text
+        }
+        guard let data = FileManager.default.contents(atPath: absolute) else { throw WorkspaceError.cannotRead(shown) }
+        return try TextFile.decode(data, file: shown)
     }
 
     /// The UTC day of `date` (TickTick states its backup date in UTC).

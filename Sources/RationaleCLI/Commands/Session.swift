@@ -123,9 +123,10 @@ extension Rationale.Session {
             abstract: "Validate the session, write its BOOTLOADER.md handoff and update STATE.md.",
             discussion: """
             Refuses (exit 1, nothing written) while a rule finds a problem — including loops still \
-            `proposed`. Otherwise marks SUMMARY.md closed, writes BOOTLOADER.md (state, decisions, \
-            open loops, what to load first, the next action, and its size in tokens) and rewrites \
-            STATE.md's block.
+            `proposed`. Otherwise writes BOOTLOADER.md (state, decisions, open loops, what to load \
+            first, the next action, and its size in tokens), rewrites STATE.md's block and, last, \
+            marks SUMMARY.md closed: each file is replaced whole, so a close that was interrupted \
+            is finished by running it again.
 
             Example:
               rationale session close
@@ -172,7 +173,7 @@ extension Rationale.Session {
         func run() throws {
             try runReportingErrors {
                 let workspace = try Workspace.open(repository.resolvedDirectory)
-                let sessions = SessionFrontend.list(workspace)
+                let sessions = try SessionFrontend.list(workspace)
                 switch format {
                 case .json:
                     emit(FindingsOutput.json(sessions))

@@ -34,7 +34,8 @@ enum GateFrontend {
     static func run(_ workspace: Workspace, base: String, head: String?, body: PullRequestBody?) throws -> Outcome {
         let repository = workspace.repository
         let range = try RangeSessions.resolve(workspace, base: base, head: head)
-        let changes = try repository.diff(from: .commit(range.mergeBase), to: .commit(range.head), renames: false)
+        // Submodule bumps count: a gitlink under a gated path is a change to explain.
+        let changes = try repository.diff(from: .commit(range.mergeBase), to: .commit(range.head), renames: false, submodules: true)
         let sessionsPrefix = workspace.config.sessions + "/"
         let paths = changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }.filter { !$0.hasPrefix(sessionsPrefix) }
         let globs = try CheckFrontend.gatedGlobs(workspace, paths: paths, in: .commit(range.head))
@@ -49,7 +50,8 @@ enum GateFrontend {
         let sessions = try RangeSessions.read(workspace, range: range, changes: changes)
         var findings: [Finding] = []
         if sessions.isEmpty {
-            findings.append(CheckFrontend.noSession(workspace, change: change, gated: gated, staged: false))
+            findings.append(CheckFrontend.noSession(workspace, change: change, gated: gated,
+                                                    submodules: gated.filter(CheckFrontend.submodulePaths(changes).contains), staged: false))
         } else {
             let statePath = workspace.config.stateFile
             let state = try repository.entries(of: .commit(range.head), under: statePath).first { $0.path == statePath }

@@ -33,8 +33,8 @@ enum NarrateFrontend {
             // dbt's own file in the project, when a `dbt build` ran in this checkout.
             for report in reports {
                 let relative = (report.project.root.isEmpty ? "" : report.project.root + "/") + "target/run_results.json"
-                if let data = FileManager.default.contents(atPath: workspace.absolute(relative)) {
-                    results = try RunResults(json: data, file: relative)
+                if let text = try workspace.read(relative) {
+                    results = try RunResults(json: Data(text.utf8), file: relative)
                     resultsFile = relative
                     break
                 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Narrative
 
@@ -65,7 +66,7 @@ enum PublishFrontend {
             data = FileManager.default.contents(atPath: file.hasPrefix("/") ? file : directory + "/" + file)
         }
         guard let data else { throw PublishCommandError.cannotReadNarrative(file) }
-        guard let text = String(data: data, encoding: .utf8) else { throw PublishCommandError.notText(file) }
+        let text = try TextFile.decode(data, file: file == "-" ? "standard input" : file)
         guard !NarrativeMarkers.sanitized(text).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw PublishCommandError.emptyNarrative(file)
         }
@@ -82,9 +83,9 @@ enum PublishCommandError: Error, LocalizedError {
     var errorDescription: String? {
         switch self {
         case .cannotReadNarrative(let file):
-            return "cannot read the narrative file \(file): pass --file with the Markdown to publish, or --file - to read standard input"
+            return "cannot read the narrative file \(Echo.shortened(file)): pass --file with the Markdown to publish, or --file - to read standard input"
         case .notText(let file):
-            return "the narrative file \(file) is not UTF-8 text: pass the Markdown narrative"
+            return "the narrative file \(Echo.shortened(file)) is not UTF-8 text: pass the Markdown narrative"
         case .emptyNarrative(let file):
             return "the narrative in \(file == "-" ? "standard input" : file) is empty: nothing to publish — write the narrative first"
         }

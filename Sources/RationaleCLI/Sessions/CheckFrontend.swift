@@ -21,6 +21,8 @@ enum CheckFrontend {
         var sessions: [String]
         /// Why the check was skipped, when it was.
         var skipReason: String?
+        /// Something the author should know about what was checked (a merge), or nil.
+        var note: String? = nil
 
         var passed: Bool { result != "failed" }
     }
@@ -34,17 +36,27 @@ enum CheckFrontend {
         }
         let repository = workspace.repository
         let head = try repository.headCommit()
-        let staged = try repository.diff(from: head.map { .commit($0) } ?? .empty, to: .index, renames: false)
+        // Submodule bumps count: a gitlink under a gated path is a change to explain.
+        var staged = try repository.diff(from: head.map { .commit($0) } ?? .empty, to: .index, renames: false, submodules: true)
+        // During a merge, what the merged-in side brings is not the author's to explain: only
+        // files whose staged content differs from every side count (the resolution's own edits).
+        let merge = try mergedIn(workspace, staged: staged)
+        if let merge { staged = merge.own }
         let sessionsPrefix = workspace.config.sessions + "/"
         let stagedPaths = staged.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }.filter { !$0.hasPrefix(sessionsPrefix) }
         let globs = try gatedGlobs(workspace, paths: stagedPaths)
         let gatedFiles = stagedPaths.filter { path in globs.contains { $0.matches(path) } }
         guard !gatedFiles.isEmpty else {
-            return Outcome(result: "out_of_scope", findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: nil)
+            return Outcome(result: "out_of_scope", findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: nil, note: merge?.note)
         }
         let gated = Array(Set(gatedFiles)).sorted()
 
-        let change = try ChangeScope.analyse(workspace, [.staged], description: "staged changes against HEAD")
+        var change = try ChangeScope.analyse(workspace, [.staged], description: "staged changes against HEAD")
+        if let merge {
+            // The models the merged-in side changed are explained on its own branch.
+            let own = Set(merge.own.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 })
+            change.modified = change.modified.filter { own.contains($0.path) }
+        }
 
         // Sessions in scope: staged now, or changed on this branch since it left the default branch.
         var names = Set(staged.compactMap { sessionName($0.path, prefix: sessionsPrefix) })
@@ -62,8 +74,9 @@ enum CheckFrontend {
         let sessions = try workspace.sessions(named: names) { _ in indexed }
 
         guard !sessions.isEmpty else {
-            return Outcome(result: "failed", findings: [noSession(workspace, change: change, gated: gated)], gatedFiles: gated,
-                           modified: change.modified, sessions: [], skipReason: nil)
+            let submodules = gated.filter(submodulePaths(staged).contains)
+            return Outcome(result: "failed", findings: [noSession(workspace, change: change, gated: gated, submodules: submodules)], gatedFiles: gated,
+                           modified: change.modified, sessions: [], skipReason: nil, note: merge?.note)
         }
 
         // Coverage is checked once, on the newest session, with what the others name counting too.
@@ -75,20 +88,48 @@ enum CheckFrontend {
             state: state, stateLimit: workspace.config.stateLimit))
         let failed = findings.contains { $0.severity == .error }
         return Outcome(result: failed ? "failed" : "passed", findings: findings, gatedFiles: gated, modified: change.modified,
-                       sessions: ordered.map(\.folder), skipReason: nil)
+                       sessions: ordered.map(\.folder), skipReason: nil, note: merge?.note)
     }
 
-    /// The finding when no session explains a gated change; names the models and the fix.
-    static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String], staged: Bool = true) -> Finding {
-        let what: String
+    /// While a merge is under way (`MERGE_HEAD`): the staged changes that are the author's own —
+    /// files whose staged content differs from the merged-in side too (git's combined diff) —
+    /// and a note saying how many came from that side. Nil when no merge is under way.
+    static func mergedIn(_ workspace: Workspace, staged: [FileChange]) throws -> (own: [FileChange], note: String)? {
+        let heads = workspace.repository.mergeHeads()
+        guard !heads.isEmpty else { return nil }
+        var own = staged
+        for mergeHead in heads {
+            let differs = Set(try workspace.repository.diff(from: .commit(mergeHead), to: .index, renames: false, submodules: true)
+                .flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 })
+            own = own.filter { change in [change.oldPath, change.newPath].contains { $0.map(differs.contains) ?? false } }
+        }
+        let theirs = staged.count - own.count
+        let names = heads.map { $0.abbreviated() }.joined(separator: ", ")
+        return (own, "merging \(names): \(theirs) staged file\(theirs == 1 ? "" : "s") as the merged-in side has \(theirs == 1 ? "it" : "them") (explained there), \(own.count) changed by this merge's resolution and checked")
+    }
+
+    /// The paths of changes to a submodule's recorded commit (gitlinks).
+    static func submodulePaths(_ changes: [FileChange]) -> Set<String> {
+        Set(changes.filter { $0.oldMode == .gitlink || $0.newMode == .gitlink }.map(\.path))
+    }
+
+    /// The finding when no session explains a gated change; names the models (and gated
+    /// submodules, by path) and the fix.
+    static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String], submodules: [String] = [], staged: Bool = true) -> Finding {
+        var what: String
         if change.modified.isEmpty {
-            what = "changes \(gated.prefix(3).joined(separator: ", "))\(gated.count > 3 ? " and \(gated.count - 3) more" : "")"
+            let files = gated.filter { !submodules.contains($0) }
+            what = files.isEmpty ? "" : "changes \(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? " and \(files.count - 3) more" : "")"
         } else {
             let shown = change.modified.prefix(5).map { $0.display }
             what = "\(change.modified.first?.deleted == true ? "deletes" : "modifies") \(shown.joined(separator: ", "))\(change.modified.count > 5 ? " and \(change.modified.count - 5) more" : "")"
         }
+        if !submodules.isEmpty {
+            let bump = "moves the submodule\(submodules.count == 1 ? "" : "s") \(submodules.prefix(3).joined(separator: ", "))\(submodules.count > 3 ? " and \(submodules.count - 3) more" : "") to another commit"
+            what = what.isEmpty ? bump : what + ", and " + bump
+        }
         // An open session on disk that is not staged is the usual cause.
-        let unstaged = staged ? workspace.allSessions().filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder) : []
+        let unstaged = staged ? ((try? workspace.allSessions()) ?? []).filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder) : []
         // The gate reads commits: a session only counts once it is committed on the branch and pushed.
         let fix = !staged
             ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, commit it on this branch (`git add \(workspace.config.sessions)/ && git commit`) and push"

@@ -1,4 +1,5 @@
 import ContextPack
+import Diagnostics
 import Foundation
 import GitKit
 import Lineage
@@ -116,7 +117,8 @@ enum ContextFrontend {
         for change in changes where !change.path.hasPrefix(sessionsPrefix) && !protocolFiles.contains(change.path) && !definesNode(change.path) {
             let old = try change.oldID.map { try repository.readBlob($0) }
             let new = try change.newPath.map { try read($0, id: change.newID, head: head, workspace: workspace) } ?? nil
-            let diff = try Repository.unifiedDiff(old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path)
+            let diff = try Repository.unifiedDiff(old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path,
+                                                  oldMode: change.oldMode ?? .file, newMode: change.newMode ?? .file)
             let content = new.flatMap { String(validating: $0, as: UTF8.self) }
             files.append(PackFile(path: change.path, diff: diff.isEmpty ? "(no textual change)" : diff, content: content))
         }
@@ -132,7 +134,7 @@ enum ContextFrontend {
 
     /// The 1-based line numbers of the pack's block, markers included.
     static func blockLines(_ text: String) -> [Int] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = TextLines(text).lines.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let start = lines.firstIndex(of: block.begin), let end = lines[start...].firstIndex(of: block.end) else { return [] }
         return Array((start + 1)...(end + 1))
     }
@@ -183,7 +185,8 @@ enum ContextFrontend {
     static func read(_ path: String, id: ObjectID?, head: Snapshot, workspace: Workspace) throws -> [UInt8]? {
         switch head {
         case .workdir:
-            return FileManager.default.contents(atPath: workspace.absolute(path)).map { [UInt8]($0) }
+            // As git holds it: a symbolic link is its target's text, never the file it points to.
+            return try workspace.repository.entries(of: .workdir, under: path).first { $0.path == path }.map { try workspace.repository.read($0) }
         case .empty:
             return nil
         case .index:
@@ -223,15 +226,17 @@ enum ContextFrontend {
                 return !inside.contains(line.number)
                     && (line.text.contains(MarkdownText.placeholderOpen) || trimmed.hasPrefix("Budget:") || trimmed.hasPrefix("Used:"))
             }.map(\.number))
-            var all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let split = TextLines(text)
+            var all = split.lines
             for number in visible.sorted(by: >) { all.remove(at: number - 1) }
-            text = all.joined(separator: "\n")
+            text = split.with(all).text
         }
         if let replaced = block.replacing(in: text, with: lines) {
             text = replaced
         } else {
             let body = [block.begin] + lines + [block.end]
-            var all = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var split = TextLines(text)
+            var all = split.lines
             if let section = MarkdownDocument(text).section(ContextDecisions.sectionTitle) {
                 // Right under the heading; the template's own Budget/Used lines follow and are
                 // read after these (the first figure wins).
@@ -240,7 +245,8 @@ enum ContextFrontend {
                 while all.last == "" { all.removeLast() }
                 all += ["", "## \(ContextDecisions.sectionTitle)", ""] + body
             }
-            text = all.joined(separator: "\n") + (all.last == "" ? "" : "\n")
+            split.endsWithNewline = true
+            text = split.with(all).text
         }
         try workspace.replace(path, text)
         return path
@@ -257,7 +263,7 @@ enum ContextError: Error, LocalizedError {
             let list = nodes.prefix(8).joined(separator: ", ")
             return "the modified nodes alone need about \(needed) tokens, over the budget of \(budget): narrow with --select NAME (one of \(list)\(nodes.count > 8 ? ", …" : "")) or raise --budget"
         case .unknownNode(let name):
-            return "--expand \(name): no such node in the project (a model, seed, snapshot or source name, a unique id or a path)"
+            return "--expand \(Echo.shortened(name)): no such node in the project (a model, seed, snapshot or source name, a unique id or a path)"
         }
     }
 }

@@ -22,11 +22,17 @@ enum GTDFrontend {
     }
 
     /// Renders the open loops of one session (or every session, the newest copy of each id) and,
-    /// unless `mark` is false, marks the approved and carried ones `exported`. `write` receives
-    /// the text before anything is marked, so a file that cannot be written marks nothing.
+    /// unless `mark` is false, marks the approved and carried ones `exported`.
+    ///
+    /// The order makes a kill at any point safe: `stage` first receives the text and writes it
+    /// where it cannot be seen yet (a temporary file beside the target), so a file that cannot
+    /// be written marks nothing; then each LOOPS.md is marked (one atomic rename each); then
+    /// `publish` makes the export visible (renames the temporary file into place, or prints it).
+    /// Killed in between, the loops are marked `exported` and no file claims what LOOPS.md does
+    /// not: marked loops are still exportable, so the same export run again writes the file.
     static func export(_ workspace: Workspace, format: GTDFormat, session requested: String?, all: Bool, mark: Bool,
-                       date: String, write: (String) throws -> Void) throws -> Exported {
-        let sessions = all ? workspace.allSessions() : [try workspace.activeSession(requested)]
+                       date: String, stage: (String) throws -> Void, publish: () throws -> Void) throws -> Exported {
+        let sessions = all ? try workspace.allSessions() : [try workspace.activeSession(requested)]
         var newest: [String: GTDExport.Item] = [:]
         var order: [String] = []
         for session in sessions {
@@ -41,7 +47,7 @@ enum GTDFrontend {
         let items = all.filter { GTDExport.isExportable($0.loop) }
         let proposed = all.filter { $0.loop.status == .proposed }.map(\.loop.id)
         let text = try format.render(GTDExport(project: projectName(workspace), date: date, items: items))
-        try write(text)
+        try stage(text)
 
         var marked: [(file: String, ids: [String])] = []
         if mark {
@@ -49,13 +55,13 @@ enum GTDFrontend {
             for session in sessions where bySession[session.folder] != nil {
                 let ids = (bySession[session.folder] ?? []).map(\.loop.id)
                 try LoopsFrontend.edit(workspace, session) { document, file in
-                    for id in ids {
-                        try document.update(id, file: file) { $0.status = GTDExport.markedStatus($0.status) }
-                    }
+                    // One pass over the file for every id: thousands of loops stay linear.
+                    try document.update(ids, file: file) { $0.status = GTDExport.markedStatus($0.status) }
                 }
                 marked.append((session.path(SessionInput.File.loops), ids))
             }
         }
+        try publish()
         return Exported(text: text, items: items, proposed: proposed, marked: marked)
     }
 
@@ -73,7 +79,7 @@ enum GTDFrontend {
                            date: String) throws -> Imported {
         let format = requested ?? GTDFormat.detect(text)
         let items = try format.read(text, file: name)
-        let sessions = workspace.allSessions()
+        let sessions = try workspace.allSessions()
         let located = GTDImport.locate(sessions.map { ($0.folder, $0.loops?.loops ?? []) })
         let outcome = GTDImport.plan(items, loops: located, source: format.rawValue, date: date)
         var files: [String] = []
@@ -81,10 +87,9 @@ enum GTDFrontend {
             let bySession = Dictionary(grouping: outcome.changes, by: \.session)
             for session in sessions {
                 guard let changes = bySession[session.folder] else { continue }
+                let after = Dictionary(changes.map { ($0.after.id, $0.after) }, uniquingKeysWith: { _, last in last })
                 try LoopsFrontend.edit(workspace, session) { document, file in
-                    for change in changes {
-                        try document.update(change.after.id, file: file) { $0 = change.after }
-                    }
+                    try document.update(changes.map(\.after.id), file: file) { loop in loop = after[loop.id] ?? loop }
                 }
                 files.append(session.path(SessionInput.File.loops))
             }

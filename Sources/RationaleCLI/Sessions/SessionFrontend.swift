@@ -16,30 +16,29 @@ enum SessionFrontend {
     }
 
     /// Scaffolds a new session; never writes over an existing folder.
-    static func start(_ workspace: Workspace, title: String, kind: SessionKind, date: String) throws -> Started {
+    static func start(_ workspace: Workspace, title given: String, kind: SessionKind, date: String) throws -> Started {
+        // One line that cannot break the session comment, in every file and STATE.md alike.
+        let title = SessionNaming.title(given)
+        // STATE.md is rewritten last: refuse a link there before anything is written.
+        _ = try workspace.contained(workspace.config.stateFile)
         let templates = try workspace.templates()
         let change = try ChangeScope.branch(workspace)
-        let previous = workspace.previousSession()
+        let previous = try workspace.previousSession()
         let carried = previous.map { Handoff.carriedLoops(from: $0.loops?.loops ?? [], session: $0.name) } ?? []
         let request = SessionScaffold.Request(
             title: title, kind: kind, date: date, author: workspace.author, budget: workspace.config.budget,
             scope: change.hasProject ? change.scope : LineageScope(description: "", modified: [], downstream: [], note: change.scope.note),
             carriedLoops: carried, previousSession: previous?.name ?? "", sessionsFolder: workspace.config.sessions)
-        let made = try SessionScaffold(templates: templates).files(for: request, existingFolders: Set(workspace.sessionNames()))
+        let made = try SessionScaffold(templates: templates).files(for: request, existingFolders: Set(try workspace.sessionNames()))
         let folder = workspace.config.sessions + "/" + made.folder
         var files = made.files
         if let summary = files[SessionInput.File.summary] {
             files[SessionInput.File.summary] = Handoff.refreshingLoops(summary: summary, loops: carried)
         }
 
-        // The folder itself is created without intermediate creation of itself: if it exists
-        // (a race with another start), nothing is written.
-        try FileManager.default.createDirectory(atPath: workspace.sessionsPath, withIntermediateDirectories: true)
-        do {
-            try FileManager.default.createDirectory(atPath: workspace.absolute(folder), withIntermediateDirectories: false)
-        } catch {
-            throw WorkspaceError.sessionExists(folder)
-        }
+        // The folder itself is created exclusively: if it exists (a race with another start),
+        // nothing is written. No folder on the way may be a symbolic link.
+        try workspace.makeFolder(folder, exclusive: true)
         for name in files.keys.sorted() {
             try workspace.create(folder + "/" + name, files[name] ?? "")
         }
@@ -59,7 +58,7 @@ enum SessionFrontend {
     /// note when the file has no block and was left alone.
     static func updateState(_ workspace: Workspace, lines: [String], templates: TemplateSet, values: [String: Any]) throws -> String? {
         let path = workspace.config.stateFile
-        let existing = workspace.read(path)
+        let existing = try workspace.read(path)
         let text = try existing ?? templates.render("STATE.md", values)
         guard let updated = MarkedBlock.state.replacing(in: text, with: lines) else {
             return "\(path) has no `\(MarkedBlock.state.begin)` … `\(MarkedBlock.state.end)` block, so it was left as it is: add the two lines where the tool may write"
@@ -69,10 +68,10 @@ enum SessionFrontend {
     }
 
     /// The rule context for a session of this workspace.
-    static func context(_ workspace: Workspace, modified: [ModifiedNode], closing: Bool) -> RuleContext {
+    static func context(_ workspace: Workspace, modified: [ModifiedNode], closing: Bool) throws -> RuleContext {
         let statePath = workspace.config.stateFile
         return RuleContext(requiredSections: workspace.config.requiredSections, modified: modified, closing: closing,
-                           state: workspace.read(statePath).map { (statePath, $0) }, stateLimit: workspace.config.stateLimit)
+                           state: try workspace.read(statePath).map { (statePath, $0) }, stateLimit: workspace.config.stateLimit)
     }
 
     /// What `status` found.
@@ -87,7 +86,7 @@ enum SessionFrontend {
     static func status(_ workspace: Workspace, session requested: String?, closing: Bool = false) throws -> Status {
         let session = try workspace.activeSession(requested)
         let change = try ChangeScope.branch(workspace)
-        let findings = SessionValidator.validate(session, context(workspace, modified: change.modified, closing: closing))
+        let findings = SessionValidator.validate(session, try context(workspace, modified: change.modified, closing: closing))
         return Status(session: session, findings: findings, modified: change.modified, description: change.scope.description)
     }
 
@@ -99,9 +98,19 @@ enum SessionFrontend {
         var openLoops: [Loop]
     }
 
-    /// Validates strictly, then writes BOOTLOADER.md, marks SUMMARY.md closed with its loops
-    /// block refreshed, and rewrites STATE.md's block. Writes nothing when a finding is an error.
-    static func close(_ workspace: Workspace, session requested: String?, date: String) throws -> Closed {
+    /// Validates strictly, then writes BOOTLOADER.md, rewrites STATE.md's block, and marks
+    /// SUMMARY.md closed with its loops block refreshed. Writes nothing when a finding is an
+    /// error.
+    ///
+    /// Restartable: each file is written whole and renamed into place, and SUMMARY.md — whose
+    /// `status=closed` is what makes the session closed — is written last. Killed before that,
+    /// the session is still open and `session close` run again writes everything again; killed
+    /// after, the close is complete. Temporary files a killed close left are removed first.
+    ///
+    /// - Parameter written: called after each file is written, with its path (a test stops the
+    ///   close there, as a kill would).
+    static func close(_ workspace: Workspace, session requested: String?, date: String,
+                      written: (String) throws -> Void = { _ in }) throws -> Closed {
         let status = try status(workspace, session: requested, closing: true)
         let session = status.session
         guard !status.findings.contains(where: { $0.severity == .error }) else {
@@ -118,13 +127,21 @@ enum SessionFrontend {
         let handoff = try Handoff.bootloader(content, session: session, metadata: metadata, author: workspace.author, templates: templates)
         let newSummary = metadata.applied(to: Handoff.refreshingLoops(summary: summary, loops: loops))
         let bootloaderPath = session.path(SessionInput.File.bootloader)
+        let stateFolder = (workspace.config.stateFile as NSString).deletingLastPathComponent
+
+        try workspace.removeStaleTemporaries(in: session.folder)
+        try workspace.removeStaleTemporaries(in: stateFolder)
         try workspace.replace(bootloaderPath, handoff.text)
-        if newSummary != summary { try workspace.replace(session.path(SessionInput.File.summary), newSummary) }
+        try written(bootloaderPath)
         let lines = Handoff.stateLines(title: metadata.title, folder: session.folder, status: .closed, date: date,
                                        handoff: (bootloaderPath, handoff.tokens), openLoops: loops)
         _ = try updateState(workspace, lines: lines, templates: templates, values: [
             "title": metadata.title, "kind": metadata.kind, "date": metadata.started, "folder": session.folder,
         ])
+        try written(workspace.config.stateFile)
+        // Last: from here on the session is closed.
+        try workspace.replace(session.path(SessionInput.File.summary), newSummary)
+        try written(session.path(SessionInput.File.summary))
         return Closed(status: status, bootloader: bootloaderPath, tokens: handoff.tokens,
                       openLoops: loops.filter { $0.status.isOpen })
     }
@@ -143,8 +160,8 @@ enum SessionFrontend {
     }
 
     /// Every session, oldest first.
-    static func list(_ workspace: Workspace) -> [Listed] {
-        workspace.allSessions().map { session in
+    static func list(_ workspace: Workspace) throws -> [Listed] {
+        try workspace.allSessions().map { session in
             let metadata = session.metadata
             let loops = session.loops?.loops ?? []
             return Listed(name: session.name, folder: session.folder, title: metadata?.title ?? "(no session comment)",
@@ -179,7 +196,7 @@ enum LoopsFrontend {
     }
 
     static func propose(_ workspace: Workspace, session: String?, text: String, model: String?, by: String) throws -> (loop: Loop, file: String) {
-        let number = workspace.nextLoopNumber()
+        let number = try workspace.nextLoopNumber()
         return try edit(workspace, session: session) { document, _ in
             var loop = Loop(number: number, status: .proposed, text: text.replacingOccurrences(of: "\n", with: " "))
             if let model { loop.set("model", model) }

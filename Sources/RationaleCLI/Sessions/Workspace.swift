@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import GitKit
 import Lineage
@@ -21,50 +22,43 @@ struct Workspace {
         return Workspace(repository: repository, root: root, config: try RationaleConfig.load(workdir: root))
     }
 
-    /// The sessions folder, absolute.
-    var sessionsPath: String { root + "/" + config.sessions }
-
-    /// An absolute path for a repository-relative one.
-    func absolute(_ relative: String) -> String { root + "/" + relative }
-
     /// The session folder names on disk, sorted.
-    func sessionNames() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: sessionsPath)) ?? []
-        return names.filter { name in
-            var isDirectory: ObjCBool = false
-            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: sessionsPath + "/" + name, isDirectory: &isDirectory) && isDirectory.boolValue
-        }.sorted()
+    ///
+    /// - Throws: ``WorkspaceError/symbolicLink(_:target:)`` when the sessions folder, or a
+    ///   session in it, is a link (see `Workspace+Files.swift`).
+    func sessionNames() throws -> [String] {
+        try folders(in: config.sessions)
     }
 
     /// A session's files as they are on disk.
-    func readSession(_ name: String) -> SessionInput {
+    ///
+    /// - Throws: what ``read(_:)`` throws for a file that is a link or not UTF-8 text.
+    func readSession(_ name: String) throws -> SessionInput {
         let folder = config.sessions + "/" + name
         var files: [String: String] = [:]
         for file in [SessionInput.File.summary, SessionInput.File.loops, SessionInput.File.context, SessionInput.File.task, SessionInput.File.bootloader] {
-            if let data = FileManager.default.contents(atPath: absolute(folder + "/" + file)) {
-                files[file] = String(decoding: data, as: UTF8.self)
-            }
+            files[file] = try read(folder + "/" + file)
         }
         return SessionInput(folder: folder, files: files)
     }
 
     /// Every session on disk, oldest first (by start date, then folder name).
-    func allSessions() -> [SessionInput] {
-        sessionNames().map(readSession).sorted { Self.order($0) < Self.order($1) }
+    func allSessions() throws -> [SessionInput] {
+        try sessionNames().map(readSession).sorted { Self.order($0) < Self.order($1) }
     }
 
     /// The session a command works on: the one named (folder name or path), else the newest
     /// open one.
     func activeSession(_ requested: String?) throws -> SessionInput {
-        let names = sessionNames()
+        let names = try sessionNames()
         if let requested {
             var name = requested
             while name.hasSuffix("/") { name.removeLast() }
             name = name.split(separator: "/").last.map(String.init) ?? name
             guard names.contains(name) else { throw WorkspaceError.noSuchSession(requested, folder: config.sessions, known: names) }
-            return readSession(name)
+            return try readSession(name)
         }
-        let open = names.map(readSession).filter { ($0.metadata?.status ?? .open) == .open }
+        let open = try names.map(readSession).filter { ($0.metadata?.status ?? .open) == .open }
         guard let newest = open.max(by: { Self.order($0) < Self.order($1) }) else {
             throw WorkspaceError.noOpenSession(folder: config.sessions)
         }
@@ -77,8 +71,8 @@ struct Workspace {
     }
 
     /// The session a new one continues: the most recently closed, else the newest.
-    func previousSession() -> SessionInput? {
-        let sessions = allSessions()
+    func previousSession() throws -> SessionInput? {
+        let sessions = try allSessions()
         let closed = sessions.filter { $0.metadata?.status == .closed }
         if let last = closed.max(by: { ($0.metadata?.closed ?? "", Self.order($0).0, $0.name) < ($1.metadata?.closed ?? "", Self.order($1).0, $1.name) }) {
             return last
@@ -87,8 +81,8 @@ struct Workspace {
     }
 
     /// The next free loop number across every session.
-    func nextLoopNumber() -> Int {
-        (allSessions().compactMap { $0.loops?.highestNumber }.max() ?? 0) + 1
+    func nextLoopNumber() throws -> Int {
+        (try allSessions().compactMap { $0.loops?.highestNumber }.max() ?? 0) + 1
     }
 
     /// The templates: the built-in ones, with the repository's overrides on top.
@@ -98,45 +92,16 @@ struct Workspace {
             builtIn[String(path.dropFirst("Templates/".count))] = text
         }
         var overrides: [String: (path: String, text: String)] = [:]
-        let folder = absolute(config.templates)
-        for name in builtIn.keys {
+        for name in builtIn.keys.sorted() {
+            // Never through a link: an override must be a file of this repository.
             let relative = config.templates + "/" + name
-            if let data = FileManager.default.contents(atPath: folder + "/" + name) {
-                guard let text = String(data: data, encoding: .utf8) else { throw WorkspaceError.notUTF8(relative) }
-                overrides[name] = (relative, text)
-            }
+            if let text = try read(relative) { overrides[name] = (relative, text) }
         }
         return TemplateSet(builtIn: builtIn, overrides: overrides)
     }
 
     /// git's `user.name`, or empty.
     var author: String { repository.configString("user.name") ?? "" }
-
-    /// Writes a new file; never replaces one.
-    func create(_ relative: String, _ text: String) throws {
-        let url = URL(fileURLWithPath: absolute(relative))
-        do {
-            try Data(text.utf8).write(to: url, options: .withoutOverwriting)
-        } catch {
-            throw WorkspaceError.cannotWrite(relative, String(describing: error))
-        }
-    }
-
-    /// Replaces a file's content atomically (a temporary file renamed into place).
-    func replace(_ relative: String, _ text: String) throws {
-        let url = URL(fileURLWithPath: absolute(relative))
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw WorkspaceError.cannotWrite(relative, String(describing: error))
-        }
-    }
-
-    /// A file's text, or nil.
-    func read(_ relative: String) -> String? {
-        FileManager.default.contents(atPath: absolute(relative)).map { String(decoding: $0, as: UTF8.self) }
-    }
 
     /// The branch a feature branch starts from, as a commit, when it can be found: the
     /// configured one, else origin's HEAD, else main or master.
@@ -186,7 +151,7 @@ extension Workspace {
             for entry in try listing(folder) where entry.path.hasPrefix(folder + "/") {
                 let file = String(entry.path.dropFirst(folder.count + 1))
                 guard !file.contains("/") else { continue }
-                files[file] = String(decoding: try repository.read(entry), as: UTF8.self)
+                files[file] = try TextFile.decode(try repository.read(entry), file: entry.path)
             }
             if !files.isEmpty { sessions.append(SessionInput(folder: folder, files: files)) }
         }
@@ -212,6 +177,9 @@ enum WorkspaceError: Error, LocalizedError, Equatable {
     case noDefaultBranch(String)
     case sessionExists(String)
     case cannotRead(String)
+    case symbolicLink(String, target: String)
+    case outsideRepository(String)
+    case holdsNUL(String, line: Int)
 
     var errorDescription: String? {
         switch self {
@@ -219,19 +187,25 @@ enum WorkspaceError: Error, LocalizedError, Equatable {
             return "\(path) is a bare repository: sessions live in a working tree; run this in a checkout"
         case .noSuchSession(let requested, let folder, let known):
             let list = known.isEmpty ? "there are none yet" : "sessions: \(known.suffix(5).joined(separator: ", "))"
-            return "no session `\(requested)` in \(folder)/ (\(list)); `rationale session list` shows them"
+            return "no session `\(Echo.shortened(requested))` in \(folder)/ (\(list)); `rationale session list` shows them"
         case .noOpenSession(let folder):
-            return "no open session in \(folder)/: start one with `rationale session start \"<title>\"`, or name one with --session"
+            return "no open session in \(folder)/: start one with `rationale session start \"<title>\"`, or name one with --session (also to finish a close that was interrupted)"
         case .notUTF8(let path):
-            return "\(path) is not UTF-8 text: save it as UTF-8"
+            return "\(Echo.shortened(path)) is not UTF-8 text: save it as UTF-8"
+        case .holdsNUL(let path, let line):
+            return "\(Echo.shortened(path)):\(line): holds a NUL byte, so it is not a text file (a binary file, or text saved as UTF-16?): save it as UTF-8 text"
+        case .symbolicLink(let path, let target):
+            return "\(path) is a symbolic link (to \(Echo.shortened(target))): rationale never follows links in the repository, as git does not; replace it with a real \((path as NSString).pathExtension.isEmpty ? "folder" : "file") inside the repository"
+        case .outsideRepository(let path):
+            return "\(Echo.shortened(path)) is not a path inside the repository: use a relative path without `..`"
         case .cannotWrite(let path, let why):
-            return "cannot write \(path): \(why)"
+            return "cannot write \(Echo.shortened(path)): \(why)"
         case .noDefaultBranch(let name):
-            return ".rationale.yml: default_branch `\(name)` is not a branch or revision here: fetch it (`git fetch origin \(name)`) or fix the key"
+            return ".rationale.yml: default_branch `\(Echo.shortened(name))` is not a branch or revision here: fetch it (`git fetch origin \(name)`) or fix the key"
         case .sessionExists(let path):
             return "\(path) already exists: a session folder is never written over"
         case .cannotRead(let path):
-            return "cannot read \(path): check the path (it is relative to the folder you run in)"
+            return "cannot read \(Echo.shortened(path)): check the path (it is relative to the folder you run in)"
         }
     }
 }

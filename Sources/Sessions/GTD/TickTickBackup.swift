@@ -64,7 +64,26 @@ public enum TickTickBackup {
             "Is Floating": "false",
             "View Mode": "list",
         ]
-        return columns.map { values[$0] ?? "" }
+        return columns.map { neutralised(values[$0] ?? "") }
+    }
+
+    /// The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV
+    /// injection): `=`, `+`, `-`, `@`, tab and carriage return.
+    public static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// A field a spreadsheet opening the backup cannot run: one that starts with a formula
+    /// character gets a leading `'` (OWASP's advice), which the spreadsheet shows as text.
+    public static func neutralised(_ field: String) -> String {
+        guard let first = field.unicodeScalars.first, formulaStarts.contains(Character(first)) else { return field }
+        return "'" + field
+    }
+
+    /// A field read back with the `'` that ``neutralised(_:)`` adds taken off (only before a
+    /// formula character, so an author's own leading apostrophe stays).
+    public static func restored(_ field: String) -> String {
+        let scalars = field.unicodeScalars
+        guard scalars.first == "'", let second = scalars.dropFirst().first, formulaStarts.contains(Character(second)) else { return field }
+        return String(scalars.dropFirst())
     }
 
     /// The preamble records: the date, the version and the status legend.
@@ -72,7 +91,8 @@ public enum TickTickBackup {
         ["Date: \(date)+0000", "Version: \(version)", "Status: \n0 Normal\n1 Completed\n2 Archived"]
     }
 
-    /// The backup for these loops, every field quoted as TickTick writes them, LF line ends.
+    /// The backup for these loops, every field quoted as TickTick writes them, LF line ends; a
+    /// field that starts like a formula is neutralised (``neutralised(_:)``).
     ///
     /// - Throws: ``SessionError/exportFailed(format:reason:)`` if the CSV writer fails.
     public static func render(_ export: GTDExport) throws -> String {
@@ -129,7 +149,7 @@ public enum TickTickBackup {
                 continue
             }
             func field(_ name: String) -> String? {
-                columns[name].flatMap { $0 < record.count ? record[$0] : nil }
+                columns[name].flatMap { $0 < record.count ? restored(record[$0]) : nil }
             }
             let title = field("Title") ?? ""
             guard let found = GTDText.loopID(in: title) else { continue }
@@ -141,8 +161,13 @@ public enum TickTickBackup {
             }
             var rest = title
             rest.removeSubrange(found.range)
-            let textPart = rest.trimmingCharacters(in: CharacterSet(charactersIn: " \t:-—–"))
-            items.append(GTDItem(id: found.id, done: status != 0, text: GTDText.oneLine(textPart),
+            // `L-7: text`, `L-7 - text`: a separator after the id goes, a leading `-2` stays.
+            var textPart = Substring(rest.trimmingCharacters(in: .whitespaces))
+            if let first = textPart.first, ":-—–".contains(first), textPart.dropFirst().first.map({ $0 == " " || $0 == "\t" }) ?? true {
+                textPart = textPart.dropFirst()
+            }
+            textPart = textPart.trimmingSpaces
+            items.append(GTDItem(id: found.id, done: status != 0, text: GTDText.oneLine(String(textPart)),
                                  note: clarification(fromContent: field("Content") ?? ""), line: start))
         }
         guard header != nil else {

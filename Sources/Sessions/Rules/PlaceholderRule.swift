@@ -9,17 +9,15 @@ public enum PlaceholderRule: SessionRule {
         var findings: [Finding] = []
         for name in [SessionInput.File.summary, SessionInput.File.context, SessionInput.File.loops] {
             guard let text = session.files[name] else { continue }
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-                .map { MarkdownDocument.Line(number: $0.offset + 1, text: String($0.element)) }
+            let document = MarkdownDocument(text)
             // A placeholder in an empty required section of SUMMARY.md is required_section's to report.
             var reported = Set<Int>()
             if name == SessionInput.File.summary {
-                let document = MarkdownDocument(text)
                 for title in context.requiredSections {
                     if let section = document.section(title), section.isEmpty { reported.formUnion(section.body.map(\.number)) }
                 }
             }
-            for line in MarkdownText.withoutComments(lines) where !reported.contains(line.number) {
+            for line in MarkdownText.withoutComments(document.lines) where !reported.contains(line.number) {
                 guard let start = line.text.range(of: MarkdownText.placeholderOpen) else { continue }
                 let rest = line.text[start.lowerBound...]
                 let placeholder = rest.range(of: "]]").map { String(rest[..<$0.upperBound]) } ?? String(rest)

@@ -8,8 +8,7 @@ public enum StateLengthRule: SessionRule {
 
     public static func check(_ session: SessionInput, _ context: RuleContext) -> [Finding] {
         guard let state = context.state else { return [] }
-        var count = state.text.split(separator: "\n", omittingEmptySubsequences: false).count
-        if state.text.hasSuffix("\n") { count -= 1 }
+        let count = TextLines(state.text).lines.count
         guard count > context.stateLimit else { return [] }
         return [error(state.path, line: context.stateLimit + 1,
                       "STATE.md has \(count) lines, over its limit of \(context.stateLimit): keep it a pointer (focus, active session, last handoff) and move the details into the session's SUMMARY.md")]
