@@ -40,6 +40,8 @@ final class GitFileSource: ProjectFileSource {
     let repository: Repository
     let cache: ParseCache
     private var sizes: [ObjectID: Int] = [:]
+    /// Files whose blob this clone lacks (a partial clone), by repository path.
+    private(set) var missingPaths: Set<String> = []
 
     init(repository: Repository, cache: ParseCache) {
         self.repository = repository
@@ -49,6 +51,10 @@ final class GitFileSource: ProjectFileSource {
     func parsed(_ entry: TreeEntry, as kind: ParsedFile.Kind) throws -> ParsedFile {
         if let hit = cache.lookup(entry.id, kind) { return hit }
         let parsed = try Self.readAndParse(entry, as: kind, in: repository)
+        if parsed == .missing {
+            missingPaths.insert(entry.path)
+            return parsed
+        }
         cache.store(entry.id, kind, parsed)
         return parsed
     }
@@ -86,6 +92,7 @@ final class GitFileSource: ProjectFileSource {
         }
         for (index, item) in work.enumerated() {
             switch outcomes.get(index) {
+            case .parsed(.missing)?: missingPaths.insert(item.entry.path)
             case .parsed(let parsed)?: cache.store(item.entry.id, item.kind, parsed)
             case .failed(let error)?: throw error
             case nil: break
@@ -95,11 +102,15 @@ final class GitFileSource: ProjectFileSource {
 
     /// Reads a file (refusing one over the size limit) and parses it.
     static func readAndParse(_ entry: TreeEntry, as kind: ParsedFile.Kind, in repository: Repository) throws -> ParsedFile {
-        let size = try size(of: entry, in: repository)
-        if size > sizeLimit {
-            throw LineageError.fileTooLarge(file: entry.path, bytes: size, limit: sizeLimit)
+        do {
+            let size = try size(of: entry, in: repository)
+            if size > sizeLimit {
+                throw LineageError.fileTooLarge(file: entry.path, bytes: size, limit: sizeLimit)
+            }
+            return ParsedFile.parse(try repository.read(entry), as: kind)
+        } catch GitError.objectMissing {
+            return .missing
         }
-        return ParsedFile.parse(try repository.read(entry), as: kind)
     }
 
     /// The size of a file: on disk for working-tree content, else from the object database.
@@ -113,7 +124,14 @@ final class GitFileSource: ProjectFileSource {
 
     func size(_ entry: TreeEntry) throws -> Int {
         if let known = sizes[entry.id] { return known }
-        let size = try Self.size(of: entry, in: repository)
+        let size: Int
+        do {
+            size = try Self.size(of: entry, in: repository)
+        } catch GitError.objectMissing {
+            // A seed whose blob this clone lacks is compared by blob id (as below 1 MiB).
+            missingPaths.insert(entry.path)
+            return 0
+        }
         sizes[entry.id] = size
         return size
     }

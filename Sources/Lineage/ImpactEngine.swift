@@ -187,6 +187,11 @@ public struct ImpactEngine {
                 return (old, new)
             }, uniquingKeysWith: { a, _ in a })
             let changeSet = ChangeClassifier.classify(base: baseProject, head: headProject, renamedFiles: renamed, only: onlyChanged)
+            let missing = source.missingPaths.union(direct.missingPaths)
+                .filter { path in path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) } }.sorted()
+            if !missing.isEmpty {
+                notes.append(ImpactNote(code: "missing_blobs", message: "\(missing.count) file(s) have no content in this clone (a partial clone, --filter=blob:none?), so their nodes are compared by blob id only and may be reported modified without being so: \(missing.prefix(5).joined(separator: ", "))\(missing.count > 5 ? ", …" : "") — fetch them (`git fetch --refetch origin`, or clone without --filter) and run again for an exact answer"))
+            }
             if !headProject.unresolved.isEmpty {
                 notes.append(ImpactNote(code: "unresolved_refs", message: "\(headProject.unresolved.count) ref()/source() call(s) are not literals and were not followed: \(headProject.unresolved.prefix(3).map { "\($0.file):\($0.line) \($0.text)" }.joined(separator: "; "))"))
             }

@@ -13,6 +13,9 @@ public enum ParsedFile: Sendable, Hashable {
     case refused(line: Int?, message: String)
     /// Not UTF-8 text.
     case notText
+    /// The file's blob is not in this clone (a partial clone): its content is unknown. Never
+    /// cached, so the next run, after a fetch, reads it.
+    case missing
 
     /// How a file is parsed, which with its blob id makes the cache key.
     public enum Kind: UInt8, Sendable, Hashable {

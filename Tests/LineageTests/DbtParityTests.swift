@@ -325,3 +325,27 @@ struct LocalPackageTests {
         #expect(ProjectLoader.resolve("./sub/pkg", from: "a") == "a/sub/pkg")
     }
 }
+
+@Suite("Partial clones")
+struct PartialCloneTests {
+    @Test func aMissingBlobIsNamedAndTheRestOfTheAnswerStillComes() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        let base = try repo.commit("base")
+        repo.write("models/staging/stg_orders.sql", "select *, 2 as x from {{ source('raw', 'orders') }}\n")
+        repo.write("models/marts/_marts.yml", (repo.read("models/marts/_marts.yml") ?? "").replacingOccurrences(of: "One row per order.", with: "One row per placed order."))
+        _ = try repo.commit("edit")
+        _ = try repo.git("config", "uploadpack.allowFilter", "true")
+        let clone = repo.root + "/partial"
+        _ = try repo.git(in: repo.root, "clone", "-q", "--filter=blob:none", "file://" + repo.path, clone)
+        let repository = try Repository.discover(from: clone)
+        let engine = ImpactEngine(repository: repository, cache: ParseCache(file: nil, version: "test"))
+        let result = try engine.run(ImpactRequest(comparison: .range(base: base, head: "HEAD")))
+        let report = try #require(result.reports.first)
+        #expect(report.ids(.modified).contains("model.shop.stg_orders"))
+        #expect(report.ids(.downstream).contains("model.shop.orders"), "the unchanged files are read: the graph is whole")
+        let note = try #require(report.notes.first { $0.code == "missing_blobs" })
+        #expect(note.message.contains("models/staging/stg_orders.sql"))
+        #expect(note.message.contains("git fetch"))
+    }
+}
