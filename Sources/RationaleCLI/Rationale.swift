@@ -34,13 +34,7 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         throw exit
     } catch {
         let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-        FileHandle.standardError.write(Data("rationale: error: \(message)\n".utf8))
+        emitError("rationale: error: \(message)")
         throw Exit.couldNotRun
     }
-}
-
-/// Writes text to standard output.
-func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
-    if !text.hasSuffix("\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
 }

@@ -203,7 +203,7 @@ extension Rationale.Loops {
                             throw WorkspaceError.cannotWrite(output, String(describing: error))
                         }
                     } else {
-                        FileHandle.standardOutput.write(Data(text.utf8))
+                        emit(text, newline: false)
                     }
                 }
                 var lines: [String] = []

@@ -69,7 +69,10 @@ extension Rationale {
                     forge: forge.kind, mode: intoBody ? .body : .comment, apiURL: apiURL, repository: repo, pullRequest: pr
                 )
                 for line in try PublishFrontend.run(options, narrative: narrative, environment: ProcessInfo.processInfo.environment) {
-                    emit(line)
+                    switch line {
+                    case .text(let text): emit(text)
+                    case .workflowCommand(let command): emitWorkflowCommands(command)
+                    }
                 }
             }
         }

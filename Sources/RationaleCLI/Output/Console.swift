@@ -1,0 +1,48 @@
+import Foundation
+import Narrative
+
+/// Everything the CLI prints goes through here, so text from a repository (file names, session
+/// titles, loop text, findings) or a forge (its messages) cannot steer what reads the output: in
+/// GitHub Actions no printed line can be a workflow command unless it is one of our own
+/// annotations (``emitWorkflowCommands(_:)``).
+struct Console: Sendable {
+    /// Whether the output is a GitHub Actions job log (`GITHUB_ACTIONS=true`).
+    var inGitHubActions: Bool
+
+    /// The process's own environment decides, once.
+    static let current = Console(environment: ProcessInfo.processInfo.environment)
+
+    init(environment: [String: String]) {
+        inGitHubActions = environment["GITHUB_ACTIONS"] == "true"
+    }
+
+    /// Plain text (lines of findings, messages, Markdown, JSON) made safe to print.
+    func printable(_ text: String) -> String {
+        inGitHubActions ? WorkflowOutput.inert(text) : text
+    }
+
+    /// Our own workflow commands (built by ``WorkflowOutput/annotation(_:file:line:title:message:)``,
+    /// which escapes every value): printed as they are.
+    func workflowCommands(_ text: String) -> String {
+        text
+    }
+}
+
+/// Writes text to standard output, with a final newline unless `newline` is false.
+func emit(_ text: String, newline: Bool = true) {
+    write(Console.current.printable(text), to: .standardOutput, newline: newline)
+}
+
+/// Writes our own workflow commands (annotations) to standard output.
+func emitWorkflowCommands(_ text: String) {
+    write(Console.current.workflowCommands(text), to: .standardOutput)
+}
+
+/// Writes text to standard error, with a final newline.
+func emitError(_ text: String) {
+    write(Console.current.printable(text), to: .standardError)
+}
+
+private func write(_ text: String, to handle: FileHandle, newline: Bool = true) {
+    handle.write(Data((!newline || text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
