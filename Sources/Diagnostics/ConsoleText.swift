@@ -1,3 +1,5 @@
+import Foundation
+
 /// Making text that came from a repository or a forge safe to print: a value meant for one line
 /// stays on one line.
 public enum ConsoleText {
@@ -18,6 +20,19 @@ public enum ConsoleText {
             case "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": result += " "
             default: result.unicodeScalars.append(scalar)
             }
+        }
+        return result
+    }
+
+    /// The shortest text treated as a secret: shorter ones would blank out ordinary words.
+    public static let shortestSecret = 4
+
+    /// Text with every occurrence of each secret (a token a forge may echo back) replaced by
+    /// `***`; secrets shorter than ``shortestSecret`` are left alone.
+    public static func redacting(_ secrets: [String], in text: String) -> String {
+        var result = text
+        for secret in secrets.filter({ $0.count >= shortestSecret }).sorted(by: { $0.count > $1.count }) {
+            result = result.replacingOccurrences(of: secret, with: "***")
         }
         return result
     }

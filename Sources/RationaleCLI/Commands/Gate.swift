@@ -93,7 +93,7 @@ enum PullRequestBodySource {
         let where_ = context.forge == .github ? "the GitHub event" : "CI_MERGE_REQUEST_DESCRIPTION"
         if context.token != nil {
             do {
-                let body = try context.makeForge().fetchBody()
+                let body = try context.makeForge(limits: ForgeLimits(environment: environment)).fetchBody()
                 return .init(text: body, source: "the API (\(context.pullRequestName))")
             } catch {
                 let reason = (error as? LocalizedError)?.errorDescription ?? String(describing: error)

@@ -31,7 +31,8 @@ enum PublishFrontend {
         }
         let result: PublishResult
         do {
-            let publisher = NarrativePublisher(forge: try context.makeForge(), summaryPath: context.stepSummaryPath)
+            let forge = try context.makeForge(limits: ForgeLimits(environment: environment))
+            let publisher = NarrativePublisher(forge: forge, summaryPath: context.stepSummaryPath)
             result = try publisher.publish(narrative, mode: options.mode)
         } catch ForgeError.missingToken(_, let variables) where context.isFork {
             // A fork's pipeline gets no secrets (GitLab passes no CI/CD variables to forks).
