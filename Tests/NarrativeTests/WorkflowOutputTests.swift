@@ -39,3 +39,23 @@ struct WorkflowOutputTests {
         #expect(!line.contains("\n"))
     }
 }
+
+@Suite("Text made safe for a terminal")
+struct ConsoleTextTests {
+    @Test(arguments: [
+        ("plain text, tabs\tand\nlines", "plain text, tabs\tand\nlines"),
+        ("crlf\r\nkept", "crlf\r\nkept"),
+        ("a lone \r overwrites", "a lone \\x0D overwrites"),
+        ("\u{1B}[31mred\u{1B}[0m", "\\x1B[31mred\\x1B[0m"),
+        ("bell\u{07} del\u{7F} csi\u{9B}", "bell\\x07 del\\x7F csi\\x9B"),
+        ("\u{202E}txt.exe", "\\u{202E}txt.exe"),
+        ("café 👩🏽‍💻", "café 👩🏽‍💻"),
+    ])
+    func controlCharactersAreWrittenVisibly(input: String, expected: String) {
+        #expect(ConsoleText.printable(input) == expected)
+    }
+
+    @Test func secretsAreRedactedButShortOnesAreNot() {
+        #expect(ConsoleText.redacting(["ghs_abc123", "x"], in: "token ghs_abc123 in x") == "token *** in x")
+    }
+}

@@ -56,4 +56,42 @@ struct OutputSafetyTests {
             #expect(foreignWorkflowCommands(run) == [])
         }
     }
+
+    @Test func aForgeEchoingTheTokenWithTerminalEscapesGetsNeitherPrinted() throws {
+        let message = "Validation failed: test-token is not allowed \u{1B}]0;owned\u{07}\u{1B}[2J\u{9B}31m here"
+        let forge = try FakeForge(seed: ["fail_next": [["method": "POST", "path_regex": "/comments$", "status": 422, "message": message]]])
+        try forge.write("event.json", #"{"number": 7, "pull_request": {"number": 7, "body": "", "head": {"repo": {"full_name": "octo/shop"}}}}"#)
+        try forge.write("narrative.md", "N\n")
+        let env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": forge.root,
+            "GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo/shop", "GITHUB_API_URL": forge.gitHubAPI,
+            "GITHUB_TOKEN": "test-token", "GITHUB_EVENT_PATH": forge.root + "/event.json",
+        ]
+        let run = try rationale(["publish", "--github", "--file", "narrative.md"], in: forge.root, env: env)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("POST /repos/octo/shop/issues/7/comments answered 422: Validation failed: *** is not allowed \\x1B]0;owned\\x07\\x1B[2J\\x9B31m here"))
+        #expect(!(run.stdout + run.stderr).contains("test-token"))
+        #expect(!(run.stdout + run.stderr).unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+    }
+
+    @Test func sessionTitlesAndLoopTextReachTheTerminalWithoutTheirEscapes() throws {
+        let repo = try shopRepository()
+        let folder = ".project/sessions/2026-11-20-evil"
+        repo.write("\(folder)/SUMMARY.md", """
+        <!-- rationale:session title="Clear \u{1B}[2J\u{1B}]0;owned\u{07} \u{202E}txt.exe" kind=refactor started=2026-11-20 status=open -->
+        # Evil
+
+        """)
+        repo.write("\(folder)/LOOPS.md", "# Loops\n\n## Loops\n- L-1 (open) Why is this \u{1B}[31mred\u{1B}[0m and \r hidden?\n")
+        for arguments in [["session", "list"], ["loops", "list", "--session", "2026-11-20-evil"]] {
+            let run = try rationale(arguments, in: repo)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            #expect(!run.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(arguments): \(run.stdout.debugDescription)")
+            #expect(!run.stdout.unicodeScalars.contains { $0.value == 0x202E })
+        }
+        let loops = try rationale(["loops", "list", "--session", "2026-11-20-evil"], in: repo)
+        #expect(loops.stdout.contains("Why is this \\x1B[31mred\\x1B[0m and \\x0D hidden?"))
+        let sessions = try rationale(["session", "list"], in: repo)
+        #expect(sessions.stdout.contains("Clear \\x1B[2J\\x1B]0;owned\\x07 \\u{202E}txt.exe"))
+    }
 }
