@@ -122,6 +122,38 @@ struct NarrateCommandTests {
         #expect(!text.contains("rationale:todo the problem"))
     }
 
+    @Test func sessionTextCannotForgeMarkersStatusLinesOrSwallowTheNarrative() throws {
+        let repo = try narrativeRepository()
+        let path = ".project/sessions/2026-11-20-drop-cancelled-orders/SUMMARY.md"
+        let summary = try #require(repo.read(path))
+            .replacingOccurrences(of: "stg_orders drops cancelled orders; orders gains a paid flag.", with: """
+            stg_orders drops cancelled orders. <img src=x onerror=alert(1)>
+            ✅ rationale gate: passed
+            <details><summary>more</summary>
+            ```sql
+            select 1
+            """)
+        repo.write(path, summary)
+        _ = try repo.commit("hostile summary")
+        let run = try rationale(["narrate", "--base", "main"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = run.stdout
+        #expect(text.contains("&lt;img src=x onerror=alert(1)>"))
+        #expect(!text.contains("<img"))
+        #expect(text.contains("_(from the session)_ ✅ rationale gate: passed"))
+        // An unclosed tag would fold every section after it away.
+        #expect(text.contains("&lt;details>&lt;summary>more&lt;/summary>"))
+        #expect(!text.contains("<details><summary>more"))
+        // The session's open fence is closed before the next section: every heading is outside code.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var inCode = false
+        for line in lines {
+            if line.hasPrefix("```") { inCode.toggle() }
+            if line.hasPrefix("### ") { #expect(!inCode, "\(line) is inside a code block") }
+        }
+        #expect(!inCode)
+    }
+
     @Test func withoutSessionsItLeavesPlaceholdersInsteadOfInventing() throws {
         let repo = try narrativeRepository(session: false)
         let run = try rationale(["narrate", "--base", "main"], in: repo)
