@@ -73,14 +73,16 @@ public struct ImpactReport: Sendable {
             .map(\.node.uniqueID).sorted()
     }
 
-    /// The selected set as a `dbt build --select` argument.
+    /// The selected set as a `dbt build --select` argument, each item quoted for a POSIX shell
+    /// when its name holds anything a shell would act on (dbt allows a model file named
+    /// ``a`b`.sql`` or `$(x).sql`; only spaces are refused, from dbt 1.10).
     public var selector: String {
         let modified = nodes.filter { $0.role == .modified }
         guard !modified.isEmpty else { return "" }
         let plus = options.downstream == nil ? "+" : (options.downstream == 0 ? "" : "+\(options.downstream ?? 0)")
         let up = options.upstream > 0 ? "\(options.upstream)+" : ""
         return modified.map { impacted in
-            up + Self.selectorName(impacted.node) + plus
+            ShellWord.quoted(up + Self.selectorName(impacted.node) + plus)
         }.sorted().joined(separator: " ")
     }
 

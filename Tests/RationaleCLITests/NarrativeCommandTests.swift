@@ -154,6 +154,16 @@ struct NarrateCommandTests {
         #expect(!inCode)
     }
 
+    @Test func theRecheckCommandQuotesNamesForTheShellInOneCodeSpan() throws {
+        let repo = try narrativeRepository(session: false)
+        repo.write("dbt/models/marts/x`$(id)`.sql", "{{ config(materialized='incremental') }}\nselect 1 as id\n")
+        _ = try repo.commit("odd name")
+        let run = try rationale(["narrate", "--base", "main"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Re-check with `` dbt build --select 'x`$(id)`+' orders+ stg_orders+ ``."))
+        #expect(run.stdout.contains("until `` dbt build --full-refresh --select 'x`$(id)`' ``"))
+    }
+
     @Test func withoutSessionsItLeavesPlaceholdersInsteadOfInventing() throws {
         let repo = try narrativeRepository(session: false)
         let run = try rationale(["narrate", "--base", "main"], in: repo)

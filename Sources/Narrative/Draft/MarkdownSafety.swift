@@ -119,6 +119,19 @@ public enum MarkdownSafety {
         return result
     }
 
+    /// Text as one inline code span, whatever backticks it holds: fenced by a run of backticks
+    /// longer than any inside it (and padded with a space, which Markdown strips).
+    public static func inlineCode(_ text: String) -> String {
+        var longest = 0, run = 0
+        for character in text {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        guard longest > 0 else { return "`" + text.replacingOccurrences(of: "\n", with: " ") + "`" }
+        let fence = String(repeating: "`", count: longest + 1)
+        return fence + " " + text.replacingOccurrences(of: "\n", with: " ") + " " + fence
+    }
+
     /// A Mermaid node id: letters, digits and `_` only, never empty.
     public static func mermaidID(_ text: String) -> String {
         let id = String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })

@@ -65,7 +65,10 @@ public enum NarrativeRenderer {
         if !draft.proof.isEmpty, draft.runResults != nil { values["proof_table"] = proofTable(draft) }
         if let file = draft.runResults { values["run_results"] = file }
         if !draft.untested.isEmpty { values["untested"] = draft.untested.map(MarkdownSafety.code).joined(separator: ", ") }
-        if !draft.selector.isEmpty { values["selector"] = draft.selector }
+        if !draft.selector.isEmpty {
+            values["selector"] = draft.selector
+            values["recheck"] = MarkdownSafety.inlineCode("dbt build --select " + draft.selector)
+        }
         for todo in draft.todos {
             let key: String
             if todo.hasPrefix("what this pull request") { key = "todo_summary" }
