@@ -164,6 +164,20 @@ struct NarrateCommandTests {
         #expect(run.stdout.contains("until `` dbt build --full-refresh --select 'x`$(id)`' ``"))
     }
 
+    @Test func aRunResultsFileOverTheLimitIsRefusedWithItsNameAndTheLimit() throws {
+        let repo = try narrativeRepository()
+        let path = repo.absolute("huge_run_results.json")
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        // Sparse, 256 MB and one byte: the limit is checked before anything is read.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 256 * 1024 * 1024 + 1)
+        try handle.close()
+        let run = try rationale(["narrate", "--base", "main", "--run-results", path], in: repo)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("huge_run_results.json is 256 MB, more than the 256 MB a run_results.json may be"))
+        #expect(run.stdout.isEmpty)
+    }
+
     @Test func withoutSessionsItLeavesPlaceholdersInsteadOfInventing() throws {
         let repo = try narrativeRepository(session: false)
         let run = try rationale(["narrate", "--base", "main"], in: repo)
