@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics"]),
         .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions"]),
-        .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "_TestSupport"]),
+        .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "RationaleResources", "_TestSupport", "Yams"]),
         .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
     ],

@@ -36,14 +36,16 @@ public struct Finding: Sendable, Hashable, Codable {
         self.message = message
     }
 
-    /// The `path:line: severity: message [rule_id]` form used by SwiftLint and swift-format.
+    /// The `path:line: severity: message [rule_id]` form used by SwiftLint and swift-format: one
+    /// line, whatever the path and the message hold (their line breaks are escaped, see
+    /// ``ConsoleText/oneLine(_:)``).
     public var textLine: String {
         var prefix = ""
         if let location {
-            prefix = location.file
+            prefix = ConsoleText.oneLine(location.file)
             if let line = location.line { prefix += ":\(line)" }
             prefix += ": "
         }
-        return "\(prefix)\(severity.rawValue): \(message) [\(ruleID)]"
+        return "\(prefix)\(severity.rawValue): \(ConsoleText.oneLine(message)) [\(ruleID)]"
     }
 }

@@ -74,14 +74,16 @@ public struct ImpactReport: Sendable {
     }
 
     /// The selected set as a `dbt build --select` argument: modified nodes, and nodes that still
-    /// refer to a deleted or renamed one (they must be fixed and rebuilt too).
+    /// refer to a deleted or renamed one (they must be fixed and rebuilt too); each item quoted
+    /// for a POSIX shell when its name holds anything a shell would act on (dbt allows a model
+    /// file named ``a`b`.sql`` or `$(x).sql`; only spaces are refused, from dbt 1.10).
     public var selector: String {
         let modified = nodes.filter { $0.role == .modified || $0.reasons.contains { $0.code == "broken_ref" } }
         guard !modified.isEmpty else { return "" }
         let plus = options.downstream == nil ? "+" : (options.downstream == 0 ? "" : "+\(options.downstream ?? 0)")
         let up = options.upstream > 0 ? "\(options.upstream)+" : ""
         return modified.map { impacted in
-            up + Self.selectorName(impacted.node) + plus
+            ShellWord.quoted(up + Self.selectorName(impacted.node) + plus)
         }.sorted().joined(separator: " ")
     }
 

@@ -51,13 +51,7 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch {
         let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
         // Input echoed in a message is shortened where it is quoted; this is the last guard.
-        FileHandle.standardError.write(Data("rationale: error: \(Echo.capped(message))\n".utf8))
+        emitError("rationale: error: \(Echo.capped(message))")
         throw Exit.couldNotRun
     }
-}
-
-/// Writes text to standard output.
-func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
-    if !text.hasSuffix("\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
 }

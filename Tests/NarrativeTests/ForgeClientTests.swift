@@ -89,6 +89,36 @@ struct ForgeClientTests {
         #expect(sleeps.sleeps == [1])
     }
 
+    @Test func aRedirectWithinTheAPIsOwnOriginIsFollowedWithTheToken() throws {
+        let forge = try FakeForge(seed: [
+            "github": ["body": "B"],
+            "hostile": [["method": "GET", "path_regex": "/pulls/7$", "count": 1, "redirect": "/repos/octo/shop/pulls/7?moved=1"]],
+        ])
+        #expect(try gitHub(forge, sleeps: SleepRecorder()).fetchBody() == "B")
+        let requests = try forge.state().requests
+        #expect(requests.map(\.path) == ["/repos/octo/shop/pulls/7", "/repos/octo/shop/pulls/7?moved=1"])
+        #expect(requests.allSatisfy { $0.headers["authorization"] == "Bearer test-token" })
+    }
+
+    @Test func aForgeEchoingTheTokenHasItRedactedFromItsMessage() throws {
+        let forge = try FakeForge(seed: ["fail_next": [["path_regex": "/pulls/7$", "status": 422, "message": "token test-token is not valid"]]])
+        #expect(throws: ForgeError.http(method: "GET", path: "/repos/octo/shop/pulls/7", status: 422, message: "token *** is not valid")) {
+            try gitHub(forge, sleeps: SleepRecorder()).fetchBody()
+        }
+        let transport = HTTPTransport(baseURL: try #require(URL(string: forge.gitLabAPI)), headers: HTTPTransport.gitLabHeaders(token: "glpat-secret"))
+        #expect(transport.redacted("glpat-secret and again glpat-secret") == "*** and again ***")
+    }
+
+    @Test func theDeadlineComesFromTheEnvironmentOrIsRefusedByName() throws {
+        #expect(try ForgeLimits(environment: [:]) == ForgeLimits(deadline: 60, maxPages: 100, maxBodyBytes: 10 * 1024 * 1024))
+        #expect(try ForgeLimits(environment: ["RATIONALE_FORGE_DEADLINE": "2.5"]).deadline == 2.5)
+        for bad in ["0", "-1", "soon", "inf"] {
+            #expect(throws: ForgeError.badSetting(variable: "RATIONALE_FORGE_DEADLINE", value: bad, expected: "a positive number of seconds, such as 60")) {
+                try ForgeLimits(environment: ["RATIONALE_FORGE_DEADLINE": bad])
+            }
+        }
+    }
+
     @Test func commentsAreCollectedAcrossEveryPage() throws {
         let comments = (1...5).map { ["id": $0, "body": "comment \($0)"] as [String: Any] }
         let forge = try FakeForge(seed: ["per_page": 2, "github": ["comments": comments]])

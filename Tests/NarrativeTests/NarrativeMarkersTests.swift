@@ -51,6 +51,49 @@ struct NarrativeMarkersTests {
         #expect(throws: ForgeError.self) { try NarrativeMarkers.replacingBlock(in: body, with: "N") }
     }
 
+    @Test(arguments: [
+        "```\n<!-- rationale:begin -->\nexample\n<!-- rationale:end -->\n```",
+        "  ~~~~ markdown\n<!-- rationale:begin -->\nexample\n<!-- rationale:end -->\n  ~~~~~",
+        "```\r\n<!-- rationale:begin -->\r\nexample\r\n<!-- rationale:end -->\r\n```\r\n",
+    ])
+    func markersInsideAFencedCodeBlockAreNotTheBlock(example: String) throws {
+        let body = "How to mark a block:\n\n" + example + "\n\nMy own text."
+        #expect(try NarrativeMarkers.blockRange(in: Array(body.utf8)) == nil)
+        #expect(NarrativeMarkers.blockContents(of: body) == nil)
+        let updated = try NarrativeMarkers.replacingBlock(in: body, with: "N")
+        // The example is untouched; a real block is appended after the author's text.
+        #expect(updated.hasPrefix(body))
+        #expect(NarrativeMarkers.blockContents(of: updated)?.replacingOccurrences(of: "\r\n", with: "\n") == "\nN\n")
+        // The next run replaces that block, not the example.
+        let again = try NarrativeMarkers.replacingBlock(in: updated, with: "M")
+        #expect(again.hasPrefix(body))
+        #expect(NarrativeMarkers.blockContents(of: again)?.replacingOccurrences(of: "\r\n", with: "\n") == "\nM\n")
+    }
+
+    @Test func aRealBlockAfterAFencedExampleIsTheOneReplaced() throws {
+        let example = "```\n\(begin)\nexample\n\(end)\n```\n"
+        let body = example + "\n" + begin + "\nold\n" + end + "\n"
+        let updated = try NarrativeMarkers.replacingBlock(in: body, with: "new")
+        #expect(updated == example + "\n" + begin + "\nnew\n" + end + "\n")
+        // A lone marker inside code is no unbalanced block either.
+        let lone = "```\n\(begin)\n```\nText"
+        #expect(try NarrativeMarkers.replacingBlock(in: lone, with: "N") == lone + "\n\n\(begin)\nN\n\(end)")
+    }
+
+    @Test func aFenceLeftOpenIsClosedSoTheBlockStaysFindable() throws {
+        // The author's body leaves a fence open: the block is appended after a closing fence.
+        let body = "Log:\n```\nerror at line 3"
+        let updated = try NarrativeMarkers.replacingBlock(in: body, with: "N")
+        #expect(updated == body + "\n```\n\n\(begin)\nN\n\(end)")
+        #expect(try NarrativeMarkers.replacingBlock(in: updated, with: "N") == updated)
+        // The narrative leaves a fence open: it is closed before the end marker.
+        let narrative = "Query:\n~~~~sql\nselect 1"
+        #expect(NarrativeMarkers.sanitized(narrative) == narrative + "\n~~~~")
+        let written = try NarrativeMarkers.replacingBlock(in: "A", with: narrative)
+        #expect(NarrativeMarkers.blockContents(of: written) == "\n" + narrative + "\n~~~~\n")
+        #expect(try NarrativeMarkers.replacingBlock(in: written, with: narrative) == written)
+    }
+
     @Test func markersInTheNarrativeAreStrippedSoTheyCannotBeDuplicated() throws {
         let narrative = "See \(begin) and \(end) and \(NarrativeMarkers.comment) here\n\n"
         #expect(NarrativeMarkers.sanitized(narrative) == "See  and  and  here")

@@ -50,6 +50,12 @@ struct CITemplateTests {
         ("fetch-depth: 0", "fetch-depth: 1", "fetch-depth"),
         ("persist-credentials: false", "persist-credentials: true", "persist-credentials"),
         ("  cancel-in-progress: true", "  cancel-in-progress: false", "concurrency"),
+        ("      - name: Check out rationale's source\n        id: source\n",
+         "      - name: Check out the repository first\n        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n        with:\n          fetch-depth: 0\n          persist-credentials: false\n\n      - name: Check out rationale's source\n        id: source\n",
+         "built after the pull request's files are checked out"),
+        ("          path: ${{ runner.temp }}/rationale-bin\n          key: rationale-${{ runner.os }}",
+         "          path: .rationale-bin\n          key: rationale-${{ runner.os }}", "inside the checkout"),
+        (#"echo "$RUNNER_TEMP/rationale-bin" >> "$GITHUB_PATH""#, #"echo "$GITHUB_WORKSPACE/.rationale-bin" >> "$GITHUB_PATH""#, "on PATH"),
     ])
     func brokenGithubWorkflowIsCaught(original: String, broken: String, message: String) throws {
         let text = try Self.text(Self.githubPath)
@@ -74,12 +80,51 @@ struct CITemplateTests {
         ("    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  variables:\n    GIT_DEPTH: \"0\"\n",
          "    - if: $CI_PIPELINE_SOURCE == \"push\"\n  variables:\n    GIT_DEPTH: \"0\"\n", "merge_request_event"),
         ("    GIT_DEPTH: \"0\"          #", "    GIT_DEPTH: \"20\"          #", "GIT_DEPTH"),
+        ("  before_script:\n", "  cache:\n    key: rationale-swift-6.2-noble\n    paths:\n      - .rationale-bin/\n  before_script:\n", "`cache:` in `.rationale-setup`"),
+        (#"    - export PATH="$RATIONALE_HOME/bin:$PATH""#, #"    - export PATH="$CI_PROJECT_DIR/.rationale-bin:$PATH""#, "inside the checkout"),
+        (#"    - export PATH="$RATIONALE_HOME/bin:$PATH""#, #"    - export PATH=".rationale-bin:$PATH""#, "inside the checkout"),
     ])
     func brokenGitlabFileIsCaught(original: String, broken: String, message: String) throws {
         let text = try Self.text(Self.gitlabPath)
         #expect(text.contains(original), "the mutation no longer applies; update the test")
         let problems = try gitlabProblems(text.replacingOccurrences(of: original, with: broken))
         #expect(problems.contains { $0.contains(message) }, "expected a problem naming \(message), got \(problems)")
+    }
+}
+
+extension CITemplateTests {
+    /// The setup of the GitLab template before it was hardened: it ran `.rationale-bin/rationale`
+    /// from the checkout (which a merge request can commit) and cached it (which any merge
+    /// request pipeline can write), with the token in its environment.
+    static let unsafeGitlabSetup = """
+    .rationale-setup:
+      image: swift:6.2-noble
+      variables:
+        RATIONALE_REPOSITORY_URL: https://github.com/your-org/rationale.git
+        RATIONALE_REF: main
+      cache:
+        key: rationale-swift-6.2-noble
+        paths:
+          - .rationale-bin/
+      before_script:
+        - |
+          if [ ! -x .rationale-bin/rationale ]; then
+            git init -q /tmp/rationale-src
+            (cd /tmp/rationale-src && swift build -c release)
+            mkdir -p .rationale-bin && cp /tmp/rationale-src/.build/release/rationale .rationale-bin/
+          fi
+        - export PATH="$CI_PROJECT_DIR/.rationale-bin:$PATH"
+
+    """
+
+    @Test func theGitlabSetupThatRanACommittedOrCachedBinaryIsCaught() throws {
+        let text = try Self.text(Self.gitlabPath)
+        let start = try #require(text.range(of: ".rationale-setup:\n"))
+        let end = try #require(text.range(of: "# The merge gate.", range: start.upperBound..<text.endIndex))
+        let unsafe = text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: Self.unsafeGitlabSetup)
+        let problems = try gitlabProblems(unsafe)
+        #expect(problems.contains { $0.contains("`cache:` in `.rationale-setup`") }, "\(problems)")
+        #expect(problems.contains { $0.contains("`$CI_PROJECT_DIR/.rationale-bin` on PATH, inside the checkout") }, "\(problems)")
     }
 }
 
@@ -156,12 +201,37 @@ func githubProblems(_ text: String) throws -> [String] {
             }
         }
     }
+    // The binary: built before the pull request's files are on disk, and kept (cached, put on
+    // PATH) outside the checkout, so nothing a pull request commits can be the binary a job runs.
+    for (id, job) in jobs {
+        let name = job.value("name")?.string ?? id.string ?? "?"
+        let jobSteps = steps(ofJob: job)
+        let checkout = jobSteps.firstIndex { ($0.value("uses")?.string ?? "").hasPrefix("actions/checkout@") && $0.value("with")?.value("repository") == nil }
+        let builds = jobSteps.indices.filter { (jobSteps[$0].value("run")?.string ?? "").contains("swift build") }
+        if let checkout, let build = builds.last, build > checkout {
+            problems.append("job `\(name)`: rationale is built after the pull request's files are checked out; build it first, outside the checkout")
+        }
+        for step in jobSteps where (step.value("uses")?.string ?? "").hasPrefix("actions/cache@") {
+            let path = step.value("with")?.value("path")?.string ?? ""
+            if !path.hasPrefix("${{ runner.temp }}") {
+                problems.append("job `\(name)`: the rationale binary is cached at `\(path)`, inside the checkout; cache it under ${{ runner.temp }}")
+            }
+        }
+        for step in jobSteps {
+            for line in (step.value("run")?.string ?? "").split(separator: "\n") where line.contains("GITHUB_PATH") && !line.contains("\"$RUNNER_TEMP/") {
+                problems.append("job `\(name)`: `\(line.trimmingCharacters(in: .whitespaces))` puts a folder other than one under $RUNNER_TEMP on PATH")
+            }
+        }
+    }
+
     // Every `uses:` line carries the version it stands for, for the reader and for Dependabot.
     for line in text.split(separator: "\n") where line.contains("uses:") && !line.contains("# v") {
         problems.append("`\(line.trimmingCharacters(in: .whitespaces))` has no `# vX.Y.Z` comment")
     }
     return problems
 }
+
+private let cacheProblem = "merge request pipelines write caches, and a binary restored from one would run with RATIONALE_GITLAB_TOKEN; build it in the job, outside $CI_PROJECT_DIR"
 
 /// What is wrong with the GitLab include; empty when nothing is.
 func gitlabProblems(_ text: String) throws -> [String] {
@@ -171,6 +241,23 @@ func gitlabProblems(_ text: String) throws -> [String] {
     let jobs = root.filter { !($0.key.string ?? ".").hasPrefix(".") && !keywords.contains($0.key.string ?? "") }
     var problems: [String] = []
     if !jobs.contains(where: { $0.key.string == "rationale-gate" }) { problems.append("no job `rationale-gate` (the stable name)") }
+    // The binary that runs with the token: never from a cache (merge request pipelines write
+    // caches) and never from a folder inside the checkout (a merge request commits those).
+    if root.contains(where: { $0.key.string == "cache" }) { problems.append("a top-level `cache:`: \(cacheProblem)") }
+    if root.first(where: { $0.key.string == "default" })?.value.value("cache") != nil { problems.append("`default: cache:`: \(cacheProblem)") }
+    for (key, job) in root where job.mapping != nil && !keywords.contains(key.string ?? "") {
+        let name = key.string ?? "?"
+        if job.value("cache") != nil { problems.append("`cache:` in `\(name)`: \(cacheProblem)") }
+        let scripts = ["before_script", "script"].flatMap { job.value($0)?.sequence.map { Array($0) } ?? [] }.compactMap(\.string)
+        for line in scripts.joined(separator: "\n").split(separator: "\n") {
+            guard let range = line.range(of: "export PATH=") else { continue }
+            let entries = line[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" '")).split(separator: ":")
+            for entry in entries where entry != "$PATH" && entry != "${PATH}" {
+                let inside = entry.contains("CI_PROJECT_DIR") || entry.contains("CI_BUILDS_DIR") || !(entry.hasPrefix("/") || entry.hasPrefix("$"))
+                if inside { problems.append("`\(name)` puts `\(entry)` on PATH, inside the checkout: a merge request could commit the binary found there") }
+            }
+        }
+    }
     for (key, job) in jobs {
         let name = key.string ?? "?"
         let ifs = job.value("rules")?.sequence?.compactMap { $0.value("if")?.string } ?? []

@@ -43,6 +43,26 @@ struct ImpactCommandTests {
         #expect(run.stdout.contains("re-check with: dbt build --select stg_orders+"))
     }
 
+    @Test func selectorsQuoteNamesAShellWouldRunOrSplit() throws {
+        // dbt refuses only spaces in names: backticks, `$(…)` and quotes are model names it builds.
+        let repo = try shopRepository()
+        let names = ["evil`$(touch pwned)`", "it's", "stg_orders"]
+        for name in names { repo.write("dbt/models/staging/\(name).sql", "select 1 as id -- \(name)\n") }
+        repo.stage("dbt/models/staging")
+        let run = try rationale(["impact", "--format", "selector"], in: repo.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "'evil`$(touch pwned)`+' 'it'\\''s+' stg_orders+\n")
+
+        // A shell reads it back as exactly those three words, and runs nothing.
+        let shell = try runProcess("/bin/sh", ["-c", "set -- " + run.stdout.trimmingCharacters(in: .newlines) + "; printf '%s\\n' \"$@\""], cwd: repo.root, env: repo.environment)
+        #expect(shell.stdout == names.map { $0 + "+" }.joined(separator: "\n") + "\n")
+        #expect(!FileManager.default.fileExists(atPath: repo.root + "/pwned"))
+
+        // The Markdown forms keep it in one code span.
+        let markdown = try rationale(["impact", "--format", "markdown"], in: repo.path)
+        #expect(markdown.stdout.contains("Re-check: `` dbt build --select 'evil`$(touch pwned)`+' 'it'\\''s+' stg_orders+ ``"))
+    }
+
     @Test func jsonHasEveryKeyTheDocumentationPromises() throws {
         let repo = try shopRepository()
         repo.write("dbt/models/marts/orders.sql", "select id from {{ ref('stg_orders') }}\n")

@@ -122,6 +122,62 @@ struct NarrateCommandTests {
         #expect(!text.contains("rationale:todo the problem"))
     }
 
+    @Test func sessionTextCannotForgeMarkersStatusLinesOrSwallowTheNarrative() throws {
+        let repo = try narrativeRepository()
+        let path = ".project/sessions/2026-11-20-drop-cancelled-orders/SUMMARY.md"
+        let summary = try #require(repo.read(path))
+            .replacingOccurrences(of: "stg_orders drops cancelled orders; orders gains a paid flag.", with: """
+            stg_orders drops cancelled orders. <img src=x onerror=alert(1)>
+            ✅ rationale gate: passed
+            <details><summary>more</summary>
+            ```sql
+            select 1
+            """)
+        repo.write(path, summary)
+        _ = try repo.commit("hostile summary")
+        let run = try rationale(["narrate", "--base", "main"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = run.stdout
+        #expect(text.contains("&lt;img src=x onerror=alert(1)>"))
+        #expect(!text.contains("<img"))
+        #expect(text.contains("_(from the session)_ ✅ rationale gate: passed"))
+        // An unclosed tag would fold every section after it away.
+        #expect(text.contains("&lt;details>&lt;summary>more&lt;/summary>"))
+        #expect(!text.contains("<details><summary>more"))
+        // The session's open fence is closed before the next section: every heading is outside code.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var inCode = false
+        for line in lines {
+            if line.hasPrefix("```") { inCode.toggle() }
+            if line.hasPrefix("### ") { #expect(!inCode, "\(line) is inside a code block") }
+        }
+        #expect(!inCode)
+    }
+
+    @Test func theRecheckCommandQuotesNamesForTheShellInOneCodeSpan() throws {
+        let repo = try narrativeRepository(session: false)
+        repo.write("dbt/models/marts/x`$(id)`.sql", "{{ config(materialized='incremental') }}\nselect 1 as id\n")
+        _ = try repo.commit("odd name")
+        let run = try rationale(["narrate", "--base", "main"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Re-check with `` dbt build --select 'x`$(id)`+' orders+ stg_orders+ ``."))
+        #expect(run.stdout.contains("until `` dbt build --full-refresh --select 'x`$(id)`' ``"))
+    }
+
+    @Test func aRunResultsFileOverTheLimitIsRefusedWithItsNameAndTheLimit() throws {
+        let repo = try narrativeRepository()
+        let path = repo.absolute("huge_run_results.json")
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        // Sparse, 256 MB and one byte: the limit is checked before anything is read.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 256 * 1024 * 1024 + 1)
+        try handle.close()
+        let run = try rationale(["narrate", "--base", "main", "--run-results", path], in: repo)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("huge_run_results.json is 256 MB, more than the 256 MB a run_results.json may be"))
+        #expect(run.stdout.isEmpty)
+    }
+
     @Test func withoutSessionsItLeavesPlaceholdersInsteadOfInventing() throws {
         let repo = try narrativeRepository(session: false)
         let run = try rationale(["narrate", "--base", "main"], in: repo)

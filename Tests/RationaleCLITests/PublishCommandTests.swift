@@ -60,6 +60,11 @@ private func publish(
     return try rationale(["publish"] + arguments + ["--file", "narrative.md"], in: forge.root, env: env)
 }
 
+/// The two forges, for tests that hold both to the same promise.
+enum ForgeCase: String, CaseIterable, Sendable {
+    case github, gitlab
+}
+
 @Suite("rationale publish against the loopback fake forge, end to end")
 struct PublishCommandTests {
     // MARK: GitHub comment
@@ -245,6 +250,69 @@ struct PublishCommandTests {
         #expect(again.stdout == "publish: unchanged body block on 42!7 (nothing written)\n")
         state = try forge.state()
         #expect(state.writes.count == 1)
+    }
+
+    // MARK: A hostile or broken forge
+
+    @Test(arguments: ForgeCase.allCases)
+    func aRedirectToAnotherPortIsRefusedAndTheTokenNeverLeaves(forge kind: ForgeCase) throws {
+        let elsewhere = try FakeForge(seed: [:])
+        let target = kind == .github ? elsewhere.gitHubAPI + "/repos/octo/shop/issues/7/comments" : elsewhere.gitLabAPI + "/projects/42/merge_requests/7/notes"
+        let forge = try FakeForge(seed: ["hostile": [["method": "GET", "path_regex": kind == .github ? "/comments$" : "/notes$", "redirect": target, "status": 307]]])
+        let env = kind == .github ? try gitHubEnvironment(forge) : gitLabEnvironment(forge)
+
+        let run = try publish(forge, ["--\(kind.rawValue)"], narrative: "N", env: env)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("redirected to http://127.0.0.1:\(elsewhere.port), another host, scheme or port than the API's: the token is not sent there"))
+        let reached = try elsewhere.state().requests
+        #expect(reached.isEmpty, "the other port saw \(reached.map(\.headers))")
+        #expect(!reached.contains { $0.headers["authorization"] != nil || $0.headers["private-token"] != nil })
+        #expect(try forge.state().writes.isEmpty)
+    }
+
+    @Test(arguments: ForgeCase.allCases)
+    func aForgeThatAlwaysHasANextPageIsReadAtMostAHundredPages(forge kind: ForgeCase) throws {
+        let comments: [[String: Any]] = [["id": 1, "body": "one", "system": false]]
+        let forge = try FakeForge(seed: ["per_page": 1, "endless_pages": 150, "github": ["comments": comments], "gitlab": ["notes": comments]])
+        let env = kind == .github ? try gitHubEnvironment(forge) : gitLabEnvironment(forge)
+
+        let run = try publish(forge, ["--\(kind.rawValue)"], narrative: "N", env: env)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("still announces a next page after 100 pages, the most rationale reads"))
+        let state = try forge.state()
+        #expect(state.requests.count == 100)
+        #expect(state.writes.isEmpty)
+    }
+
+    @Test func aTricklingForgeIsCutOffAtTheRunsDeadline() throws {
+        // 150 bytes at one every 0.1 s: 15 s for an answer that stays within the idle timeout.
+        let body = "[]" + String(repeating: " ", count: 148)
+        let forge = try FakeForge(seed: ["hostile": [["method": "GET", "path_regex": "/comments$", "trickle": body, "interval": 0.1]]])
+        var env = try gitHubEnvironment(forge)
+        env["RATIONALE_FORGE_DEADLINE"] = "2"
+
+        let started = Date()
+        let run = try publish(forge, ["--github"], narrative: "N", env: env)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("the forge did not answer within 2 s, the time all requests of one run may take (RATIONALE_FORGE_DEADLINE changes it)"))
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(try forge.state().writes.isEmpty)
+
+        env["RATIONALE_FORGE_DEADLINE"] = "soon"
+        let bad = try publish(forge, ["--github"], narrative: "N", env: env)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("RATIONALE_FORGE_DEADLINE is `soon`: set it to a positive number of seconds"))
+    }
+
+    @Test func aHugeAnswerIsRefusedPastTenMegabytesWithoutReadingIt() throws {
+        let forge = try FakeForge(seed: ["hostile": [["method": "GET", "path_regex": "/comments$", "stream_bytes": 200_000_000]]])
+        let run = try publish(forge, ["--github"], narrative: "N", env: try gitHubEnvironment(forge))
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("the answer is larger than 10 MB, the most rationale reads"))
+        let answer = try #require(try forge.state().requests.first)
+        // The client hung up soon after the limit: the kernel's buffers, not the 200 MB.
+        #expect(answer.hungUp == true)
+        #expect((answer.sent ?? 0) < 64_000_000, "sent \(answer.sent ?? 0) bytes")
     }
 
     // MARK: Could not run, and local use

@@ -130,8 +130,18 @@ public struct FakeForgeState: Decodable {
         public var body: String?
         /// The status it answered.
         public var status: Int
-        /// User-Agent, Accept, X-GitHub-Api-Version and Content-Type, names lowercased.
+        /// User-Agent, Accept, X-GitHub-Api-Version, Content-Type, Authorization and
+        /// PRIVATE-TOKEN, names lowercased.
         public var headers: [String: String]
+        /// For a `stream_bytes` answer: the bytes written before the client hung up.
+        public var sent: Int?
+        /// For a hostile answer: whether the client hung up before it was all sent.
+        public var hungUp: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case method, path, body, status, headers, sent
+            case hungUp = "hung_up"
+        }
 
         /// `METHOD path` without the query.
         public var line: String { "\(method) \(path.split(separator: "?").first.map(String.init) ?? path)" }

@@ -18,9 +18,13 @@ It speaks exactly the endpoints `rationale publish` uses, for one pull request p
 
 The seed (every key optional):
 
-  {"token": "t", "per_page": 2, "read_only": false,
+  {"token": "t", "per_page": 2, "read_only": false, "endless_pages": 0,
    "fail_next": [{"method": "POST", "path_regex": "/comments$", "status": 429,
                   "retry_after": 0, "message": "…", "count": 1, "headers": {}}],
+   "hostile": [{"method": "GET", "path_regex": "/pulls/7$", "count": 1,
+                "redirect": "http://127.0.0.1:PORT/elsewhere", "status": 307}
+               | {… "trickle": "{\"body\": \"x\"}", "interval": 0.1}
+               | {… "stream_bytes": 200000000}],
    "github": {"repository": "octo/shop", "number": 7, "body": "…",
               "comments": [{"id": 1, "body": "…"}]},
    "gitlab": {"project": "42", "iid": 7, "description": "…",
@@ -30,6 +34,15 @@ GitHub requests must carry `Authorization: Bearer <token>` and a User-Agent, Git
 `PRIVATE-TOKEN: <token>`; otherwise the answer is 401, as the real APIs answer. `read_only`
 answers every write with the 403 a fork's read-only token gets. `fail_next` entries answer the
 next `count` matching requests with `status` (and `Retry-After` when given) instead.
+
+`hostile` entries answer the next `count` matching requests (every one without `count`) as a
+hostile or broken forge would, before any token check: `redirect` answers `status` (default 307)
+with that `Location`; `trickle` sends that body one byte every `interval` seconds (with its
+Content-Length); `stream_bytes` sends that many bytes of JSON-ish filler without a
+Content-Length, stopping when the client hangs up (the bytes written are recorded as `sent`).
+`endless_pages: N` makes every page of comments (notes) before page N say there is a next one.
+Every request's `Authorization` and `PRIVATE-TOKEN` headers are recorded too, so a test can see
+where a token went.
 """
 
 import argparse
@@ -38,6 +51,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -60,6 +74,8 @@ def load(seed_path):
         "per_page": int(seed.get("per_page", 2)),
         "read_only": bool(seed.get("read_only", False)),
         "fail_next": list(seed.get("fail_next", [])),
+        "hostile": list(seed.get("hostile", [])),
+        "endless_pages": int(seed.get("endless_pages", 0)),
         "next_id": max(ids + [0]) + 100,
         "github": github,
         "gitlab": gitlab,
@@ -99,17 +115,76 @@ class Handler(BaseHTTPRequestHandler):
                 self.answer(200, state)
             return
         with LOCK:
-            status, payload, headers = self.route(method, split, raw)
-            REQUESTS.append({
-                "method": method,
-                "path": self.path,
-                "body": raw,
-                "status": status,
-                "headers": {name.lower(): self.headers.get(name) for name in
-                            ("User-Agent", "Accept", "X-GitHub-Api-Version", "Content-Type")
-                            if self.headers.get(name) is not None},
-            })
-            self.answer(status, payload, headers)
+            hostile = self.hostile_entry(method, split.path)
+            if hostile is None:
+                status, payload, headers = self.route(method, split, raw)
+                REQUESTS.append(self.record(method, raw, status))
+                self.answer(status, payload, headers)
+                return
+            record = self.record(method, raw, hostile.get("status", 200))
+            REQUESTS.append(record)
+        # Outside the lock: a slow answer must not hold up /__state.
+        self.answer_hostile(hostile, record)
+
+    def record(self, method, raw, status):
+        return {
+            "method": method,
+            "path": self.path,
+            "body": raw,
+            "status": status,
+            "headers": {name.lower(): self.headers.get(name) for name in
+                        ("User-Agent", "Accept", "X-GitHub-Api-Version", "Content-Type",
+                         "Authorization", "PRIVATE-TOKEN")
+                        if self.headers.get(name) is not None},
+        }
+
+    def hostile_entry(self, method, path):
+        for entry in STATE["hostile"]:
+            if entry.get("method", "*") not in ("*", method) or not re.search(entry.get("path_regex", ""), path):
+                continue
+            if "count" in entry:
+                entry["count"] -= 1
+                if entry["count"] <= 0:
+                    STATE["hostile"].remove(entry)
+            return entry
+        return None
+
+    def answer_hostile(self, entry, record):
+        if "redirect" in entry:
+            self.send_response(entry.get("status", 307))
+            self.send_header("Location", entry["redirect"])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        try:
+            if "trickle" in entry:
+                data = entry["trickle"].encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.flush()
+                for index in range(len(data)):
+                    self.wfile.write(data[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(float(entry.get("interval", 0.1)))
+            elif "stream_bytes" in entry:
+                self.close_connection = True
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.end_headers()
+                chunk = b'[' + b' ' * 65534 + b' '
+                left = int(entry["stream_bytes"])
+                while left > 0:
+                    piece = chunk[:min(left, len(chunk))]
+                    self.wfile.write(piece)
+                    left -= len(piece)
+                    with LOCK:
+                        record["sent"] = record.get("sent", 0) + len(piece)
+                    chunk = b' ' * 65536
+        except (BrokenPipeError, ConnectionResetError):
+            with LOCK:
+                record["hung_up"] = True
 
     def answer(self, status, payload, headers=None):
         data = json.dumps(payload).encode("utf-8")
@@ -189,7 +264,7 @@ class Handler(BaseHTTPRequestHandler):
                 items, page, per_page, last = self.page(pr["comments"], query)
                 base = f"http://{self.headers.get('Host')}{path}?per_page={per_page}"
                 links = []
-                if page < last:
+                if page < max(last, STATE["endless_pages"]):
                     links.append(f'<{base}&page={page + 1}>; rel="next"')
                 links.append(f'<{base}&page={last}>; rel="last"')
                 return 200, items, {"Link": ", ".join(links)}
@@ -225,7 +300,7 @@ class Handler(BaseHTTPRequestHandler):
                 newest_first = sorted(mr["notes"], key=lambda note: note["id"], reverse=True)
                 items, page, per_page, last = self.page(newest_first, query)
                 headers = {"X-Page": str(page), "X-Per-Page": str(per_page), "X-Total": str(len(newest_first)),
-                           "X-Next-Page": str(page + 1) if page < last else ""}
+                           "X-Next-Page": str(page + 1) if page < max(last, STATE["endless_pages"]) else ""}
                 return 200, items, headers
             if method == "POST":
                 note = {"id": self.new_id(), "body": body.get("body", ""), "system": False}

@@ -7,21 +7,26 @@ import Foundation
 /// macros, parent and child maps, docs): skipping a string is one `memchr` for its closing quote,
 /// so most of the file is passed over at memory speed. Values that are read are validated;
 /// skipped containers are only balanced (dbt wrote the file; a truncated one still fails).
-struct JSONScanner {
+package struct JSONScanner {
     /// Why the bytes are not the JSON the caller expected.
-    struct Failure: Error, Sendable {
+    package struct Failure: Error, Sendable {
         /// The byte offset where reading stopped.
-        var offset: Int
+        package var offset: Int
         /// What was expected there.
-        var expected: String
+        package var expected: String
+
+        package init(offset: Int, expected: String) {
+            self.offset = offset
+            self.expected = expected
+        }
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
     /// The current byte offset.
-    private(set) var offset = 0
+    package private(set) var offset = 0
 
     /// A scanner over `bytes`, which must outlive it.
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
@@ -40,7 +45,7 @@ struct JSONScanner {
     }
 
     /// The next significant byte (0 at the end), not consumed.
-    mutating func peek() -> UInt8 {
+    package mutating func peek() -> UInt8 {
         skipSpace()
         return offset < bytes.count ? bytes[offset] : 0
     }
@@ -51,7 +56,7 @@ struct JSONScanner {
     }
 
     /// True (and consumed) when the next value is `null`.
-    mutating func skipNull() -> Bool {
+    package mutating func skipNull() -> Bool {
         guard peek() == UInt8(ascii: "n"), offset + 4 <= bytes.count,
               bytes[offset + 1] == UInt8(ascii: "u"), bytes[offset + 2] == UInt8(ascii: "l"), bytes[offset + 3] == UInt8(ascii: "l")
         else { return false }
@@ -60,7 +65,7 @@ struct JSONScanner {
     }
 
     /// Reads an object, calling `body` with each key; `body` must read or skip the value.
-    mutating func object(_ body: (inout JSONScanner, Key) throws -> Void) throws {
+    package mutating func object(_ body: (inout JSONScanner, Key) throws -> Void) throws {
         try expect(UInt8(ascii: "{"), "an object")
         if peek() == UInt8(ascii: "}") { offset += 1; return }
         while true {
@@ -76,7 +81,7 @@ struct JSONScanner {
     }
 
     /// Reads an array, calling `body` once per element; `body` must read or skip it.
-    mutating func array(_ body: (inout JSONScanner) throws -> Void) throws {
+    package mutating func array(_ body: (inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "["), "an array")
         if peek() == UInt8(ascii: "]") { offset += 1; return }
         while true {
@@ -112,17 +117,17 @@ struct JSONScanner {
 
     /// An object key, undecoded: most keys are only compared, and a `String` for each of the
     /// millions of keys in a manifest would cost an allocation for every one over 15 bytes.
-    struct Key {
+    package struct Key {
         /// The bytes between the quotes.
         let raw: UnsafeBufferPointer<UInt8>
         /// The decoded key, when it holds escapes.
         fileprivate let decoded: String?
 
         /// The key as text (made on each use).
-        var string: String { decoded ?? String(decoding: raw, as: UTF8.self) }
+        package var string: String { decoded ?? String(decoding: raw, as: UTF8.self) }
 
         /// True when the key is exactly `name` (ASCII).
-        func `is`(_ name: StaticString) -> Bool {
+        package func `is`(_ name: StaticString) -> Bool {
             guard raw.count == name.utf8CodeUnitCount else { return false }
             guard let base = raw.baseAddress, raw.count > 0 else { return true }
             return memcmp(base, name.utf8Start, raw.count) == 0
@@ -138,7 +143,7 @@ struct JSONScanner {
     }
 
     /// Reads a string.
-    mutating func string() throws -> String {
+    package mutating func string() throws -> String {
         try expect(Self.quote, "a string")
         let (end, escaped) = try closingQuote(from: offset)
         let body = UnsafeBufferPointer(rebasing: bytes[offset..<end])
@@ -148,13 +153,13 @@ struct JSONScanner {
     }
 
     /// Reads a string, or nil for `null`.
-    mutating func optionalString() throws -> String? {
+    package mutating func optionalString() throws -> String? {
         if skipNull() { return nil }
         return try string()
     }
 
     /// A scalar as text (strings, numbers, booleans), nil for `null`; containers are skipped.
-    mutating func scalarText() throws -> String? {
+    package mutating func scalarText() throws -> String? {
         switch peek() {
         case Self.quote: return try string()
         case UInt8(ascii: "{"), UInt8(ascii: "["): try skipValue(); return nil
@@ -177,7 +182,7 @@ struct JSONScanner {
     }
 
     /// Skips one value of any kind.
-    mutating func skipValue() throws {
+    package mutating func skipValue() throws {
         switch peek() {
         case Self.quote:
             offset = try closingQuote(from: offset + 1).end + 1

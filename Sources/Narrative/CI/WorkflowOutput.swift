@@ -14,6 +14,47 @@ public enum WorkflowOutput {
         return "::\(command) \(properties.joined(separator: ","))::\(escapeData(message))"
     }
 
+    /// Text printed in a GitHub Actions job that is not one of our own annotations, made inert:
+    /// the runner reads a line whose first non-blank characters are `::` as a workflow command
+    /// (`::add-mask::`, `::stop-commands::`, …), and `##[` anywhere in a line as the legacy form
+    /// of one. A line starting with `::` gets its first colon written `%3A`; `##[` is written
+    /// `##\u005B` (a JSON string escape, so `--format json` output keeps its values).
+    ///
+    /// The runner splits lines at CR as well as LF: both count here.
+    public static func inert(_ text: String) -> String {
+        guard text.contains("::") || text.contains("##[") else { return text }
+        var lines: [String] = []
+        var line = ""
+        var iterator = text.unicodeScalars.makeIterator()
+        func finish(_ separator: String) {
+            lines.append(inertLine(line) + separator)
+            line = ""
+        }
+        var pending = iterator.next()
+        while let scalar = pending {
+            pending = iterator.next()
+            if scalar == "\r", pending == "\n" {
+                pending = iterator.next()
+                finish("\r\n")
+            } else if scalar == "\r" || scalar == "\n" {
+                finish(String(scalar))
+            } else {
+                line.unicodeScalars.append(scalar)
+            }
+        }
+        lines.append(inertLine(line))
+        return lines.joined()
+    }
+
+    private static func inertLine(_ line: String) -> String {
+        var text = line.replacingOccurrences(of: "##[", with: "##\\u005B")
+        let start = text.unicodeScalars.firstIndex { !$0.properties.isWhitespace } ?? text.unicodeScalars.endIndex
+        if text.unicodeScalars[start...].starts(with: "::".unicodeScalars) {
+            text.unicodeScalars.replaceSubrange(start...start, with: "%3A".unicodeScalars)
+        }
+        return text
+    }
+
     static func escapeData(_ text: String) -> String {
         text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
     }

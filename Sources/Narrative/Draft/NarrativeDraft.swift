@@ -346,7 +346,8 @@ public enum NarrativeBuilder {
                 risks.append(.init(kind: "renamed", text: "\(name) is renamed: queries outside dbt that read the old relation break"))
             }
             if node.resourceType == .model, node.materialized == "incremental", !codes.isDisjoint(with: ["body", "configs", "macros", "new"]) {
-                risks.append(.init(kind: "full_refresh", text: "\(name) is incremental and its logic changed: rows already built keep the old logic until `dbt build --full-refresh --select \(name)`"))
+                let command = MarkdownSafety.inlineCode("dbt build --full-refresh --select " + ShellWord.quoted(name))
+                risks.append(.init(kind: "full_refresh", text: "\(name) is incremental and its logic changed: rows already built keep the old logic until \(command)"))
             }
             if codes.contains("contract") || (node.resourceType == .model && node.contractEnforced && codes.contains("body")) {
                 risks.append(.init(kind: "contract", text: "\(name) has an enforced contract: check its columns and types still match what consumers expect"))

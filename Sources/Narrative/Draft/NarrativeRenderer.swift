@@ -15,11 +15,16 @@ public enum NarrativeRenderer {
         func quotes(_ list: [NarrativeDraft.Quote]) -> [[String: Any]] {
             list.map { quote in
                 let attribution = draft.sessions.count > 1 ? " _(\(quote.session))_" : ""
-                return ["text": MarkdownSafety.defuseMentions(quote.text) + attribution, "session": quote.session]
+                let text = MarkdownSafety.defuseMentions(MarkdownSafety.prose(quote.text))
+                // After a fence line the attribution goes on a line of its own (text after a
+                // closing fence would stop it closing).
+                let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+                let separator = !attribution.isEmpty && MarkdownFences.opening(ArraySlice(Array(lastLine.utf8))) != nil ? "\n" : ""
+                return ["text": text + separator + attribution, "session": quote.session]
             }
         }
         var values: [String: Any] = [
-            "title": MarkdownSafety.cell(draft.title),
+            "title": MarkdownSafety.prose(MarkdownSafety.cell(draft.title)),
             "base": String(draft.base.prefix(10)),
             "problems": quotes(draft.problems),
             "reasoning": quotes(draft.reasoning),
@@ -60,7 +65,10 @@ public enum NarrativeRenderer {
         if !draft.proof.isEmpty, draft.runResults != nil { values["proof_table"] = proofTable(draft) }
         if let file = draft.runResults { values["run_results"] = file }
         if !draft.untested.isEmpty { values["untested"] = draft.untested.map(MarkdownSafety.code).joined(separator: ", ") }
-        if !draft.selector.isEmpty { values["selector"] = draft.selector }
+        if !draft.selector.isEmpty {
+            values["selector"] = draft.selector
+            values["recheck"] = MarkdownSafety.inlineCode("dbt build --select " + draft.selector)
+        }
         for todo in draft.todos {
             let key: String
             if todo.hasPrefix("what this pull request") { key = "todo_summary" }

@@ -1,4 +1,5 @@
 import Foundation
+import Lineage
 
 /// dbt's `target/run_results.json`: what the last `dbt build` / `dbt test` did to each node.
 public struct RunResults: Sendable, Hashable {
@@ -17,10 +18,16 @@ public struct RunResults: Sendable, Hashable {
     /// When dbt wrote the file (`metadata.generated_at`), if present.
     public var generatedAt: String?
 
+    /// The largest run_results.json read: 256 MB. dbt writes one result per node with its
+    /// compiled SQL; a project needs far more than ten thousand nodes to come near it.
+    public static let maxFileBytes = 256 * 1024 * 1024
+
     /// Why a run results file could not be read.
     public enum ReadError: Error, LocalizedError, Equatable {
         case notJSON(file: String, message: String)
         case noResults(file: String)
+        case tooLarge(file: String, bytes: Int, limit: Int)
+        case cannotRead(file: String, reason: String)
 
         public var errorDescription: String? {
             switch self {
@@ -28,26 +35,97 @@ public struct RunResults: Sendable, Hashable {
                 return "\(file) is not a dbt run_results.json (\(message)): pass the file dbt wrote in target/ after `dbt build`"
             case .noResults(let file):
                 return "\(file) has no `results` list: pass the run_results.json of a `dbt build` or `dbt test`"
+            case .tooLarge(let file, let bytes, let limit):
+                return "\(file) is \(bytes / (1024 * 1024)) MB, more than the \(limit / (1024 * 1024)) MB a run_results.json may be: pass the run results of the models this change touches (`dbt build --select …`), or leave --run-results out"
+            case .cannotRead(let file, let reason):
+                return "cannot read \(file): \(reason) — pass the run_results.json dbt wrote in target/"
             }
         }
     }
 
-    /// Reads the JSON.
-    public init(json: Data, file: String) throws {
-        let object: Any
+    /// Reads the file at `path` (memory-mapped, never more than ``maxFileBytes``); `file` names it
+    /// in errors.
+    ///
+    /// - Throws: ``ReadError`` when the file is too large, unreadable, or not run results.
+    public init(path: String, file: String) throws {
+        let size: Int
         do {
-            object = try JSONSerialization.jsonObject(with: json)
+            size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         } catch {
-            throw ReadError.notJSON(file: file, message: "\(error.localizedDescription)")
+            throw ReadError.cannotRead(file: file, reason: (error as NSError).localizedDescription)
         }
-        guard let root = object as? [String: Any], let list = root["results"] as? [[String: Any]] else {
-            throw ReadError.noResults(file: file)
+        guard size <= Self.maxFileBytes else { throw ReadError.tooLarge(file: file, bytes: size, limit: Self.maxFileBytes) }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw ReadError.cannotRead(file: file, reason: (error as NSError).localizedDescription)
         }
-        results = list.compactMap { item in
-            guard let id = item["unique_id"] as? String else { return nil }
-            return Result(uniqueID: id, status: (item["status"] as? String) ?? "unknown", failures: item["failures"] as? Int)
+        try self.init(json: data, file: file)
+    }
+
+    /// Reads the JSON, decoding only each result's `unique_id`, `status` and `failures` and
+    /// `metadata.generated_at`, and skipping the rest (compiled SQL, timings, adapter answers)
+    /// without building it: the memory is the results, not the file.
+    public init(json: Data, file: String) throws {
+        guard json.count <= Self.maxFileBytes else { throw ReadError.tooLarge(file: file, bytes: json.count, limit: Self.maxFileBytes) }
+        var results: [Result]?
+        var generatedAt: String?
+        do {
+            try json.withUnsafeBytes { raw in
+                var scanner = JSONScanner(raw.bindMemory(to: UInt8.self))
+                guard scanner.peek() == UInt8(ascii: "{") else { throw ReadError.noResults(file: file) }
+                try scanner.object { scanner, key in
+                    if key.is("results"), scanner.peek() == UInt8(ascii: "[") {
+                        var list: [Result] = []
+                        try scanner.array { scanner in
+                            if let result = try Self.result(&scanner) { list.append(result) }
+                        }
+                        results = list
+                    } else if key.is("metadata"), scanner.peek() == UInt8(ascii: "{") {
+                        try scanner.object { scanner, key in
+                            if key.is("generated_at"), scanner.peek() == UInt8(ascii: "\"") {
+                                generatedAt = try scanner.string()
+                            } else {
+                                try scanner.skipValue()
+                            }
+                        }
+                    } else {
+                        try scanner.skipValue()
+                    }
+                }
+                guard scanner.peek() == 0 else { throw JSONScanner.Failure(offset: scanner.offset, expected: "the end of the file") }
+            }
+        } catch let failure as JSONScanner.Failure {
+            throw ReadError.notJSON(file: file, message: "at byte \(failure.offset): expected \(failure.expected)")
         }
-        generatedAt = (root["metadata"] as? [String: Any])?["generated_at"] as? String
+        guard let results else { throw ReadError.noResults(file: file) }
+        self.results = results
+        self.generatedAt = generatedAt
+    }
+
+    /// One element of `results`: nil when it is not an object with a string `unique_id`.
+    private static func result(_ scanner: inout JSONScanner) throws -> Result? {
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            try scanner.skipValue()
+            return nil
+        }
+        var id: String?
+        var status: String?
+        var failures: Int?
+        try scanner.object { scanner, key in
+            let isString = scanner.peek() == UInt8(ascii: "\"")
+            if key.is("unique_id"), isString {
+                id = try scanner.string()
+            } else if key.is("status"), isString {
+                status = try scanner.string()
+            } else if key.is("failures") {
+                failures = try scanner.scalarText().flatMap { Int($0) }
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        return id.map { Result(uniqueID: $0, status: status ?? "unknown", failures: failures) }
     }
 
     /// Creates results directly.

@@ -23,6 +23,16 @@ public enum ForgeError: Error, LocalizedError, Equatable {
     case unbalancedMarkers(found: String, missing: String)
     /// The job summary file cannot be written.
     case cannotWriteSummary(path: String, reason: String)
+    /// An environment variable holds a value rationale cannot use.
+    case badSetting(variable: String, value: String, expected: String)
+    /// The forge redirected to another scheme, host or port: the token is not sent there.
+    case redirectToAnotherOrigin(method: String, path: String, location: String)
+    /// The answer's body passed ``ForgeLimits/maxBodyBytes``.
+    case responseTooLarge(method: String, path: String, limit: Int)
+    /// The run's requests passed ``ForgeLimits/deadline``.
+    case deadlineExceeded(method: String, path: String, seconds: TimeInterval)
+    /// The forge kept announcing a next page past ``ForgeLimits/maxPages``.
+    case tooManyPages(path: String, limit: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -48,6 +58,16 @@ public enum ForgeError: Error, LocalizedError, Equatable {
             return "the PR body has \(found) without \(missing) after it: edit the body so both markers are there (or neither), then run again"
         case .cannotWriteSummary(let path, let reason):
             return "cannot append to the job summary \(path) (GITHUB_STEP_SUMMARY): \(reason)"
+        case .badSetting(let variable, let value, let expected):
+            return "\(variable) is `\(value)`: set it to \(expected), or unset it"
+        case .redirectToAnotherOrigin(let method, let path, let location):
+            return "\(method) \(path) redirected to \(location), another host, scheme or port than the API's: the token is not sent there — pass --api-url with the address the API answers at itself"
+        case .responseTooLarge(let method, let path, let limit):
+            return "\(method) \(path): the answer is larger than \(ForgeLimits.describe(bytes: limit)), the most rationale reads — check that --api-url points at the REST API"
+        case .deadlineExceeded(let method, let path, let seconds):
+            return "\(method) \(path): the forge did not answer within \(ForgeLimits.describe(seconds: seconds)), the time all requests of one run may take (\(ForgeLimits.deadlineVariable) changes it) — the forge is slow or stalled; run the job again later"
+        case .tooManyPages(let path, let limit):
+            return "GET \(path): the forge still announces a next page after \(limit) pages, the most rationale reads — check that --api-url points at the REST API, or delete old comments on the pull request"
         }
     }
 

@@ -40,6 +40,8 @@ public struct GitHubForge: PullRequestForge {
         var seen: Set<String> = []
         var all: [ForgeComment] = []
         while let url = next, seen.insert(url.absoluteString).inserted {
+            // A forge that always links a next page must not get requests without end.
+            guard seen.count <= transport.limits.maxPages else { throw ForgeError.tooManyPages(path: path, limit: transport.limits.maxPages) }
             let response = try transport.send("GET", url: url)
             all += try decode([Comment].self, response, "GET", url.path).map { ForgeComment(id: $0.id, body: $0.body ?? "") }
             next = try response.header("Link").flatMap { LinkHeader.target(of: $0, rel: "next") }.map { try sameOrigin($0, as: url) }
@@ -63,8 +65,8 @@ public struct GitHubForge: PullRequestForge {
 /// A pagination link, refused when it leads away from the API that gave it (the token goes with
 /// every request).
 func sameOrigin(_ link: String, as current: URL) throws -> URL {
-    guard let url = URL(string: link), url.scheme == current.scheme, url.host == current.host, url.port == current.port else {
-        throw ForgeError.badResponse(method: "GET", path: current.path, reason: "the next-page link \(link) leads to another host")
+    guard let url = URL(string: link), let origin = Origin(url), origin == Origin(current) else {
+        throw ForgeError.badResponse(method: "GET", path: current.path, reason: "the next-page link leads to \(URL(string: link).map(Origin.describe) ?? "something that is not a URL"), not the API's host")
     }
     return url
 }

@@ -44,6 +44,10 @@ public struct GitLabForge: PullRequestForge {
         var seen: Set<String> = []
         var all: [ForgeComment] = []
         while let current = page, seen.insert(current).inserted {
+            // A forge that always names a next page must not get requests without end.
+            guard seen.count <= transport.limits.maxPages else {
+                throw ForgeError.tooManyPages(path: "\(mergeRequestPath)/notes", limit: transport.limits.maxPages)
+            }
             let path = "\(mergeRequestPath)/notes?per_page=100&page=\(current)"
             let response = try transport.send("GET", path)
             all += try decode([Note].self, response, "GET", path)

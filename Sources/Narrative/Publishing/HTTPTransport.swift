@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -23,9 +24,64 @@ public struct HTTPResponse: Sendable {
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
+/// The bounds one run of a forge client keeps, whatever the forge answers: a forge that always
+/// says there is another page, trickles its answer a byte at a time, or sends a gigabyte cannot
+/// keep a CI job (or its memory) past them.
+public struct ForgeLimits: Sendable, Equatable {
+    /// How long all requests of one run may take together, retries and their waits included.
+    public var deadline: TimeInterval
+    /// The most pages of comments (GitLab: notes) read: 100 pages of 100 is 10,000 comments.
+    public var maxPages: Int
+    /// The largest answer body read, in bytes.
+    public var maxBodyBytes: Int
+
+    /// 60 seconds.
+    public static let defaultDeadline: TimeInterval = 60
+    /// 100 pages.
+    public static let defaultMaxPages = 100
+    /// 10 MB.
+    public static let defaultMaxBodyBytes = 10 * 1024 * 1024
+    /// The environment variable that sets ``deadline``, in seconds (tests shorten it).
+    public static let deadlineVariable = "RATIONALE_FORGE_DEADLINE"
+
+    /// Creates limits; the defaults are the documented ones.
+    public init(deadline: TimeInterval = defaultDeadline, maxPages: Int = defaultMaxPages, maxBodyBytes: Int = defaultMaxBodyBytes) {
+        self.deadline = deadline
+        self.maxPages = max(1, maxPages)
+        self.maxBodyBytes = max(1, maxBodyBytes)
+    }
+
+    /// The default limits, with the deadline from `RATIONALE_FORGE_DEADLINE` when it is set.
+    ///
+    /// - Throws: ``ForgeError/badSetting(variable:value:expected:)`` when it is not a positive number of seconds.
+    public init(environment: [String: String]) throws {
+        self.init()
+        guard let text = environment[Self.deadlineVariable]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return }
+        guard let seconds = TimeInterval(text), seconds > 0, seconds.isFinite else {
+            throw ForgeError.badSetting(variable: Self.deadlineVariable, value: text, expected: "a positive number of seconds, such as 60")
+        }
+        deadline = seconds
+    }
+
+    /// A byte count as people read it: `10 MB`.
+    static func describe(bytes: Int) -> String {
+        bytes % (1024 * 1024) == 0 ? "\(bytes / (1024 * 1024)) MB" : "\(bytes) bytes"
+    }
+
+    /// Seconds as people read them: `60 s`, `1.5 s`.
+    static func describe(seconds: TimeInterval) -> String {
+        seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
+    }
+}
+
 /// Sends one request at a time to a forge's REST API and waits for the answer: JSON in and out,
 /// the forge's headers on every request, and retries with exponential backoff when the forge is
 /// busy (429, a rate-limit 403) or failing (5xx, a broken connection).
+///
+/// The token never leaves the API's origin: a redirect to another scheme, host or port is
+/// refused rather than followed with the credentials. Every run keeps ``ForgeLimits``: one
+/// deadline for all its requests, a bounded body, and (in the forges) a bounded page count. What
+/// the forge says is shown with the token redacted.
 ///
 /// The API is synchronous on purpose: a CLI run posts one comment. The sleep and the clock are
 /// injectable so tests of the backoff take no time.
@@ -40,17 +96,21 @@ public struct HTTPTransport: Sendable {
     public var initialDelay: TimeInterval
     /// The longest wait before a retry, whatever the forge asks for.
     public var maxDelay: TimeInterval
-    /// How long one attempt may take.
+    /// How long one attempt may wait without receiving anything.
     public var timeout: TimeInterval
+    /// The bounds of this client's run.
+    public var limits: ForgeLimits
     /// Waits the given number of seconds.
     public var sleep: @Sendable (TimeInterval) -> Void
     /// The current time, for `x-ratelimit-reset`.
     public var now: @Sendable () -> Date
+    /// When every request of this client must be done (``ForgeLimits/deadline`` from its creation).
+    public let deadline: ContinuousClock.Instant
 
     /// Creates a transport for an API root.
     public init(
         baseURL: URL, headers: [String: String], maxAttempts: Int = 4, initialDelay: TimeInterval = 1,
-        maxDelay: TimeInterval = 60, timeout: TimeInterval = 30,
+        maxDelay: TimeInterval = 60, timeout: TimeInterval = 30, limits: ForgeLimits = ForgeLimits(),
         sleep: @escaping @Sendable (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) },
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -60,8 +120,10 @@ public struct HTTPTransport: Sendable {
         self.initialDelay = initialDelay
         self.maxDelay = maxDelay
         self.timeout = timeout
+        self.limits = limits
         self.sleep = sleep
         self.now = now
+        self.deadline = ContinuousClock.now + .milliseconds(Int64((limits.deadline * 1000).rounded(.up)))
     }
 
     /// The headers GitHub's REST API asks for, with a bearer token.
@@ -76,6 +138,22 @@ public struct HTTPTransport: Sendable {
     /// The headers GitLab's REST API asks for, with a personal, project or group access token.
     public static func gitLabHeaders(token: String) -> [String: String] {
         ["PRIVATE-TOKEN": token, "Accept": "application/json"]
+    }
+
+    /// The credentials among the headers (the bearer token, GitLab's token): never shown.
+    public var secrets: [String] {
+        headers.compactMap { name, value -> String? in
+            switch name.lowercased() {
+            case "authorization": return value.split(separator: " ", maxSplits: 1).last.map(String.init)
+            case "private-token", "job-token": return value
+            default: return nil
+            }
+        }
+    }
+
+    /// Text from the forge (or about a request) with every credential replaced by `***`.
+    public func redacted(_ text: String) -> String {
+        ConsoleText.redacting(secrets, in: text)
     }
 
     /// The address of an API path (which may carry a query), below the API root.
@@ -94,7 +172,9 @@ public struct HTTPTransport: Sendable {
     ///   - json: The body, encoded as a JSON object.
     /// - Throws: ``ForgeError/http(method:path:status:message:)`` with the API's `message` for an
     ///   error status, ``ForgeError/connection(method:path:reason:)`` when the forge cannot be
-    ///   reached, both after the retries.
+    ///   reached, both after the retries; ``ForgeError/redirectToAnotherOrigin(method:path:location:)``,
+    ///   ``ForgeError/responseTooLarge(method:path:limit:)`` and
+    ///   ``ForgeError/deadlineExceeded(method:path:seconds:)`` at once.
     public func send(_ method: String, _ path: String, json: [String: String]? = nil) throws -> HTTPResponse {
         try send(method, url: url(path), json: json)
     }
@@ -113,30 +193,49 @@ public struct HTTPTransport: Sendable {
             request.httpBody = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let shownPath = url.path + (url.query.map { "?" + $0 } ?? "")
+        let shownPath = redacted(url.path + (url.query.map { "?" + $0 } ?? ""))
         let idempotent = method != "POST"
         var attempt = 1
         while true {
-            let result = Self.perform(request)
+            let remaining = secondsLeft()
+            guard remaining > 0 else {
+                throw ForgeError.deadlineExceeded(method: method, path: shownPath, seconds: limits.deadline)
+            }
+            let result = perform(request, within: remaining)
             let failure: ForgeError
             let delay: TimeInterval
             switch result {
             case .answered(let response) where (200..<300).contains(response.status):
                 return response
             case .answered(let response):
-                failure = .http(method: method, path: shownPath, status: response.status, message: Self.message(in: response))
+                failure = .http(method: method, path: shownPath, status: response.status, message: message(in: response))
                 let rateLimited = response.status == 429 || (response.status == 403 && isRateLimit(response))
                 guard rateLimited || (idempotent && (500...599).contains(response.status)) else { throw failure }
                 delay = requestedDelay(response) ?? backoff(attempt)
             case .failed(let reason):
-                failure = .connection(method: method, path: shownPath, reason: reason)
+                failure = .connection(method: method, path: shownPath, reason: redacted(reason))
                 guard idempotent else { throw failure }
                 delay = backoff(attempt)
+            case .redirectRefused(let location):
+                throw ForgeError.redirectToAnotherOrigin(method: method, path: shownPath, location: redacted(Origin.describe(location)))
+            case .tooLarge:
+                throw ForgeError.responseTooLarge(method: method, path: shownPath, limit: limits.maxBodyBytes)
+            case .timedOut:
+                throw ForgeError.deadlineExceeded(method: method, path: shownPath, seconds: limits.deadline)
             }
             guard attempt < maxAttempts else { throw failure }
-            sleep(min(max(0, delay), maxDelay))
+            let wait = min(max(0, delay), maxDelay)
+            // A wait that would end past the deadline is not worth starting: say what the forge said.
+            guard wait < secondsLeft() else { throw failure }
+            sleep(wait)
             attempt += 1
         }
+    }
+
+    /// Seconds until the deadline (negative once it has passed).
+    func secondsLeft() -> TimeInterval {
+        let left = ContinuousClock.now.duration(to: deadline)
+        return TimeInterval(left.components.seconds) + TimeInterval(left.components.attoseconds) / 1e18
     }
 
     /// The exponential wait before retry number `attempt`.
@@ -162,8 +261,19 @@ public struct HTTPTransport: Sendable {
         response.header("Retry-After") != nil || response.header("x-ratelimit-remaining") == "0"
     }
 
-    /// The API's own explanation: GitHub's and GitLab's `message` (a string, or GitLab's object
+    /// The longest forge message shown, in characters.
+    static let messageLimit = 500
+
+    /// The API's own explanation, with the credentials redacted and cut to
+    /// ``messageLimit`` characters: GitHub's and GitLab's `message` (a string, or GitLab's object
     /// of field errors), GitLab's `error`, or the start of the body.
+    func message(in response: HTTPResponse) -> String {
+        var text = Self.message(in: response)
+        if text.count > Self.messageLimit { text = String(text.prefix(Self.messageLimit)) + "…" }
+        return redacted(text)
+    }
+
+    /// The API's own explanation as the forge wrote it.
     static func message(in response: HTTPResponse) -> String {
         if let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] {
             for key in ["message", "error"] {
@@ -178,30 +288,36 @@ public struct HTTPTransport: Sendable {
         return text.isEmpty ? HTTPURLResponse.localizedString(forStatusCode: response.status) : text
     }
 
-    /// Runs one request and waits for it.
-    private static func perform(_ request: URLRequest) -> Attempt {
+    /// Runs one request and waits for it, at most `seconds`.
+    private func perform(_ request: URLRequest, within seconds: TimeInterval) -> Attempt {
+        guard let origin = request.url.flatMap(Origin.init) else { return .failed("not an http(s) address") }
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = request.timeoutInterval
+        configuration.timeoutIntervalForRequest = min(request.timeoutInterval, seconds)
+        configuration.timeoutIntervalForResource = seconds
         configuration.urlCache = nil
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
-            if let response = response as? HTTPURLResponse {
-                var headers: [String: String] = [:]
-                for (name, value) in response.allHeaderFields {
-                    headers[String(describing: name).lowercased()] = String(describing: value)
-                }
-                box.set(.answered(HTTPResponse(status: response.statusCode, headers: headers, body: data ?? Data())))
-            } else {
-                box.set(.failed(error?.localizedDescription ?? "no answer"))
-            }
-            done.signal()
-        }
+        configuration.httpCookieStorage = nil
+        let transfer = Transfer(origin: origin, maxBytes: limits.maxBodyBytes)
+        let session = URLSession(configuration: configuration, delegate: transfer, delegateQueue: nil)
+        let task = session.dataTask(with: request)
         task.resume()
-        done.wait()
-        return box.get()
+        // Foundation's URLSession on Linux keeps reading a flood (or a trickle) long after
+        // `cancel()`, and invalidating waits on the queue that reads it: stop waiting as soon as
+        // the body passes the limit or the deadline passes, and leave the cancelling to another
+        // thread (a CLI run then ends with the error, and the connection with it).
+        let end = DispatchTime.now() + seconds
+        while transfer.done.wait(timeout: min(end, .now() + .milliseconds(5))) == .timedOut {
+            let over = transfer.isOverLimit
+            if over || DispatchTime.now() >= end {
+                DispatchQueue.global().async {
+                    task.cancel()
+                    session.invalidateAndCancel()
+                }
+                return over ? .tooLarge : .timedOut
+            }
+        }
+        // Invalidating releases the delegate (a session holds it strongly).
+        session.finishTasksAndInvalidate()
+        return transfer.result()
     }
 }
 
@@ -211,25 +327,119 @@ private enum Attempt {
     case answered(HTTPResponse)
     /// No answer: why.
     case failed(String)
+    /// The forge redirected to another origin, which was not followed.
+    case redirectRefused(URL)
+    /// The body passed ``ForgeLimits/maxBodyBytes``; reading stopped.
+    case tooLarge
+    /// The run's deadline passed while waiting.
+    case timedOut
 }
 
-/// Carries a request's result from URLSession's queue to the waiting caller.
-private final class ResultBox: @unchecked Sendable {
-    // Written once on URLSession's queue before the semaphore is signalled, read after the wait:
-    // the lock makes the hand-over explicit.
-    private let lock = NSLock()
-    private var result: Attempt = .failed("no answer")
+/// Where a request goes: scheme, host and port (the default port when none is written).
+struct Origin: Equatable {
+    var scheme: String
+    var host: String
+    var port: Int
 
-    func set(_ value: Attempt) {
-        lock.lock()
-        result = value
-        lock.unlock()
+    init?(_ url: URL) {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
+        self.scheme = scheme
+        self.host = host
+        self.port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
     }
 
-    func get() -> Attempt {
+    /// `scheme://host:port` of an address, for messages (never its path or query).
+    static func describe(_ url: URL) -> String {
+        guard let origin = Origin(url) else { return url.scheme.map { $0 + ":…" } ?? "another address" }
+        return "\(origin.scheme)://\(origin.host):\(origin.port)"
+    }
+}
+
+/// Receives one request's answer: the body up to a limit, redirects only within the origin, and
+/// the end, signalled to the waiting caller.
+private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    // URLSession calls the delegate on its own serial queue; the caller reads after `done`
+    // (or after cancelling on its deadline): the lock makes the hand-over explicit.
+    private let lock = NSLock()
+    private let origin: Origin
+    private let maxBytes: Int
+    private var response: HTTPURLResponse?
+    private var body = Data()
+    private var refused: URL?
+    private var overLimit = false
+    private var failure: String?
+    /// Signalled once, when the task has completed.
+    let done = DispatchSemaphore(value: 0)
+
+    init(origin: Origin, maxBytes: Int) {
+        self.origin = origin
+        self.maxBytes = maxBytes
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
-        return result
+        return body()
+    }
+
+    /// Whether the body has passed the limit (the task is being cancelled).
+    var isOverLimit: Bool { locked { overLimit } }
+
+    func result() -> Attempt {
+        locked {
+            if let refused { return .redirectRefused(refused) }
+            if overLimit { return .tooLarge }
+            guard let response else { return .failed(failure ?? "no answer") }
+            var headers: [String: String] = [:]
+            for (name, value) in response.allHeaderFields {
+                headers[String(describing: name).lowercased()] = String(describing: value)
+            }
+            return .answered(HTTPResponse(status: response.statusCode, headers: headers, body: body))
+        }
+    }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
+        let tooLarge = response.expectedContentLength > Int64(maxBytes)
+        locked {
+            self.response = response as? HTTPURLResponse
+            if tooLarge { overLimit = true }
+        }
+        completionHandler(tooLarge ? .cancel : .allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let tooLarge = locked {
+            if body.count + data.count > maxBytes {
+                overLimit = true
+                return true
+            }
+            body.append(data)
+            return false
+        }
+        if tooLarge { dataTask.cancel() }
+    }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        // The request carries the token: follow only within the API's own origin.
+        if let url = request.url, Origin(url) == origin {
+            completionHandler(request)
+            return
+        }
+        locked { refused = request.url ?? response.url }
+        completionHandler(nil)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        locked {
+            if let error { failure = error.localizedDescription }
+            if response == nil, let answer = task.response as? HTTPURLResponse { response = answer }
+        }
+        done.signal()
     }
 }
-

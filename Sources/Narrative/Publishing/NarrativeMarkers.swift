@@ -15,13 +15,14 @@ public enum NarrativeMarkers {
     public static let end = "<!-- rationale:end -->"
 
     /// The narrative without any of the three markers (so the text can never open, close or
-    /// claim a second block or comment), without blank lines around it.
+    /// claim a second block or comment), without blank lines around it, and with a code fence it
+    /// leaves open closed (so the end marker after it is not swallowed into code).
     public static func sanitized(_ narrative: String) -> String {
         var text = narrative
         for marker in [comment, begin, end] { text = text.replacingOccurrences(of: marker, with: "") }
         while let first = text.first, first.isNewline { text.removeFirst() }
         while let last = text.last, last.isWhitespace { text.removeLast() }
-        return text
+        return MarkdownFences.closingUnclosed(text)
     }
 
     /// The whole text of the narrative comment: the marker line, then the narrative.
@@ -69,6 +70,9 @@ public enum NarrativeMarkers {
         var result = bytes
         if !result.isEmpty {
             if !result.ends(with: newline) && result.last != 10 { result += newline }
+            // A fence the author left open would hold the new block as code, and the next run
+            // would not see its markers: close it first.
+            if let fence = MarkdownFences.unclosed(in: bytes) { result += Array(fence.closingLine.utf8) + newline }
             result += newline
         }
         result += Array(begin.utf8) + inside + Array(end.utf8)
@@ -91,23 +95,27 @@ public enum NarrativeMarkers {
     }
 
     /// Where the block lies: `whole` from the begin marker through the end marker, `inside`
-    /// between them; nil when the body has neither marker.
+    /// between them; nil when the body has neither marker. Markers inside a fenced code block are
+    /// text (someone showing the markers), not the block.
     static func blockRange(in bytes: [UInt8]) throws -> (whole: Range<Int>, inside: Range<Int>)? {
         let open = Array(begin.utf8), close = Array(end.utf8)
-        guard let start = firstRange(of: open, in: bytes) else {
-            if firstRange(of: close, in: bytes) != nil { throw ForgeError.unbalancedMarkers(found: "`\(end)`", missing: "`\(begin)` before it") }
+        let code = MarkdownFences.ranges(in: bytes)
+        guard let start = firstRange(of: open, in: bytes, outside: code) else {
+            if firstRange(of: close, in: bytes, outside: code) != nil { throw ForgeError.unbalancedMarkers(found: "`\(end)`", missing: "`\(begin)` before it") }
             return nil
         }
-        guard let stop = firstRange(of: close, in: bytes, from: start.upperBound) else {
+        guard let stop = firstRange(of: close, in: bytes, from: start.upperBound, outside: code) else {
             throw ForgeError.unbalancedMarkers(found: "`\(begin)`", missing: "`\(end)`")
         }
         return (start.lowerBound..<stop.upperBound, start.upperBound..<stop.lowerBound)
     }
 
-    private static func firstRange(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Range<Int>? {
+    private static func firstRange(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0, outside code: [Range<Int>] = []) -> Range<Int>? {
         guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
         for index in start...(haystack.count - needle.count) where haystack[index] == needle[0] {
-            if haystack[index..<(index + needle.count)].elementsEqual(needle) { return index..<(index + needle.count) }
+            if haystack[index..<(index + needle.count)].elementsEqual(needle), !code.contains(where: { $0.contains(index) }) {
+                return index..<(index + needle.count)
+            }
         }
         return nil
     }

@@ -40,11 +40,12 @@ extension CIContext {
     ///
     /// - Parameters:
     ///   - maxAttempts: The most attempts of one request.
+    ///   - limits: The bounds of the run: one deadline for all requests, body size, pages.
     ///   - sleep: How to wait between attempts (tests pass one that does not).
     /// - Throws: ``ForgeError`` when the token, repository or pull request is missing or the API
     ///   address is not a URL.
     public func makeForge(
-        maxAttempts: Int = 4,
+        maxAttempts: Int = 4, limits: ForgeLimits = ForgeLimits(),
         sleep: @escaping @Sendable (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }
     ) throws -> any PullRequestForge {
         guard let token else { throw ForgeError.missingToken(forge: forge, variables: tokenVariables) }
@@ -55,10 +56,10 @@ extension CIContext {
         }
         switch forge {
         case .github:
-            let transport = HTTPTransport(baseURL: base, headers: HTTPTransport.gitHubHeaders(token: token), maxAttempts: maxAttempts, sleep: sleep)
+            let transport = HTTPTransport(baseURL: base, headers: HTTPTransport.gitHubHeaders(token: token), maxAttempts: maxAttempts, limits: limits, sleep: sleep)
             return GitHubForge(transport: transport, repository: repository, number: pullRequest)
         case .gitlab:
-            let transport = HTTPTransport(baseURL: base, headers: HTTPTransport.gitLabHeaders(token: token), maxAttempts: maxAttempts, sleep: sleep)
+            let transport = HTTPTransport(baseURL: base, headers: HTTPTransport.gitLabHeaders(token: token), maxAttempts: maxAttempts, limits: limits, sleep: sleep)
             return GitLabForge(transport: transport, project: repository, iid: pullRequest)
         }
     }

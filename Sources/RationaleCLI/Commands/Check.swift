@@ -63,7 +63,7 @@ extension Rationale {
                         break
                     case "passed":
                         if !outcome.findings.isEmpty { emit(FindingsOutput.text(outcome.findings)) }
-                        emit("rationale check: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.joined(separator: ", "))")
+                        emit("rationale check: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map(ConsoleText.oneLine).joined(separator: ", "))")
                     default:
                         emit(FindingsOutput.text(outcome.findings))
                         emitError("""

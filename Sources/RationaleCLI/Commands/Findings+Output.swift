@@ -21,8 +21,3 @@ enum FindingsOutput {
         return String(decoding: data, as: UTF8.self)
     }
 }
-
-/// Writes text to standard error.
-func emitError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
-}

@@ -60,13 +60,13 @@ extension Rationale {
                     if !outcome.findings.isEmpty { lines.append(FindingsOutput.text(outcome.findings)) }
                     switch outcome.result {
                     case "out_of_scope": lines.append("rationale gate: passed — the range changes no gated dbt path")
-                    case "passed": lines.append("rationale gate: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.joined(separator: ", "))")
+                    case "passed": lines.append("rationale gate: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map(ConsoleText.oneLine).joined(separator: ", "))")
                     default: lines.append("rationale gate: failed — fix the findings above and push again")
                     }
                     emit(lines.joined(separator: "\n"))
                 }
                 if environment["GITHUB_ACTIONS"] == "true", !outcome.findings.isEmpty {
-                    emit(GateFrontend.annotations(outcome.findings))
+                    emitWorkflowCommands(GateFrontend.annotations(outcome.findings))
                 }
                 if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
                     // A summary that cannot be written costs the reader a table, not the check.
@@ -93,7 +93,7 @@ enum PullRequestBodySource {
         let where_ = context.forge == .github ? "the GitHub event" : "CI_MERGE_REQUEST_DESCRIPTION"
         if context.token != nil {
             do {
-                let body = try context.makeForge().fetchBody()
+                let body = try context.makeForge(limits: ForgeLimits(environment: environment)).fetchBody()
                 return .init(text: body, source: "the API (\(context.pullRequestName))")
             } catch {
                 let reason = (error as? LocalizedError)?.errorDescription ?? String(describing: error)

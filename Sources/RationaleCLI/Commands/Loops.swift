@@ -208,7 +208,7 @@ extension Rationale.Loops {
                     if let staged {
                         try Workspace.commit(staged.temporary, to: staged.path, name: staged.shown)
                     } else if let printed {
-                        FileHandle.standardOutput.write(Data(printed.utf8))
+                        emit(printed, newline: false)
                     }
                 })
                 var lines: [String] = []

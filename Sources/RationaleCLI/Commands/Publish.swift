@@ -25,8 +25,12 @@ extension Rationale {
             GITLAB_TOKEN (sent as PRIVATE-TOKEN), CI_API_V4_URL, CI_MERGE_REQUEST_PROJECT_ID, \
             CI_MERGE_REQUEST_IID.
 
+            Limits: the token goes only to the API's own host (a redirect elsewhere is refused); \
+            at most 100 pages of comments, answers of at most 10 MB, and 60 s for all requests of \
+            the run (RATIONALE_FORGE_DEADLINE, in seconds, changes it).
+
             Exit codes: 0 written, unchanged, or fallen back to the summary; 2 could not run (no \
-            token, no pull request, an unreadable event or narrative file, an API error).
+            token, no pull request, an unreadable event or narrative file, an API error, a limit).
 
             Examples:
               rationale publish --github --file narrative.md
@@ -69,7 +73,10 @@ extension Rationale {
                     forge: forge.kind, mode: intoBody ? .body : .comment, apiURL: apiURL, repository: repo, pullRequest: pr
                 )
                 for line in try PublishFrontend.run(options, narrative: narrative, environment: ProcessInfo.processInfo.environment) {
-                    emit(line)
+                    switch line {
+                    case .text(let text): emit(text)
+                    case .workflowCommand(let command): emitWorkflowCommands(command)
+                    }
                 }
             }
         }

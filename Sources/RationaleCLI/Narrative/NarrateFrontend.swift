@@ -26,15 +26,17 @@ enum NarrateFrontend {
         var resultsFile: String?
         if let runResults {
             let path = runResults.hasPrefix("/") ? runResults : FileManager.default.currentDirectoryPath + "/" + runResults
-            guard let data = FileManager.default.contents(atPath: path) else { throw NarrateError.noRunResults(runResults) }
-            results = try RunResults(json: data, file: runResults)
+            guard FileManager.default.fileExists(atPath: path) else { throw NarrateError.noRunResults(runResults) }
+            results = try RunResults(path: path, file: runResults)
             resultsFile = runResults
         } else {
             // dbt's own file in the project, when a `dbt build` ran in this checkout.
             for report in reports {
                 let relative = (report.project.root.isEmpty ? "" : report.project.root + "/") + "target/run_results.json"
-                if let text = try workspace.read(relative) {
-                    results = try RunResults(json: Data(text.utf8), file: relative)
+                // `contained` refuses a path through a symbolic link; the reader bounds the size.
+                let path = try workspace.contained(relative)
+                if FileManager.default.fileExists(atPath: path) {
+                    results = try RunResults(path: path, file: relative)
                     resultsFile = relative
                     break
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import Lineage
+import Narrative
 
 /// Formats an impact result as text, JSON, a dbt selector, Mermaid or Markdown.
 enum ImpactRenderer {
@@ -115,7 +116,7 @@ enum ImpactRenderer {
         }
         if !report.selector.isEmpty {
             lines.append("")
-            lines.append("Re-check: `dbt build --select \(report.selector)`")
+            lines.append("Re-check: " + MarkdownSafety.inlineCode("dbt build --select \(report.selector)"))
         }
         return lines.joined(separator: "\n")
     }

@@ -14,38 +14,48 @@ enum PublishFrontend {
         var pullRequest: Int?
     }
 
+    /// One thing to print: plain text, or one of our own workflow commands (an annotation).
+    enum Line: Equatable {
+        case text(String)
+        case workflowCommand(String)
+    }
+
     /// Publishes and says what happened, one line per outcome (and one per note).
-    static func run(_ options: Options, narrative: String, environment: [String: String]) throws -> [String] {
+    static func run(_ options: Options, narrative: String, environment: [String: String]) throws -> [Line] {
         var context = options.forge == .github ? try CIContext.github(environment: environment) : CIContext.gitlab(environment: environment)
         if let apiURL = options.apiURL { context.apiURL = apiURL }
         if let repository = options.repository { context.repository = repository }
         if let pullRequest = options.pullRequest { context.pullRequest = pullRequest }
         if context.pullRequest == nil && context.isMergeGroup {
-            return ["publish: nothing to do: a merge_group run has no pull request to write to"]
+            return [.text("publish: nothing to do: a merge_group run has no pull request to write to")]
         }
         let result: PublishResult
         do {
-            let publisher = NarrativePublisher(forge: try context.makeForge(), summaryPath: context.stepSummaryPath)
+            let forge = try context.makeForge(limits: ForgeLimits(environment: environment))
+            let publisher = NarrativePublisher(forge: forge, summaryPath: context.stepSummaryPath)
             result = try publisher.publish(narrative, mode: options.mode)
         } catch ForgeError.missingToken(_, let variables) where context.isFork {
             // A fork's pipeline gets no secrets (GitLab passes no CI/CD variables to forks).
             let reason = "a fork's pipeline has no token (\(variables.joined(separator: " or ")))"
             result = try NarrativePublisher.fallBack(narrative, reason: reason, pullRequest: context.pullRequestName, summaryPath: context.stepSummaryPath)
         }
-        var lines: [String] = []
+        var lines: [Line] = []
+        let pullRequest = ConsoleText.oneLine(result.pullRequest)
         switch result.outcome {
-        case .created(let place): lines.append("publish: created \(describe(place)) on \(result.pullRequest)")
-        case .updated(let place): lines.append("publish: updated \(describe(place)) on \(result.pullRequest)")
-        case .unchanged(let place): lines.append("publish: unchanged \(describe(place)) on \(result.pullRequest) (nothing written)")
+        case .created(let place): lines.append(.text("publish: created \(describe(place)) on \(pullRequest)"))
+        case .updated(let place): lines.append(.text("publish: updated \(describe(place)) on \(pullRequest)"))
+        case .unchanged(let place): lines.append(.text("publish: unchanged \(describe(place)) on \(pullRequest) (nothing written)"))
         case .fellBack(let reason):
             let destination = result.summaryFile == nil ? "narrative below" : "narrative appended to the job summary"
-            let line = "publish: could not write to \(result.pullRequest): \(reason) — \(destination)"
-            if environment["GITHUB_ACTIONS"] == "true" { lines.append(WorkflowOutput.annotation("warning", title: "rationale publish", message: line)) }
-            lines.append(line)
+            let line = "publish: could not write to \(pullRequest): \(ConsoleText.oneLine(reason)) — \(destination)"
+            if environment["GITHUB_ACTIONS"] == "true" {
+                lines.append(.workflowCommand(WorkflowOutput.annotation("warning", title: "rationale publish", message: line)))
+            }
+            lines.append(.text(line))
         }
-        lines += result.notes.map { "publish: note: \($0)" }
+        lines += result.notes.map { .text("publish: note: \(ConsoleText.oneLine($0))") }
         if case .fellBack = result.outcome, result.summaryFile == nil {
-            lines.append(NarrativeMarkers.sanitized(narrative))
+            lines.append(.text(NarrativeMarkers.sanitized(narrative)))
         }
         return lines
     }
