@@ -260,35 +260,5 @@ struct CallReader {
         }
     }
 
-    private func unquote(_ t: Token) -> String {
-        var s = t.start
-        var e = t.end
-        // Python prefixes (r, f, b) were kept in the token.
-        while s < e, buffer[s] != UInt8(ascii: "'"), buffer[s] != UInt8(ascii: "\"") { s += 1 }
-        guard s < e else { return "" }
-        let quote = buffer[s]
-        let triple = e - s >= 6 && buffer[s + 1] == quote && buffer[s + 2] == quote
-        let width = triple ? 3 : 1
-        s += width
-        e = max(s, e - width)
-        var out: [UInt8] = []
-        out.reserveCapacity(e - s)
-        var i = s
-        while i < e {
-            let c = buffer[i]
-            if c == UInt8(ascii: "\\"), i + 1 < e {
-                let n = buffer[i + 1]
-                switch n {
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                default: out.append(n)
-                }
-                i += 2
-                continue
-            }
-            out.append(c)
-            i += 1
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    private func unquote(_ t: Token) -> String { TemplateScanner.unquote(buffer, t) }
 }

@@ -340,29 +340,7 @@ enum ConfigExpression {
             }
         }
 
-        func unquote(_ t: Token) -> String {
-            var s = t.start
-            var e = t.end
-            let quote = buffer[s]
-            let triple = e - s >= 6 && buffer[s + 1] == quote && buffer[s + 2] == quote
-            let width = triple ? 3 : 1
-            s += width
-            e = max(s, e - width)
-            var out: [UInt8] = []
-            var i = s
-            while i < e {
-                let c = buffer[i]
-                if c == UInt8(ascii: "\\"), i + 1 < e {
-                    let n = buffer[i + 1]
-                    out.append(n == UInt8(ascii: "n") ? 0x0A : n == UInt8(ascii: "t") ? 0x09 : n)
-                    i += 2
-                    continue
-                }
-                out.append(c)
-                i += 1
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
+        func unquote(_ t: Token) -> String { TemplateScanner.unquote(buffer, t) }
     }
 }
 

@@ -156,6 +156,40 @@ public enum TemplateScanner {
         return nil
     }
 
+    /// A string literal's value: quotes (single, double, triple) and Python prefixes removed,
+    /// `\\n`, `\\t` and other backslash escapes resolved.
+    static func unquote(_ buffer: UnsafeBufferPointer<UInt8>, _ t: Token) -> String {
+        var s = t.start
+        var e = t.end
+        // Python prefixes (r, f, b) were kept in the token.
+        while s < e, buffer[s] != UInt8(ascii: "'"), buffer[s] != UInt8(ascii: "\"") { s += 1 }
+        guard s < e else { return "" }
+        let quote = buffer[s]
+        let triple = e - s >= 6 && buffer[s + 1] == quote && buffer[s + 2] == quote
+        let width = triple ? 3 : 1
+        s += width
+        e = max(s, e - width)
+        var out: [UInt8] = []
+        out.reserveCapacity(e - s)
+        var i = s
+        while i < e {
+            let c = buffer[i]
+            if c == UInt8(ascii: "\\"), i + 1 < e {
+                let n = buffer[i + 1]
+                switch n {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                default: out.append(n)
+                }
+                i += 2
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func text(_ b: UnsafeBufferPointer<UInt8>, _ t: Token) -> String {
         string(b, t.start, t.end)
     }
