@@ -117,7 +117,10 @@ public struct ImpactEngine {
             func packages(_ roots: [String], in entries: [TreeEntry]) -> [(root: String, entries: [TreeEntry])] {
                 roots.map { package in
                     let packagePrefix = package.isEmpty ? "" : package + "/"
-                    return (package, entries.filter { $0.path.hasPrefix(packagePrefix) && !$0.path.hasPrefix(prefix) })
+                    // A package that holds the project (`local: ../`) leaves the project's own
+                    // files out; one inside the project folder keeps all of its own.
+                    let holdsProject = prefix.hasPrefix(packagePrefix)
+                    return (package, entries.filter { $0.path.hasPrefix(packagePrefix) && !(holdsProject && $0.path.hasPrefix(prefix)) })
                 }
             }
             let headProject: DbtProject
@@ -147,8 +150,13 @@ public struct ImpactEngine {
                     }
                 }
                 var head = headKey.flatMap { projects.load($0) }
+                // The patched head knows the project's own files only: a change in a package (or
+                // outside the project folder) reads the whole head.
                 let outsideProject = touched.contains { change in
-                    [change.oldPath, change.newPath].contains { $0.map { !$0.hasPrefix(prefix) } ?? false }
+                    [change.oldPath, change.newPath].contains { path in
+                        guard let path else { return false }
+                        return !path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) }
+                    }
                 }
                 if head == nil, incremental, !outsideProject, var working = baseProject {
                     // Hand the base over so the patch edits it in place (no copy of thousands of

@@ -352,3 +352,22 @@ struct PartialCloneTests {
         #expect(note.message.contains("git fetch"))
     }
 }
+
+@Suite("Local packages inside the project folder")
+struct NestedLocalPackageTests {
+    @Test func aPackageFolderInsideTheProjectIsReadWithItsOwnFiles() throws {
+        // dbt-project-evaluator's integration_tests/exclude_package, installed with `local: exclude_package/`.
+        let repo = ScratchRepository()
+        repo.write("integration_tests/dbt_project.yml", "name: it\nversion: '1.0'\n")
+        repo.write("integration_tests/packages.yml", "packages:\n  - local: exclude_package/\n")
+        repo.write("integration_tests/models/uses.sql", "select * from {{ ref('excluded_model') }}\n")
+        repo.write("integration_tests/exclude_package/dbt_project.yml", "name: exclude_package\nversion: '1.0'\n")
+        repo.write("integration_tests/exclude_package/models/excluded_model.sql", "select 1\n")
+        _ = try repo.commit("base")
+        repo.write("integration_tests/exclude_package/models/excluded_model.sql", "select 2\n")
+        repo.stage("integration_tests/exclude_package/models/excluded_model.sql")
+        let report = try #require(try impact(repo, project: "integration_tests").reports.first)
+        #expect(report.ids(.modified) == ["model.exclude_package.excluded_model"])
+        #expect(report.ids(.downstream) == ["model.it.uses"])
+    }
+}
