@@ -94,11 +94,12 @@ public struct ImpactEngine {
         let changes = try repository.diff(from: base, to: head, renames: true)
         let headEntries = try repository.entries(of: head)
         let projectFiles = Self.projectFiles(in: headEntries)
-        let roots = try chooseProjects(request.project, projectFiles: projectFiles, changes: changes)
-        let source = GitFileSource(repository: repository, cache: cache)
-        // Small files read once per run (profiles, dbt_project.yml) skip the parse cache, so a
-        // run answered from the project cache never decodes it.
+        // Small files read once per run (profiles, dbt_project.yml, packages.yml) skip the parse
+        // cache, so a run answered from the project cache never decodes it.
         let direct = GitFileSource(repository: repository, cache: ParseCache(file: nil, version: cache.version))
+        let roots = try chooseProjects(request.project, projectFiles: projectFiles, changes: changes,
+                                       headEntries: headEntries, source: direct)
+        let source = GitFileSource(repository: repository, cache: cache)
         var adapter = request.adapter
         if adapter == nil { adapter = try adapterFromProfiles(headEntries, roots: roots, source: direct) }
         var baseEntries: [TreeEntry]?
@@ -259,7 +260,8 @@ public struct ImpactEngine {
         }.sorted()
     }
 
-    func chooseProjects(_ requested: String?, projectFiles: [String], changes: [FileChange]) throws -> [String] {
+    func chooseProjects(_ requested: String?, projectFiles: [String], changes: [FileChange], headEntries: [TreeEntry] = [],
+                        source: GitFileSource? = nil) throws -> [String] {
         if let requested {
             let normalised = ProjectConfig.normalise(requested == "." ? "" : requested)
             guard projectFiles.contains(normalised) else {
@@ -275,6 +277,22 @@ public struct ImpactEngine {
             for path in [change.oldPath, change.newPath].compactMap({ $0 }) {
                 let owner = projectFiles.filter { $0.isEmpty || path.hasPrefix($0 + "/") }.max(by: { $0.count < $1.count })
                 if let owner, !touched.contains(owner) { touched.append(owner) }
+            }
+        }
+        // A project whose local package (`local:` in packages.yml) the change touches is touched
+        // too: dbt reads the package as part of it.
+        for project in projectFiles where !touched.contains(project) {
+            guard let source else { break }
+            let packages = try ProjectLoader.localPackages(root: project, entries: headEntries, source: source)
+            let prefixes = packages.map { $0.isEmpty ? "" : $0 + "/" }
+            let projectPrefix = project.isEmpty ? "" : project + "/"
+            if changes.contains(where: { change in
+                [change.oldPath, change.newPath].contains { path in
+                    guard let path else { return false }
+                    return prefixes.contains { path.hasPrefix($0) } && !path.hasPrefix(projectPrefix)
+                }
+            }) {
+                touched.append(project)
             }
         }
         return touched.isEmpty ? [projectFiles[0]] : touched.sorted()

@@ -296,6 +296,18 @@ struct LocalPackageTests {
         #expect(check.macroDependencies == ["macro.pkg.pkg_cast"])
     }
 
+    @Test func aChangeInThePackageAloneTouchesTheProjectThatInstallsIt() throws {
+        // No --project: the monorepo's projects the change touches, the installing one included.
+        let repo = ScratchRepository()
+        writePackageRepository(repo)
+        _ = try repo.commit("base")
+        repo.write("models/base_orders.sql", "select 2 from {{ source('raw', 'orders') }}\n")
+        repo.stage("models/base_orders.sql")
+        let result = try impact(repo)
+        #expect(result.reports.map(\.project.root) == ["", "integration_tests"])
+        #expect(result.reports.last?.ids(.modified) == ["model.pkg.base_orders"])
+    }
+
     @Test func aPackageMacroEditReachesTheProjectNodesThatCallIt() throws {
         let repo = ScratchRepository()
         writePackageRepository(repo)
