@@ -33,7 +33,7 @@ DBTMP_PIN ?= dbt-mp==0.3.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo install uninstall install-test man completions test unit oracle oracle-venv precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
+.PHONY: deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
@@ -62,6 +62,14 @@ oracle-venv:
 
 oracle: release oracle-venv
 	DBT=$(abspath $(ORACLE_VENV))/bin/dbt RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/oracle/run_oracle.py
+
+# The history oracle (Tests/history): rationale against dbt on real commits of public dbt projects.
+# Needs the repositories under $HISTORY_REPOS (see Tests/history/README.md); fetches nothing.
+# HISTORY_ARGS=--rationale-only: only the cached dbt answers (quick); e.g. --project NAME --commit SHA.
+history: release oracle-venv
+	@$(ORACLE_VENV)/bin/python -c "import dbt.adapters.snowflake, dbt.adapters.bigquery, dbt.adapters.trino" 2>/dev/null || \
+	  $(ORACLE_VENV)/bin/pip install -q "$(DBT_PIN)" "dbt-snowflake==1.11.*" "dbt-bigquery==1.11.*" "dbt-trino==1.11.*"
+	DBT=$(abspath $(ORACLE_VENV))/bin/dbt RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/history/run_history.py $(HISTORY_ARGS)
 
 precommit-venv:
 	@if [ ! -x $(PRECOMMIT_VENV)/bin/pre-commit ]; then \

@@ -116,6 +116,12 @@ PROFILE_OUTPUTS = {
 }
 
 
+# Errors that say the harness could not run dbt (an adapter missing from the venv, the worker
+# dying): such answers are not cached and the commit counts as "no dbt answer".
+HARNESS_ERRORS = ("Could not find adapter type", "harness:", "dbt worker timed out", "dbt worker died",
+                  "No module named")
+
+
 class HistoryError(Exception):
     pass
 
@@ -602,8 +608,9 @@ class Checkout:
                            env=git_env(), check=True, capture_output=True, timeout=1800)
         # only the dbt project folders are checked out (snapshots lack files of 4 MiB and more,
         # which are seldom in a dbt project; a commit whose project does lack one is skipped)
-        dirs = [d for d in entry["dbt_projects"] + sum(entry.get("local_package_dirs", {}).values(), []) if d]
-        if dirs and all(entry["dbt_projects"]):
+        locals_ = sum(entry.get("local_package_dirs", {}).values(), [])
+        dirs = [d for d in entry["dbt_projects"] + locals_ if d]
+        if dirs and all(entry["dbt_projects"]) and all(locals_):
             git(self.path, "sparse-checkout", "set", "--cone", *sorted(set(dirs)))
         else:
             git(self.path, "sparse-checkout", "disable", check=False)
@@ -1032,8 +1039,14 @@ def main() -> int:
                 except HistoryError as e:
                     dbt_rec = {"commit": sha, "parent": parent, "projects": {s: {"error": f"harness: {e}"} for s in entry["dbt_projects"]}}
                 dbt_rec["kinds"] = c.get("kinds", [])
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                cache.write_text(json.dumps(dbt_rec, indent=1, sort_keys=True) + "\n")
+                errors = " ".join(v.get("error", "") for v in dbt_rec["projects"].values())
+                if any(m in errors for m in HARNESS_ERRORS):
+                    # not dbt's verdict on the commit: the harness could not run it (not cached)
+                    log(f"  [{i}/{len(commits)}] {sha[:10]} dbt could not run: {errors.strip()[:300]}")
+                    dbt_rec = None
+                else:
+                    cache.parent.mkdir(parents=True, exist_ok=True)
+                    cache.write_text(json.dumps(dbt_rec, indent=1, sort_keys=True) + "\n")
             rec = {"commit": sha, "parent": parent, "subject": c.get("subject", ""), "kinds": c.get("kinds", []),
                    "files": files}
             if dbt_rec is None:
