@@ -40,3 +40,22 @@ private func fuzzInputs(_ target: String, in kind: String) -> [[UInt8]] {
         .map { [UInt8]($0) }
 }
 
+@Suite("Fuzz findings (Lineage)")
+struct FuzzFindingTests {
+    /// The config evaluator's integer arithmetic traps on overflow; Python's ints do not, so a
+    /// result past 64 bits is left unrendered (the text is kept), as any expression it cannot know.
+    @Test(arguments: ["9223372036854775807 + 1", "-9223372036854775807 - 2", "-(-9223372036854775807 - 1)",
+                      "'1e300' | int", "'nan' | int"])
+    func integerOverflowIsNotRendered(_ expression: String) {
+        let context = RenderContext(variable: { _ in nil }, environment: nil, target: [:])
+        #expect(ConfigExpression.evaluate(expression, in: context) == nil)
+    }
+
+    @Test func integerArithmeticInRangeStillRenders() {
+        let context = RenderContext(variable: { _ in nil }, environment: nil, target: [:])
+        #expect(ConfigExpression.evaluate("9223372036854775806 + 1", in: context) == .int(.max))
+        #expect(ConfigExpression.evaluate("-(-9223372036854775807)", in: context) == .int(.max))
+        #expect(ConfigExpression.evaluate("'1.9' | int", in: context) == .int(1))
+        #expect(ConfigExpression.evaluate("'x' | int", in: context) == .int(0))
+    }
+}
