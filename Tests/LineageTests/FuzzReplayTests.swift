@@ -42,6 +42,28 @@ private func fuzzInputs(_ target: String, in kind: String) -> [[UInt8]] {
 
 @Suite("Fuzz findings (Lineage)")
 struct FuzzFindingTests {
+    /// Found beside the fuzzer's string-count finding: a parse cache whose value nests 200,000
+    /// lists deep (a megabyte, past the fuzzer's input size) overflowed the decoder's stack.
+    @Test func aCacheValueNestedPastTheBoundIsAMissNotAStackOverflow() {
+        var body = Array(CacheCoding.magic)
+        let version = Array("1".utf8)
+        body += [UInt8(version.count), 0, 0, 0] + version + [1, 0, 0, 0] + Array(repeating: 0x11, count: 20)
+        body += [ParsedFile.Kind.yaml.rawValue, 3]
+        for _ in 0..<200_000 { body += [6, 1, 0, 0, 0] }
+        body.append(0)
+        CacheCoding.seal(&body)
+        #expect(CacheCoding.decode(body, version: "1") == nil)
+    }
+
+    /// What the bound still reads: a value as deep as the YAML readers allow.
+    @Test func aCacheValueAsDeepAsTheReadersAllowStillDecodes() throws {
+        var value = Value.string("leaf")
+        for _ in 0..<YAMLComposer.depthLimit { value = .list([value]) }
+        let key = ParseCache.Key(id: try #require(ObjectID(hex: String(repeating: "b", count: 40))), kind: .yaml)
+        let bytes = CacheCoding.encode([key: .yaml(value)], version: "1")
+        #expect(CacheCoding.decode(bytes, version: "1") == [key: .yaml(value)])
+    }
+
     /// The config evaluator's integer arithmetic traps on overflow; Python's ints do not, so a
     /// result past 64 bits is left unrendered (the text is kept), as any expression it cannot know.
     @Test(arguments: ["9223372036854775807 + 1", "-9223372036854775807 - 2", "-(-9223372036854775807 - 1)",
