@@ -10,6 +10,8 @@
 #   make install-test  installs into a temporary PREFIX and runs the installed copy elsewhere
 #   make bench-manifest  manifest mode against Python's json on a ~100 MB manifest (on demand)
 #   make bench-context-manifest BENCH_ARGS="--manifest PATH"  context packs vs dbt-mp --offline
+#   make fuzz    libFuzzer + AddressSanitizer on every reader of untrusted text, FUZZ_RUNS inputs each
+#   make fuzz-short  the same, FUZZ_TIME seconds per target (docs/FUZZING.md)
 
 SWIFT ?= swift
 PYTHON ?= python3
@@ -33,7 +35,7 @@ DBTMP_PIN ?= dbt-mp==0.3.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
+.PHONY: fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
@@ -199,5 +201,57 @@ uninstall:
 install-test: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
 	$(PYTHON) Tests/install/run_install.py
 
+# --- fuzzing -------------------------------------------------------------------------------------
+# Fuzz/ is a package of its own (its .build never mixes sanitizer flags with the main build). Not
+# part of `make test`. `--sanitize fuzzer` makes SwiftPM leave libFuzzer's main alone; the swiftc
+# driver keeps only the last -sanitize= it is given, hence the combined flag after it. SwiftPM also
+# builds the main package's embed-files plugin tool with these flags, which fails to link (libFuzzer
+# has a main of its own): no fuzz target needs it, so the log is shown only when a build fails.
+FUZZ_TARGETS ?= $(notdir $(wildcard Fuzz/Targets/*))
+FUZZ_RUNS ?= 1000000
+FUZZ_TIME ?= 30
+FUZZ_BUILD_FLAGS = -c release --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+
+fuzz-build: deps
+	@mkdir -p Fuzz/.build
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "building fuzz-$$t"; \
+	  $(SWIFT) build --package-path Fuzz $(FUZZ_BUILD_FLAGS) --product fuzz-$$t > Fuzz/.build/build-$$t.log 2>&1 \
+	    || { cat Fuzz/.build/build-$$t.log; exit 1; }; \
+	done
+
+fuzz: fuzz-build
+	$(PYTHON) Fuzz/run.py --runs $(FUZZ_RUNS) $(FUZZ_TARGETS)
+
+fuzz-short: fuzz-build
+	$(PYTHON) Fuzz/run.py --time $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+# Rebuilds Fuzz/corpus/ from the project's fixtures (on demand; the corpus is committed): the
+# candidates Fuzz/seed.py collects, kept only where they add coverage (-merge=1).
+fuzz-seed: fuzz-build
+	@rm -rf Fuzz/.build/seed-candidates && $(PYTHON) Fuzz/seed.py Fuzz/.build/seed-candidates
+	@for t in $(filter-out cache,$(FUZZ_TARGETS)); do \
+	  rm -rf Fuzz/corpus/$$t && mkdir -p Fuzz/corpus/$$t && \
+	  SWIFT_BACKTRACE=enable=no Fuzz/.build/release/fuzz-$$t -merge=1 -max_len=131072 Fuzz/corpus/$$t Fuzz/.build/seed-candidates/$$t \
+	    > Fuzz/.build/seed-$$t.log 2>&1 || { cat Fuzz/.build/seed-$$t.log; exit 1; }; \
+	  echo "Fuzz/corpus/$$t: $$(ls Fuzz/corpus/$$t | wc -l) inputs"; \
+	done
+	$(MAKE) fuzz-seed-cache
+
+# The cache target's seeds: the parse cache and project cache that rationale itself writes for
+# the oracle project, committed into a scratch repository (checksum trailer cut off: the target
+# appends a valid one to whatever it is given).
+fuzz-seed-cache: build
+	@rm -rf Fuzz/.build/seed-repo && mkdir -p Fuzz/.build/seed-repo && cp -R Tests/oracle/project/. Fuzz/.build/seed-repo/
+	@cd Fuzz/.build/seed-repo && export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 && git init -q -b main \
+	  && git add -A && git -c user.name=fuzz -c user.email=fuzz@example.invalid -c commit.gpgsign=false commit -q -m seed \
+	  && echo "-- touched" >> models/staging/stg_orders.sql && git add -A
+	@GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 $(CURDIR)/.build/debug/rationale impact -C Fuzz/.build/seed-repo > /dev/null
+	@rm -rf Fuzz/corpus/cache && mkdir -p Fuzz/corpus/cache
+	@for f in Fuzz/.build/seed-repo/.git/rationale/parse-cache.bin Fuzz/.build/seed-repo/.git/rationale/projects/*.bin; do \
+	  head -c -8 "$$f" > Fuzz/corpus/cache/$$(basename $$(dirname $$f))-$$(basename $$f); \
+	done
+	@echo "Fuzz/corpus/cache: $$(ls Fuzz/corpus/cache | wc -l) inputs"
+
 clean:
-	rm -rf .build
+	rm -rf .build Fuzz/.build

@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rationale", targets: ["rationale"]),
+        // For the libFuzzer targets in Fuzz/, a package of their own built with sanitizers (make fuzz).
+        .library(name: "Lineage", targets: ["Lineage"]),
+        .library(name: "Sessions", targets: ["Sessions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

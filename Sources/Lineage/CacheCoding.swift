@@ -233,7 +233,9 @@ enum CacheCoding {
         }
 
         mutating func strings() -> [String]? {
-            guard let n = u32() else { return nil }
+            // Each string takes at least its 4-byte length: a count the rest cannot hold is no list
+            // (and must not reserve gigabytes).
+            guard let n = u32(), n <= (buffer.count - offset) / 4 else { return nil }
             var out: [String] = []
             out.reserveCapacity(n)
             for _ in 0..<n {
@@ -243,8 +245,12 @@ enum CacheCoding {
             return out
         }
 
-        mutating func value() -> Value? {
-            guard let tag = byte() else { return nil }
+        /// Nesting beyond this is no value rationale wrote (its readers stop at 256 levels) and
+        /// would overflow the stack: the reader recurses.
+        static let valueDepthLimit = 1_024
+
+        mutating func value(depth: Int = 0) -> Value? {
+            guard depth < Self.valueDepthLimit, let tag = byte() else { return nil }
             switch tag {
             case 0: return .null
             case 1: return .bool(false)
@@ -256,7 +262,7 @@ enum CacheCoding {
                 guard let n = u32() else { return nil }
                 var items: [Value] = []
                 for _ in 0..<n {
-                    guard let item = value() else { return nil }
+                    guard let item = value(depth: depth + 1) else { return nil }
                     items.append(item)
                 }
                 return .list(items)
@@ -264,7 +270,7 @@ enum CacheCoding {
                 guard let n = u32() else { return nil }
                 var pairs: [(key: String, value: Value)] = []
                 for _ in 0..<n {
-                    guard let key = string(), let item = value() else { return nil }
+                    guard let key = string(), let item = value(depth: depth + 1) else { return nil }
                     pairs.append((key, item))
                 }
                 return .map(pairs)

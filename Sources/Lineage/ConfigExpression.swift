@@ -169,7 +169,11 @@ enum ConfigExpression {
                 switch (left, right) {
                 case (.string(let a), .string(let b)) where plus: left = .string(a + b)
                 case (.list(let a), .list(let b)) where plus: left = .list(a + b)
-                case (.int(let a), .int(let b)): left = .int(plus ? a + b : a - b)
+                case (.int(let a), .int(let b)):
+                    // Python's ints have no bound: a sum past 64 bits is not rendered here.
+                    let (result, overflow) = plus ? a.addingReportingOverflow(b) : a.subtractingReportingOverflow(b)
+                    guard !overflow else { return nil }
+                    left = .int(result)
                 default:
                     guard let a = number(left), let b = number(right) else { return nil }
                     left = .double(plus ? a + b : a - b)
@@ -204,7 +208,8 @@ enum ConfigExpression {
                 return value
             case "int":
                 if case .int = value { return value }
-                if let s = value.scalarText { return .int(Int(s) ?? Int(Double(s) ?? 0)) }
+                // A float past 64 bits (or inf, nan) is not rendered here: Int(_:) would trap.
+                if let s = value.scalarText { return Int(s).map(Value.int) ?? Int(exactly: (Double(s) ?? 0).rounded(.towardZero)).map(Value.int) }
                 return nil
             case "as_number":
                 if let s = value.string { return Int(s).map(Value.int) ?? Double(s).map(Value.double) ?? value }
@@ -240,7 +245,7 @@ enum ConfigExpression {
                 if c == UInt8(ascii: "-") {
                     position += 1
                     guard let inner = primary(depth + 1) else { return nil }
-                    if case .int(let i) = inner { return .int(-i) }
+                    if case .int(let i) = inner { return i == .min ? nil : .int(-i) }
                     if case .double(let d) = inner { return .double(-d) }
                     return nil
                 }

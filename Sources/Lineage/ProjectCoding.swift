@@ -79,7 +79,8 @@ enum ProjectCoding {
         return archive.locked { archive.storage.withUnsafeBufferPointer { buffer -> (DbtProject, [String])? in
             var r = ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: archive.bodyOffset), archive: archive)
             guard let root = r.str(), let sourceFile = r.str(), let yaml = r.value(),
-                  let config = try? ProjectConfig(yaml: yaml, file: sourceFile), let nodeCount = r.raw.u32() else { return nil }
+                  let config = try? ProjectConfig(yaml: yaml, file: sourceFile), let nodeCount = r.raw.u32(),
+                  nodeCount <= r.raw.remainingWords else { return nil }
             var nodes: [String: Node] = [:]
             nodes.reserveCapacity(nodeCount)
             // Indexes built while the light fields are at hand, so a hook run never walks the
@@ -124,7 +125,7 @@ enum ProjectCoding {
                 guard let file = r.str(), let line = r.raw.u32(), let text = r.str() else { return nil }
                 unresolved.append(.init(file: file, line: line, text: text))
             }
-            guard let childCount = r.raw.u32() else { return nil }
+            guard let childCount = r.raw.u32(), childCount <= r.raw.remainingWords else { return nil }
             var children: [String: [String]] = [:]
             children.reserveCapacity(childCount)
             for _ in 0..<childCount {
@@ -206,7 +207,7 @@ enum ProjectCoding {
         }
 
         mutating func strs() -> [String]? {
-            guard let n = raw.u32() else { return nil }
+            guard let n = raw.u32(), n <= raw.remainingWords else { return nil }
             var out: [String] = []
             out.reserveCapacity(n)
             for _ in 0..<n {
@@ -218,7 +219,7 @@ enum ProjectCoding {
 
         /// Node ids by position.
         mutating func edges(_ ids: [String]) -> [String]? {
-            guard let n = raw.u32() else { return nil }
+            guard let n = raw.u32(), n <= raw.remainingWords else { return nil }
             var out: [String] = []
             out.reserveCapacity(n)
             for _ in 0..<n {
@@ -316,6 +317,10 @@ extension CacheCoding.Writer {
 }
 
 extension CacheCoding.Reader {
+    /// How many 4-byte words are left: a bound on any count read here (each item takes at least
+    /// one), checked before a count sizes a reservation.
+    var remainingWords: Int { (buffer.count - offset) / 4 }
+
     mutating func optionalInt() -> Int?? {
         guard let flag = byte() else { return nil }
         if flag == 0 { return .some(nil) }
