@@ -24,10 +24,11 @@ WORK = FUZZ / ".build" / "work"
 # The targets are the folders of Fuzz/Targets. Inputs longer than MAX_LEN are not tried: the
 # readers' costs grow with size, and a few tens of kilobytes hold every construct; cache files and
 # manifests need more room for their tables. The Markdown and GTD readers go through Foundation's
-# string search, about ten times slower a byte than the scanners, and read line by line: 4 KB holds
-# many lines of every kind, and keeps a million inputs near an hour on a shared 2-core machine.
+# string search, about ten times slower a byte than the scanners, and read line by line: 2 KB
+# (Markdown: every input is read as a document and as LOOPS.md, edited twice) and 4 KB (GTD) hold
+# many lines of every kind, and keep a million inputs near an hour on a shared 2-core machine.
 TARGETS = sorted(p.name for p in (FUZZ / "Targets").iterdir() if p.is_dir())
-MAX_LEN = {"manifest": 131072, "cache": 131072, "markdown": 4096, "gtd": 4096}
+MAX_LEN = {"manifest": 131072, "cache": 131072, "markdown": 2048, "gtd": 4096}
 DEFAULT_MAX_LEN = 65536
 
 # libFuzzer's own names for what it found, as they begin its report line.
