@@ -379,41 +379,61 @@ extension ConfigExpression {
         }.joined())
     }
 
-    /// Whether any string in `value` holds Jinja (a walk without allocation: most files hold none).
-    static func containsJinja(_ value: Value) -> Bool {
-        switch value {
-        case .string(let s): return s.utf8.contains(UInt8(ascii: "{")) && (s.contains("{{") || s.contains("{%"))
-        case .list(let items): return items.contains(where: containsJinja)
-        case .map(let pairs): return pairs.contains { containsJinja($0.value) }
-        default: return false
-        }
-    }
-
     /// A property file with the values dbt renders at parse time rendered (`SchemaYamlRenderer`:
     /// everything under models, seeds, snapshots, analyses, sources and exposures but
     /// descriptions, tests and hooks). A value that cannot be rendered here stays as written.
     static func renderProperties(_ document: Value, in context: RenderContext) -> Value {
         guard case .map(var pairs) = document else { return document }
+        var keypath: [String] = []
         for index in pairs.indices {
             let key = pairs[index].key
             guard ["models", "seeds", "snapshots", "analyses", "sources", "exposures"].contains(key),
-                  case .list(let entries) = pairs[index].value else { continue }
-            pairs[index].value = .list(entries.map { render($0, keypath: [], block: key, context: context) })
+                  case .list(var entries) = pairs[index].value else { continue }
+            var changed = false
+            for entry in entries.indices {
+                if let rendered = render(entries[entry], keypath: &keypath, block: key, context: context) {
+                    entries[entry] = rendered
+                    changed = true
+                }
+            }
+            if changed { pairs[index].value = .list(entries) }
         }
         return .map(pairs)
     }
 
-    private static func render(_ value: Value, keypath: [String], block: String, context: RenderContext) -> Value {
+    /// `value` rendered, or nil when nothing in it changes (the common case: untouched
+    /// subtrees are neither rebuilt nor copied). `keypath` is a stack of keys, a list index
+    /// standing as "" (it matches no key `shouldRender` looks for).
+    private static func render(_ value: Value, keypath: inout [String], block: String, context: RenderContext) -> Value? {
         switch value {
         case .string(let text):
-            guard shouldRender(keypath, block: block) else { return value }
-            return renderTemplate(text, in: context) ?? value
-        case .list(let items):
-            return .list(items.enumerated().map { render($1, keypath: keypath + [String($0)], block: block, context: context) })
-        case .map(let pairs):
-            return .map(pairs.map { ($0.key, render($0.value, keypath: keypath + [$0.key], block: block, context: context)) })
+            guard text.utf8.contains(UInt8(ascii: "{")), shouldRender(keypath, block: block),
+                  let rendered = renderTemplate(text, in: context), rendered != value else { return nil }
+            return rendered
+        case .list(var items):
+            var changed = false
+            keypath.append("")
+            defer { keypath.removeLast() }
+            for index in items.indices {
+                if let rendered = render(items[index], keypath: &keypath, block: block, context: context) {
+                    items[index] = rendered
+                    changed = true
+                }
+            }
+            return changed ? .list(items) : nil
+        case .map(var pairs):
+            var changed = false
+            for index in pairs.indices {
+                keypath.append(pairs[index].key)
+                defer { keypath.removeLast() }
+                if let rendered = render(pairs[index].value, keypath: &keypath, block: block, context: context) {
+                    pairs[index].value = rendered
+                    changed = true
+                }
+            }
+            return changed ? .map(pairs) : nil
         default:
-            return value
+            return nil
         }
     }
 

@@ -107,7 +107,7 @@ extension ProjectLoader {
             // dbt renders property files while parsing: Jinja in configs, data types, freshness…
             let renderContext = ProjectLoader.renderContext(config: config, adapter: adapter, root: rootConfig)
             let properties = PropertiesReader(project: project, files: yamlFiles.map { file in
-                (file.0, ConfigExpression.containsJinja(file.1) ? ConfigExpression.renderProperties(file.1, in: renderContext) : file.1)
+                (file.0, ConfigExpression.renderProperties(file.1, in: renderContext))
             })
 
             // Models, versioned or not.
@@ -337,7 +337,7 @@ extension ProjectLoader {
         for hook in hookTexts(node.config) where hook.contains("{{") || hook.contains("{%") {
             // dbt renders every pre-/post-hook with the node's context while parsing (macro
             // capture on): what a hook calls or refs is the node's own dependency.
-            let hookScan = TemplateScanner.scanTemplate(Array(hook.utf8)).scan
+            let hookScan = macros.hooks.scan(hook)
             scan.refs += hookScan.refs
             scan.sources += hookScan.sources
             for call in hookScan.macroCalls { scan.addMacroCall(call) }
@@ -421,6 +421,18 @@ extension ProjectLoader {
         return texts
     }
 
+    /// Hook SQL scanned once per distinct text, for one project build (single-threaded).
+    final class HookScans {
+        private var scans: [String: ReferenceScan] = [:]
+
+        func scan(_ text: String) -> ReferenceScan {
+            if let known = scans[text] { return known }
+            let scan = TemplateScanner.scanTemplate(Array(text.utf8)).scan
+            scans[text] = scan
+            return scan
+        }
+    }
+
     /// Resolves macro call names to the project's macros, following `adapter.dispatch`.
     struct MacroResolver {
         let project: String
@@ -430,6 +442,9 @@ extension ProjectLoader {
         let dispatch: [String: [String]]
         /// The macros with their calls resolved to ids (set once every macro is resolved).
         var resolved: [String: Macro] = [:]
+        /// Scans of hook SQL: a folder's `+post-hook` is inherited by every node under it, and
+        /// is read once.
+        let hooks = HookScans()
 
         /// The macros reached from `roots` through resolved calls, roots included.
         func reachable(from roots: [String]) -> [Macro] {
