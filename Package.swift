@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["GitKit"], path: "Tests/_TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
-        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics"]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions"]),
         .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "RationaleResources", "_TestSupport", "Yams"]),

@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import Testing
+import _TestSupport
 @_spi(Fuzzing) @testable import Lineage
 
 /// The fuzz targets' inputs under `Fuzz/`, replayed through the entry points `make fuzz` drives:
@@ -18,26 +19,13 @@ struct FuzzReplayTests {
     @Test(arguments: FuzzReplayTests.entryPoints.keys.sorted())
     func replaysRegressionsAndCorpus(target: String) throws {
         let entryPoint = try #require(Self.entryPoints[target])
-        #expect(FileManager.default.fileExists(atPath: fuzzFolder.appendingPathComponent("Targets/\(target)").path),
-                "Fuzz/Targets/\(target) is the fuzz target this replays")
-        let corpus = fuzzInputs(target, in: "corpus")
+        #expect(FuzzInputs.hasTarget(target), "Fuzz/Targets/\(target) is the fuzz target this replays")
+        let corpus = FuzzInputs.files(target, in: "corpus")
         #expect(!corpus.isEmpty, "Fuzz/corpus/\(target) holds the target's seeds")
-        for input in fuzzInputs(target, in: "regressions") + corpus {
+        for input in FuzzInputs.files(target, in: "regressions") + corpus {
             _ = entryPoint(input)
         }
     }
-}
-
-/// The `Fuzz/` folder of the package.
-private let fuzzFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Fuzz")
-
-/// Every file of `Fuzz/<kind>/<target>/` (none when the folder does not exist).
-private func fuzzInputs(_ target: String, in kind: String) -> [[UInt8]] {
-    let folder = fuzzFolder.appendingPathComponent(kind).appendingPathComponent(target)
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    return names.sorted().compactMap { FileManager.default.contents(atPath: folder.appendingPathComponent($0).path) }
-        .map { [UInt8]($0) }
 }
 
 @Suite("Fuzz findings (Lineage)")
