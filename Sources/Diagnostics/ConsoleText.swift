@@ -10,6 +10,19 @@ public enum ConsoleText {
     /// Values without a line break are returned as they are (a `%` in ordinary text stays).
     public static func oneLine(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { isLineBreak($0) }) else { return text }
+        var flat = ""
+        flat.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": flat += " "
+            default: flat.unicodeScalars.append(scalar)
+            }
+        }
+        return workflowData(flat)
+    }
+
+    /// `%`, CR and LF written the way GitHub's workflow commands escape data (`%25`, `%0D`, `%0A`).
+    public static func workflowData(_ text: String) -> String {
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
@@ -17,7 +30,6 @@ public enum ConsoleText {
             case "%": result += "%25"
             case "\r": result += "%0D"
             case "\n": result += "%0A"
-            case "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": result += " "
             default: result.unicodeScalars.append(scalar)
             }
         }

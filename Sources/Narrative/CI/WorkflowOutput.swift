@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// What a CI job shows besides its log: GitHub Actions workflow commands (annotations) and the
@@ -55,9 +56,7 @@ public enum WorkflowOutput {
         return text
     }
 
-    static func escapeData(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
-    }
+    static func escapeData(_ text: String) -> String { ConsoleText.workflowData(text) }
 
     static func escapeProperty(_ text: String) -> String {
         escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
