@@ -1,11 +1,6 @@
 import Foundation
 import Sessions
 import Yams
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `.rationale.yml` at the repository root. Every key is optional; an unknown key or a bad
 /// value is an error that names the key and its line.
@@ -67,19 +62,13 @@ struct RationaleConfig: Equatable {
     ///   link's target would show an outside file).
     static func load(workdir: String?) throws -> RationaleConfig {
         guard let workdir else { return RationaleConfig() }
-        let path = workdir + "/" + fileName
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return RationaleConfig() }
-        if info.st_mode & S_IFMT == S_IFLNK {
-            throw WorkspaceError.symbolicLink(fileName, target: (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?")
-        }
+        let path = try Workspace.contained(fileName, in: workdir)
         guard let data = FileManager.default.contents(atPath: path) else { return RationaleConfig() }
         return try parse([UInt8](data), file: fileName)
     }
 
     static func parse(_ bytes: [UInt8], file: String) throws -> RationaleConfig {
-        if let nul = bytes.firstIndex(of: 0) {
-            let line = bytes[..<nul].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        if let line = TextFile.nulLine(bytes) {
             throw ConfigError(file: file, line: line, key: nil, message: "holds a NUL byte, so it is not a text file (a binary file, or text saved as UTF-16?): save it as UTF-8 text")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -29,6 +29,12 @@ extension Workspace {
     /// - Throws: ``WorkspaceError/outsideRepository(_:)`` for an absolute path or `..`,
     ///   ``WorkspaceError/symbolicLink(_:target:)`` naming the first link on the way.
     func contained(_ relative: String) throws -> String {
+        try Self.contained(relative, in: root)
+    }
+
+    /// ``contained(_:)`` for a working tree `root` known before a workspace is open (the
+    /// configuration is read first).
+    static func contained(_ relative: String, in root: String) throws -> String {
         let parts = relative.split(separator: "/").filter { $0 != "." }
         guard !relative.hasPrefix("/"), !parts.contains("..") else { throw WorkspaceError.outsideRepository(relative) }
         var path = root
@@ -208,10 +214,14 @@ enum TextFile {
     /// - Throws: ``WorkspaceError/holdsNUL(_:line:)`` when it holds a NUL byte (a binary file, or
     ///   one saved as UTF-16), ``WorkspaceError/notUTF8(_:)`` when it is not UTF-8.
     static func decode(_ bytes: some Collection<UInt8>, file: String) throws -> String {
-        if let nul = bytes.firstIndex(of: 0) {
-            throw WorkspaceError.holdsNUL(file, line: bytes[..<nul].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) })
-        }
+        if let line = nulLine(bytes) { throw WorkspaceError.holdsNUL(file, line: line) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw WorkspaceError.notUTF8(file) }
         return text
+    }
+
+    /// The 1-based line of the first NUL byte, or nil when there is none.
+    static func nulLine(_ bytes: some Collection<UInt8>) -> Int? {
+        guard let nul = bytes.firstIndex(of: 0) else { return nil }
+        return bytes[..<nul].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
     }
 }
