@@ -89,6 +89,9 @@ public struct FileChange: Sendable, Hashable {
     /// The new path, or the old one for a deletion.
     public var path: String { newPath ?? oldPath ?? "" }
 
+    /// Both sides' paths (one for an addition or a deletion, two for a rename).
+    public var paths: [String] { [oldPath, newPath].compactMap { $0 } }
+
     /// Creates a change.
     public init(status: Status, oldPath: String?, newPath: String?, oldID: ObjectID?, newID: ObjectID?, similarity: Int = 0,
                 oldMode: FileMode? = nil, newMode: FileMode? = nil) {

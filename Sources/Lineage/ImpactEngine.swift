@@ -105,19 +105,18 @@ public struct ImpactEngine {
         var baseEntries: [TreeEntry]?
         var reports: [ImpactReport] = []
         for root in roots {
-            let prefix = root.isEmpty ? "" : root + "/"
+            let prefix = ProjectLoader.folderPrefix(root)
             // Local packages inside the repository are part of the project: their changes too.
             let headPackages = try ProjectLoader.localPackages(root: root, entries: headEntries, source: direct)
-            let packagePrefixes = headPackages.map { $0.isEmpty ? "" : $0 + "/" }
+            let packagePrefixes = headPackages.map(ProjectLoader.folderPrefix)
             let touched = changes.filter { change in
-                [change.oldPath, change.newPath].contains { path in
-                    guard let path else { return false }
-                    return path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) && !ProjectLoader.isBuildOutput(path.dropFirst($0.count)) }
+                change.paths.contains { path in
+                    path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) && !ProjectLoader.isBuildOutput(path.dropFirst($0.count)) }
                 }
             }
             func packages(_ roots: [String], in entries: [TreeEntry]) -> [(root: String, entries: [TreeEntry])] {
                 roots.map { package in
-                    let packagePrefix = package.isEmpty ? "" : package + "/"
+                    let packagePrefix = ProjectLoader.folderPrefix(package)
                     // A package that holds the project (`local: ../`) leaves the project's own
                     // files out; one inside the project folder keeps all of its own.
                     let holdsProject = prefix.hasPrefix(packagePrefix)
@@ -154,10 +153,7 @@ public struct ImpactEngine {
                 // The patched head knows the project's own files only: a change in a package (or
                 // outside the project folder) reads the whole head.
                 let outsideProject = touched.contains { change in
-                    [change.oldPath, change.newPath].contains { path in
-                        guard let path else { return false }
-                        return !path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) }
-                    }
+                    change.paths.contains { path in !path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) } }
                 }
                 if head == nil, incremental, !outsideProject, var working = baseProject {
                     // Hand the base over so the patch edits it in place (no copy of thousands of
@@ -284,13 +280,10 @@ public struct ImpactEngine {
         for project in projectFiles where !touched.contains(project) {
             guard let source else { break }
             let packages = try ProjectLoader.localPackages(root: project, entries: headEntries, source: source)
-            let prefixes = packages.map { $0.isEmpty ? "" : $0 + "/" }
-            let projectPrefix = project.isEmpty ? "" : project + "/"
+            let prefixes = packages.map(ProjectLoader.folderPrefix)
+            let projectPrefix = ProjectLoader.folderPrefix(project)
             if changes.contains(where: { change in
-                [change.oldPath, change.newPath].contains { path in
-                    guard let path else { return false }
-                    return prefixes.contains { path.hasPrefix($0) } && !path.hasPrefix(projectPrefix)
-                }
+                change.paths.contains { path in prefixes.contains { path.hasPrefix($0) } && !path.hasPrefix(projectPrefix) }
             }) {
                 touched.append(project)
             }
@@ -301,7 +294,7 @@ public struct ImpactEngine {
     /// The adapter type of the project's profile, from a `profiles.yml` in the project or at the root.
     func adapterFromProfiles(_ entries: [TreeEntry], roots: [String], source: GitFileSource) throws -> String? {
         for root in roots {
-            let prefix = root.isEmpty ? "" : root + "/"
+            let prefix = ProjectLoader.folderPrefix(root)
             let candidates = [prefix + "profiles.yml", "profiles.yml"]
             guard let entry = entries.first(where: { candidates.contains($0.path) }),
                   let projectEntry = entries.first(where: { $0.path == prefix + "dbt_project.yml" }) else { continue }

@@ -32,7 +32,7 @@ public enum ProjectLoader {
 
     static func load(root: String, entries: [TreeEntry], source: some ProjectFileSource, adapter: String?,
                      rootConfig: ProjectConfig?, packages: [(root: String, entries: [TreeEntry])]) throws -> DbtProject {
-        let prefix = root.isEmpty ? "" : root + "/"
+        let prefix = folderPrefix(root)
         let projectFile = prefix + "dbt_project.yml"
         guard let projectEntry = entries.first(where: { $0.path == projectFile }) else {
             throw LineageError.noProject(revision: root.isEmpty ? "the repository root" : root)
@@ -95,7 +95,7 @@ public enum ProjectLoader {
     /// `packages.yml` or `dependencies.yml` (relative to the project) that hold a
     /// `dbt_project.yml` at this revision. A path that leaves the repository is not followed.
     public static func localPackages(root: String, entries: [TreeEntry], source: some ProjectFileSource) throws -> [String] {
-        let prefix = root.isEmpty ? "" : root + "/"
+        let prefix = folderPrefix(root)
         var found: [String] = []
         for file in ["packages.yml", "dependencies.yml"] {
             guard let entry = entries.first(where: { $0.path == prefix + file }),
@@ -110,6 +110,11 @@ public enum ProjectLoader {
             }
         }
         return found
+    }
+
+    /// A folder as a path prefix: `a/b/` for `a/b`, nothing for the repository root.
+    static func folderPrefix(_ folder: String) -> String {
+        folder.isEmpty ? "" : folder + "/"
     }
 
     /// Whether a path (relative to a project) lies in its build output or installed packages.
