@@ -3,7 +3,7 @@ import GitKit
 /// The parse cache's binary form: a header with the tool version, then one record per
 /// (blob id, kind). Small and quick to read: a warm hook run decodes it in milliseconds.
 enum CacheCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PARSE-CACHE 2\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PARSE-CACHE 3\n".utf8)
 
     /// A 64-bit checksum of `bytes` (multiply–xorshift over 8-byte words in four independent
     /// lanes, several gigabytes a second): a cache file whose trailer does not match is a miss,
@@ -150,6 +150,14 @@ enum CacheCoding {
             for u in s.unresolved { u32(u.line); string(u.text) }
             optional(s.bodyDigest)
             strings(s.configExpressions.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+            strings(s.parameterRefs)
+            u32(s.callArguments.count)
+            for call in s.callArguments {
+                string(call.macro)
+                u32(call.positional.count)
+                for value in call.positional { optional(value) }
+                strings(call.keywords.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+            }
         }
 
         mutating func nodeDetails(_ d: NodeDetails) {
@@ -174,6 +182,7 @@ enum CacheCoding {
                 u32(result.blocks.count)
                 for block in result.blocks {
                     string(block.kind); string(block.name); u32(block.line); string(block.text); string(block.body); scan(block.scan)
+                    strings(block.parameters)
                 }
             case .python(let s):
                 bytes.append(2); scan(s)
@@ -305,6 +314,20 @@ enum CacheCoding {
             for index in stride(from: 0, to: expressions.count, by: 2) {
                 s.configExpressions[expressions[index]] = expressions[index + 1]
             }
+            guard let parameterRefs = strings(), let callCount = u32() else { return nil }
+            s.parameterRefs = parameterRefs
+            for _ in 0..<callCount {
+                guard let macro = string(), let positionalCount = u32() else { return nil }
+                var positional: [String?] = []
+                for _ in 0..<positionalCount {
+                    guard let value = optional() else { return nil }
+                    positional.append(value)
+                }
+                guard let keywords = strings(), keywords.count % 2 == 0 else { return nil }
+                var pairs: [String: String] = [:]
+                for index in stride(from: 0, to: keywords.count, by: 2) { pairs[keywords[index]] = keywords[index + 1] }
+                s.callArguments.append(.init(macro: macro, positional: positional, keywords: pairs))
+            }
             return s
         }
 
@@ -348,8 +371,9 @@ enum CacheCoding {
                 var blocks: [TemplateBlock] = []
                 for _ in 0..<count {
                     guard let kind = string(), let name = string(), let line = u32(), let text = string(),
-                          let body = string(), let blockScan = scan() else { return nil }
-                    blocks.append(TemplateBlock(kind: kind, name: name, line: line, text: text, body: body, scan: blockScan))
+                          let body = string(), let blockScan = scan(), let parameters = strings() else { return nil }
+                    blocks.append(TemplateBlock(kind: kind, name: name, line: line, text: text, body: body, scan: blockScan,
+                                                parameters: parameters))
                 }
                 return .template(TemplateScanner.Result(scan: outside, blocks: blocks))
             case 2: return scan().map { .python($0) }

@@ -74,6 +74,11 @@ struct CallReader {
             if positional.count == names.count, (1...2).contains(names.count) {
                 scan.refs.append(.init(package: names.count == 2 ? names[0] : nil, name: names.last ?? "", version: version, line: line))
             } else {
+                let bare = args.filter { $0.key == nil }
+                if bare.count == 1, bare[0].end == bare[0].start + 1, tokens[bare[0].start].kind == .identifier {
+                    let name = text(tokens[bare[0].start])
+                    if !scan.parameterRefs.contains(name) { scan.parameterRefs.append(name) }
+                }
                 scan.unresolved.append(.init(line: line, text: TemplateScanner.string(buffer, callStart, callEnd)))
             }
         case "source":
@@ -120,6 +125,19 @@ struct CallReader {
             if names.count == 1, Self.contextNames.contains(function) { return }
             if names.count == 2, names[0] == "adapter" || names[0] == "dbt" && Self.contextNames.contains(names[1]) { return }
             scan.addMacroCall(function)
+            var positional: [String?] = []
+            var keywords: [String: String] = [:]
+            for arg in args {
+                let string = literal(arg)?.string
+                if let key = arg.key {
+                    if let string { keywords[key] = string }
+                } else {
+                    positional.append(string)
+                }
+            }
+            if !keywords.isEmpty || positional.contains(where: { $0 != nil }) {
+                scan.callArguments.append(.init(macro: function, positional: positional, keywords: keywords))
+            }
         }
     }
 

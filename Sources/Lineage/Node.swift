@@ -219,6 +219,11 @@ public struct Macro: Sendable, Hashable {
     public var refs: [ReferenceScan.Ref] = []
     /// `source()` calls in its body, likewise.
     public var sources: [ReferenceScan.SourceRef] = []
+    /// Its parameter names, in order.
+    public var parameters: [String] = []
+    /// Names it passes bare to `ref()`: where one is a parameter, a node calling the macro with
+    /// a string literal for it refs that literal.
+    public var parameterRefs: [String] = []
 
     /// The refs in the cache's string form (`package`, `name`, `version` joined by U+0001).
     var refTexts: [String] {

@@ -5,7 +5,7 @@ import Foundation
 /// Strings and config values are interned, and each node's details sit behind a length so that
 /// loading reads only identities and edges; details are decoded when a run looks at them.
 enum ProjectCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PROJECT 7\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PROJECT 8\n".utf8)
 
     static func encode(_ project: DbtProject, key: String) -> [UInt8] {
         var w = InterningWriter()
@@ -41,7 +41,7 @@ enum ProjectCoding {
         for macro in project.macros.values.sorted(by: { $0.uniqueID < $1.uniqueID }) {
             w.str(macro.uniqueID); w.str(macro.name); w.str(macro.path); w.body.u32(macro.line)
             w.str(macro.text); w.strs(macro.calls); w.strs(macro.dispatches); w.strs(macro.vars)
-            w.strs(macro.refTexts); w.strs(macro.sourceTexts)
+            w.strs(macro.refTexts); w.strs(macro.sourceTexts); w.strs(macro.parameters); w.strs(macro.parameterRefs)
         }
         w.body.u32(project.docs.count)
         for (name, body) in project.docs.sorted(by: { $0.key < $1.key }) { w.str(name); w.str(body) }
@@ -108,9 +108,12 @@ enum ProjectCoding {
             for _ in 0..<macroCount {
                 guard let id = r.str(), let name = r.str(), let path = r.str(), let line = r.raw.u32(),
                       let text = r.str(), let calls = r.strs(), let dispatches = r.strs(), let vars = r.strs(),
-                      let refTexts = r.strs(), let sourceTexts = r.strs() else { return nil }
+                      let refTexts = r.strs(), let sourceTexts = r.strs(), let parameters = r.strs(),
+                      let parameterRefs = r.strs() else { return nil }
                 var macro = Macro(uniqueID: id, name: name, path: path, line: line, text: text, calls: calls, dispatches: dispatches, vars: vars)
                 macro.setReferences(refTexts: refTexts, sourceTexts: sourceTexts)
+                macro.parameters = parameters
+                macro.parameterRefs = parameterRefs
                 macros[id] = macro
             }
             guard let docCount = r.raw.u32() else { return nil }

@@ -67,7 +67,8 @@ extension ProjectLoader {
                 macros["macro.\(project).\(name)"] = Macro(
                     uniqueID: "macro.\(project).\(name)", name: name, path: entry.path, line: block.line,
                     text: block.text, calls: block.scan.macroCalls, dispatches: block.scan.dispatches, vars: block.scan.vars,
-                    refs: block.scan.refs, sources: block.scan.sources)
+                    refs: block.scan.refs, sources: block.scan.sources, parameters: block.parameters,
+                    parameterRefs: block.scan.parameterRefs.filter(block.parameters.contains))
             }
         }
 
@@ -340,6 +341,7 @@ extension ProjectLoader {
             let hookScan = macros.hooks.scan(hook)
             scan.refs += hookScan.refs
             scan.sources += hookScan.sources
+            scan.callArguments += hookScan.callArguments
             for call in hookScan.macroCalls { scan.addMacroCall(call) }
             for entry in hookScan.dispatches where !scan.dispatches.contains(entry) { scan.dispatches.append(entry) }
         }
@@ -378,6 +380,20 @@ extension ProjectLoader {
             for s in macro.sources {
                 let parent = "source.\(project).\(s.source).\(s.table)"
                 if nodes[parent] != nil, !parents.contains(parent) { parents.append(parent) }
+            }
+        }
+        // A macro that refs one of its parameters, called with a string for it: dbt renders the
+        // call while parsing, so the node refs that string.
+        for call in scan.callArguments {
+            for id in macros.resolve(calls: [call.macro], dispatches: []) {
+                guard let macro = macros.macros[id], !macro.parameterRefs.isEmpty else { continue }
+                for parameter in macro.parameterRefs {
+                    let position = macro.parameters.firstIndex(of: parameter)
+                    let value = call.keywords[parameter] ?? position.flatMap { $0 < call.positional.count ? call.positional[$0] : nil }
+                    if let value, let parent = index.resolve(name: value, version: nil), parent != node.uniqueID, !parents.contains(parent) {
+                        parents.append(parent)
+                    }
+                }
             }
         }
         node.parents = parents

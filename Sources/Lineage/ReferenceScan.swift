@@ -47,6 +47,22 @@ public struct ReferenceScan: Sendable, Hashable {
     /// `config()` arguments that are expressions, not literals (key → the expression as written):
     /// dbt compares their rendered value, so the loader renders what it can (`var()`, `target`).
     public var configExpressions: [String: String] = [:]
+    /// A macro call with string-literal arguments (`make_dim('stg_x', date_col='dt')`): a macro
+    /// that passes one of its parameters to `ref()` refs the literal given here.
+    public struct CallArguments: Sendable, Hashable {
+        /// The called name (`name` or `package.name`).
+        public var macro: String
+        /// Positional arguments: the string, or nil where the argument is not a string literal.
+        public var positional: [String?]
+        /// Keyword arguments that are string literals.
+        public var keywords: [String: String]
+    }
+
+    /// Macro calls with at least one string-literal argument, in order of appearance.
+    public var callArguments: [CallArguments] = []
+    /// Names passed bare to `ref()` (`ref(table)`): inside a macro, its parameters that name
+    /// what it refs (dbt renders the macro with the caller's arguments while parsing).
+    public var parameterRefs: [String] = []
     /// References that cannot be resolved statically.
     public var unresolved: [Unresolved] = []
     /// The checksum of the file's text with leading and trailing whitespace stripped: what dbt
@@ -73,6 +89,8 @@ public struct ReferenceScan: Sendable, Hashable {
         config = config.mergingConfig(other.config)
         for (key, _) in other.config.pairs ?? [] { configExpressions[key] = other.configExpressions[key] }
         unresolved += other.unresolved
+        callArguments += other.callArguments
+        for name in other.parameterRefs where !parameterRefs.contains(name) { parameterRefs.append(name) }
     }
 }
 
@@ -91,4 +109,6 @@ public struct TemplateBlock: Sendable, Hashable {
     public var body: String
     /// What the block's body references.
     public var scan: ReferenceScan
+    /// A macro's parameter names, in order (`{% macro m(a, b=1) %}` → `a`, `b`).
+    public var parameters: [String] = []
 }

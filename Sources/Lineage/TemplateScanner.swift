@@ -37,7 +37,7 @@ public enum TemplateScanner {
         var outside = ReferenceScan()
         var blocks: [TemplateBlock] = []
         // The open top-level block: kind, name, line, start of the opening tag, end of it, its scan.
-        var open: (kind: String, name: String, line: Int, start: Int, bodyStart: Int, scan: ReferenceScan)?
+        var open: (kind: String, name: String, line: Int, start: Int, bodyStart: Int, scan: ReferenceScan, parameters: [String])?
         let n = b.count
         var i = 0
         while i + 1 < n {
@@ -78,14 +78,15 @@ public enum TemplateScanner {
                         i = end
                         continue
                     }
-                    open = (keyword, name, line, tagStart, tagEnd, ReferenceScan())
+                    let parameters = keyword == "macro" || keyword == "test" ? parameterNames(b, tokens, after: nameToken) : []
+                    open = (keyword, name, line, tagStart, tagEnd, ReferenceScan(), parameters)
                     continue
                 }
                 if let current = open, keyword == "end" + current.kind {
                     blocks.append(TemplateBlock(kind: current.kind, name: current.name, line: current.line,
                                                 text: string(b, current.start, tagEnd),
                                                 body: string(b, current.bodyStart, tagStart),
-                                                scan: current.scan))
+                                                scan: current.scan, parameters: current.parameters))
                     open = nil
                     continue
                 }
@@ -101,9 +102,33 @@ public enum TemplateScanner {
             // An unclosed block still counts as one (dbt would fail to parse; we stay lenient).
             blocks.append(TemplateBlock(kind: current.kind, name: current.name, line: current.line,
                                         text: string(b, current.start, n), body: string(b, current.bodyStart, n),
-                                        scan: current.scan))
+                                        scan: current.scan, parameters: current.parameters))
         }
         return Result(scan: outside, blocks: blocks)
+    }
+
+    /// The parameter names of a `{% macro name(a, b=1, c=[1, 2]) %}` tag: identifiers at the
+    /// top level of the brackets after the name, each first in its comma-separated part.
+    private static func parameterNames(_ b: UnsafeBufferPointer<UInt8>, _ tokens: [Token], after nameToken: Token?) -> [String] {
+        guard let nameToken, let open = tokens.firstIndex(where: { $0.start > nameToken.start }),
+              tokens[open].kind == .punctuation(UInt8(ascii: "(")) else { return [] }
+        var names: [String] = []
+        var depth = 0
+        var expectName = true
+        for token in tokens[open...] {
+            if case .punctuation(let c) = token.kind {
+                if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { depth += 1 }
+                if c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                if c == UInt8(ascii: ","), depth == 1 { expectName = true }
+                continue
+            }
+            if depth == 1, expectName, token.kind == .identifier { names.append(text(b, token)) }
+            if depth == 1 { expectName = false }
+        }
+        return names
     }
 
     /// The start of the closing delimiter (`%}` or `}}`), skipping string literals; `n` when unclosed.

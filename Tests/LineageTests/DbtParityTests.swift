@@ -158,6 +158,41 @@ struct ParseTimeEdgeTests {
         let graph = try #require(report.project.nodes["model.shop.order_graph"])
         #expect(Set(graph.parents) == ["model.shop.orders", "source.shop.raw.orders"])
     }
+
+    @Test func aMacroThatRefsItsParameterRefsTheStringItsCallerPasses() throws {
+        let repo = ScratchRepository()
+        writeShop(repo)
+        repo.write("macros/dims.sql", """
+        {% macro historical_dim(staging_table, date_col, ignore_cols=[]) %}
+        select * from {{ ref(staging_table) }} where {{ date_col }} is not null
+        {% endmacro %}
+        """)
+        // Keyword and positional calls; a call with an expression names nothing.
+        repo.write("models/marts/orders_dim.sql", "{{ historical_dim(staging_table='orders', date_col='dt') }}\n")
+        repo.write("models/marts/orders_dim_positional.sql", "{{ historical_dim('orders', 'dt') }}\n")
+        repo.write("models/marts/orders_dim_dynamic.sql", "{% set t = 'orders' %}{{ historical_dim(t, 'orders') }}\n")
+        _ = try repo.commit("base")
+        repo.write("models/marts/orders.sql", (repo.read("models/marts/orders.sql") ?? "") + "\n-- edited\n")
+        repo.stage("models/marts/orders.sql")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.ids(.modified) == ["model.shop.orders"])
+        let downstream = Set(report.ids(.downstream))
+        #expect(downstream.isSuperset(of: ["model.shop.orders_dim", "model.shop.orders_dim_positional"]),
+                "dbt renders the call with its arguments: ref(staging_table) is ref('orders')")
+        // The second positional argument is date_col, which the macro does not ref.
+        #expect(!downstream.contains("model.shop.orders_dim_dynamic"))
+    }
+
+    @Test func macroParametersAndCallArgumentsAreScanned() {
+        let result = TemplateScanner.scanTemplate(Array("""
+        {% macro m(a, b=ref('x'), c=[1, 2]) %}{{ ref(a) }}{{ ref(b) }}{{ ref(zz) }}{% endmacro %}
+        {{ m('one', c='two', b=none) }}{{ dbt_utils.star(from=ref('x')) }}{{ other(1, 2) }}
+        """.utf8))
+        let block = try? #require(result.blocks.first)
+        #expect(block?.parameters == ["a", "b", "c"])
+        #expect(block?.scan.parameterRefs == ["a", "b", "zz"])
+        #expect(result.scan.callArguments == [.init(macro: "m", positional: ["one"], keywords: ["c": "two"])])
+    }
 }
 
 @Suite("Rendered config() arguments")

@@ -98,6 +98,8 @@ PACKAGE_REPOS = {
     "emilyriederer/dbtplyr": "emilyriederer/dbtplyr",
     "tnightengale/dbt_meta_testing": "tnightengale/dbt-meta-testing",
     "elementary-data/elementary": "elementary-data/dbt-data-reliability",
+    "entechlog/dbt_snow_mask": "entechlog/dbt-snow-mask",
+    "infinitelambda/dbt_tags": "infinitelambda/dbt-tags",
 }
 
 PROFILE_OUTPUTS = {

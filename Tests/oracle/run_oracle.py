@@ -208,7 +208,7 @@ SCENARIOS: list[dict] = [
         # dbt: the four staging models (.configs); + is the whole model graph below them.
         dbt=[m("stg_customers"), m("stg_events"), m("stg_orders"), m("stg_payments")],
         dbt_plus=sorted(set(STG_ORDERS_PLUS + STG_PAYMENTS_PLUS + STG_CUSTOMERS_PLUS
-                            + [m("stg_events"), m("events_summary")])),
+                            + [m("stg_events"), m("events_summary"), m("recent_events")])),
     ),
     dict(
         name="project_schema_change",
@@ -307,15 +307,22 @@ SCENARIOS: list[dict] = [
         # dbt: the reporting folder, whose +pre-hook in dbt_project.yml calls reporting_grant
         # (the Python model too); nothing depends on them.
         dbt=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report"),
-             m("paid_orders_report")],
+             m("paid_orders_report"), m("recent_events")],
         dbt_plus=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report"),
-                  m("paid_orders_report")],
+                  m("paid_orders_report"), m("recent_events")],
     ),
     dict(
         name="ref_inside_macro",
         ops=[replace("models/marts/core/fct_orders.sql", "    amount\n", "    amount,\n    1 as version\n")],
         # dbt: fct_orders; + pulls paid_orders_report, whose only ref is inside a macro it calls.
         dbt=[m("fct_orders")], dbt_plus=FCT_ORDERS_PLUS,
+    ),
+    dict(
+        name="ref_macro_parameter",
+        ops=[replace("models/staging/stg_events.sql", "    event_type,\n", "    lower(event_type) as event_type,\n")],
+        # dbt: stg_events; + pulls events_summary and recent_events, whose only ref is the
+        # string it passes to the macro recent_rows(model_name), which does ref(model_name).
+        dbt=[m("stg_events")], dbt_plus=[m("events_summary"), m("recent_events"), m("stg_events")],
     ),
     dict(
         name="config_var_value_change",
@@ -481,8 +488,8 @@ SCENARIOS: list[dict] = [
                      "        identifier: web_events\n",
                      "        identifier: web_events\n        tags: [\"clickstream\"]\n")],
         # dbt: the source! SourceConfig.tags lacks CompareBehavior.Exclude (model tags have it);
-        # + pulls stg_events and events_summary.
-        dbt=[SRC + "shop.events"], dbt_plus=[m("events_summary"), m("stg_events"), SRC + "shop.events"],
+        # + pulls stg_events, events_summary and recent_events.
+        dbt=[SRC + "shop.events"], dbt_plus=[m("events_summary"), m("recent_events"), m("stg_events"), SRC + "shop.events"],
     ),
     dict(
         name="model_meta_property_change",
@@ -498,7 +505,7 @@ SCENARIOS: list[dict] = [
         # dbt: both sources: a source's fqn contains the folder of its YAML file.
         dbt=[SRC + "shop.events", SRC + "shop.payments"],
         dbt_plus=sorted(set([SRC + "shop.events", SRC + "shop.payments", m("stg_events"),
-                             m("events_summary")] + STG_PAYMENTS_PLUS)),
+                             m("events_summary"), m("recent_events")] + STG_PAYMENTS_PLUS)),
     ),
     dict(
         name="model_disabled",

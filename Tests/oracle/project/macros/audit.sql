@@ -12,3 +12,9 @@
 {% macro paid_orders() -%}
     select order_id, amount from {{ ref('fct_orders') }} where amount > 0
 {%- endmacro %}
+
+{#- A macro that refs its parameter: a caller passing a string refs that model (dbt renders the
+    call with the caller's arguments while parsing). -#}
+{% macro recent_rows(model_name, date_column='occurred_at') -%}
+    select * from {{ ref(model_name) }} where {{ date_column }} > current_date - 30
+{%- endmacro %}
