@@ -349,7 +349,12 @@ extension ProjectLoader {
         node.unknownReferences = []
         for ref in scan.refs {
             if let package = ref.package, package != project {
-                node.unknownReferences.append("ref('\(package)', '\(ref.name)')")
+                // A package the project installs (its nodes joined the project's).
+                if let parent = index.resolve(package: package, name: ref.name, version: ref.version) {
+                    if !parents.contains(parent) { parents.append(parent) }
+                } else {
+                    node.unknownReferences.append("ref('\(package)', '\(ref.name)')")
+                }
                 continue
             }
             if let parent = index.resolve(name: ref.name, version: ref.version) {
@@ -372,8 +377,13 @@ extension ProjectLoader {
         node.macroDependencies = macros.resolve(calls: scan.macroCalls, dispatches: scan.dispatches)
         // Refs and sources inside the macros it reaches: dbt renders them while parsing the node.
         for macro in macros.reachable(from: node.macroDependencies) {
-            for ref in macro.refs where ref.package == nil || ref.package == project {
-                if let parent = index.resolve(name: ref.name, version: ref.version), parent != node.uniqueID, !parents.contains(parent) {
+            for ref in macro.refs {
+                let parent = if let package = ref.package, package != project {
+                    index.resolve(package: package, name: ref.name, version: ref.version)
+                } else {
+                    index.resolve(name: ref.name, version: ref.version)
+                }
+                if let parent, parent != node.uniqueID, !parents.contains(parent) {
                     parents.append(parent)
                 }
             }
@@ -543,6 +553,9 @@ extension ProjectLoader {
         let project: String
         var byName: [String: String] = [:]
         var versioned: [String: [String: String]] = [:]
+        /// The same, keyed by `package.name`, for the two-argument `ref('package', 'name')`.
+        var qualified: [String: String] = [:]
+        var qualifiedVersioned: [String: [String: String]] = [:]
         /// Ids of versioned models, whose latest version is settled by `resolveLatest`.
         var versionedIDs: [String] = []
 
@@ -559,16 +572,22 @@ extension ProjectLoader {
         }
 
         mutating func add(id: String, type: ResourceType, name: String, version: String?) {
+            // `model.<package>.<name>[.v<version>]`
+            let parts = id.split(separator: ".", maxSplits: 2)
+            let key = parts.count > 1 ? "\(parts[1]).\(name)" : name
             switch type {
             case .model:
                 if let version {
                     versioned[name, default: [:]][version] = id
+                    qualifiedVersioned[key, default: [:]][version] = id
                     versionedIDs.append(id)
                 } else {
                     byName[name] = id
+                    qualified[key] = id
                 }
             case .seed, .snapshot:
                 if byName[name] == nil { byName[name] = id }
+                if qualified[key] == nil { qualified[key] = id }
             default: break
             }
         }
@@ -584,6 +603,12 @@ extension ProjectLoader {
                     ?? versionMap.max(by: { Self.versionLess($0.key, $1.key) })?.value
                 if let latest { byName[name] = latest }
             }
+            for (key, versionMap) in qualifiedVersioned {
+                let name = String(key[key.index(after: key.firstIndex(of: ".") ?? key.startIndex)...])
+                let latest = declared[name].flatMap { versionMap[$0] }
+                    ?? versionMap.max(by: { Self.versionLess($0.key, $1.key) })?.value
+                if let latest { qualified[key] = latest }
+            }
         }
 
         func resolve(name: String, version: String?) -> String? {
@@ -592,6 +617,16 @@ extension ProjectLoader {
                 return versioned[name]?[v]
             }
             return byName[name]
+        }
+
+        /// `ref('package', 'name')`: the node of that name in that package.
+        func resolve(package: String, name: String, version: String?) -> String? {
+            let key = "\(package).\(name)"
+            if let version {
+                let v = version.hasPrefix("v") ? String(version.dropFirst()) : version
+                return qualifiedVersioned[key]?[v]
+            }
+            return qualified[key]
         }
 
         static func versionLess(_ a: String, _ b: String) -> Bool {

@@ -352,6 +352,21 @@ struct LocalPackageTests {
         #expect(try report(repo, project: "integration_tests").ids(.modified) == ["model.pkg_integration_tests.check_orders"])
     }
 
+    @Test func aTwoArgumentRefNamesTheInstalledPackagesNode() throws {
+        let repo = ScratchRepository()
+        writePackageRepository(repo)
+        repo.write("integration_tests/models/pinned_orders.sql", "select * from {{ ref('pkg', 'base_orders') }}\n")
+        repo.write("integration_tests/models/other_package.sql", "select * from {{ ref('not_installed', 'base_orders') }}\n")
+        _ = try repo.commit("base")
+        repo.write("models/base_orders.sql", "select id from {{ source('raw', 'orders') }} limit {{ var('pkg_limit') }}\n")
+        repo.stage("models/base_orders.sql")
+        let integration = try report(repo, project: "integration_tests")
+        #expect(integration.ids(.modified) == ["model.pkg.base_orders"])
+        #expect(integration.ids(.downstream).contains("model.pkg_integration_tests.pinned_orders"))
+        #expect(!integration.ids(.downstream).contains("model.pkg_integration_tests.other_package"))
+        #expect(integration.project.nodes["model.pkg_integration_tests.other_package"]?.unknownReferences == ["ref('not_installed', 'base_orders')"])
+    }
+
     @Test func theRootProjectsVarsOverrideThePackagesOwn() throws {
         let repo = ScratchRepository()
         writePackageRepository(repo)
