@@ -191,7 +191,9 @@ struct PropertiesReader {
             for layer in [source["tags"], sourceConfig["tags"], table["tags"], tableConfig["tags"]] {
                 for tag in Value.asList(layer ?? .null) { if let t = tag.scalarText { tags.insert(t) } }
             }
-            config = config.removing(["tags"])
+            // Freshness and loaded_at_field are compared once, as dbt settles them across the
+            // layers (below): where they are written (top level or `config:`) is no change.
+            config = config.removing(["tags", "freshness", "loaded_at_field"])
             if !tags.isEmpty { config = config.mergingConfig(.map([("tags", .list(tags.sorted().map { .string($0) }))])) }
             var compared: [String: Value] = [:]
             compared["database"] = source["database"] ?? .null

@@ -240,6 +240,25 @@ struct SourceFreshnessTests {
         #expect(SourceFreshness.merged(source: source, sourceConfig: nil, table: .null, tableConfig: nil) == .null)
     }
 
+    @Test func movingFreshnessUnderConfigIsNoChange() throws {
+        // dbt-project-evaluator 1eabf3a839: `freshness:` moved into `config:` (dbt 1.10 style).
+        func sources(_ body: String) -> String {
+            "version: 2\nsources:\n  - name: app\n" + body + "    tables:\n      - name: users\n      - name: events\n"
+        }
+        let modified = try DbtParityTests().modified(after: { repo in
+            repo.write("models/_app.yml", sources("    config:\n      freshness:\n        warn_after: {count: 12, period: hour}\n      loaded_at_field: _at\n"))
+        }, setUp: { repo in
+            repo.write("models/_app.yml", sources("    freshness:\n      warn_after: {count: 12, period: hour}\n    loaded_at_field: _at\n"))
+        })
+        #expect(modified == [])
+        let changed = try DbtParityTests().modified(after: { repo in
+            repo.write("models/_app.yml", sources("    config:\n      freshness:\n        warn_after: {count: 6, period: hour}\n"))
+        }, setUp: { repo in
+            repo.write("models/_app.yml", sources("    freshness:\n      warn_after: {count: 12, period: hour}\n"))
+        })
+        #expect(Set(changed) == ["source.shop.app.users", "source.shop.app.events"])
+    }
+
     @Test func aTableRefinesItsSourceThreshold() {
         let source = Self.parse("{warn_after: {count: 12, period: hour}, error_after: {count: 24, period: hour}}")
         let table = Self.parse("{error_after: {count: 2, period: day}}")

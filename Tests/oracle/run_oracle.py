@@ -325,6 +325,16 @@ SCENARIOS: list[dict] = [
         dbt=[m("stg_events")], dbt_plus=[m("events_summary"), m("recent_events"), m("stg_events")],
     ),
     dict(
+        name="source_freshness_moved_under_config",
+        ops=[replace("models/staging/_sources.yml",
+                     "        loaded_at_field: _etl_loaded_at\n        freshness:\n"
+                     "          warn_after: {count: 12, period: hour}\n          error_after: {count: 24, period: hour}\n",
+                     "        config:\n          loaded_at_field: _etl_loaded_at\n          freshness:\n"
+                     "            warn_after: {count: 12, period: hour}\n            error_after: {count: 24, period: hour}\n")],
+        # dbt: nothing: freshness and loaded_at_field settle to the same values wherever written.
+        dbt=[], dbt_plus=[],
+    ),
+    dict(
         name="config_var_value_change",
         ops=[replace("dbt_project.yml", "vars:\n", "vars:\n  events_materialization: view\n")],
         # dbt: events_summary, whose config(materialized=var(...)) renders to view now (.configs:
