@@ -132,8 +132,16 @@ public struct ImpactEngine {
                 headProject = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path == prefix + "dbt_project.yml" }, source: direct, adapter: adapter)
                 baseProject = headProject
             } else {
-                let baseKey = try treeKey(base, root: root, adapter: adapter, projects, packages: headPackages)
-                let headKey = try treeKey(head, root: root, adapter: adapter, projects, packages: headPackages)
+                // Packages `dbt deps` installed (ignored by git): the same code on both sides.
+                let installed = try installedPackages(root: root, headEntries: headEntries, source: direct)
+                let installedKey = installed.map { $0.digest.isEmpty ? "" : "\u{1}installed=" + $0.digest } ?? ""
+                let baseKey = try treeKey(base, root: root, adapter: adapter, projects, packages: headPackages).map { $0 + installedKey }
+                let headKey = try treeKey(head, root: root, adapter: adapter, projects, packages: headPackages).map { $0 + installedKey }
+                let installedPackages = installed?.packages ?? []
+                if installed?.isInstalled != true, try InstalledPackages.wanted(root: root, entries: headEntries, source: direct) {
+                    let folder = installed?.folder ?? prefix + "dbt_packages"
+                    notes.append(ImpactNote(code: "packages_not_installed", message: "\(folder)/ is not in the working tree: the models and macros of the project's hub and git packages are not followed (run `dbt deps` first for an answer that includes them)"))
+                }
                 if let baseKey, let cached = projects.load(baseKey) {
                     baseProject = cached
                 } else {
@@ -142,7 +150,7 @@ public struct ImpactEngine {
                     if baseFiles.contains(where: { $0.path == prefix + "dbt_project.yml" }) {
                         let basePackages = try ProjectLoader.localPackages(root: root, entries: baseEntries ?? [], source: direct)
                         let loaded = try ProjectLoader.load(root: root, entries: baseFiles, source: source, adapter: adapter,
-                                                            packages: packages(basePackages, in: baseEntries ?? []))
+                                                            packages: packages(basePackages, in: baseEntries ?? []) + installedPackages)
                         baseProject = loaded
                         if let baseKey { projects.store(loaded, key: baseKey) }
                     } else {
@@ -173,7 +181,7 @@ public struct ImpactEngine {
                     headProject = head
                 } else {
                     let loaded = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path.hasPrefix(prefix) }, source: source, adapter: adapter,
-                                                        packages: packages(headPackages, in: headEntries))
+                                                        packages: packages(headPackages, in: headEntries) + installedPackages)
                     headProject = loaded
                     if let headKey { projects.store(loaded, key: headKey) }
                 }
@@ -203,6 +211,16 @@ public struct ImpactEngine {
             reports.append(ImpactAnalyzer.report(changes: changeSet, base: baseProject, head: headProject, options: request.options, notes: notes))
         }
         return ImpactResult(mode: mode, base: Self.describe(base), head: Self.describe(head), adapter: adapter, reports: reports)
+    }
+
+    /// The packages installed in the working tree for the project at `root`; nil in a bare
+    /// repository or when the head has no readable `dbt_project.yml` there.
+    func installedPackages(root: String, headEntries: [TreeEntry], source: GitFileSource) throws -> InstalledPackages? {
+        let projectFile = ProjectLoader.folderPrefix(root) + "dbt_project.yml"
+        guard !repository.isBare, let entry = headEntries.first(where: { $0.path == projectFile }),
+              case .yaml(let yaml) = try source.parsed(entry, as: .yaml),
+              let config = try? ProjectConfig(yaml: yaml, file: projectFile) else { return nil }
+        return try InstalledPackages.read(root: root, config: config, repository: repository, skipping: [config.name], source: source)
     }
 
     /// The project-cache key of a commit's project folder; nil for the index and the working tree.

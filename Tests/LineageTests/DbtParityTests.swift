@@ -452,3 +452,82 @@ struct NestedLocalPackageTests {
         #expect(report.ids(.downstream) == ["model.it.uses"])
     }
 }
+
+/// Packages `dbt deps` installed into `dbt_packages/` (ignored by git): read from the working
+/// tree, the same code on both sides.
+@Suite("Installed packages")
+struct InstalledPackageTests {
+    func writeInstalled(_ repo: ScratchRepository) {
+        writeShop(repo)
+        repo.write(".gitignore", "dbt_packages/\n")
+        repo.write("packages.yml", "packages:\n  - package: acme/audit\n    version: 1.0.0\n")
+        repo.write("dbt_packages/audit/dbt_project.yml", "name: audit\nversion: '1.0'\nmodels:\n  audit:\n    +materialized: view\n")
+        repo.write("dbt_packages/audit/models/audit_log.sql", "select 1 as id\n")
+        repo.write("dbt_packages/audit/integration_tests/models/not_read.sql", "select {{ ref('nowhere') }}\n")
+        repo.write("dbt_packages/audit/macros/audit_cols.sql", "{% macro audit_cols() %}1 as audited{% endmacro %}\n")
+        repo.write("models/marts/audited_orders.sql", "select {{ audit.audit_cols() }}, * from {{ ref('audit_log') }}\n")
+    }
+
+    @Test func aRootConfigOnAPackageModelModifiesItAndWhatDependsOnIt() throws {
+        let repo = ScratchRepository()
+        writeInstalled(repo)
+        _ = try repo.commit("base")
+        #expect(try repo.git("status", "--porcelain").isEmpty, "dbt_packages/ is ignored, as dbt deps leaves it")
+        let project = repo.read("dbt_project.yml") ?? ""
+        repo.write("dbt_project.yml", project + "\n  audit:\n    +schema: audit_trail\n")
+        repo.stage("dbt_project.yml")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.ids(.modified) == ["model.audit.audit_log"])
+        #expect(report.ids(.downstream).contains("model.shop.audited_orders"))
+        #expect(report.project.nodes["model.audit.not_read"] == nil, "only the package's resource paths are read")
+        #expect(!report.notes.contains { $0.code == "packages_not_installed" })
+    }
+
+    @Test func anInstalledPackageMacroIsTheSameOnBothSides() throws {
+        let repo = ScratchRepository()
+        writeInstalled(repo)
+        _ = try repo.commit("base")
+        repo.write("models/marts/audited_orders.sql", "select {{ audit.audit_cols() }}, id from {{ ref('audit_log') }}\n")
+        repo.stage("models/marts/audited_orders.sql")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.ids(.modified) == ["model.shop.audited_orders"])
+        #expect(report.project.nodes["model.shop.audited_orders"]?.macroDependencies == ["macro.audit.audit_cols"])
+    }
+
+    @Test func withoutDbtPackagesTheAnswerSaysSo() throws {
+        let repo = ScratchRepository()
+        writeInstalled(repo)
+        repo.remove("dbt_packages")
+        _ = try repo.commit("base")
+        repo.write("models/marts/audited_orders.sql", "select 2\n")
+        repo.stage("models/marts/audited_orders.sql")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.notes.contains { $0.code == "packages_not_installed" && $0.message.contains("dbt deps") })
+    }
+
+    @Test func linksInsideOrAsTheInstallFolderAreNotFollowed() throws {
+        let outside = ScratchRepository()
+        outside.write("evil/dbt_project.yml", "name: evil\nversion: '1.0'\n")
+        outside.write("evil/models/evil_model.sql", "select 1\n")
+        let repo = ScratchRepository()
+        writeInstalled(repo)
+        repo.symlink("dbt_packages/evil", to: outside.absolute("evil"))
+        _ = try repo.commit("base")
+        let project = repo.read("dbt_project.yml") ?? ""
+        repo.write("dbt_project.yml", project + "\n  evil:\n    +schema: x\n")
+        repo.stage("dbt_project.yml")
+        let report = try #require(try impact(repo).reports.first)
+        #expect(report.project.nodes["model.evil.evil_model"] == nil)
+        #expect(report.project.nodes["model.audit.audit_log"] != nil)
+
+        let linked = ScratchRepository()
+        writeShop(linked)
+        linked.write(".gitignore", "dbt_packages\n")
+        linked.symlink("dbt_packages", to: outside.absolute(""))
+        _ = try linked.commit("base")
+        linked.write("models/marts/orders.sql", "select 3\n")
+        linked.stage("models/marts/orders.sql")
+        let linkedReport = try #require(try impact(linked).reports.first)
+        #expect(!linkedReport.project.nodes.keys.contains { $0.hasPrefix("model.evil.") })
+    }
+}
