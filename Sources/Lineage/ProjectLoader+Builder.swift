@@ -375,8 +375,19 @@ extension ProjectLoader {
             }
         }
         node.macroDependencies = macros.resolve(calls: scan.macroCalls, dispatches: scan.dispatches)
+        // A project macro named `ref` or `source` replaces dbt's builtin: every such call of the
+        // node (or of a macro it calls) goes through it, so dbt counts it among the node's macros.
+        func overrideBuiltin(_ name: String) {
+            let id = "macro.\(project).\(name)"
+            if macros.macros[id] != nil, !node.macroDependencies.contains(id) { node.macroDependencies.append(id) }
+        }
+        if !scan.refs.isEmpty || scan.unresolved.contains(where: { $0.text.hasPrefix("ref") }) { overrideBuiltin("ref") }
+        if !scan.sources.isEmpty || scan.unresolved.contains(where: { $0.text.hasPrefix("source") }) { overrideBuiltin("source") }
+        let reached = macros.reachable(from: node.macroDependencies)
+        if reached.contains(where: { !$0.refs.isEmpty || !$0.parameterRefs.isEmpty }) { overrideBuiltin("ref") }
+        if reached.contains(where: { !$0.sources.isEmpty }) { overrideBuiltin("source") }
         // Refs and sources inside the macros it reaches: dbt renders them while parsing the node.
-        for macro in macros.reachable(from: node.macroDependencies) {
+        for macro in reached {
             for ref in macro.refs {
                 let parent = if let package = ref.package, package != project {
                     index.resolve(package: package, name: ref.name, version: ref.version)

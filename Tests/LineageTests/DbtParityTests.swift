@@ -183,6 +183,19 @@ struct ParseTimeEdgeTests {
         #expect(!downstream.contains("model.shop.orders_dim_dynamic"))
     }
 
+    @Test func aProjectMacroNamedSourceOrRefIsAMacroOfEveryNodeThatCallsIt() throws {
+        let modified = try DbtParityTests().modified(after: { repo in
+            repo.write("macros/source.sql", "{% macro source(s, t) %}{{ return(builtins.source(s | trim, t)) }}{% endmacro %}\n")
+        }, setUp: { repo in
+            repo.write("macros/source.sql", "{% macro source(s, t) %}{{ return(builtins.source(s, t)) }}{% endmacro %}\n")
+        })
+        let repo = ScratchRepository()
+        writeShop(repo)
+        let callers = try repo.git("grep", "--untracked", "-l", "source(", "--", "models").split(separator: "\n").filter { $0.hasSuffix(".sql") }
+        #expect(!callers.isEmpty)
+        #expect(Set(modified) == Set(callers.map { "model.shop." + ($0.split(separator: "/").last ?? "").dropLast(4) }))
+    }
+
     @Test func macroParametersAndCallArgumentsAreScanned() {
         let result = TemplateScanner.scanTemplate(Array("""
         {% macro m(a, b=ref('x'), c=[1, 2]) %}{{ ref(a) }}{{ ref(b) }}{{ ref(zz) }}{% endmacro %}

@@ -335,6 +335,15 @@ SCENARIOS: list[dict] = [
         dbt=[], dbt_plus=[],
     ),
     dict(
+        name="builtin_source_override_edit",
+        ops=[replace("macros/source.sql", "{{ return(builtins.source(source_name, table_name)) }}",
+                     "{{ return(builtins.source(source_name | trim, table_name | trim)) }}")],
+        # dbt: every node that calls source(): the project's macro named source replaces the
+        # builtin, and dbt counts it among their macros (ol-data-platform 859b2339de).
+        dbt=[m("stg_events"), m("stg_payments")],
+        dbt_plus=sorted(set(STG_PAYMENTS_PLUS + [m("stg_events"), m("events_summary"), m("recent_events")])),
+    ),
+    dict(
         name="config_var_value_change",
         ops=[replace("dbt_project.yml", "vars:\n", "vars:\n  events_materialization: view\n")],
         # dbt: events_summary, whose config(materialized=var(...)) renders to view now (.configs:
