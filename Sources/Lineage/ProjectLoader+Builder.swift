@@ -154,7 +154,7 @@ extension ProjectLoader {
                 merged = merged.mergingConfig(rendered(file.scan))
                 node.config = merged
                 node.vars = file.scan.vars
-                guard Self.enabled(merged) else { continue }
+                guard Self.enabled(merged, adapter: adapter) else { continue }
                 nodes[node.uniqueID] = node
                 scans[node.uniqueID] = file.scan
             }
@@ -176,7 +176,7 @@ extension ProjectLoader {
                 }
                 node.config = merged
                 node.inheritedConfig = merged
-                guard Self.enabled(merged) else { continue }
+                guard Self.enabled(merged, adapter: adapter) else { continue }
                 nodes[node.uniqueID] = node
             }
 
@@ -200,7 +200,7 @@ extension ProjectLoader {
                 merged = merged.mergingConfig(rendered(file.block.scan))
                 node.config = merged
                 node.vars = file.block.scan.vars
-                guard Self.enabled(merged) else { continue }
+                guard Self.enabled(merged, adapter: adapter) else { continue }
                 nodes[node.uniqueID] = node
                 scans[node.uniqueID] = file.block.scan
             }
@@ -216,7 +216,7 @@ extension ProjectLoader {
                 node.description = patch.description
                 node.columns = patch.columns
                 node.tests = patch.tests(attachedTo: node.uniqueID, model: patch.name)
-                guard Self.enabled(node.config) else { continue }
+                guard Self.enabled(node.config, adapter: adapter) else { continue }
                 nodes[node.uniqueID] = node
                 scans[node.uniqueID] = TemplateScanner.scanTemplate(Array("{{ \(relation) }}".utf8)).scan
             }
@@ -234,7 +234,7 @@ extension ProjectLoader {
                 node.columns = table.columns
                 node.properties = table.compared
                 node.tests = table.tests
-                guard Self.enabled(merged) else { continue }
+                guard Self.enabled(merged, adapter: adapter) else { continue }
                 nodes[node.uniqueID] = node
             }
 
@@ -248,7 +248,7 @@ extension ProjectLoader {
                 node.config = projectConfig("exposures", fqn).mergingConfig(exposure.config)
                 node.description = exposure.description
                 node.properties = exposure.compared
-                guard Self.enabled(node.config) else { continue }
+                guard Self.enabled(node.config, adapter: adapter) else { continue }
                 nodes[node.uniqueID] = node
                 scans[node.uniqueID] = exposure.dependsOn
             }
@@ -322,10 +322,18 @@ extension ProjectLoader {
             sub.split(separator: "/").dropLast().map(String.init)
         }
 
-        static func enabled(_ config: Value) -> Bool {
-            guard let value = config["enabled"] else { return true }
+        /// Whether a node with this merged config exists. A Jinja `enabled` from
+        /// `dbt_project.yml` (`+enabled: "{{ target.type == 'starrocks' }}"`) is what dbt renders
+        /// when it loads the project: with the target's type and no project vars (only `--vars`
+        /// are visible there). The value compared for `state:modified` stays as written.
+        static func enabled(_ config: Value, adapter: String? = nil) -> Bool {
+            guard var value = config["enabled"] else { return true }
+            if case .string(let text) = value, text.contains("{{") {
+                let context = RenderContext(variable: { _ in nil }, environment: nil, target: adapter.map { ["type": .string($0)] } ?? [:])
+                if let rendered = ConfigExpression.renderTemplate(text, in: context) { value = rendered }
+            }
             if case .bool(let b) = value { return b }
-            if case .string(let s) = value { return s.lowercased() != "false" }
+            if case .string(let s) = value { return s.filter { !$0.isWhitespace }.lowercased() != "false" }
             return true
         }
     }

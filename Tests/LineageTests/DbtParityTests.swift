@@ -196,6 +196,23 @@ struct ParseTimeEdgeTests {
         #expect(Set(modified) == Set(callers.map { "model.shop." + ($0.split(separator: "/").last ?? "").dropLast(4) }))
     }
 
+    @Test func aJinjaEnabledInTheProjectFileIsRenderedWithTheTargetType() throws {
+        // ol-data-platform 0e4011820c: `+enabled: "{{ target.type == 'starrocks' }}"`.
+        for (adapter, exists) in [("duckdb", false), ("starrocks", true)] {
+            let repo = ScratchRepository()
+            writeShop(repo)
+            let project = repo.read("dbt_project.yml") ?? ""
+            repo.write("dbt_project.yml", project.replacingOccurrences(
+                of: "    marts:\n      +materialized: table",
+                with: "    marts:\n      +materialized: table\n      +enabled: \"{{ target.type == 'starrocks' }}\""))
+            _ = try repo.commit("base")
+            repo.write("models/marts/new_mart.sql", "select 1\n")
+            repo.stage("models/marts/new_mart.sql")
+            let modified = try impact(repo, adapter: adapter).reports.flatMap { $0.ids(.modified) }
+            #expect(modified == (exists ? ["model.shop.new_mart"] : []), "adapter \(adapter)")
+        }
+    }
+
     @Test func macroParametersAndCallArgumentsAreScanned() {
         let result = TemplateScanner.scanTemplate(Array("""
         {% macro m(a, b=ref('x'), c=[1, 2]) %}{{ ref(a) }}{{ ref(b) }}{{ ref(zz) }}{% endmacro %}

@@ -69,10 +69,10 @@ func writeShop(_ repo: ScratchRepository, root: String = "") {
 }
 
 func impact(_ repo: ScratchRepository, _ comparison: Comparison = .staged, project: String? = nil,
-            options: ImpactOptions = ImpactOptions(), cache: ParseCache? = nil) throws -> ImpactResult {
+            options: ImpactOptions = ImpactOptions(), cache: ParseCache? = nil, adapter: String? = nil) throws -> ImpactResult {
     let repository = try Repository.discover(from: repo.path)
     let engine = ImpactEngine(repository: repository, cache: cache ?? ParseCache(file: nil, version: "test"))
-    return try engine.run(ImpactRequest(comparison: comparison, project: project, options: options))
+    return try engine.run(ImpactRequest(comparison: comparison, project: project, adapter: adapter, options: options))
 }
 
 @Suite("Impact engine on real repositories")
