@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a node is in the answer.
 public struct Reason: Sendable, Hashable, Codable {
     /// A stable code: `new`, `body`, `configs`, `relation`, … (see docs/IMPACT_JSON.md).
@@ -232,19 +234,34 @@ public enum ChangeClassifier {
         return names.filter { base.config.variable($0) != head.config.variable($0) }.sorted()
     }
 
-    /// A description with the docs blocks it names through `doc('name')` appended, so that an edit
-    /// to a docs block changes the description the way dbt's rendering does.
+    /// A description as dbt renders it at parse time: each `{{ doc('name') }}` replaced by that
+    /// docs block's text (stripped, as dbt stores it), so moving text into a docs block is no
+    /// change and editing the block is. Other Jinja stays as written; a `doc()` naming no block
+    /// keeps its call.
     static func rendered(_ description: String, _ project: DbtProject?) -> String {
-        guard let project, description.utf8.count > 4, description.utf8.contains(UInt8(ascii: "(")),
-              description.contains("doc(") else { return description }
-        var out = description
-        for piece in description.components(separatedBy: "doc(").dropFirst() {
-            let trimmed = piece.drop(while: { $0 == " " })
-            guard let quote = trimmed.first, quote == "'" || quote == "\"" else { continue }
-            let name = trimmed.dropFirst().prefix(while: { $0 != quote })
-            out += "\n" + (project.docs[String(name)] ?? "")
+        guard let project, description.contains("{{"), description.contains("doc(") else { return description }
+        var out = ""
+        var rest = Substring(description)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            out += rest[..<open.lowerBound]
+            let expression = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: CharacterSet(charactersIn: "- \t\n"))
+            if let name = docName(expression), let text = project.docs[name] {
+                out += text.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                out += rest[open.lowerBound..<close.upperBound]
+            }
+            rest = rest[close.upperBound...]
         }
-        return out
+        return out + rest
+    }
+
+    /// `name` of `doc('name')` or `doc("name")`, else nil.
+    static func docName(_ expression: String) -> String? {
+        guard expression.hasPrefix("doc("), expression.hasSuffix(")") else { return nil }
+        let inner = expression.dropFirst(4).dropLast().trimmingCharacters(in: .whitespaces)
+        guard let quote = inner.first, quote == "'" || quote == "\"", inner.count >= 2, inner.last == quote else { return nil }
+        let name = inner.dropFirst().dropLast()
+        return name.contains(quote) ? nil : String(name)
     }
 
     static func changedKeys(_ old: Value, _ new: Value) -> String {

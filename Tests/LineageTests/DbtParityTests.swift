@@ -213,6 +213,24 @@ struct ParseTimeEdgeTests {
         }
     }
 
+    @Test func aDescriptionMovedIntoADocsBlockIsNoChangeAndEditingTheBlockIs() throws {
+        // cal-itp 70262509ff: column descriptions replaced by `{{ doc("...") }}` of the same text.
+        func write(_ repo: ScratchRepository, description: String, block: String) {
+            let project = repo.read("dbt_project.yml") ?? ""
+            if !project.contains("persist_docs") {
+                repo.write("dbt_project.yml", project + "\n    +persist_docs: {columns: true}\n")
+            }
+            repo.write("models/marts/_orders.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        description: \(description)\n")
+            repo.write("models/docs.md", "{% docs order_id %}\n\(block)\n{% enddocs %}\n")
+        }
+        let moved = try DbtParityTests().modified(after: { write($0, description: "'{{ doc(\"order_id\") }}'", block: "The order's id.") },
+                                                  setUp: { write($0, description: "The order's id.", block: "The order's id.") })
+        #expect(moved == [])
+        let edited = try DbtParityTests().modified(after: { write($0, description: "'{{ doc(\"order_id\") }}'", block: "The order id.") },
+                                                   setUp: { write($0, description: "'{{ doc(\"order_id\") }}'", block: "The order's id.") })
+        #expect(edited == ["model.shop.orders"])
+    }
+
     @Test func macroParametersAndCallArgumentsAreScanned() {
         let result = TemplateScanner.scanTemplate(Array("""
         {% macro m(a, b=ref('x'), c=[1, 2]) %}{{ ref(a) }}{{ ref(b) }}{{ ref(zz) }}{% endmacro %}
