@@ -25,6 +25,10 @@ public struct RenderContext: Sendable {
 /// is on): literals, `var()`, `env_var()`, `target.*`, `~` and `+`, comparisons, `and`/`or`/`not`,
 /// `x if c else y`, and a few filters. Anything else is not rendered: the caller keeps the text.
 enum ConfigExpression {
+    /// Attributes every dbt target has, whose values come from the profile (not read here).
+    static let profileAttributes: Set<String> = ["name", "database", "schema", "profile_name", "threads", "user",
+                                                 "dbname", "project", "dataset", "catalog", "warehouse", "role", "account"]
+
     /// Nesting beyond this is not rendered (the text is kept): the evaluator recurses.
     static let depthLimit = 64
 
@@ -78,7 +82,8 @@ enum ConfigExpression {
                     guard let other = expression(depth: depth + 1) else { return nil }
                     otherwise = other
                 }
-                return truthy(condition) ? value : otherwise
+                guard let truth = known(condition) else { return nil }
+                return truth ? value : otherwise
             }
             return value
         }
@@ -88,7 +93,8 @@ enum ConfigExpression {
             while isWord("or") {
                 position += 1
                 guard let right = and(depth) else { return nil }
-                left = truthy(left) ? left : right
+                guard let truth = known(left) else { return nil }
+                left = truth ? left : right
             }
             return left
         }
@@ -98,7 +104,8 @@ enum ConfigExpression {
             while isWord("and") {
                 position += 1
                 guard let right = not(depth) else { return nil }
-                left = truthy(left) ? right : left
+                guard let truth = known(left) else { return nil }
+                left = truth ? right : left
             }
             return left
         }
@@ -106,8 +113,8 @@ enum ConfigExpression {
         mutating func not(_ depth: Int) -> Value? {
             if isWord("not") {
                 position += 1
-                guard let value = not(depth + 1) else { return nil }
-                return .bool(!truthy(value))
+                guard let value = not(depth + 1), let truth = known(value) else { return nil }
+                return .bool(!truth)
             }
             return comparison(depth)
         }
@@ -116,7 +123,7 @@ enum ConfigExpression {
             guard let left = concatenation(depth) else { return nil }
             for op in ["==", "!=", "<=", ">=", "<", ">"] where isOperator(op) {
                 position += 1
-                guard let right = concatenation(depth) else { return nil }
+                guard let right = concatenation(depth), !Self.isOpaque(left), !Self.isOpaque(right) else { return nil }
                 switch op {
                 case "==": return .bool(left == right)
                 case "!=": return .bool(left != right)
@@ -137,7 +144,7 @@ enum ConfigExpression {
             }
             if isWord("in") {
                 position += 1
-                guard let right = concatenation(depth) else { return nil }
+                guard let right = concatenation(depth), !Self.isOpaque(left), !Self.isOpaque(right) else { return nil }
                 let found: Bool
                 switch right {
                 case .list(let items): found = items.contains(left)
@@ -189,7 +196,19 @@ enum ConfigExpression {
                 guard let t = current, t.kind == .identifier else { return nil }
                 position += 1
                 let filter = text(t)
-                if isPunct("(") { return nil }  // filters with arguments are not rendered
+                if filter == "default", isPunct("(") {
+                    // Jinja's default() replaces an undefined value only: a value known here
+                    // (a target attribute included) stays.
+                    position += 1
+                    while !isPunct(")") {
+                        guard current != nil, expression(depth: depth + 1) != nil else { return nil }
+                        if isPunct(",") { position += 1 } else if !isPunct(")") { return nil }
+                    }
+                    position += 1
+                    continue
+                }
+                if isPunct("(") { return nil }  // other filters with arguments are not rendered
+                if Self.isOpaque(value), !["string", "as_text", "as_native"].contains(filter) { return nil }
                 guard let filtered = apply(filter, to: value) else { return nil }
                 value = filtered
             }
@@ -293,7 +312,11 @@ enum ConfigExpression {
                 guard isPunct("."), position + 1 < tokens.count, tokens[position + 1].kind == .identifier else { return nil }
                 let attribute = text(tokens[position + 1])
                 position += 2
-                return context.target[attribute]
+                if let known = context.target[attribute] { return known }
+                // An attribute of the profile's target that is not known here (its database,
+                // schema, name …) is the same on both sides of a comparison: it stands for
+                // itself, and anything that would look inside it is not rendered.
+                return ConfigExpression.profileAttributes.contains(attribute) ? .string("{{ target.\(attribute) }}") : nil
             case "var", "env_var":
                 guard isPunct("(") else { return nil }
                 position += 1
@@ -314,6 +337,16 @@ enum ConfigExpression {
             default:
                 return nil
             }
+        }
+
+        /// Truthiness, or nil for a value that stands for an unknown target attribute.
+        func known(_ value: Value) -> Bool? {
+            Self.isOpaque(value) ? nil : truthy(value)
+        }
+
+        /// Whether a value holds an unknown target attribute (`{{ target.schema }}_raw`).
+        static func isOpaque(_ value: Value) -> Bool {
+            value.string?.contains("{{ target.") ?? false
         }
 
         func truthy(_ value: Value) -> Bool {

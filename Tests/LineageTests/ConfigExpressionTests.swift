@@ -28,6 +28,22 @@ struct ConfigExpressionTests {
         #expect(ConfigExpression.evaluate(text, in: Self.context) == expected, "\(text)")
     }
 
+    /// ol-data-platform 0e4011820c: `database: '{{ target.database | default(none) }}'` replaced
+    /// `'{{ target.database }}'` in every sources file: the same value to dbt, so no change.
+    @Test func anUnknownTargetAttributeStandsForItselfAndNothingLooksInside() {
+        let bare = RenderContext(variable: { _ in nil }, environment: nil, target: ["type": .string("trino")])
+        #expect(ConfigExpression.renderTemplate("{{ target.database }}", in: bare)
+                == ConfigExpression.renderTemplate("{{ target.database | default(none) }}", in: bare))
+        #expect(ConfigExpression.evaluate("target.database", in: bare) != nil)
+        #expect(ConfigExpression.evaluate("target.schema ~ '_raw'", in: bare) == .string("{{ target.schema }}_raw"))
+        for looksInside in ["target.name == 'prod'", "'qa' in target.name", "target.name | upper", "not target.name",
+                            "'a' if target.name else 'b'", "target.name and true", "target.nonsense"] {
+            #expect(ConfigExpression.evaluate(looksInside, in: bare) == nil, "\(looksInside)")
+        }
+        #expect(ConfigExpression.evaluate("target.type == 'trino'", in: bare) == .bool(true))
+        #expect(ConfigExpression.evaluate("var('x', 'y') | default('z')", in: bare) == .string("y"))
+    }
+
     @Test(arguments: [
         "my_macro()",
         "target.name | replace('a', 'b')",

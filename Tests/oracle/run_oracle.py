@@ -344,6 +344,13 @@ SCENARIOS: list[dict] = [
         dbt_plus=sorted(set(STG_PAYMENTS_PLUS + [m("stg_events"), m("events_summary"), m("recent_events")])),
     ),
     dict(
+        name="source_database_same_rendered_value",
+        ops=[replace("models/staging/_sources.yml", 'database: "{{ target.database }}"',
+                     'database: "{{ target.database | default(none) }}"')],
+        # dbt: nothing: both render to the target's database (ol-data-platform 0e4011820c).
+        dbt=[], dbt_plus=[],
+    ),
+    dict(
         name="config_var_value_change",
         ops=[replace("dbt_project.yml", "vars:\n", "vars:\n  events_materialization: view\n")],
         # dbt: events_summary, whose config(materialized=var(...)) renders to view now (.configs:
