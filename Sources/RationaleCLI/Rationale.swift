@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import Foundation
+import Synchronization
 
 /// The `rationale` command: keeps the why next to every change of a dbt project.
 public struct Rationale: ParsableCommand {
@@ -20,19 +21,41 @@ public struct Rationale: ParsableCommand {
 
     public init() {}
 
-    /// Runs the command line, as ``ParsableCommand/main()`` does, with one difference: a usage
-    /// error that repeats an over-long argument repeats it shortened (``Echo/capped(_:)``).
-    public static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            let message = fullMessage(for: error)
-            let capped = Echo.capped(message)
-            guard capped != message else { exit(withError: error) }
-            FileHandle.standardError.write(Data((capped.hasSuffix("\n") ? capped : capped + "\n").utf8))
-            Foundation.exit(exitCode(for: error).rawValue)
+    /// Runs the command line and returns its exit status, never exiting itself: the executable
+    /// decides how the process ends. Large answers the command hands to `keeper` stay alive
+    /// after it returns. As ``ParsableCommand/main()``, with one difference: a usage error that
+    /// repeats an over-long argument repeats it shortened (``Echo/capped(_:)``).
+    public static func run(keeping keeper: AnswerKeeper) -> Int32 {
+        AnswerKeeper.$current.withValue(keeper) {
+            do {
+                var command = try parseAsRoot()
+                try command.run()
+                return 0
+            } catch {
+                let message = Echo.capped(fullMessage(for: error))
+                if !message.isEmpty {
+                    let stream = exitCode(for: error) == .success ? FileHandle.standardOutput : FileHandle.standardError
+                    stream.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+                }
+                return exitCode(for: error).rawValue
+            }
         }
+    }
+}
+
+/// Holds the large answers a command computed (project graphs of thousands of nodes) until the
+/// process ends. The executable creates one, runs the command, and exits without releasing it:
+/// freeing such a graph node by node costs a hook more than reading it did. The one place the
+/// process's end is decided is the executable's entry point.
+public final class AnswerKeeper: Sendable {
+    @TaskLocal static var current: AnswerKeeper?
+    private let kept = Mutex<[any Sendable]>([])
+
+    public init() {}
+
+    /// Hands `answer` to the keeper of the running command (none in tests: it is freed as usual).
+    static func keep(_ answer: any Sendable) {
+        current?.kept.withLock { $0.append(answer) }
     }
 }
 

@@ -1,3 +1,8 @@
+import Foundation
 import RationaleCLI
 
-Rationale.main()
+// The command's large answers live in `keeper` until the process ends: exiting here, without
+// releasing them, spares a hook the cost of freeing a graph of thousands of nodes.
+let keeper = AnswerKeeper()
+let status = Rationale.run(keeping: keeper)
+exit(status)

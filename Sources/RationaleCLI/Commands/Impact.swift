@@ -105,10 +105,8 @@ extension Rationale {
                     try ImpactFrontend.run(directory: directory, comparison: comparison, project: project,
                                            adapter: adapter, options: options, useCache: !noCache)
                 }
+                AnswerKeeper.keep(result.result)
                 emit(ImpactRenderer.render(result.result, format: format, repositoryRoot: result.root))
-                // The answer is written (FileHandle writes are unbuffered): skip tearing down a
-                // graph of thousands of nodes, which costs a hook more than reading it did.
-                Foundation.exit(0)
             }
         }
     }

@@ -62,7 +62,7 @@ enum NarrateFrontend {
     static func manifestReports(_ workspace: Workspace, _ manifests: (path: String, state: String)) throws -> [ImpactReport] {
         let result = try ManifestImpact.run(manifest: manifests.path, state: manifests.state,
                                             options: ImpactOptions(downstream: workspace.config.downstream, withTests: true))
-        LargeResults.keep(result)
+        AnswerKeeper.keep(result)
         return result.reports.map { report in
             var report = report
             report.notes.insert(ImpactNote(code: "manifest", message: "Lineage answered from dbt's manifests (\(result.head) against the state \(result.base)), not from git."), at: 0)

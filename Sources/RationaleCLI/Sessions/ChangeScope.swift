@@ -77,15 +77,3 @@ struct ChangeScope {
         return try analyse(workspace, comparisons, description: description)
     }
 }
-
-/// Answers kept until the process ends. A hook process exits right after answering, and
-/// freeing a graph of thousands of nodes node by node costs it more than reading the graph did
-/// (the impact command exits early for the same reason).
-enum LargeResults {
-    nonisolated(unsafe) private static var kept: [ImpactResult] = []
-
-    /// Keeps `result` alive until exit. Commands run on one thread, one after the other.
-    static func keep(_ result: ImpactResult) {
-        kept.append(result)
-    }
-}

@@ -47,7 +47,7 @@ enum ContextFrontend {
             let result: ImpactResult
             if let manifest = request.manifest {
                 result = try ManifestImpact.run(manifest: manifest.path, state: manifest.state, options: options)
-                LargeResults.keep(result)
+                AnswerKeeper.keep(result)
             } else {
                 result = try workspace.impact([request.comparison], options: options)[0]
             }

@@ -123,7 +123,7 @@ struct Workspace {
 extension Workspace {
     /// Runs the lineage engine on each comparison — one engine and parse cache for all of them,
     /// with the configured project and adapter — saves the caches once, and keeps the answers
-    /// until the process ends (see ``LargeResults``).
+    /// until the process ends (see ``AnswerKeeper``).
     ///
     /// - Throws: ``LineageError/noProject(revision:)`` in a repository without dbt, and whatever
     ///   else the engine throws.
@@ -133,7 +133,7 @@ extension Workspace {
         var results: [ImpactResult] = []
         for comparison in comparisons {
             let result = try engine.run(ImpactRequest(comparison: comparison, project: config.project, adapter: config.adapter, options: options))
-            LargeResults.keep(result)
+            AnswerKeeper.keep(result)
             results.append(result)
         }
         engine.saveCaches()
