@@ -38,7 +38,7 @@ enum BlockYAMLReader {
                 continue
             }
             if indent == 0, content == "..." { return nil }
-            lines.append(Line(number: index, indent: indent, content: content, raw: line))
+            lines.append(Line(number: index, indent: indent, content: content, raw: line, endsWithBreak: !finished))
         }
         var reader = Reader(lines: lines)
         reader.skipBlank()
@@ -55,6 +55,8 @@ enum BlockYAMLReader {
         var content: Substring
         /// The whole line (for block scalars, which keep their text as written).
         var raw: Substring
+        /// Whether a line break follows it (the last line of a file may have none).
+        var endsWithBreak = true
         var isBlank: Bool { content.isEmpty }
     }
 
@@ -223,6 +225,7 @@ enum BlockYAMLReader {
             let chomp = header.dropFirst()
             guard chomp.isEmpty || chomp == "-" else { return nil }
             var body: [Substring] = []
+            var lastBreak = true
             var contentIndent: Int?
             while position < lines.count {
                 let line = lines[position]
@@ -236,8 +239,10 @@ enum BlockYAMLReader {
                 guard let base = contentIndent, line.indent >= base else { return nil }
                 // The text as written, comments included: `#` is not a comment inside a block.
                 body.append(line.raw.dropFirst(base))
+                lastBreak = line.endsWithBreak
                 position += 1
             }
+            if body.last == "" { lastBreak = true }
             while body.last == "" { body.removeLast() }
             guard !body.isEmpty else { return .string("") }
             var text: String
@@ -260,7 +265,9 @@ enum BlockYAMLReader {
                     }
                 }
             }
-            if chomp.isEmpty { text += "\n" }
+            // Clip keeps the final line break only when there is one: a block that ends the file
+            // without a newline keeps none.
+            if chomp.isEmpty, lastBreak { text += "\n" }
             return .string(text)
         }
     }

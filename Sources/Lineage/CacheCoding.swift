@@ -3,7 +3,7 @@ import GitKit
 /// The parse cache's binary form: a header with the tool version, then one record per
 /// (blob id, kind). Small and quick to read: a warm hook run decodes it in milliseconds.
 enum CacheCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PARSE-CACHE 3\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PARSE-CACHE 4\n".utf8)
 
     /// A 64-bit checksum of `bytes` (multiply–xorshift over 8-byte words in four independent
     /// lanes, several gigabytes a second): a cache file whose trailer does not match is a miss,

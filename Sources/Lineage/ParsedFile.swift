@@ -43,7 +43,13 @@ public enum ParsedFile: Sendable, Hashable {
         case .yaml:
             guard let text = String(validating: bytes, as: UTF8.self) else { return .notText }
             // A leading byte-order mark is no part of the document (PyYAML skips it too).
-            let body = text.hasPrefix("\u{FEFF}") ? String(text.unicodeScalars.dropFirst()) : text
+            var scalars = text.unicodeScalars[...]
+            if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+            // dbt reads every file stripped (`load_file_contents(strip=True)`): a block scalar
+            // that ends the file keeps no final line break. Only the end is stripped here, so
+            // lines keep their numbers in messages.
+            while let last = scalars.last, isPythonSpace(last) { scalars = scalars.dropLast() }
+            let body = String(scalars)
             if let value = BlockYAMLReader.parse(body) { return .yaml(value) }
             do {
                 return .yaml(try YAMLComposer.compose(body))

@@ -231,6 +231,26 @@ struct ParseTimeEdgeTests {
         #expect(edited == ["model.shop.orders"])
     }
 
+    @Test func aBlockScalarEndingThePropertiesFileKeepsNoFinalLineBreak() throws {
+        // cal-itp b6a4ba5a4f: a model appended after one whose last column description was a
+        // `|` block ending the file: dbt reads files stripped, so that description gained "\n".
+        func write(_ repo: ScratchRepository, appended: String) {
+            let project = repo.read("dbt_project.yml") ?? ""
+            if !project.contains("persist_docs") {
+                repo.write("dbt_project.yml", project + "\n    +persist_docs: {columns: true}\n")
+            }
+            repo.write("models/marts/_orders.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        description: |\n          The order id.\n" + appended)
+        }
+        let modified = try DbtParityTests().modified(after: { write($0, appended: "  - name: customers\n") },
+                                                     setUp: { write($0, appended: "") })
+        #expect(modified == ["model.shop.orders"])
+        guard case .yaml(let value) = ParsedFile.parse(Array("a: |\n  x\n  y\n\n".utf8), as: .yaml) else {
+            Issue.record("not YAML")
+            return
+        }
+        #expect(value["a"] == .string("x\ny"))
+    }
+
     @Test func macroParametersAndCallArgumentsAreScanned() {
         let result = TemplateScanner.scanTemplate(Array("""
         {% macro m(a, b=ref('x'), c=[1, 2]) %}{{ ref(a) }}{{ ref(b) }}{{ ref(zz) }}{% endmacro %}

@@ -351,6 +351,14 @@ SCENARIOS: list[dict] = [
         dbt=[], dbt_plus=[],
     ),
     dict(
+        name="block_scalar_no_longer_ends_the_file",
+        ops=[append("models/marts/core/_core.yml", "  - name: events_summary\n")],
+        # dbt: dim_customer_history: dbt reads the file stripped, so its last column description
+        # (a `|` block that ended the file) had no final line break and now has one; marts/core
+        # persists column docs (cal-itp b6a4ba5a4f). events_summary gains only a patch path.
+        dbt=[m("dim_customer_history")], dbt_plus=[m("dim_customer_history")],
+    ),
+    dict(
         name="config_var_value_change",
         ops=[replace("dbt_project.yml", "vars:\n", "vars:\n  events_materialization: view\n")],
         # dbt: events_summary, whose config(materialized=var(...)) renders to view now (.configs:
