@@ -283,6 +283,25 @@ extension ProjectLoader {
                 resolvedMacros[id]?.calls = resolver.resolve(calls: macro.calls, dispatches: macro.dispatches)
             }
             resolver.resolved = resolvedMacros.merging(packageMacros) { own, _ in own }
+            // A package's ref to a name it does not define finds the root project's node (or
+            // another package's): dbt resolves a package node's refs across the whole project
+            // (tuva's models ref the input-layer models of the project that installs it).
+            for (id, node) in packageNodes where !node.unknownReferences.isEmpty && nodes[id] == nil {
+                var node = node
+                var remaining: [String] = []
+                for text in node.unknownReferences {
+                    let parent = Self.refText(text).flatMap { ref in
+                        ref.package.map { index.resolve(package: $0, name: ref.name, version: nil) } ?? index.resolve(name: ref.name, version: nil)
+                    }
+                    if let parent, parent != id {
+                        if !node.parents.contains(parent) { node.parents.append(parent) }
+                    } else {
+                        remaining.append(text)
+                    }
+                }
+                node.unknownReferences = remaining
+                packageNodes[id] = node
+            }
             nodes.merge(packageNodes) { own, _ in own }
             var unresolved: [DbtProject.UnresolvedReference] = []
             for (id, scan) in scans {
@@ -295,6 +314,18 @@ extension ProjectLoader {
             unresolved.sort { ($0.file, $0.line) < ($1.file, $1.line) }
             return DbtProject(root: root, config: config, nodes: nodes, macros: resolvedMacros, docs: docs,
                               unresolved: unresolved, children: children)
+        }
+
+        /// The package and name of an unknown reference as `resolveReferences` writes it
+        /// (`ref('name')`, `ref('package', 'name')`); nil for anything else.
+        static func refText(_ text: String) -> (package: String?, name: String)? {
+            guard text.hasPrefix("ref('"), text.hasSuffix("')") else { return nil }
+            let parts = text.dropFirst(5).dropLast(2).components(separatedBy: "', '")
+            switch parts.count {
+            case 1: return (nil, parts[0])
+            case 2: return (parts[0], parts[1])
+            default: return nil
+            }
         }
 
         /// A scan's `config()` arguments with the expressions dbt would render rendered.
