@@ -5,7 +5,7 @@ import Foundation
 /// Strings and config values are interned, and each node's details sit behind a length so that
 /// loading reads only identities and edges; details are decoded when a run looks at them.
 enum ProjectCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PROJECT 9\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PROJECT 10\n".utf8)
 
     static func encode(_ project: DbtProject, key: String) -> [UInt8] {
         var w = InterningWriter()

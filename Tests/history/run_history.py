@@ -992,6 +992,15 @@ def main() -> int:
         # a stable copy: the binary may be rebuilt while this runs
         stable = work_root() / "bin" / "rationale"
         stable.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(Path(binary).read_bytes()).hexdigest()
+        stamp = work_root() / "bin" / "rationale.sha256"
+        if not stamp.is_file() or stamp.read_text().strip() != digest:
+            # Another build: the scratch clones' caches were written by the old one, whose
+            # answers they hold (a cache is keyed by the tool's version, which a development
+            # build does not change), so they go.
+            for cache in (work_root() / "clones-rationale").glob("*/.git/rationale"):
+                shutil.rmtree(cache, ignore_errors=True)
+            stamp.write_text(digest + "\n")
         shutil.copy2(binary, stable)
         binary = str(stable)
     worker_python = None
