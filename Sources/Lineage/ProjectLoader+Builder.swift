@@ -178,6 +178,9 @@ extension ProjectLoader {
                 node.inheritedConfig = merged
                 guard Self.enabled(merged, adapter: adapter) else { continue }
                 nodes[node.uniqueID] = node
+                // No code of its own, but its hooks render at parse time: their macros are the
+                // seed's (tuva's raw_data seeds: +post-hook: "{{ load_versioned_synthetic_seed(...) }}").
+                if !ProjectLoader.hookTexts(merged).isEmpty { scans[node.uniqueID] = ReferenceScan() }
             }
 
             // Snapshots: SQL blocks, then YAML-defined ones.

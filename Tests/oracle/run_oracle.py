@@ -359,6 +359,13 @@ SCENARIOS: list[dict] = [
         dbt=[m("dim_customer_history")], dbt_plus=[m("dim_customer_history")],
     ),
     dict(
+        name="seed_hook_macro_edit",
+        ops=[replace("macros/audit.sql", "as loaded", "as loaded_at")],
+        # dbt: the seed whose +post-hook calls seed_loaded (tuva 1241cb18f7); + pulls stg_customers
+        # and below.
+        dbt=[SEED + "raw_customers"], dbt_plus=sorted([SEED + "raw_customers"] + STG_CUSTOMERS_PLUS),
+    ),
+    dict(
         name="config_var_value_change",
         ops=[replace("dbt_project.yml", "vars:\n", "vars:\n  events_materialization: view\n")],
         # dbt: events_summary, whose config(materialized=var(...)) renders to view now (.configs:
