@@ -154,7 +154,7 @@ extension ProjectLoader {
                 merged = merged.mergingConfig(rendered(file.scan))
                 node.config = merged
                 node.vars = file.scan.vars
-                guard Self.enabled(merged, adapter: adapter) else { continue }
+                guard isEnabled(merged) else { continue }
                 nodes[node.uniqueID] = node
                 scans[node.uniqueID] = file.scan
             }
@@ -176,7 +176,7 @@ extension ProjectLoader {
                 }
                 node.config = merged
                 node.inheritedConfig = merged
-                guard Self.enabled(merged, adapter: adapter) else { continue }
+                guard isEnabled(merged) else { continue }
                 nodes[node.uniqueID] = node
                 // No code of its own, but its hooks render at parse time: their macros are the
                 // seed's (tuva's raw_data seeds: +post-hook: "{{ load_versioned_synthetic_seed(...) }}").
@@ -203,7 +203,7 @@ extension ProjectLoader {
                 merged = merged.mergingConfig(rendered(file.block.scan))
                 node.config = merged
                 node.vars = file.block.scan.vars
-                guard Self.enabled(merged, adapter: adapter) else { continue }
+                guard isEnabled(merged) else { continue }
                 nodes[node.uniqueID] = node
                 scans[node.uniqueID] = file.block.scan
             }
@@ -219,7 +219,7 @@ extension ProjectLoader {
                 node.description = patch.description
                 node.columns = patch.columns
                 node.tests = patch.tests(attachedTo: node.uniqueID, model: patch.name)
-                guard Self.enabled(node.config, adapter: adapter) else { continue }
+                guard isEnabled(node.config) else { continue }
                 nodes[node.uniqueID] = node
                 scans[node.uniqueID] = TemplateScanner.scanTemplate(Array("{{ \(relation) }}".utf8)).scan
             }
@@ -237,7 +237,7 @@ extension ProjectLoader {
                 node.columns = table.columns
                 node.properties = table.compared
                 node.tests = table.tests
-                guard Self.enabled(merged, adapter: adapter) else { continue }
+                guard isEnabled(merged) else { continue }
                 nodes[node.uniqueID] = node
             }
 
@@ -251,7 +251,7 @@ extension ProjectLoader {
                 node.config = projectConfig("exposures", fqn).mergingConfig(exposure.config)
                 node.description = exposure.description
                 node.properties = exposure.compared
-                guard Self.enabled(node.config, adapter: adapter) else { continue }
+                guard isEnabled(node.config) else { continue }
                 nodes[node.uniqueID] = node
                 scans[node.uniqueID] = exposure.dependsOn
             }
@@ -356,14 +356,19 @@ extension ProjectLoader {
             sub.split(separator: "/").dropLast().map(String.init)
         }
 
+        /// Whether a node with this merged config exists (see ``enabled(_:context:)``).
+        func isEnabled(_ config: Value) -> Bool {
+            Self.enabled(config, context: ProjectLoader.renderContext(config: self.config, adapter: adapter, root: rootConfig))
+        }
+
         /// Whether a node with this merged config exists. A Jinja `enabled` from
-        /// `dbt_project.yml` (`+enabled: "{{ target.type == 'starrocks' }}"`) is what dbt renders
-        /// when it loads the project: with the target's type and no project vars (only `--vars`
-        /// are visible there). The value compared for `state:modified` stays as written.
-        static func enabled(_ config: Value, adapter: String? = nil) -> Bool {
+        /// `dbt_project.yml` (`+enabled: "{{ var('enable_dq', false) | as_bool }}"`,
+        /// `"{{ target.type == 'starrocks' }}"`) is rendered as dbt renders a node's config: with
+        /// the project's vars (the root's first) and the target's type. The value compared for
+        /// `state:modified` stays as written.
+        static func enabled(_ config: Value, context: RenderContext) -> Bool {
             guard var value = config["enabled"] else { return true }
             if case .string(let text) = value, text.contains("{{") {
-                let context = RenderContext(variable: { _ in nil }, environment: nil, target: adapter.map { ["type": .string($0)] } ?? [:])
                 if let rendered = ConfigExpression.renderTemplate(text, in: context) { value = rendered }
             }
             if case .bool(let b) = value { return b }

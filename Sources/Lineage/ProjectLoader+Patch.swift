@@ -43,7 +43,7 @@ extension ProjectLoader {
                 }
                 node.bodyKey = scan.bodyDigest ?? entry.id.hex
                 node.config = node.inheritedConfig.mergingConfig(renderedConfig(scan, config: config, adapter: adapter))
-                guard Builder.enabled(node.config, adapter: adapter) else { return nil }
+                guard Builder.enabled(node.config, context: renderContext(config: config, adapter: adapter)) else { return nil }
                 node.vars = scan.vars
                 scans[node.uniqueID] = scan
             case (.seed, "csv"):

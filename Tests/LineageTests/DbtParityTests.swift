@@ -251,6 +251,24 @@ struct ParseTimeEdgeTests {
         #expect(value["a"] == .string("x\ny"))
     }
 
+    @Test func aJinjaEnabledInTheProjectFileSeesTheProjectsVars() throws {
+        // tuva: `+enabled: "{{ var('enable_data_quality', false) | as_bool }}"`, the var set by the
+        // project that installs it.
+        for (value, exists) in [("true", true), ("false", false)] {
+            let repo = ScratchRepository()
+            writeShop(repo)
+            let project = (repo.read("dbt_project.yml") ?? "").replacingOccurrences(of: "cutoff: '2020-01-01'", with: "cutoff: '2020-01-01'\n  marts_on: \(value)")
+            repo.write("dbt_project.yml", project.replacingOccurrences(
+                of: "    marts:\n      +materialized: table",
+                with: "    marts:\n      +materialized: table\n      +enabled: \"{{ var('marts_on', false) | as_bool }}\""))
+            _ = try repo.commit("base")
+            repo.write("models/marts/new_mart.sql", "select 1\n")
+            repo.stage("models/marts/new_mart.sql")
+            let modified = try impact(repo).reports.flatMap { $0.ids(.modified) }
+            #expect(modified == (exists ? ["model.shop.new_mart"] : []), "marts_on: \(value)")
+        }
+    }
+
     @Test func macroParametersAndCallArgumentsAreScanned() {
         let result = TemplateScanner.scanTemplate(Array("""
         {% macro m(a, b=ref('x'), c=[1, 2]) %}{{ ref(a) }}{{ ref(b) }}{{ ref(zz) }}{% endmacro %}
