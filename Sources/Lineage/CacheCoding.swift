@@ -3,7 +3,7 @@ import GitKit
 /// The parse cache's binary form: a header with the tool version, then one record per
 /// (blob id, kind). Small and quick to read: a warm hook run decodes it in milliseconds.
 enum CacheCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PARSE-CACHE 4\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PARSE-CACHE 5\n".utf8)
 
     /// A 64-bit checksum of `bytes` (multiply–xorshift over 8-byte words in four independent
     /// lanes, several gigabytes a second): a cache file whose trailer does not match is a miss,
@@ -157,6 +157,11 @@ enum CacheCoding {
                 u32(call.positional.count)
                 for value in call.positional { optional(value) }
                 strings(call.keywords.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+            }
+            u32(s.conditionalRefs.count)
+            for ref in s.conditionalRefs {
+                string(ref.name)
+                strings(ref.conditions)
             }
         }
 
@@ -327,6 +332,11 @@ enum CacheCoding {
                 var pairs: [String: String] = [:]
                 for index in stride(from: 0, to: keywords.count, by: 2) { pairs[keywords[index]] = keywords[index + 1] }
                 s.callArguments.append(.init(macro: macro, positional: positional, keywords: pairs))
+            }
+            guard let conditionalCount = u32() else { return nil }
+            for _ in 0..<conditionalCount {
+                guard let name = string(), let conditions = strings() else { return nil }
+                s.conditionalRefs.append(.init(name: name, conditions: conditions))
             }
             return s
         }

@@ -18,6 +18,8 @@ public struct RenderContext: Sendable {
         self.environment = environment
         self.target = target
     }
+    /// Nothing known: only literals render.
+    static let literalsOnly = RenderContext(variable: { _ in nil }, environment: nil, target: [:])
 }
 
 /// Evaluates the Jinja expressions dbt renders in `config()` arguments (dbt keeps the rendered
@@ -28,6 +30,19 @@ enum ConfigExpression {
     /// Attributes every dbt target has, whose values come from the profile (not read here).
     static let profileAttributes: Set<String> = ["name", "database", "schema", "profile_name", "threads", "user",
                                                  "dbname", "project", "dataset", "catalog", "warehouse", "role", "account"]
+
+    /// Python's truthiness of a rendered value.
+    static func isTruthy(_ value: Value) -> Bool {
+        switch value {
+        case .null: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .double(let d): return d != 0
+        case .string(let s): return !s.isEmpty
+        case .list(let l): return !l.isEmpty
+        case .map(let m): return !m.isEmpty
+        }
+    }
 
     /// Nesting beyond this is not rendered (the text is kept): the evaluator recurses.
     static let depthLimit = 64

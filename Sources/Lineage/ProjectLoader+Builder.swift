@@ -309,7 +309,8 @@ extension ProjectLoader {
             var unresolved: [DbtProject.UnresolvedReference] = []
             for (id, scan) in scans {
                 guard var node = nodes[id] else { continue }
-                unresolved += ProjectLoader.resolveReferences(of: &node, scan: scan, index: index, nodes: nodes, macros: resolver)
+                unresolved += ProjectLoader.resolveReferences(of: &node, scan: scan, index: index, nodes: nodes, macros: resolver,
+                                                              context: ProjectLoader.renderContext(config: config, adapter: adapter, root: rootConfig))
                 nodes[id] = node
             }
             resolvedMacros.merge(packageMacros) { own, _ in own }
@@ -379,7 +380,7 @@ extension ProjectLoader {
 
     /// Resolves a node's refs, sources and macro calls; returns its unresolvable references.
     static func resolveReferences(of node: inout Node, scan fileScan: ReferenceScan, index: RefIndex, nodes: [String: Node],
-                                  macros: MacroResolver) -> [DbtProject.UnresolvedReference] {
+                                  macros: MacroResolver, context: RenderContext) -> [DbtProject.UnresolvedReference] {
         let project = index.project
         var scan = fileScan
         for hook in hookTexts(node.config) where hook.contains("{{") || hook.contains("{%") {
@@ -406,6 +407,19 @@ extension ProjectLoader {
             }
             if let parent = index.resolve(name: ref.name, version: ref.version) {
                 if !parents.contains(parent) { parents.append(parent) }
+            } else {
+                node.unknownReferences.append("ref('\(ref.name)')")
+            }
+        }
+        // Refs of a loop over a list built from literals, kept unless a condition they were added
+        // under renders false with the project's vars.
+        for ref in scan.conditionalRefs {
+            let excluded = ref.conditions.contains { condition in
+                ConfigExpression.evaluate(condition, in: context).map { !ConfigExpression.isTruthy($0) } ?? false
+            }
+            guard !excluded else { continue }
+            if let parent = index.resolve(name: ref.name, version: nil) {
+                if parent != node.uniqueID, !parents.contains(parent) { parents.append(parent) }
             } else {
                 node.unknownReferences.append("ref('\(ref.name)')")
             }

@@ -70,7 +70,8 @@ extension ProjectLoader {
         for (id, scan) in scans {
             guard var node = project.nodes[id] else { continue }
             let oldParents = node.parents
-            let unresolved = resolveReferences(of: &node, scan: scan, index: index, nodes: project.nodes, macros: resolver)
+            let unresolved = resolveReferences(of: &node, scan: scan, index: index, nodes: project.nodes, macros: resolver,
+                                               context: renderContext(config: config, adapter: adapter))
             project.unresolved.removeAll { $0.file == node.path }
             project.unresolved += unresolved
             project.nodes[id] = node

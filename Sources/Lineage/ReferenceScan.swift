@@ -58,6 +58,17 @@ public struct ReferenceScan: Sendable, Hashable {
         public var keywords: [String: String]
     }
 
+    /// A `ref()` of a loop variable over a list built from literals (``LoopRefTracker``): the
+    /// name, and the `if` conditions it was added under (rendered by the loader).
+    public struct ConditionalRef: Sendable, Hashable {
+        /// The model, seed or snapshot name.
+        public var name: String
+        /// Jinja conditions (`var('claims_enabled', false) | as_bool`) that must not be false.
+        public var conditions: [String]
+    }
+
+    /// Refs through loops over literal lists.
+    public var conditionalRefs: [ConditionalRef] = []
     /// Macro calls with at least one string-literal argument, in order of appearance.
     public var callArguments: [CallArguments] = []
     /// Names passed bare to `ref()` (`ref(table)`): inside a macro, its parameters that name
@@ -90,6 +101,7 @@ public struct ReferenceScan: Sendable, Hashable {
         for (key, _) in other.config.pairs ?? [] { configExpressions[key] = other.configExpressions[key] }
         unresolved += other.unresolved
         callArguments += other.callArguments
+        conditionalRefs += other.conditionalRefs
         for name in other.parameterRefs where !parameterRefs.contains(name) { parameterRefs.append(name) }
     }
 }

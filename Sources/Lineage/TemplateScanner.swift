@@ -36,6 +36,7 @@ public enum TemplateScanner {
         var lines = LineCounter(b)
         var outside = ReferenceScan()
         var blocks: [TemplateBlock] = []
+        var loops = LoopRefTracker()
         // The open top-level block: kind, name, line, start of the opening tag, end of it, its scan.
         var open: (kind: String, name: String, line: Int, start: Int, bodyStart: Int, scan: ReferenceScan, parameters: [String])?
         let n = b.count
@@ -80,6 +81,7 @@ public enum TemplateScanner {
                     }
                     let parameters = keyword == "macro" || keyword == "test" ? parameterNames(b, tokens, after: nameToken) : []
                     open = (keyword, name, line, tagStart, tagEnd, ReferenceScan(), parameters)
+                    loops = LoopRefTracker()
                     continue
                 }
                 if let current = open, keyword == "end" + current.kind {
@@ -88,14 +90,20 @@ public enum TemplateScanner {
                                                 body: string(b, current.bodyStart, tagStart),
                                                 scan: current.scan, parameters: current.parameters))
                     open = nil
+                    loops = LoopRefTracker()
                     continue
                 }
+                loops.statement(b, tokens)
             }
             let reader = CallReader(buffer: b, tokens: tokens, python: false)
             if open != nil {
-                reader.read(into: &open!.scan, lines: &lines) // non-nil: checked on the line above
+                let before = open!.scan.unresolved.count // non-nil: checked on the line above
+                reader.read(into: &open!.scan, lines: &lines)
+                resolveLoopRefs(&open!.scan, from: before, loops)
             } else {
+                let before = outside.unresolved.count
                 reader.read(into: &outside, lines: &lines)
+                resolveLoopRefs(&outside, from: before, loops)
             }
         }
         if let current = open {
@@ -105,6 +113,23 @@ public enum TemplateScanner {
                                         scan: current.scan, parameters: current.parameters))
         }
         return Result(scan: outside, blocks: blocks)
+    }
+
+    /// Replaces the unresolved `ref(variable)` calls just read whose variable is bound by a loop
+    /// over a known list with the refs it stands for.
+    private static func resolveLoopRefs(_ scan: inout ReferenceScan, from start: Int, _ loops: LoopRefTracker) {
+        guard scan.unresolved.count > start else { return }
+        var kept: [ReferenceScan.Unresolved] = []
+        for entry in scan.unresolved[start...] {
+            let inner = entry.text.dropFirst(4).dropLast().filter { $0 != " " }
+            guard entry.text.hasSuffix(")"), !inner.isEmpty, inner.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+                  let refs = loops.refs(of: String(inner)) else {
+                kept.append(entry)
+                continue
+            }
+            scan.conditionalRefs += refs
+        }
+        scan.unresolved.replaceSubrange(start..., with: kept)
     }
 
     /// The parameter names of a `{% macro name(a, b=1, c=[1, 2]) %}` tag: identifiers at the

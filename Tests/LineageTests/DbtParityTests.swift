@@ -269,6 +269,35 @@ struct ParseTimeEdgeTests {
         }
     }
 
+    @Test func refsOfALoopOverALiteralListAreEdgesUnlessTheirConditionIsFalse() throws {
+        // tuva data_quality__analytical_data_marts: names extended under `if var(...)`, then
+        // `-- depends_on: {{ ref(name) }}` in a loop.
+        let repo = ScratchRepository()
+        writeShop(repo)
+        let project = (repo.read("dbt_project.yml") ?? "").replacingOccurrences(of: "cutoff: '2020-01-01'", with: "cutoff: '2020-01-01'\n  with_customers: true\n  with_orders: false")
+        repo.write("dbt_project.yml", project)
+        _ = try repo.commit("base")
+        repo.write("models/marts/summary.sql", """
+        {% set names = [] %}
+        {% if var('with_customers', false) | as_bool %}
+          {% do names.extend(['customers']) %}
+        {% endif %}
+        {% if var('with_orders', false) | as_bool %}
+          {% do names.append('orders') %}
+        {% endif %}
+        {% for name in names %}
+        -- depends_on: {{ ref(name) }}
+        {% endfor %}
+        {% for other in computed_names() %}{{ ref(other) }}{% endfor %}
+        select 1
+        """)
+        repo.stage("models/marts/summary.sql")
+        let report = try #require(try impact(repo).reports.first)
+        let summary = try #require(report.project.nodes["model.shop.summary"])
+        #expect(Set(summary.parents) == ["model.shop.customers"])
+        #expect(report.project.unresolved.map(\.text) == ["ref(other)"])
+    }
+
     @Test func macroParametersAndCallArgumentsAreScanned() {
         let result = TemplateScanner.scanTemplate(Array("""
         {% macro m(a, b=ref('x'), c=[1, 2]) %}{{ ref(a) }}{{ ref(b) }}{{ ref(zz) }}{% endmacro %}

@@ -208,7 +208,7 @@ SCENARIOS: list[dict] = [
         # dbt: the four staging models (.configs); + is the whole model graph below them.
         dbt=[m("stg_customers"), m("stg_events"), m("stg_orders"), m("stg_payments")],
         dbt_plus=sorted(set(STG_ORDERS_PLUS + STG_PAYMENTS_PLUS + STG_CUSTOMERS_PLUS
-                            + [m("stg_events"), m("events_summary"), m("recent_events")])),
+                            + [m("stg_events"), m("events_summary"), m("recent_events"), m("loop_summary")])),
     ),
     dict(
         name="project_schema_change",
@@ -307,9 +307,9 @@ SCENARIOS: list[dict] = [
         # dbt: the reporting folder, whose +pre-hook in dbt_project.yml calls reporting_grant
         # (the Python model too); nothing depends on them.
         dbt=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report"),
-             m("paid_orders_report"), m("recent_events")],
+             m("paid_orders_report"), m("recent_events"), m("loop_summary")],
         dbt_plus=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report"),
-                  m("paid_orders_report"), m("recent_events")],
+                  m("paid_orders_report"), m("recent_events"), m("loop_summary")],
     ),
     dict(
         name="ref_inside_macro",
@@ -322,7 +322,7 @@ SCENARIOS: list[dict] = [
         ops=[replace("models/staging/stg_events.sql", "    event_type,\n", "    lower(event_type) as event_type,\n")],
         # dbt: stg_events; + pulls events_summary and recent_events, whose only ref is the
         # string it passes to the macro recent_rows(model_name), which does ref(model_name).
-        dbt=[m("stg_events")], dbt_plus=[m("events_summary"), m("recent_events"), m("stg_events")],
+        dbt=[m("stg_events")], dbt_plus=[m("events_summary"), m("recent_events"), m("loop_summary"), m("stg_events")],
     ),
     dict(
         name="source_freshness_moved_under_config",
@@ -341,7 +341,7 @@ SCENARIOS: list[dict] = [
         # dbt: every node that calls source(): the project's macro named source replaces the
         # builtin, and dbt counts it among their macros (ol-data-platform 859b2339de).
         dbt=[m("stg_events"), m("stg_payments")],
-        dbt_plus=sorted(set(STG_PAYMENTS_PLUS + [m("stg_events"), m("events_summary"), m("recent_events")])),
+        dbt_plus=sorted(set(STG_PAYMENTS_PLUS + [m("stg_events"), m("events_summary"), m("recent_events"), m("loop_summary")])),
     ),
     dict(
         name="source_database_same_rendered_value",
@@ -364,6 +364,13 @@ SCENARIOS: list[dict] = [
         # dbt: the seed whose +post-hook calls seed_loaded (tuva 1241cb18f7); + pulls stg_customers
         # and below.
         dbt=[SEED + "raw_customers"], dbt_plus=sorted([SEED + "raw_customers"] + STG_CUSTOMERS_PLUS),
+    ),
+    dict(
+        name="ref_loop_over_literal_list",
+        ops=[replace("models/staging/stg_events.sql", "    customer_id,\n", "    customer_id as customer,\n")],
+        # dbt: stg_events; + pulls events_summary, recent_events and loop_summary (its ref is a
+        # loop over a list built under if var(...); tuva's data-quality marts).
+        dbt=[m("stg_events")], dbt_plus=[m("events_summary"), m("loop_summary"), m("recent_events"), m("stg_events")],
     ),
     dict(
         name="config_var_value_change",
@@ -530,7 +537,7 @@ SCENARIOS: list[dict] = [
                      "        identifier: web_events\n        tags: [\"clickstream\"]\n")],
         # dbt: the source! SourceConfig.tags lacks CompareBehavior.Exclude (model tags have it);
         # + pulls stg_events, events_summary and recent_events.
-        dbt=[SRC + "shop.events"], dbt_plus=[m("events_summary"), m("recent_events"), m("stg_events"), SRC + "shop.events"],
+        dbt=[SRC + "shop.events"], dbt_plus=[m("events_summary"), m("recent_events"), m("loop_summary"), m("stg_events"), SRC + "shop.events"],
     ),
     dict(
         name="model_meta_property_change",
@@ -546,7 +553,7 @@ SCENARIOS: list[dict] = [
         # dbt: both sources: a source's fqn contains the folder of its YAML file.
         dbt=[SRC + "shop.events", SRC + "shop.payments"],
         dbt_plus=sorted(set([SRC + "shop.events", SRC + "shop.payments", m("stg_events"),
-                             m("events_summary"), m("recent_events")] + STG_PAYMENTS_PLUS)),
+                             m("events_summary"), m("recent_events"), m("loop_summary")] + STG_PAYMENTS_PLUS)),
     ),
     dict(
         name="model_disabled",
