@@ -644,24 +644,35 @@ extension ProjectLoader {
         }
 
         mutating func add(id: String, type: ResourceType, name: String, version: String?) {
-            // `model.<package>.<name>[.v<version>]`
-            let parts = id.split(separator: ".", maxSplits: 2)
-            let key = parts.count > 1 ? "\(parts[1]).\(name)" : name
+            // `<type>.<package>.<name>[.v<version>]`: a package's node is also indexed by
+            // `package.name` (the project's own need not be: `ref('<project>', 'x')` is `ref('x')`).
+            // Checked on bytes: this runs for every node of every warm run.
+            let key = Self.foreignPackage(of: id, project: project).map { "\($0).\(name)" }
             switch type {
             case .model:
                 if let version {
                     versioned[name, default: [:]][version] = id
-                    qualifiedVersioned[key, default: [:]][version] = id
+                    if let key { qualifiedVersioned[key, default: [:]][version] = id }
                     versionedIDs.append(id)
                 } else {
                     byName[name] = id
-                    qualified[key] = id
+                    if let key { qualified[key] = id }
                 }
             case .seed, .snapshot:
                 if byName[name] == nil { byName[name] = id }
-                if qualified[key] == nil { qualified[key] = id }
+                if let key, qualified[key] == nil { qualified[key] = id }
             default: break
             }
+        }
+
+        /// The package of a unique id when it is not `project`, else nil.
+        static func foreignPackage(of id: String, project: String) -> Substring? {
+            let bytes = id.utf8
+            guard let first = bytes.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+            let rest = bytes[bytes.index(after: first)...]
+            if rest.starts(with: project.utf8), rest.dropFirst(project.utf8.count).first == UInt8(ascii: ".") { return nil }
+            guard let second = rest.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+            return Substring(id.utf8[rest.startIndex..<second])
         }
 
         /// Points unversioned refs of versioned models at `latest_version`, else the highest.
