@@ -365,15 +365,7 @@ enum ConfigExpression {
         }
 
         func truthy(_ value: Value) -> Bool {
-            switch value {
-            case .null: return false
-            case .bool(let b): return b
-            case .int(let i): return i != 0
-            case .double(let d): return d != 0
-            case .string(let s): return !s.isEmpty
-            case .list(let l): return !l.isEmpty
-            case .map(let m): return !m.isEmpty
-            }
+            ConfigExpression.isTruthy(value)
         }
 
         func number(_ value: Value) -> Double? {
