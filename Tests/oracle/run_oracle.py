@@ -101,6 +101,7 @@ def m(name: str) -> str:
 
 
 SEED = f"seed.{PROJECT}."
+PKG = "model.audit_pkg."  # the package installed in dbt_packages/
 SRC = f"source.{PROJECT}."
 SNAP = f"snapshot.{PROJECT}."
 EXPO = f"exposure.{PROJECT}."
@@ -116,7 +117,8 @@ DIM_CUSTOMERS_PLUS = [
 ]
 STG_ORDERS_PLUS = sorted(set(
     [m("stg_orders"), m("int_order_payments"), m("int_customer_orders")]
-    + FCT_ORDERS_PLUS + DIM_CUSTOMERS_PLUS))
+    + FCT_ORDERS_PLUS + DIM_CUSTOMERS_PLUS
+    + [PKG + "audit_orders", m("audit_report")]))  # the installed package's model refs stg_orders
 STG_PAYMENTS_PLUS = sorted(set(
     [m("stg_payments"), m("int_order_payments"), m("payments_summary")] + FCT_ORDERS_PLUS))
 STG_CUSTOMERS_PLUS = sorted(set(
@@ -307,9 +309,9 @@ SCENARIOS: list[dict] = [
         # dbt: the reporting folder, whose +pre-hook in dbt_project.yml calls reporting_grant
         # (the Python model too); nothing depends on them.
         dbt=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report"),
-             m("paid_orders_report"), m("recent_events"), m("loop_summary")],
+             m("paid_orders_report"), m("recent_events"), m("loop_summary"), m("audit_report")],
         dbt_plus=[m("customer_report"), m("events_summary"), m("orders_by_status_py"), m("orders_report"),
-                  m("paid_orders_report"), m("recent_events"), m("loop_summary")],
+                  m("paid_orders_report"), m("recent_events"), m("loop_summary"), m("audit_report")],
     ),
     dict(
         name="ref_inside_macro",
@@ -371,6 +373,20 @@ SCENARIOS: list[dict] = [
         # dbt: stg_events; + pulls events_summary, recent_events and loop_summary (its ref is a
         # loop over a list built under if var(...); tuva's data-quality marts).
         dbt=[m("stg_events")], dbt_plus=[m("events_summary"), m("loop_summary"), m("recent_events"), m("stg_events")],
+    ),
+    dict(
+        name="installed_package_model_root_config",
+        ops=[replace("dbt_project.yml", "\nmodels:\n", "\nmodels:\n  audit_pkg:\n    +schema: audit\n")],
+        # dbt: the installed package's model (the root project's configs apply to package
+        # models); + pulls audit_report, which refs it as ref('audit_pkg', 'audit_orders').
+        dbt=[PKG + "audit_orders"], dbt_plus=[PKG + "audit_orders", m("audit_report")],
+    ),
+    dict(
+        name="installed_package_macro_called_by_root",
+        ops=[replace("models/marts/reporting/audit_report.sql", "select * from",
+                     "select *, {{ audit_pkg.audited_flag() }} as flag from")],
+        # dbt: audit_report (body); nothing below it. The package macro is read from dbt_packages/.
+        dbt=[m("audit_report")], dbt_plus=[m("audit_report")],
     ),
     dict(
         name="config_var_value_change",
@@ -961,7 +977,7 @@ def build_repo(tmp: Path, scenarios: list[dict]) -> Path:
     repo = tmp / "repo"
     repo.mkdir()
     shutil.copytree(FIXTURE, repo / SUBDIR, ignore=shutil.ignore_patterns(
-        "target", "logs", "dbt_packages", "*.duckdb", "*.duckdb.wal", "__pycache__", ".user.yml"))
+        "target", "logs", "*.duckdb", "*.duckdb.wal", "__pycache__", ".user.yml"))
     (repo / "README.md").write_text("Temporary repository made by Tests/oracle/run_oracle.py\n")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")

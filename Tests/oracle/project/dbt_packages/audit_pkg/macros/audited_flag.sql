@@ -1,0 +1,3 @@
+{% macro audited_flag() -%}
+    true
+{%- endmacro %}
