@@ -24,7 +24,7 @@ let package = Package(
         ),
         .target(name: "GitKit", dependencies: ["CLibgit2", "Diagnostics"]),
         .target(name: "Diagnostics"),
-        .target(name: "Lineage", dependencies: ["GitKit", "Diagnostics", "Yams"]),
+        .target(name: "Lineage", dependencies: ["GitKit", "Yams"]),
         .target(
             name: "Sessions",
             dependencies: [
@@ -48,13 +48,18 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "rationale", dependencies: ["RationaleCLI"]),
-        .target(name: "_TestSupport", dependencies: ["GitKit"], path: "Tests/_TestSupport"),
+        .target(name: "_TestSupport", path: "Tests/_TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions"]),
         .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "Diagnostics", "_TestSupport"]),
-        .testTarget(name: "RationaleCLITests", dependencies: ["RationaleCLI", "RationaleResources", "_TestSupport", "Yams"]),
+        .testTarget(
+            name: "RationaleCLITests",
+            dependencies: [
+                "RationaleCLI", "RationaleResources", "_TestSupport", "Yams",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
     ],
     swiftLanguageModes: [.v6]

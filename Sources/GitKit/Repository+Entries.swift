@@ -155,7 +155,6 @@ extension Repository {
 
     // MARK: Index
 
-    /// Stage-0 file entries of `index` inside `folder`.
     /// The index entries at exactly these paths (files only; absent paths are left out), read
     /// with one look at the index — cheaper than listing a large index to find a few files.
     ///
@@ -169,6 +168,7 @@ extension Repository {
         }
     }
 
+    /// Stage-0 file entries of `index` inside `folder`.
     private func indexEntries(_ index: OpaquePointer, under folder: String) -> [TreeEntry] {
         let count = git_index_entrycount(index)
         var result: [TreeEntry] = []

@@ -2,8 +2,8 @@ import Foundation
 import GitKit
 import Lineage
 
-/// Composes git, the parse cache and the lineage engine for `impact` (and later for the hook,
-/// the gate and the narrative).
+/// Composes git, the parse cache and the lineage engine for the `impact` command (the hook, the
+/// gate and the narrative reach the engine through `Workspace.impact`).
 public enum ImpactFrontend {
     /// Opens the repository around `directory` and runs the analysis.
     /// `project` is taken relative to `directory`, as a user types it.
@@ -39,9 +39,9 @@ public enum ImpactFrontend {
     public static func runManifest(directory: String, manifest: String, state: String,
                                    options: ImpactOptions) throws -> (result: ImpactResult, root: String) {
         var options = options
-        if options.downstream == nil, let repository = try? Repository.discover(from: directory),
-           let settings = try? RationaleConfig.load(workdir: repository.workdir) {
-            options.downstream = settings.downstream
+        // No repository is needed; inside one, a `.rationale.yml` that cannot be read is said.
+        if options.downstream == nil, let repository = try? Repository.discover(from: directory) {
+            options.downstream = try RationaleConfig.load(workdir: repository.workdir).downstream
         }
         let result = try ManifestImpact.run(manifest: manifest, state: state, options: options) { path in
             path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)

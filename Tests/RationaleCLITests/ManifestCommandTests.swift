@@ -49,6 +49,16 @@ struct ManifestCommandTests {
         #expect(text.stdout.contains("body: raw code differs"))
     }
 
+    @Test func aBrokenConfigurationIsSaidInManifestModeToo() throws {
+        let repo = ScratchRepository()
+        repo.write("prod/manifest.json", tinyManifest(packageSQL: "select 1 as id"))
+        repo.write("target/manifest.json", tinyManifest(packageSQL: "select 2 as id"))
+        repo.write(".rationale.yml", "downstream: [1\n")
+        let run = try rationale(["impact", "--manifest", "target/manifest.json", "--state", "prod"], in: repo.path)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(".rationale.yml"), "\(run.stderr)")
+    }
+
     @Test func gitModeSaysGitAnswered() throws {
         let repo = try shopRepository()
         repo.write("dbt/models/marts/orders.sql", "select 2\n")

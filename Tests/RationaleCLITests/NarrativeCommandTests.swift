@@ -294,6 +294,16 @@ struct GateCommandTests {
         #expect(summary.contains("| error | dbt/models/marts/orders.sql |"))
     }
 
+    @Test func aBrokenEventFileIsSaidNotReadAsNoBase() throws {
+        let repo = try narrativeRepository(session: false)
+        repo.write("event.json", "{not json")
+        let run = try rationale(["gate", "--pr-body-file", repo.absolute("event.json")], in: repo,
+                                extra: ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": repo.absolute("event.json")])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("event.json"), "\(run.stderr)")
+        #expect(!run.stderr.contains("--base"), "the broken file is the cause, not a missing base: \(run.stderr)")
+    }
+
     @Test func inCIThePullRequestBodyIsFetchedAgainFromTheAPI() throws {
         let repo = try narrativeRepository()
         let forge = try FakeForge(seed: ["github": ["body": "## Story\nWe checked row counts before and after.\n"]])

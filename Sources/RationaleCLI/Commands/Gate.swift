@@ -47,8 +47,9 @@ extension Rationale {
                 let environment = ProcessInfo.processInfo.environment
                 let workspace = try Workspace.open(repository.resolvedDirectory)
                 let body = try PullRequestBodySource.read(file: prBodyFile, environment: environment)
-                // In CI the event names both commits (a pull request, or a merge queue group).
-                let context = try? CIContext.detect(environment: environment)
+                // In CI the event names both commits (a pull request, or a merge queue group); a
+                // broken event file is said, not read as "no base".
+                let context = base == nil ? try CIContext.detect(environment: environment) : nil
                 guard let baseRevision = base ?? context?.baseSHA else { throw GateError.noBase }
                 let headRevision = head ?? (base == nil ? context?.headSHA : nil)
                 let outcome = try GateFrontend.run(workspace, base: baseRevision, head: headRevision, body: body)
