@@ -37,10 +37,22 @@ public struct ImpactRequest: Sendable {
     }
 }
 
+/// What two states an answer compares.
+public enum ImpactMode: String, Sendable, Hashable {
+    /// The index against HEAD.
+    case staged
+    /// The working tree against HEAD.
+    case worktree
+    /// A head commit against its merge-base with a base revision.
+    case range
+    /// Two dbt manifests (`--manifest` against `--state`).
+    case manifest
+}
+
 /// The analysis of one change: one report per dbt project the change touches.
 public struct ImpactResult: Sendable {
-    /// `staged`, `worktree` or `range`.
-    public var mode: String
+    /// What it compares.
+    public var mode: ImpactMode
     /// The base: a commit id, or `empty`.
     public var base: String
     /// The head: a commit id, `index` or `worktree`.
@@ -238,19 +250,19 @@ public struct ImpactEngine {
     /// The two states a comparison reads: HEAD (or the empty tree when unborn) against the index
     /// or the working tree, or a head commit against its merge-base with the base revision;
     /// with the mode's name (`staged`, `worktree`, `range`).
-    public static func snapshots(_ comparison: Comparison, in repository: Repository) throws -> (base: Snapshot, head: Snapshot, mode: String) {
+    public static func snapshots(_ comparison: Comparison, in repository: Repository) throws -> (base: Snapshot, head: Snapshot, mode: ImpactMode) {
         switch comparison {
         case .staged, .worktree:
             if repository.isBare {
                 throw GitError.bareRepository(operation: comparison == .staged ? "--staged compares the index" : "--worktree compares the working tree")
             }
             let base: Snapshot = try repository.headCommit().map { .commit($0) } ?? .empty
-            return (base, comparison == .staged ? .index : .workdir, comparison == .staged ? "staged" : "worktree")
+            return (base, comparison == .staged ? .index : .workdir, comparison == .staged ? .staged : .worktree)
         case .range(let baseRevision, let headRevision):
             let baseCommit = try repository.resolveCommit(baseRevision)
             let headCommit = try repository.resolveCommit(headRevision ?? "HEAD")
             let mergeBase = try repository.mergeBase(baseCommit, headCommit)
-            return (.commit(mergeBase), .commit(headCommit), "range")
+            return (.commit(mergeBase), .commit(headCommit), .range)
         }
     }
 

@@ -45,7 +45,7 @@ public enum ManifestImpact {
         let changes = ChangeClassifier.classify(base: base, head: head)
         let report = ImpactAnalyzer.report(changes: changes, base: base, head: head, options: options, notes: notes)
         let adapter = head.config.source["adapter_type"]?.scalarText
-        return ImpactResult(mode: "manifest", base: baseName, head: headName, adapter: adapter, reports: [report], source: .manifest)
+        return ImpactResult(mode: .manifest, base: baseName, head: headName, adapter: adapter, reports: [report], source: .manifest)
     }
 }
 

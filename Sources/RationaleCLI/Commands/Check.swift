@@ -57,14 +57,14 @@ extension Rationale {
                 case .text:
                     if let note = outcome.note { emit("rationale check: \(note)") }
                     switch outcome.result {
-                    case "skipped":
+                    case .skipped:
                         emitError("rationale check: skipped (RATIONALE_SKIP: \(outcome.skipReason ?? "")); the commit-msg hook records a Rationale-Skip trailer and CI sees it")
-                    case "out_of_scope":
+                    case .outOfScope:
                         break
-                    case "passed":
+                    case .passed:
                         if !outcome.findings.isEmpty { emit(FindingsOutput.text(outcome.findings)) }
                         emit("rationale check: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map(ConsoleText.oneLine).joined(separator: ", "))")
-                    default:
+                    case .failed:
                         emit(FindingsOutput.text(outcome.findings))
                         emitError("""
                         rationale check: this commit changes dbt code without the reasoning behind it (\(outcome.findings.filter { $0.severity == .error }.count) problem\(outcome.findings.count == 1 ? "" : "s") above).

@@ -60,9 +60,9 @@ extension Rationale {
                     var lines: [String] = []
                     if !outcome.findings.isEmpty { lines.append(FindingsOutput.text(outcome.findings)) }
                     switch outcome.result {
-                    case "out_of_scope": lines.append("rationale gate: passed — the range changes no gated dbt path")
-                    case "passed": lines.append("rationale gate: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map(ConsoleText.oneLine).joined(separator: ", "))")
-                    default: lines.append("rationale gate: failed — fix the findings above and push again")
+                    case .outOfScope: lines.append("rationale gate: passed — the range changes no gated dbt path")
+                    case .passed: lines.append("rationale gate: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map(ConsoleText.oneLine).joined(separator: ", "))")
+                    case .failed, .skipped: lines.append("rationale gate: failed — fix the findings above and push again")
                     }
                     emit(lines.joined(separator: "\n"))
                 }

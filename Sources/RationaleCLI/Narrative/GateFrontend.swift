@@ -9,8 +9,7 @@ import Sessions
 /// every modified model, a PR body without unfilled placeholders, and no forbidden skips.
 enum GateFrontend {
     struct Outcome: Encodable {
-        /// `passed`, `failed` or `out_of_scope`.
-        var result: String
+        var result: Verdict
         var findings: [Finding]
         var gatedFiles: [String]
         var modified: [ModifiedNode]
@@ -20,7 +19,7 @@ enum GateFrontend {
         /// Where the PR body came from, if one was checked.
         var prBody: String?
 
-        var passed: Bool { result != "failed" }
+        var passed: Bool { result != .failed }
     }
 
     /// The PR body to check and where it came from.
@@ -42,7 +41,7 @@ enum GateFrontend {
             + CheckFrontend.gatedGlobs(workspace, paths: paths, in: .commit(range.mergeBase))
         let gated = Array(Set(paths.filter { path in globs.contains { $0.matches(path) } })).sorted()
         guard !gated.isEmpty else {
-            return Outcome(result: "out_of_scope", findings: [], gatedFiles: [], modified: [], sessions: [], skips: [], prBody: body?.source)
+            return Outcome(result: .outOfScope, findings: [], gatedFiles: [], modified: [], sessions: [], skips: [], prBody: body?.source)
         }
 
         let change = try ChangeScope.analyse(workspace, [.range(base: range.base.hex, head: range.head.hex)],
@@ -78,7 +77,7 @@ enum GateFrontend {
                           message: "Rationale-Skip is forbidden here (`skips: forbid` in .rationale.yml) but \(list): add the session the skip promised, then reword the commit to drop the trailer (`git rebase -i`)"))
         }
         let failed = findings.contains { $0.severity == .error }
-        return Outcome(result: failed ? "failed" : "passed", findings: findings, gatedFiles: gated, modified: change.modified,
+        return Outcome(result: failed ? .failed : .passed, findings: findings, gatedFiles: gated, modified: change.modified,
                        sessions: sessions.map(\.folder), skips: skips, prBody: body?.source)
     }
 
@@ -96,13 +95,13 @@ enum GateFrontend {
     static func summary(_ outcome: Outcome) -> String {
         var lines: [String] = []
         switch outcome.result {
-        case "out_of_scope":
+        case .outOfScope:
             lines.append("### rationale gate: passed — no dbt model, macro, seed or snapshot changed")
-        case "passed":
+        case .passed:
             lines.append("### rationale gate: passed")
             lines.append("")
             lines.append("\(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map { MarkdownSafety.code($0) }.joined(separator: ", ")).")
-        default:
+        case .failed, .skipped:
             lines.append("### rationale gate: failed")
             lines.append("")
             lines.append("This pull request changes dbt code without the reasoning a reviewer needs. Fix each item, push, and the check runs again.")

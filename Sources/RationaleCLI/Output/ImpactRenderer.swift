@@ -20,10 +20,10 @@ enum ImpactRenderer {
         let place = report.project.root.isEmpty ? "" : " (\(report.project.root)/)"
         let what: String
         switch result.mode {
-        case "staged": what = "staged changes against \(short(result.base))"
-        case "worktree": what = "working tree against \(short(result.base))"
-        case "manifest": what = "manifest \(result.head) against state \(result.base) (answered from dbt's manifests, not from git)"
-        default: what = "\(short(result.head)) against merge-base \(short(result.base))"
+        case .staged: what = "staged changes against \(short(result.base))"
+        case .worktree: what = "working tree against \(short(result.base))"
+        case .manifest: what = "manifest \(result.head) against state \(result.base) (answered from dbt's manifests, not from git)"
+        case .range: what = "\(short(result.head)) against merge-base \(short(result.base))"
         }
         return "dbt project \(report.project.name)\(place): \(what)"
     }
@@ -155,7 +155,7 @@ enum ImpactRenderer {
     }
 
     static func baseObject(_ result: ImpactResult) -> [String: JSONText] {
-        ["schema": .string("rationale.impact/1"), "mode": .string(result.mode), "base": .string(result.base),
+        ["schema": .string("rationale.impact/1"), "mode": .string(result.mode.rawValue), "base": .string(result.base),
          "head": .string(result.head), "adapter": result.adapter.map { .string($0) } ?? .null,
          "source": .string(result.source.rawValue)]
     }

@@ -7,11 +7,22 @@ import Sessions
 /// The pre-commit check: a staged change to gated paths needs a session — staged in this
 /// commit, or committed on this branch since it left the default branch — that validates and
 /// names every model the change modifies.
+/// What `check` and `gate` decided. Encoded as `passed`, `failed`, `skipped`, `out_of_scope`.
+enum Verdict: String, Encodable {
+    /// Every rule held.
+    case passed
+    /// A rule did not hold: the command exits 1.
+    case failed
+    /// `RATIONALE_SKIP` asked to skip (the commit-msg hook records why).
+    case skipped
+    /// The change touches no gated dbt path.
+    case outOfScope = "out_of_scope"
+}
+
 enum CheckFrontend {
     /// The answer.
     struct Outcome: Encodable {
-        /// `passed`, `failed`, `skipped` or `out_of_scope`.
-        var result: String
+        var result: Verdict
         var findings: [Finding]
         /// The staged files under gated paths.
         var gatedFiles: [String]
@@ -24,7 +35,7 @@ enum CheckFrontend {
         /// Something the author should know about what was checked (a merge), or nil.
         var note: String? = nil
 
-        var passed: Bool { result != "failed" }
+        var passed: Bool { result != .failed }
     }
 
     /// The rule id of "no session explains this change".
@@ -32,7 +43,7 @@ enum CheckFrontend {
 
     static func run(_ workspace: Workspace, skip: String?) throws -> Outcome {
         if let skip, !skip.trimmingCharacters(in: .whitespaces).isEmpty {
-            return Outcome(result: "skipped", findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: skip)
+            return Outcome(result: .skipped, findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: skip)
         }
         let repository = workspace.repository
         let head = try repository.headCommit()
@@ -47,7 +58,7 @@ enum CheckFrontend {
         let globs = try gatedGlobs(workspace, paths: stagedPaths)
         let gatedFiles = stagedPaths.filter { path in globs.contains { $0.matches(path) } }
         guard !gatedFiles.isEmpty else {
-            return Outcome(result: "out_of_scope", findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: nil, note: merge?.note)
+            return Outcome(result: .outOfScope, findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: nil, note: merge?.note)
         }
         let gated = Array(Set(gatedFiles)).sorted()
 
@@ -75,7 +86,7 @@ enum CheckFrontend {
 
         guard !sessions.isEmpty else {
             let submodules = gated.filter(submodulePaths(staged).contains)
-            return Outcome(result: "failed", findings: [noSession(workspace, change: change, gated: gated, submodules: submodules)], gatedFiles: gated,
+            return Outcome(result: .failed, findings: [noSession(workspace, change: change, gated: gated, submodules: submodules)], gatedFiles: gated,
                            modified: change.modified, sessions: [], skipReason: nil, note: merge?.note)
         }
 
@@ -87,7 +98,7 @@ enum CheckFrontend {
             requiredSections: workspace.config.requiredSections, modified: change.modified,
             state: state, stateLimit: workspace.config.stateLimit))
         let failed = findings.contains { $0.severity == .error }
-        return Outcome(result: failed ? "failed" : "passed", findings: findings, gatedFiles: gated, modified: change.modified,
+        return Outcome(result: failed ? .failed : .passed, findings: findings, gatedFiles: gated, modified: change.modified,
                        sessions: ordered.map(\.folder), skipReason: nil, note: merge?.note)
     }
 

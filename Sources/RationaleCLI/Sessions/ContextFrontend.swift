@@ -202,11 +202,11 @@ enum ContextFrontend {
     static func snapshots(_ workspace: Workspace, _ comparison: Comparison) throws -> (Snapshot, Snapshot, String) {
         let (base, head, mode) = try ImpactEngine.snapshots(comparison, in: workspace.repository)
         switch (mode, base, head) {
-        case ("staged", _, _): return (base, head, "staged changes against HEAD")
-        case ("worktree", _, _): return (base, head, "the working tree against HEAD")
+        case (.staged, _, _): return (base, head, "staged changes against HEAD")
+        case (.worktree, _, _): return (base, head, "the working tree against HEAD")
         case (_, .commit(let mergeBase), .commit(let headCommit)):
             return (base, head, "\(headCommit.abbreviated()) against merge-base \(mergeBase.abbreviated())")
-        default: return (base, head, mode)
+        default: return (base, head, mode.rawValue)
         }
     }
 
