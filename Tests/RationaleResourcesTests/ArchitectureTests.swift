@@ -77,6 +77,12 @@ struct ArchitectureTests {
         #expect(clashes.isEmpty, "RationaleCLI/\(clashes.joined(separator: ", ")) reads as the library of that name")
     }
 
+    @Test func noSourceFileOverFourHundredLines() throws {
+        let long = try Self.files().map { ($0.path, $0.text.split(separator: "\n", omittingEmptySubsequences: false).count) }
+            .filter { $0.1 > 400 }.map { "\($0.0): \($0.1) lines" }
+        #expect(long.isEmpty, "split by concern: \(long.joined(separator: ", "))")
+    }
+
     @Test func theRulesCatchWhatTheyName() {
         #expect(Self.imports("import Foundation\n@testable import Lineage\nimport struct GitKit.ObjectID\n") == ["Foundation", "Lineage", "GitKit"])
         #expect(Self.forbidden("Sessions", "Sessions/X.swift", "GitKit") != nil)
