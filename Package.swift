@@ -41,13 +41,17 @@ let package = Package(
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
         .target(name: "RationaleResources", plugins: ["EmbedFiles"]),
         .target(
+            name: "Workflow",
+            dependencies: ["GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "RationaleResources", "Yams"]
+        ),
+        .target(
             name: "RationaleCLI",
             dependencies: [
-                "GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "ContextPack", "RationaleResources", "Yams",
+                "Workflow", "GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "ContextPack", "RationaleResources", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "rationale", dependencies: ["RationaleCLI"]),
+        .executableTarget(name: "rationale", dependencies: ["RationaleCLI", "Workflow"]),
         .target(name: "_TestSupport", path: "Tests/_TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
@@ -57,10 +61,11 @@ let package = Package(
         .testTarget(
             name: "RationaleCLITests",
             dependencies: [
-                "RationaleCLI", "RationaleResources", "_TestSupport", "Yams",
+                "RationaleCLI", "Workflow", "RationaleResources", "_TestSupport", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "_TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Workflow
 import Foundation
 
 /// Builds the sample project in a new git repository and walks the whole loop with the real

@@ -1,12 +1,12 @@
 import ArgumentParser
 import Diagnostics
 import Foundation
-import Synchronization
+import Workflow
 
 /// The `rationale` command: keeps the why next to every change of a dbt project.
 public struct Rationale: ParsableCommand {
     /// The tool's version; the parse cache is invalidated when it changes.
-    public static let version = "0.1.0"
+    public static let version = Tool.version
 
     public static let configuration = CommandConfiguration(
         commandName: "rationale",
@@ -40,22 +40,6 @@ public struct Rationale: ParsableCommand {
                 return exitCode(for: error).rawValue
             }
         }
-    }
-}
-
-/// Holds the large answers a command computed (project graphs of thousands of nodes) until the
-/// process ends. The executable creates one, runs the command, and exits without releasing it:
-/// freeing such a graph node by node costs a hook more than reading it did. The one place the
-/// process's end is decided is the executable's entry point.
-public final class AnswerKeeper: Sendable {
-    @TaskLocal static var current: AnswerKeeper?
-    private let kept = Mutex<[any Sendable]>([])
-
-    public init() {}
-
-    /// Hands `answer` to the keeper of the running command (none in tests: it is freed as usual).
-    static func keep(_ answer: any Sendable) {
-        current?.kept.withLock { $0.append(answer) }
     }
 }
 

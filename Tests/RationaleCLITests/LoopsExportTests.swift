@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import _TestSupport
 @testable import RationaleCLI
+@testable import Workflow
 
 /// `loops export` marks loops `exported` in LOOPS.md and writes a file: killed at any point, no
 /// file holds loops that LOOPS.md does not mark, and running it again completes the export.

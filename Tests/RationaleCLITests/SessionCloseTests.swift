@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import _TestSupport
 @testable import RationaleCLI
+@testable import Workflow
 
 /// `session close` writes three files; killed after any of them, running it again finishes the
 /// close, and the temporary files a kill leaves are cleared.

@@ -1,3 +1,4 @@
+import Workflow
 import ArgumentParser
 import ContextPack
 import Foundation

@@ -1,3 +1,4 @@
+import Workflow
 import ContextPack
 import Diagnostics
 import Foundation

@@ -1,3 +1,4 @@
+import Workflow
 import Foundation
 import GitKit
 import Lineage

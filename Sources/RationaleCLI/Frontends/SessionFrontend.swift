@@ -1,3 +1,4 @@
+import Workflow
 import Diagnostics
 import Foundation
 import GitKit

@@ -1,3 +1,4 @@
+import Workflow
 import Foundation
 
 /// Describes what `install` and `uninstall` did, one line per hook.

@@ -6,20 +6,20 @@ import Sessions
 
 /// The dbt nodes a change modifies or deletes, as sessions must account for them, and the
 /// lineage scope CONTEXT.md shows.
-struct ChangeScope {
+public struct ChangeScope {
     /// Models, seeds and snapshots modified or deleted.
-    var modified: [ModifiedNode]
+    public var modified: [ModifiedNode]
     /// The lineage for CONTEXT.md.
-    var scope: LineageScope
+    public var scope: LineageScope
     /// Whether a dbt project was found at all.
-    var hasProject: Bool
+    public var hasProject: Bool
 
     /// The resource types a session must name.
-    static let explainedTypes: Set<ResourceType> = [.model, .seed, .snapshot]
+    public static let explainedTypes: Set<ResourceType> = [.model, .seed, .snapshot]
 
     /// Runs the lineage engine over each comparison and merges the answers (a node modified in
     /// any of them is modified; downstream nodes that are also modified count once).
-    static func analyse(_ workspace: Workspace, _ comparisons: [Comparison], description: String) throws -> ChangeScope {
+    public static func analyse(_ workspace: Workspace, _ comparisons: [Comparison], description: String) throws -> ChangeScope {
         let results: [ImpactResult]
         do {
             results = try workspace.impact(comparisons)
@@ -67,7 +67,7 @@ struct ChangeScope {
 
     /// Everything the current branch changes: its commits since it left the default branch, and
     /// the working tree (staged or not, untracked files included).
-    static func branch(_ workspace: Workspace) throws -> ChangeScope {
+    public static func branch(_ workspace: Workspace) throws -> ChangeScope {
         var comparisons: [Comparison] = [.worktree]
         var description = "the working tree against HEAD"
         if let point = try workspace.branchPoint() {

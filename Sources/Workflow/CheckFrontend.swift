@@ -8,7 +8,7 @@ import Sessions
 /// commit, or committed on this branch since it left the default branch — that validates and
 /// names every model the change modifies.
 /// What `check` and `gate` decided. Encoded as `passed`, `failed`, `skipped`, `out_of_scope`.
-enum Verdict: String, Encodable {
+public enum Verdict: String, Encodable {
     /// Every rule held.
     case passed
     /// A rule did not hold: the command exits 1.
@@ -19,29 +19,29 @@ enum Verdict: String, Encodable {
     case outOfScope = "out_of_scope"
 }
 
-enum CheckFrontend {
+public enum CheckFrontend {
     /// The answer.
-    struct Outcome: Encodable {
-        var result: Verdict
-        var findings: [Finding]
+    public struct Outcome: Encodable {
+        public var result: Verdict
+        public var findings: [Finding]
         /// The staged files under gated paths.
-        var gatedFiles: [String]
+        public var gatedFiles: [String]
         /// The models, seeds and snapshots the staged change modifies or deletes.
-        var modified: [ModifiedNode]
+        public var modified: [ModifiedNode]
         /// The sessions that explain the change.
-        var sessions: [String]
+        public var sessions: [String]
         /// Why the check was skipped, when it was.
-        var skipReason: String?
+        public var skipReason: String?
         /// Something the author should know about what was checked (a merge), or nil.
-        var note: String? = nil
+        public var note: String? = nil
 
-        var passed: Bool { result != .failed }
+        public var passed: Bool { result != .failed }
     }
 
     /// The rule id of "no session explains this change".
-    static let sessionRequired = "session_required"
+    public static let sessionRequired = "session_required"
 
-    static func run(_ workspace: Workspace, skip: String?) throws -> Outcome {
+    public static func run(_ workspace: Workspace, skip: String?) throws -> Outcome {
         if let skip, !skip.trimmingCharacters(in: .whitespaces).isEmpty {
             return Outcome(result: .skipped, findings: [], gatedFiles: [], modified: [], sessions: [], skipReason: skip)
         }
@@ -105,7 +105,7 @@ enum CheckFrontend {
     /// While a merge is under way (`MERGE_HEAD`): the staged changes that are the author's own —
     /// files whose staged content differs from the merged-in side too (git's combined diff) —
     /// and a note saying how many came from that side. Nil when no merge is under way.
-    static func mergedIn(_ workspace: Workspace, staged: [FileChange]) throws -> (own: [FileChange], note: String)? {
+    public static func mergedIn(_ workspace: Workspace, staged: [FileChange]) throws -> (own: [FileChange], note: String)? {
         let heads = workspace.repository.mergeHeads()
         guard !heads.isEmpty else { return nil }
         var own = staged
@@ -120,13 +120,13 @@ enum CheckFrontend {
     }
 
     /// The paths of changes to a submodule's recorded commit (gitlinks).
-    static func submodulePaths(_ changes: [FileChange]) -> Set<String> {
+    public static func submodulePaths(_ changes: [FileChange]) -> Set<String> {
         Set(changes.filter { $0.oldMode == .gitlink || $0.newMode == .gitlink }.map(\.path))
     }
 
     /// The finding when no session explains a gated change; names the models (and gated
     /// submodules, by path) and the fix.
-    static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String], submodules: [String] = [], staged: Bool = true) -> Finding {
+    public static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String], submodules: [String] = [], staged: Bool = true) -> Finding {
         var what: String
         if change.modified.isEmpty {
             let files = gated.filter { !submodules.contains($0) }
@@ -152,7 +152,7 @@ enum CheckFrontend {
     }
 
     /// The session folder name of a path under the sessions folder, or nil.
-    static func sessionName(_ path: String, prefix: String) -> String? {
+    public static func sessionName(_ path: String, prefix: String) -> String? {
         guard path.hasPrefix(prefix) else { return nil }
         let rest = path.dropFirst(prefix.count)
         guard let slash = rest.firstIndex(of: "/") else { return nil }
@@ -161,7 +161,7 @@ enum CheckFrontend {
 
     /// The configured globs, else the model, seed, macro and snapshot paths (their SQL and YAML
     /// alike) and dbt_project.yml of each dbt project that holds one of `paths`.
-    static func gatedGlobs(_ workspace: Workspace, paths: [String], in snapshot: Snapshot = .index) throws -> [PathGlob] {
+    public static func gatedGlobs(_ workspace: Workspace, paths: [String], in snapshot: Snapshot = .index) throws -> [PathGlob] {
         if let gated = workspace.config.gated { return gated.map(PathGlob.init) }
         // The projects that own the changed files: a dbt_project.yml in a folder above one.
         var candidates = Set<String>()
@@ -205,7 +205,7 @@ enum CheckFrontend {
 
     /// Adds a `Rationale-Skip: reason` trailer to a commit message file (once), so CI sees the
     /// skip. Comment lines git will strip stay after the trailer.
-    static func addSkipTrailer(to message: String, reason: String) -> String {
+    public static func addSkipTrailer(to message: String, reason: String) -> String {
         let trailer = "Rationale-Skip: " + reason.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
         var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }

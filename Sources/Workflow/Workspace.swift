@@ -7,14 +7,14 @@ import Sessions
 
 /// A repository with its configuration: where sessions, STATE.md and template overrides live,
 /// and how to read and write them on disk.
-struct Workspace {
-    let repository: Repository
+public struct Workspace {
+    public let repository: Repository
     /// The working tree.
-    let root: String
-    let config: RationaleConfig
+    public let root: String
+    public let config: RationaleConfig
 
     /// Opens the repository around `directory` and reads `.rationale.yml`.
-    static func open(_ directory: String?) throws -> Workspace {
+    public static func open(_ directory: String?) throws -> Workspace {
         let repository = try Repository.discover(from: directory ?? FileManager.default.currentDirectoryPath)
         guard let root = repository.workdir else {
             throw WorkspaceError.bareRepository(repository.gitDirectory)
@@ -26,14 +26,14 @@ struct Workspace {
     ///
     /// - Throws: ``WorkspaceError/symbolicLink(_:target:)`` when the sessions folder, or a
     ///   session in it, is a link (see `Workspace+Files.swift`).
-    func sessionNames() throws -> [String] {
+    public func sessionNames() throws -> [String] {
         try folders(in: config.sessions)
     }
 
     /// A session's files as they are on disk.
     ///
     /// - Throws: what ``read(_:)`` throws for a file that is a link or not UTF-8 text.
-    func readSession(_ name: String) throws -> SessionInput {
+    public func readSession(_ name: String) throws -> SessionInput {
         let folder = config.sessions + "/" + name
         var files: [String: String] = [:]
         for file in [SessionInput.File.summary, SessionInput.File.loops, SessionInput.File.context, SessionInput.File.task, SessionInput.File.bootloader] {
@@ -43,13 +43,13 @@ struct Workspace {
     }
 
     /// Every session on disk, oldest first (by start date, then folder name).
-    func allSessions() throws -> [SessionInput] {
+    public func allSessions() throws -> [SessionInput] {
         try sessionNames().map(readSession).sorted { Self.order($0) < Self.order($1) }
     }
 
     /// The session a command works on: the one named (folder name or path), else the newest
     /// open one.
-    func activeSession(_ requested: String?) throws -> SessionInput {
+    public func activeSession(_ requested: String?) throws -> SessionInput {
         let names = try sessionNames()
         if let requested {
             var name = requested
@@ -66,12 +66,12 @@ struct Workspace {
     }
 
     /// Sessions ordered by start date, then folder name.
-    static func order(_ session: SessionInput) -> (String, String) {
+    public static func order(_ session: SessionInput) -> (String, String) {
         (session.metadata?.started ?? String(session.name.prefix(10)), session.name)
     }
 
     /// The session a new one continues: the most recently closed, else the newest.
-    func previousSession() throws -> SessionInput? {
+    public func previousSession() throws -> SessionInput? {
         let sessions = try allSessions()
         let closed = sessions.filter { $0.metadata?.status == .closed }
         if let last = closed.max(by: { ($0.metadata?.closed ?? "", Self.order($0).0, $0.name) < ($1.metadata?.closed ?? "", Self.order($1).0, $1.name) }) {
@@ -81,12 +81,12 @@ struct Workspace {
     }
 
     /// The next free loop number across every session.
-    func nextLoopNumber() throws -> Int {
+    public func nextLoopNumber() throws -> Int {
         (try allSessions().compactMap { $0.loops?.highestNumber }.max() ?? 0) + 1
     }
 
     /// The templates: the built-in ones, with the repository's overrides on top.
-    func templates() throws -> TemplateSet {
+    public func templates() throws -> TemplateSet {
         var builtIn: [String: String] = [:]
         for (path, text) in EmbeddedFiles.all where path.hasPrefix("Templates/") {
             builtIn[String(path.dropFirst("Templates/".count))] = text
@@ -101,11 +101,11 @@ struct Workspace {
     }
 
     /// git's `user.name`, or empty.
-    var author: String { repository.configString("user.name") ?? "" }
+    public var author: String { repository.configString("user.name") ?? "" }
 
     /// The branch a feature branch starts from, as a commit, when it can be found: the
     /// configured one, else origin's HEAD, else main or master.
-    func defaultBranchCommit() throws -> (name: String, commit: ObjectID)? {
+    public func defaultBranchCommit() throws -> (name: String, commit: ObjectID)? {
         if let configured = config.defaultBranch {
             do {
                 return (configured, try repository.resolveCommit(configured))
@@ -127,8 +127,8 @@ extension Workspace {
     ///
     /// - Throws: ``LineageError/noProject(revision:)`` in a repository without dbt, and whatever
     ///   else the engine throws.
-    func impact(_ comparisons: [Comparison], options: ImpactOptions = ImpactOptions()) throws -> [ImpactResult] {
-        let cache = ParseCache(file: ParseCache.defaultFile(for: repository), version: Rationale.version)
+    public func impact(_ comparisons: [Comparison], options: ImpactOptions = ImpactOptions()) throws -> [ImpactResult] {
+        let cache = ParseCache(file: ParseCache.defaultFile(for: repository), version: Tool.version)
         let engine = ImpactEngine(repository: repository, cache: cache)
         var results: [ImpactResult] = []
         for comparison in comparisons {
@@ -143,7 +143,7 @@ extension Workspace {
     /// Sessions as git holds them (the index or a commit): for each folder name, the files that
     /// `listing` returns for `<sessions>/<name>`; a folder with no files left (deleted) explains
     /// nothing and is left out.
-    func sessions(named names: Set<String>, listing: (String) throws -> [TreeEntry]) throws -> [SessionInput] {
+    public func sessions(named names: Set<String>, listing: (String) throws -> [TreeEntry]) throws -> [SessionInput] {
         var sessions: [SessionInput] = []
         for name in names.sorted() {
             let folder = config.sessions + "/" + name
@@ -160,7 +160,7 @@ extension Workspace {
 
     /// Where HEAD left the default branch: the merge-base, when HEAD has commits of its own;
     /// nil on the default branch itself, with an unborn HEAD, or when no default branch is known.
-    func branchPoint() throws -> (branch: String, mergeBase: ObjectID, head: ObjectID)? {
+    public func branchPoint() throws -> (branch: String, mergeBase: ObjectID, head: ObjectID)? {
         guard let head = try repository.headCommit(), let base = try defaultBranchCommit(),
               let mergeBase = try? repository.mergeBase(base.commit, head), mergeBase != head else { return nil }
         return (base.name, mergeBase, head)
@@ -168,7 +168,7 @@ extension Workspace {
 }
 
 /// Why a session command could not run.
-enum WorkspaceError: Error, LocalizedError, Equatable {
+public enum WorkspaceError: Error, LocalizedError, Equatable {
     case bareRepository(String)
     case noSuchSession(String, folder: String, known: [String])
     case noOpenSession(folder: String)
@@ -181,7 +181,7 @@ enum WorkspaceError: Error, LocalizedError, Equatable {
     case outsideRepository(String)
     case holdsNUL(String, line: Int)
 
-    var errorDescription: String? {
+    public var errorDescription: String? {
         switch self {
         case .bareRepository(let path):
             return "\(path) is a bare repository: sessions live in a working tree; run this in a checkout"

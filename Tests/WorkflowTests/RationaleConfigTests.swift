@@ -1,5 +1,8 @@
+import Foundation
 import Testing
-@testable import RationaleCLI
+@testable import Workflow
+
+private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite(".rationale.yml")
 struct RationaleConfigTests {

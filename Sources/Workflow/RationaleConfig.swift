@@ -4,40 +4,43 @@ import Yams
 
 /// `.rationale.yml` at the repository root. Every key is optional; an unknown key or a bad
 /// value is an error that names the key and its line.
-struct RationaleConfig: Equatable {
+public struct RationaleConfig: Equatable {
     /// The adapter `adapter.dispatch` resolves for (`adapter:`).
-    var adapter: String?
+    public var adapter: String?
     /// The dbt project folder, relative to the repository root (`project:`).
-    var project: String?
+    public var project: String?
     /// Edges to follow downstream by default (`downstream:`).
-    var downstream: Int?
+    public var downstream: Int?
     /// The sessions folder, relative to the repository root (`sessions:`).
-    var sessions: String = RationaleConfig.defaultSessions
+    public var sessions: String = RationaleConfig.defaultSessions
     /// The folder of template overrides (`templates:`).
-    var templates: String = RationaleConfig.defaultTemplates
+    public var templates: String = RationaleConfig.defaultTemplates
     /// Globs of the paths a change must explain (`gated:`); nil: the dbt project's resource paths.
-    var gated: [String]?
+    public var gated: [String]?
     /// SUMMARY.md's required sections (`required_sections:`).
-    var requiredSections: [String] = RuleContext.defaultRequiredSections
+    public var requiredSections: [String] = RuleContext.defaultRequiredSections
     /// The token budget of a session's context (`budget:`).
-    var budget: Int = 4000
+    public var budget: Int = 4000
     /// The most lines STATE.md may have (`state_limit:`).
-    var stateLimit: Int = RuleContext.defaultStateLimit
+    public var stateLimit: Int = RuleContext.defaultStateLimit
     /// The branch a feature branch leaves (`default_branch:`); nil: origin's HEAD, else main or master.
-    var defaultBranch: String?
+    public var defaultBranch: String?
     /// Whether the gate lets `Rationale-Skip` trailers through (`skips: allow | forbid`).
-    var allowSkips = true
+    public var allowSkips = true
     /// PR body sections that must be present and not empty (`pr_sections:`).
-    var prSections: [String] = []
+    public var prSections: [String] = []
+
+    /// The defaults: what applies without a `.rationale.yml`.
+    public init() {}
 
     /// The default sessions folder.
-    static let defaultSessions = ".project/sessions"
+    public static let defaultSessions = ".project/sessions"
     /// The default template overrides folder.
-    static let defaultTemplates = ".project/templates"
+    public static let defaultTemplates = ".project/templates"
 
     /// The keys this version understands, with what each holds (the one list; the reader, the
     /// error messages and a test of the README use it).
-    static let keys: [(key: String, meaning: String)] = [
+    public static let keys: [(key: String, meaning: String)] = [
         ("adapter", "the dbt adapter for adapter.dispatch, e.g. duckdb"),
         ("project", "the dbt project folder, relative to the repository root"),
         ("downstream", "edges to follow downstream by default (a number, 0 or more)"),
@@ -53,21 +56,21 @@ struct RationaleConfig: Equatable {
     ]
 
     /// The file name.
-    static let fileName = ".rationale.yml"
+    public static let fileName = ".rationale.yml"
 
     /// Reads the file at the root of `workdir`; an absent file is the default configuration.
     ///
     /// - Throws: ``WorkspaceError/symbolicLink(_:target:)`` when the file is a link: like every
     ///   file of the repository, it is never read through one (an error quoting a line of the
     ///   link's target would show an outside file).
-    static func load(workdir: String?) throws -> RationaleConfig {
+    public static func load(workdir: String?) throws -> RationaleConfig {
         guard let workdir else { return RationaleConfig() }
         let path = try Workspace.contained(fileName, in: workdir)
         guard let data = FileManager.default.contents(atPath: path) else { return RationaleConfig() }
         return try parse([UInt8](data), file: fileName)
     }
 
-    static func parse(_ bytes: [UInt8], file: String) throws -> RationaleConfig {
+    public static func parse(_ bytes: [UInt8], file: String) throws -> RationaleConfig {
         if let line = TextFile.nulLine(bytes) {
             throw ConfigError(file: file, line: line, key: nil, message: "holds a NUL byte, so it is not a text file (a binary file, or text saved as UTF-16?): save it as UTF-8 text")
         }
@@ -138,7 +141,7 @@ struct RationaleConfig: Equatable {
     }
 
     /// A folder relative to the repository root, without `./` or trailing slashes.
-    static func relativeFolder(_ text: String, key: String, file: String, line: Int?) throws -> String {
+    public static func relativeFolder(_ text: String, key: String, file: String, line: Int?) throws -> String {
         var folder = text
         while folder.hasPrefix("./") { folder.removeFirst(2) }
         while folder.hasSuffix("/") { folder.removeLast() }
@@ -148,14 +151,14 @@ struct RationaleConfig: Equatable {
         return folder
     }
 
-    static func bad(_ key: String, _ file: String, line: Int?, value: Node? = nil) -> ConfigError {
+    public static func bad(_ key: String, _ file: String, line: Int?, value: Node? = nil) -> ConfigError {
         let meaning = keys.first { $0.key == key }?.meaning ?? ""
         let got = value.map { " (got \(Self.describe($0)))" } ?? ""
         return ConfigError(file: file, line: line, key: key, message: "bad value for `\(key)`\(got): expected \(meaning)")
     }
 
     /// What a YAML value is, in a few words, for an error message.
-    static func describe(_ node: Node) -> String {
+    public static func describe(_ node: Node) -> String {
         if let scalar = node.scalar {
             let text = scalar.string
             return text.isEmpty ? "nothing" : "`\(text.count > 40 ? String(text.prefix(40)) + "…" : text)`"
@@ -166,7 +169,7 @@ struct RationaleConfig: Equatable {
 
     /// The known key a mistyped one most likely means: at most two edits away, or the same
     /// words in another case or separator (`stateLimit`, `state-limit`).
-    static func nearestKey(to key: String) -> String? {
+    public static func nearestKey(to key: String) -> String? {
         let folded = key.lowercased().filter { $0.isLetter }
         if let same = keys.first(where: { $0.key.filter { $0.isLetter } == folded }) { return same.key }
         let scored = keys.map { (key: $0.key, distance: editDistance(Array(key.lowercased()), Array($0.key))) }
@@ -175,7 +178,7 @@ struct RationaleConfig: Equatable {
     }
 
     /// Levenshtein distance (insertions, deletions, substitutions).
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    public static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
         var previous = Array(0...b.count)
@@ -189,14 +192,14 @@ struct RationaleConfig: Equatable {
         return previous[b.count]
     }
 
-    static func line(of error: YamlError) -> Int? {
+    public static func line(of error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
         default: return nil
         }
     }
 
-    static func problem(of error: YamlError) -> String {
+    public static func problem(of error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
         default: return String(describing: error)
@@ -204,20 +207,20 @@ struct RationaleConfig: Equatable {
     }
 
     /// The sessions folder's parent, where STATE.md lives.
-    var stateFile: String {
+    public var stateFile: String {
         let parent = (sessions as NSString).deletingLastPathComponent
         return parent.isEmpty ? "STATE.md" : parent + "/STATE.md"
     }
 }
 
 /// A `.rationale.yml` problem: names the file, the line, the key and what is expected.
-struct ConfigError: Error, LocalizedError, Equatable {
-    var file: String
-    var line: Int?
-    var key: String?
-    var message: String
+public struct ConfigError: Error, LocalizedError, Equatable {
+    public var file: String
+    public var line: Int?
+    public var key: String?
+    public var message: String
 
-    var errorDescription: String? {
+    public var errorDescription: String? {
         "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
     }
 }

@@ -7,30 +7,35 @@ import Sessions
 
 /// The CI merge gate: a range that changes gated paths needs sessions that validate and cover
 /// every modified model, a PR body without unfilled placeholders, and no forbidden skips.
-enum GateFrontend {
-    struct Outcome: Encodable {
-        var result: Verdict
-        var findings: [Finding]
-        var gatedFiles: [String]
-        var modified: [ModifiedNode]
-        var sessions: [String]
+public enum GateFrontend {
+    public struct Outcome: Encodable {
+        public var result: Verdict
+        public var findings: [Finding]
+        public var gatedFiles: [String]
+        public var modified: [ModifiedNode]
+        public var sessions: [String]
         /// Commits carrying a `Rationale-Skip:` trailer, as `<short id>: <reason>`.
-        var skips: [String]
+        public var skips: [String]
         /// Where the PR body came from, if one was checked.
-        var prBody: String?
+        public var prBody: String?
 
-        var passed: Bool { result != .failed }
+        public var passed: Bool { result != .failed }
     }
 
     /// The PR body to check and where it came from.
-    struct PullRequestBody {
-        var text: String
-        var source: String
+    public struct PullRequestBody {
+        public var text: String
+        public var source: String
+
+        public init(text: String, source: String) {
+            self.text = text
+            self.source = source
+        }
     }
 
-    static let prFile = PullRequestBodyRules.file
+    public static let prFile = PullRequestBodyRules.file
 
-    static func run(_ workspace: Workspace, base: String, head: String?, body: PullRequestBody?) throws -> Outcome {
+    public static func run(_ workspace: Workspace, base: String, head: String?, body: PullRequestBody?) throws -> Outcome {
         let repository = workspace.repository
         let range = try RangeSessions.resolve(workspace, base: base, head: head)
         // Submodule bumps count: a gitlink under a gated path is a change to explain.
@@ -82,7 +87,7 @@ enum GateFrontend {
     }
 
     /// GitHub Actions workflow commands for the findings (`::error file=…,line=…::…`).
-    static func annotations(_ findings: [Finding]) -> String {
+    public static func annotations(_ findings: [Finding]) -> String {
         findings.map { finding in
             let command = finding.severity == .error ? "error" : (finding.severity == .warning ? "warning" : "notice")
             let location = finding.location.flatMap { $0.file == prFile ? nil : $0 }
@@ -92,7 +97,7 @@ enum GateFrontend {
     }
 
     /// The Markdown job summary.
-    static func summary(_ outcome: Outcome) -> String {
+    public static func summary(_ outcome: Outcome) -> String {
         var lines: [String] = []
         switch outcome.result {
         case .outOfScope:

@@ -28,13 +28,13 @@ extension Workspace {
     ///
     /// - Throws: ``WorkspaceError/outsideRepository(_:)`` for an absolute path or `..`,
     ///   ``WorkspaceError/symbolicLink(_:target:)`` naming the first link on the way.
-    func contained(_ relative: String) throws -> String {
+    public func contained(_ relative: String) throws -> String {
         try Self.contained(relative, in: root)
     }
 
     /// ``contained(_:)`` for a working tree `root` known before a workspace is open (the
     /// configuration is read first).
-    static func contained(_ relative: String, in root: String) throws -> String {
+    public static func contained(_ relative: String, in root: String) throws -> String {
         let parts = relative.split(separator: "/").filter { $0 != "." }
         guard !relative.hasPrefix("/"), !parts.contains("..") else { throw WorkspaceError.outsideRepository(relative) }
         var path = root
@@ -55,7 +55,7 @@ extension Workspace {
     ///
     /// - Throws: ``WorkspaceError/symbolicLink(_:target:)``, or the errors of
     ///   ``TextFile/decode(_:file:)`` for a file that is not UTF-8 text.
-    func read(_ relative: String) throws -> String? {
+    public func read(_ relative: String) throws -> String? {
         let path = try contained(relative)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
@@ -68,7 +68,7 @@ extension Workspace {
     ///
     /// - Throws: ``WorkspaceError/symbolicLink(_:target:)`` when the folder, or an entry in it,
     ///   is a link.
-    func folders(in relative: String) throws -> [String] {
+    public func folders(in relative: String) throws -> [String] {
         let path = try contained(relative)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         var folders: [String] = []
@@ -88,7 +88,7 @@ extension Workspace {
     ///
     /// - Parameter exclusive: Fail with ``WorkspaceError/sessionExists(_:)`` when the last
     ///   folder exists already (two starts racing for one name: only one wins).
-    func makeFolder(_ relative: String, exclusive: Bool = false) throws {
+    public func makeFolder(_ relative: String, exclusive: Bool = false) throws {
         let path = try contained(relative)
         let parent = (relative as NSString).deletingLastPathComponent
         if !parent.isEmpty {
@@ -112,7 +112,7 @@ extension Workspace {
     }
 
     /// Writes a new file; never replaces one (nor follows a link).
-    func create(_ relative: String, _ text: String) throws {
+    public func create(_ relative: String, _ text: String) throws {
         let path = try contained(relative)
         let descriptor = openFile(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o666)
         guard descriptor >= 0 else {
@@ -124,7 +124,7 @@ extension Workspace {
 
     /// Replaces a file's content atomically: a temporary file beside it, renamed into place.
     /// Missing folders above it are created.
-    func replace(_ relative: String, _ text: String) throws {
+    public func replace(_ relative: String, _ text: String) throws {
         let path = try contained(relative)
         let parent = (relative as NSString).deletingLastPathComponent
         if !parent.isEmpty { try makeFolder(parent) }
@@ -133,7 +133,7 @@ extension Workspace {
 
     /// Writes `bytes` to a temporary file beside `path` and renames it over `path`.
     /// - Parameter name: the file as messages show it.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, name: String) throws {
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, name: String) throws {
         let temporary = try writeTemporary(bytes, beside: path, name: name)
         try commit(temporary, to: path, name: name)
     }
@@ -141,7 +141,7 @@ extension Workspace {
     /// Writes `bytes` to a new temporary file beside `path` (flushed to disk) and returns its
     /// path: the first half of an atomic write, for a caller that has more to do before
     /// ``commit(_:to:name:)`` makes it visible.
-    static func writeTemporary(_ bytes: [UInt8], beside path: String, name: String) throws -> String {
+    public static func writeTemporary(_ bytes: [UInt8], beside path: String, name: String) throws -> String {
         let folder = (path as NSString).deletingLastPathComponent
         let file = (path as NSString).lastPathComponent
         let temporary = folder + "/." + file + temporarySuffix(pid: getpid())
@@ -162,7 +162,7 @@ extension Workspace {
     }
 
     /// Renames a temporary file from ``writeTemporary(_:beside:name:)`` over `path`.
-    static func commit(_ temporary: String, to path: String, name: String) throws {
+    public static func commit(_ temporary: String, to path: String, name: String) throws {
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
@@ -172,7 +172,7 @@ extension Workspace {
 
     /// Removes the temporary files that writers killed mid-way left in a folder: those of
     /// processes that no longer run (a running one may be about to rename its own).
-    func removeStaleTemporaries(in relative: String) throws {
+    public func removeStaleTemporaries(in relative: String) throws {
         let path = try contained(relative)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
             guard let pid = Self.temporaryOwner(name), kill(pid, 0) != 0, errno == ESRCH else { continue }
@@ -181,12 +181,12 @@ extension Workspace {
     }
 
     /// `.rationale-<pid>-<random>.tmp`, the end of a temporary file's name.
-    static func temporarySuffix(pid: Int32) -> String {
+    public static func temporarySuffix(pid: Int32) -> String {
         ".rationale-\(pid)-\(UInt32.random(in: 0...UInt32.max)).tmp"
     }
 
     /// The process that wrote a temporary file, from its name; nil for any other file.
-    static func temporaryOwner(_ name: String) -> Int32? {
+    public static func temporaryOwner(_ name: String) -> Int32? {
         guard name.hasPrefix("."), name.hasSuffix(".tmp"), let marker = name.range(of: ".rationale-", options: .backwards) else { return nil }
         let fields = name[marker.upperBound...].dropLast(".tmp".count).split(separator: "-")
         guard fields.count == 2, let pid = Int32(fields[0]), pid > 0, UInt32(fields[1]) != nil else { return nil }
@@ -208,19 +208,19 @@ extension Workspace {
 
 /// Text files the tool reads (sessions, STATE.md, templates, configuration, GTD files): UTF-8,
 /// and never a binary file.
-enum TextFile {
+public enum TextFile {
     /// The text of `bytes`.
     ///
     /// - Throws: ``WorkspaceError/holdsNUL(_:line:)`` when it holds a NUL byte (a binary file, or
     ///   one saved as UTF-16), ``WorkspaceError/notUTF8(_:)`` when it is not UTF-8.
-    static func decode(_ bytes: some Collection<UInt8>, file: String) throws -> String {
+    public static func decode(_ bytes: some Collection<UInt8>, file: String) throws -> String {
         if let line = nulLine(bytes) { throw WorkspaceError.holdsNUL(file, line: line) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw WorkspaceError.notUTF8(file) }
         return text
     }
 
     /// The 1-based line of the first NUL byte, or nil when there is none.
-    static func nulLine(_ bytes: some Collection<UInt8>) -> Int? {
+    public static func nulLine(_ bytes: some Collection<UInt8>) -> Int? {
         guard let nul = bytes.firstIndex(of: 0) else { return nil }
         return bytes[..<nul].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
     }
