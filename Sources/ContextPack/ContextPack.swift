@@ -28,9 +28,11 @@ public struct PackNode: Sendable, Hashable {
     /// Edges from the nearest modified node.
     public var distance: Int
 
-    public init(name: String, uniqueID: String, type: String, layer: String, path: String, materialized: String?, description: String,
-                columns: [(name: String, description: String, type: String?)], tests: [String], reasons: [String], code: String?,
-                config: [String], relation: Relation, distance: Int) {
+    public init(
+        name: String, uniqueID: String, type: String, layer: String, path: String, materialized: String?, description: String,
+        columns: [(name: String, description: String, type: String?)], tests: [String], reasons: [String], code: String?,
+        config: [String], relation: Relation, distance: Int
+    ) {
         self.name = name
         self.uniqueID = uniqueID
         self.type = type
@@ -116,8 +118,10 @@ public enum ContextPackBuilder {
         /// Macros left out because they are dbt's own or a package's.
         public var foreignMacros: [String]
 
-        public init(scope: String, budget: Int, full: [PackNode], neighbours: [PackNode], farther: [PackNode],
-                    files: [PackFile] = [], foreignMacros: [String] = []) {
+        public init(
+            scope: String, budget: Int, full: [PackNode], neighbours: [PackNode], farther: [PackNode],
+            files: [PackFile] = [], foreignMacros: [String] = []
+        ) {
             self.scope = scope
             self.budget = budget
             self.full = full
@@ -194,7 +198,8 @@ public enum ContextPackBuilder {
             for node in shownNeighbours { lines.append(summaryLine(node)) }
         }
         decide("loaded", shownNeighbours.map(\.name), "direct parents and children: summarised (materialisation, description, columns, tests)")
-        decide("excluded", input.neighbours.dropFirst(neighbours).map(\.name), "direct neighbours beyond the budget: raise --budget or --expand the one you need")
+        decide(
+            "excluded", input.neighbours.dropFirst(neighbours).map(\.name), "direct neighbours beyond the budget: raise --budget or --expand the one you need")
 
         let shownFarther = Array(input.farther.prefix(farther))
         if !shownFarther.isEmpty {
@@ -202,7 +207,8 @@ public enum ContextPackBuilder {
             lines.append(shownFarther.map { "`\($0.name)` (\($0.distance))" }.joined(separator: ", "))
         }
         decide("loaded", shownFarther.map(\.name), "farther nodes: names only")
-        decide("excluded", input.farther.dropFirst(farther).map(\.name), "farther than the budget reaches (nearest kept first); `rationale impact` lists them all")
+        decide(
+            "excluded", input.farther.dropFirst(farther).map(\.name), "farther than the budget reaches (nearest kept first); `rationale impact` lists them all")
 
         if !input.files.isEmpty {
             lines += ["", "## Changed files"]
@@ -236,7 +242,10 @@ public enum ContextPackBuilder {
         if !node.description.isEmpty { lines += ["", node.description] }
         if !node.config.isEmpty { lines += ["", "Config: " + node.config.joined(separator: ", ")] }
         if let code = node.code {
-            lines += ["", "```\(node.path.hasSuffix(".py") ? "python" : (node.path.hasSuffix(".csv") ? "csv" : "sql"))", code.trimmingCharacters(in: .newlines), "```"]
+            lines += [
+                "", "```\(node.path.hasSuffix(".py") ? "python" : (node.path.hasSuffix(".csv") ? "csv" : "sql"))", code.trimmingCharacters(in: .newlines),
+                "```",
+            ]
         }
         if !node.columns.isEmpty {
             lines.append("")

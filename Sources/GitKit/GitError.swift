@@ -25,16 +25,19 @@ public enum GitError: Error, LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .notARepository(let path):
-            return "'\(Echo.shortened(path))' is not inside a git repository: cd into your dbt project's git repository and run again, or pass -C <a folder inside it>"
+            return
+                "'\(Echo.shortened(path))' is not inside a git repository: cd into your dbt project's git repository and run again, or pass -C <a folder inside it>"
         case .unknownRevision(let revision):
-            return "Unknown revision '\(Echo.shortened(revision))'; check the spelling, fetch it (for example `git fetch origin`), or give more digits of a short commit id."
+            return
+                "Unknown revision '\(Echo.shortened(revision))'; check the spelling, fetch it (for example `git fetch origin`), or give more digits of a short commit id."
         case .notACommit(let revision):
             return "Revision '\(Echo.shortened(revision))' does not name a commit; pass a branch, tag or commit id instead."
         case .bareRepository(let operation):
             return "The repository is bare, so \(operation) is not possible; run this in a clone that has a working tree."
         case .missingMergeBase(let base, let head, let shallow):
             if shallow {
-                return "Found no merge base of \(base) and \(head) because this clone is shallow; fetch full history (`fetch-depth: 0` in actions/checkout, or `git fetch --unshallow`) and try again."
+                return
+                    "Found no merge base of \(base) and \(head) because this clone is shallow; fetch full history (`fetch-depth: 0` in actions/checkout, or `git fetch --unshallow`) and try again."
             }
             return "\(base) and \(head) have no common ancestor; compare against a branch that shares history with \(head)."
         case .objectMissing(let id):

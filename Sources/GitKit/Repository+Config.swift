@@ -96,7 +96,8 @@ extension Repository {
             return HooksLocation(path: commonDirectory + "/hooks", configured: nil)
         }
         let base = workdir ?? gitDirectory
-        let url = expanded.hasPrefix("/")
+        let url =
+            expanded.hasPrefix("/")
             ? URL(fileURLWithPath: expanded)
             : URL(fileURLWithPath: base, isDirectory: true).appendingPathComponent(expanded)
         var path = url.standardizedFileURL.path

@@ -137,7 +137,7 @@ extension Repository {
             case GIT_DELTA_RENAMED: status = .renamed
             case GIT_DELTA_COPIED: status = .copied
             case GIT_DELTA_TYPECHANGE: status = .typeChanged
-            default: continue  // unmodified, ignored, unreadable
+            default: continue // unmodified, ignored, unreadable
             }
             // Folders and submodules are not files: a side that is one counts as absent
             // (unless submodules were asked for).
@@ -162,16 +162,17 @@ extension Repository {
             } else {
                 newID = ObjectID(delta.new_file.id)
             }
-            result.append(FileChange(
-                status: status,
-                oldPath: hasOld ? delta.old_file.path.map { String(cString: $0) } : nil,
-                newPath: hasNew ? delta.new_file.path.map { String(cString: $0) } : nil,
-                oldID: hasOld ? ObjectID(delta.old_file.id) : nil,
-                newID: newID,
-                similarity: status == .renamed || status == .copied ? Int(delta.similarity) : 0,
-                oldMode: hasOld ? FileMode(rawValue: UInt32(delta.old_file.mode)) : nil,
-                newMode: hasNew ? FileMode(rawValue: UInt32(delta.new_file.mode)) : nil
-            ))
+            result.append(
+                FileChange(
+                    status: status,
+                    oldPath: hasOld ? delta.old_file.path.map { String(cString: $0) } : nil,
+                    newPath: hasNew ? delta.new_file.path.map { String(cString: $0) } : nil,
+                    oldID: hasOld ? ObjectID(delta.old_file.id) : nil,
+                    newID: newID,
+                    similarity: status == .renamed || status == .copied ? Int(delta.similarity) : 0,
+                    oldMode: hasOld ? FileMode(rawValue: UInt32(delta.old_file.mode)) : nil,
+                    newMode: hasNew ? FileMode(rawValue: UInt32(delta.new_file.mode)) : nil
+                ))
         }
         return Self.sorted(result)
     }

@@ -108,8 +108,8 @@ extension Repository {
         result.reserveCapacity(result.count + count)
         for position in 0..<count {
             guard let entry = git_tree_entry_byindex(tree, position),
-                  let name = git_tree_entry_name(entry),
-                  let oid = git_tree_entry_id(entry)
+                let name = git_tree_entry_name(entry),
+                let oid = git_tree_entry_id(entry)
             else { continue }
             let mode = git_tree_entry_filemode(entry)
             let path = prefix.isEmpty ? String(cString: name) : prefix + "/" + String(cString: name)
@@ -174,11 +174,11 @@ extension Repository {
         var result: [TreeEntry] = []
         result.reserveCapacity(folder.isEmpty ? count : 0)
         var folderBytes = Array(folder.utf8CString)
-        folderBytes.removeLast()  // the terminating NUL
+        folderBytes.removeLast() // the terminating NUL
         for position in 0..<count {
             guard let entry = git_index_get_byindex(index, position),
-                  git_index_entry_stage(entry) == 0,
-                  let cPath = entry.pointee.path
+                git_index_entry_stage(entry) == 0,
+                let cPath = entry.pointee.path
             else { continue }
             if !folderBytes.isEmpty, !Self.path(cPath, isInside: folderBytes) {
                 continue
@@ -211,7 +211,8 @@ extension Repository {
             var options = git_diff_options()
             try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
             options.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL
-            options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue
+            options.flags =
+                GIT_DIFF_INCLUDE_UNTRACKED.rawValue
                 | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
                 | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
             if !folder.isEmpty {
@@ -240,7 +241,7 @@ extension Repository {
                     if let entry = try workdirEntry(delta.pointee.new_file, path: path, workdir: workdir) {
                         onDisk[path] = entry
                     } else {
-                        removed.insert(path)  // no longer a file, e.g. now a submodule
+                        removed.insert(path) // no longer a file, e.g. now a submodule
                     }
                 default:
                     continue
@@ -249,9 +250,10 @@ extension Repository {
 
             guard !removed.isEmpty || !onDisk.isEmpty else { return tracked }
             var result = tracked.filter { !removed.contains($0.path) && onDisk[$0.path] == nil }
-            result.append(contentsOf: onDisk.values.filter {
-                folder.isEmpty || $0.path == folder || $0.path.hasPrefix(folder + "/")
-            })
+            result.append(
+                contentsOf: onDisk.values.filter {
+                    folder.isEmpty || $0.path == folder || $0.path.hasPrefix(folder + "/")
+                })
             return result
         }
     }

@@ -5,8 +5,10 @@ extension Repository {
     /// content; nil content is an absent side (an added or deleted file). Binary content gives
     /// git's one-line "Binary files differ". The header states each side's mode as git does
     /// (`new file mode 120000` for a symbolic link, whose content is its target).
-    public static func unifiedDiff(old: [UInt8]?, new: [UInt8]?, oldPath: String, newPath: String,
-                                   oldMode: FileMode = .file, newMode: FileMode = .file) throws -> String {
+    public static func unifiedDiff(
+        old: [UInt8]?, new: [UInt8]?, oldPath: String, newPath: String,
+        oldMode: FileMode = .file, newMode: FileMode = .file
+    ) throws -> String {
         try LibGit2.initialize()
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
@@ -15,14 +17,15 @@ extension Repository {
         let newBytes = new ?? []
         try oldBytes.withUnsafeBytes { oldBuffer in
             try newBytes.withUnsafeBytes { newBuffer in
-                try check(git_patch_from_buffers(
-                    &patch,
-                    old == nil ? nil : oldBuffer.baseAddress, oldBytes.count, old == nil ? nil : oldPath,
-                    new == nil ? nil : newBuffer.baseAddress, newBytes.count, new == nil ? nil : newPath,
-                    &options), "git_patch_from_buffers")
+                try check(
+                    git_patch_from_buffers(
+                        &patch,
+                        old == nil ? nil : oldBuffer.baseAddress, oldBytes.count, old == nil ? nil : oldPath,
+                        new == nil ? nil : newBuffer.baseAddress, newBytes.count, new == nil ? nil : newPath,
+                        &options), "git_patch_from_buffers")
             }
         }
-        guard let owned = patch else { return "" }  // identical content: no patch
+        guard let owned = patch else { return "" } // identical content: no patch
         defer { git_patch_free(owned) }
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }

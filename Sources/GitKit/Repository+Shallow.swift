@@ -54,7 +54,7 @@ extension Repository {
             var found: OpaquePointer?
             let code = git_commit_lookup(&found, handle, &oid)
             if code == GIT_ENOTFOUND.rawValue {
-                seen.remove(id)  // beyond the shallow edge: not present
+                seen.remove(id) // beyond the shallow edge: not present
                 continue
             }
             try check(code, "git_commit_lookup")

@@ -13,8 +13,10 @@ extension Repository {
     ///   - depth: Folders deeper than this below `folder` are not entered.
     ///   - limit: At most this many files are listed; `truncated` says when more were left.
     ///   - include: Sees each path relative to `folder`; only files it accepts are hashed.
-    public func workingTreeFiles(under folder: String, depth: Int = 24, limit: Int = 20_000,
-                                 include: (String) -> Bool) throws -> (entries: [TreeEntry], truncated: Bool) {
+    public func workingTreeFiles(
+        under folder: String, depth: Int = 24, limit: Int = 20_000,
+        include: (String) -> Bool
+    ) throws -> (entries: [TreeEntry], truncated: Bool) {
         guard let workdir, reachableWithoutLinks(folder, in: workdir) else { return ([], false) }
         var entries: [TreeEntry] = []
         var truncated = false
@@ -40,10 +42,12 @@ extension Repository {
                     var oid = git_oid()
                     try check(git_odb_hashfile(&oid, full, GIT_OBJECT_BLOB), "git_odb_hashfile")
                     let executable = info.st_mode & 0o111 != 0
-                    entries.append(TreeEntry(path: Self.join(folder, childRelative), id: ObjectID(oid),
-                                             isExecutable: executable, onDisk: true))
+                    entries.append(
+                        TreeEntry(
+                            path: Self.join(folder, childRelative), id: ObjectID(oid),
+                            isExecutable: executable, onDisk: true))
                 default:
-                    continue  // symbolic links, sockets, devices
+                    continue // symbolic links, sockets, devices
                 }
             }
         }
@@ -55,7 +59,8 @@ extension Repository {
     /// sorted; none when the folder is absent, is reached through a link, or the repository is bare.
     public func workingTreeFolders(in folder: String) -> [String] {
         guard let workdir, reachableWithoutLinks(folder, in: workdir),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: workdir + "/" + folder) else { return [] }
+            let names = try? FileManager.default.contentsOfDirectory(atPath: workdir + "/" + folder)
+        else { return [] }
         return names.sorted().filter { name in
             var info = stat()
             return !name.hasPrefix(".") && lstat(workdir + "/" + Self.join(folder, name), &info) == 0 && info.st_mode & S_IFMT == S_IFDIR

@@ -93,8 +93,10 @@ public struct FileChange: Sendable, Hashable {
     public var paths: [String] { [oldPath, newPath].compactMap { $0 } }
 
     /// Creates a change.
-    public init(status: Status, oldPath: String?, newPath: String?, oldID: ObjectID?, newID: ObjectID?, similarity: Int = 0,
-                oldMode: FileMode? = nil, newMode: FileMode? = nil) {
+    public init(
+        status: Status, oldPath: String?, newPath: String?, oldID: ObjectID?, newID: ObjectID?, similarity: Int = 0,
+        oldMode: FileMode? = nil, newMode: FileMode? = nil
+    ) {
         self.status = status
         self.oldPath = oldPath
         self.newPath = newPath
@@ -108,12 +110,14 @@ public struct FileChange: Sendable, Hashable {
     /// The same change seen from the other side: additions become deletions
     /// and old and new swap.
     var reversed: FileChange {
-        let status: Status = switch self.status {
-        case .added: .deleted
-        case .deleted: .added
-        default: self.status
-        }
-        return FileChange(status: status, oldPath: newPath, newPath: oldPath, oldID: newID, newID: oldID, similarity: similarity,
-                          oldMode: newMode, newMode: oldMode)
+        let status: Status =
+            switch self.status {
+            case .added: .deleted
+            case .deleted: .added
+            default: self.status
+            }
+        return FileChange(
+            status: status, oldPath: newPath, newPath: oldPath, oldID: newID, newID: oldID, similarity: similarity,
+            oldMode: newMode, newMode: oldMode)
     }
 }

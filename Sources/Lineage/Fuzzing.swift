@@ -56,11 +56,13 @@ import Foundation
         CacheCoding.seal(&sealed)
         var total = 0
         if let version = headerString(body, after: CacheCoding.magic),
-           let entries = CacheCoding.decode(sealed, version: version) {
+            let entries = CacheCoding.decode(sealed, version: version)
+        {
             total += entries.count
         }
         if let key = headerString(body, after: ProjectCoding.magic),
-           let project = ProjectCoding.decode(sealed, key: key) {
+            let project = ProjectCoding.decode(sealed, key: key)
+        {
             total += project.macros.count + project.docs.count + project.unresolved.count
             for node in project.nodes.values {
                 let details = node.details

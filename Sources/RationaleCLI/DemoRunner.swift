@@ -43,32 +43,42 @@ public struct DemoRunner {
         try context.git(["init", "-q", "-b", "main"], quiet: true)
         // Local settings, so the user's global configuration (signing, a global hooks path)
         // neither breaks nor changes the demo.
-        for (key, value) in [("user.name", "Rationale Demo"), ("user.email", "demo@rationale.invalid"),
-                             ("commit.gpgsign", "false"), ("core.hooksPath", ".git/hooks")] {
+        for (key, value) in [
+            ("user.name", "Rationale Demo"), ("user.email", "demo@rationale.invalid"),
+            ("commit.gpgsign", "false"), ("core.hooksPath", ".git/hooks"),
+        ] {
             try context.git(["config", key, value], quiet: true)
         }
         try context.git(["add", "-A"], quiet: true)
-        try context.git(["commit", "-q", "-m", "Sample shop: sources, staging, marts"],
-                        note: "a small dbt project (sources, seeds, staging, intermediate, marts, a macro, a snapshot, an exposure) on main")
+        try context.git(
+            ["commit", "-q", "-m", "Sample shop: sources, staging, marts"],
+            note: "a small dbt project (sources, seeds, staging, intermediate, marts, a macro, a snapshot, an exposure) on main")
         try context.git(["checkout", "-q", "-b", Self.branch], note: "a branch for the change, as for a pull request")
         try context.rationale(["install"], note: "pre-commit and commit-msg hooks that run `rationale check`")
 
         try write(SampleProject.change, into: path)
         try context.git(["add", "-A"], note: "stage the change: stg_payments gains a `method` column; cents_to_dollars rounds instead of casting")
         try context.rationale(["impact"], note: "what the change modifies and what lies downstream, read from git in milliseconds")
-        try context.git(["commit", "-q", "-m", "Round payments to cents"], expect: 1,
-                        note: "the hook refuses: the change has no session explaining it")
+        try context.git(
+            ["commit", "-q", "-m", "Round payments to cents"], expect: 1,
+            note: "the hook refuses: the change has no session explaining it")
 
-        try context.rationale(["session", "start", "Round payments to cents", "--kind", "refactor"],
-                              note: "scaffold the session; CONTEXT.md holds the lineage and the budget")
+        try context.rationale(
+            ["session", "start", "Round payments to cents", "--kind", "refactor"],
+            note: "scaffold the session; CONTEXT.md holds the lineage and the budget")
         let session = try sessionFolder(path)
-        try context.rationale(["context", "--budget", "2000", "--write"], quietOutput: true,
-                              note: "a context pack for the agent within 2,000 tokens; its decisions go into CONTEXT.md")
-        try context.rationale(["loops", "propose", "Does the revenue dashboard need a note about rounding?", "--model", "customers", "--by", "agent"],
-                              note: "the agent raises a question")
+        try context.rationale(
+            ["context", "--budget", "2000", "--write"], quietOutput: true,
+            note: "a context pack for the agent within 2,000 tokens; its decisions go into CONTEXT.md")
+        try context.rationale(
+            ["loops", "propose", "Does the revenue dashboard need a note about rounding?", "--model", "customers", "--by", "agent"],
+            note: "the agent raises a question")
         try context.rationale(["loops", "approve", "L-1"], note: "you decide it matters")
         try fillSummary(path: path, session: session)
-        context.show("edit \(session)/SUMMARY.md", output: "(the demo writes the problem in its own words, the reasoning, the excluded scope and the context decisions, as you would)", note: "the author writes the why")
+        context.show(
+            "edit \(session)/SUMMARY.md",
+            output: "(the demo writes the problem in its own words, the reasoning, the excluded scope and the context decisions, as you would)",
+            note: "the author writes the why")
         try context.rationale(["session", "status"], note: "nothing missing")
         try context.git(["add", "-A"], quiet: true)
         try context.git(["commit", "-q", "-m", "Round payments to cents"], note: "the same commit, now with its reasoning: the hook lets it through")
@@ -79,10 +89,12 @@ public struct DemoRunner {
 
         try context.rationale(["narrate", "--base", "main", "--output", "narrative.md"], quiet: true)
         let narrative = (try? String(contentsOfFile: path + "/narrative.md", encoding: .utf8)) ?? ""
-        context.show("rationale narrate --base main --output narrative.md && cat narrative.md", output: narrative,
-                     note: "the pull request narrative, drafted from the session and the lineage")
-        try context.rationale(["gate", "--base", "main", "--pr-body-file", "narrative.md"], expect: 1,
-                              note: "the gate refuses a description that still asks the author how the data was checked")
+        context.show(
+            "rationale narrate --base main --output narrative.md && cat narrative.md", output: narrative,
+            note: "the pull request narrative, drafted from the session and the lineage")
+        try context.rationale(
+            ["gate", "--base", "main", "--pr-body-file", "narrative.md"], expect: 1,
+            note: "the gate refuses a description that still asks the author how the data was checked")
         let filled = narrative.replacingOccurrences(
             of: #"<!-- rationale:todo how you checked the data[^>]*-->"#,
             with: "Totals of `amount` per day match before and after to the cent; 3 payments of odd cents now round half up.",
@@ -104,7 +116,12 @@ public struct DemoRunner {
         mutating func rationale(_ arguments: [String], expect: Int32 = 0, quiet: Bool = false, quietOutput: Bool = false, note: String = "") throws {
             let result = try Self.execute(binary, arguments, in: root)
             let command = "rationale " + arguments.map(Self.quoted).joined(separator: " ")
-            if !quiet { report(Step(command: command, output: quietOutput ? "(\(result.output.split(separator: "\n").count) lines)" : result.output, status: result.status, note: note)) }
+            if !quiet {
+                report(
+                    Step(
+                        command: command, output: quietOutput ? "(\(result.output.split(separator: "\n").count) lines)" : result.output, status: result.status,
+                        note: note))
+            }
             if result.status != expect, failure == nil { failure = .stepFailed(command, result.status, result.output) }
         }
 
@@ -167,39 +184,40 @@ public struct DemoRunner {
         let file = path + "/" + session + "/SUMMARY.md"
         let template = try String(contentsOfFile: file, encoding: .utf8)
         let first = template.split(separator: "\n").first.map(String.init) ?? ""
-        let loops = template.components(separatedBy: "<!-- rationale:loops:begin -->").dropFirst().first?
+        let loops =
+            template.components(separatedBy: "<!-- rationale:loops:begin -->").dropFirst().first?
             .components(separatedBy: "<!-- rationale:loops:end -->").first ?? "\n_No loops._\n"
         let text = """
-        \(first)
-        # Round payments to cents
+            \(first)
+            # Round payments to cents
 
-        ## Problem, in my words
-        Payment amounts are cast to numeric(16, 2), which truncates half cents, so daily revenue drifts from the payment provider's totals by a few cents a day.
+            ## Problem, in my words
+            Payment amounts are cast to numeric(16, 2), which truncates half cents, so daily revenue drifts from the payment provider's totals by a few cents a day.
 
-        ## What was done
-        - `cents_to_dollars` rounds to two decimals instead of casting.
-        - `stg_payments` carries the payment `method`, which finance asked for.
+            ## What was done
+            - `cents_to_dollars` rounds to two decimals instead of casting.
+            - `stg_payments` carries the payment `method`, which finance asked for.
 
-        ## Loops
-        <!-- rationale:loops:begin -->\(loops)<!-- rationale:loops:end -->
+            ## Loops
+            <!-- rationale:loops:begin -->\(loops)<!-- rationale:loops:end -->
 
-        ## Context decisions
-        Budget: 2000 tokens
-        Used: 900 tokens
+            ## Context decisions
+            Budget: 2000 tokens
+            Used: 900 tokens
 
-        - loaded: stg_payments — the model whose amount changes, and the macro it calls
-        - excluded: customers — sums orders.amount; the grain and keys stay the same
+            - loaded: stg_payments — the model whose amount changes, and the macro it calls
+            - excluded: customers — sums orders.amount; the grain and keys stay the same
 
-        ## Reasoning
-        Rounding in the macro fixes every model that converts cents at once; rounding in the marts would leave staging wrong for anyone reading it directly.
+            ## Reasoning
+            Rounding in the macro fixes every model that converts cents at once; rounding in the marts would leave staging wrong for anyone reading it directly.
 
-        ## Excluded scope
-        Historical snapshots are not rebuilt; they keep the truncated values.
+            ## Excluded scope
+            Historical snapshots are not rebuilt; they keep the truncated values.
 
-        ## Next session
-        Compare daily revenue with the provider's report for last month.
+            ## Next session
+            Compare daily revenue with the provider's report for last month.
 
-        """
+            """
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
     }
 

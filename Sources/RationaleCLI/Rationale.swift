@@ -12,11 +12,14 @@ public struct Rationale: ParsableCommand {
         commandName: "rationale",
         abstract: "Keep the why next to every change of a dbt project.",
         discussion: """
-        Exit codes: 0 success, 1 the check found problems, 2 could not run (bad input, repository \
-        or configuration), 64 usage error.
-        """,
+            Exit codes: 0 success, 1 the check found problems, 2 could not run (bad input, repository \
+            or configuration), 64 usage error.
+            """,
         version: version,
-        subcommands: [Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Publish.self, Tokens.self, Install.self, Uninstall.self, Doctor.self, Demo.self]
+        subcommands: [
+            Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Publish.self, Tokens.self, Install.self, Uninstall.self,
+            Doctor.self, Demo.self,
+        ]
     )
 
     public init() {}

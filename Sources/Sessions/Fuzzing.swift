@@ -31,7 +31,9 @@ import Foundation
         let next = min(entries.map(\.loop.number).max() ?? 0, Int.max - 1) + 1
         loops.append(Loop(number: next, status: .proposed, text: "appended by the fuzzer", attributes: [("owner", "fuzz")]))
         if let first = entries.first {
-            _ = try? loops.update(first.loop.id, file: "LOOPS.md") { $0.status = .closed; $0.set("note", "closed") }
+            _ = try? loops.update(first.loop.id, file: "LOOPS.md") {
+                $0.status = .closed; $0.set("note", "closed")
+            }
         }
         total += loops.text.utf8.count
         return total

@@ -49,8 +49,9 @@ public enum Handoff {
             loadFirst.append(name)
         }
         let next = text("Next session").map(Self.unbulleted).joined(separator: " ")
-        return Content(state: state.isEmpty ? "(What was done is empty.)" : state, decisions: decisions, openLoops: openLoops,
-                       cameBack: cameBack, loadFirst: loadFirst, nextAction: next.isEmpty ? "(Next session is empty.)" : next)
+        return Content(
+            state: state.isEmpty ? "(What was done is empty.)" : state, decisions: decisions, openLoops: openLoops,
+            cameBack: cameBack, loadFirst: loadFirst, nextAction: next.isEmpty ? "(Next session is empty.)" : next)
     }
 
     /// The loops that came back from GTD, one line each (`L-7 closed: text — note`): every
@@ -63,8 +64,10 @@ public enum Handoff {
     }
 
     /// Renders BOOTLOADER.md, stating its own size in tokens.
-    public static func bootloader(_ content: Content, session: SessionInput, metadata: SessionMetadata, author: String,
-                                  templates: TemplateSet) throws -> (text: String, tokens: Int) {
+    public static func bootloader(
+        _ content: Content, session: SessionInput, metadata: SessionMetadata, author: String,
+        templates: TemplateSet
+    ) throws -> (text: String, tokens: Int) {
         var values: [String: Any] = [
             "author": author,
             "title": metadata.title,
@@ -89,8 +92,10 @@ public enum Handoff {
 
     /// STATE.md's block for the current state of the work.
     /// - Parameter handoff: the newest BOOTLOADER.md (its path) and its size, if there is one.
-    public static func stateLines(title: String, folder: String, status: SessionMetadata.Status, date: String,
-                                  handoff: (path: String, tokens: Int)?, openLoops: [Loop]) -> [String] {
+    public static func stateLines(
+        title: String, folder: String, status: SessionMetadata.Status, date: String,
+        handoff: (path: String, tokens: Int)?, openLoops: [Loop]
+    ) -> [String] {
         let ids = openLoops.filter { $0.status.isOpen && $0.status != .proposed }.map(\.id)
         var lines = [
             "## Active session",

@@ -74,11 +74,11 @@ public struct LoopsDocument: Sendable {
     public mutating func append(_ loop: Loop) {
         let document = MarkdownDocument(text)
         let section = document.lastSection(Self.sectionTitle)
-        var insertAt: Int  // 0-based index to insert before
+        var insertAt: Int // 0-based index to insert before
         if let lastEntry = entries.last(where: { entry in
             section.map { s in entry.line > s.line && entry.line <= (s.body.last?.number ?? s.line) } ?? true
         }) {
-            insertAt = lastEntry.line  // the line after the item (0-based index of the next line)
+            insertAt = lastEntry.line // the line after the item (0-based index of the next line)
             while insertAt < lines.count, lines[insertAt].hasPrefix(" ") || lines[insertAt].hasPrefix("\t") {
                 insertAt += 1
             }

@@ -50,8 +50,10 @@ public struct MarkdownDocument: Sendable {
                 end = later.index
                 break
             }
-            sections.append(Section(title: heading.title, level: heading.level, line: lines[heading.index].number,
-                                    body: Array(lines[(heading.index + 1)..<end])))
+            sections.append(
+                Section(
+                    title: heading.title, level: heading.level, line: lines[heading.index].number,
+                    body: Array(lines[(heading.index + 1)..<end])))
         }
         self.sections = sections
     }

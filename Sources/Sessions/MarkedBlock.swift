@@ -23,7 +23,8 @@ public struct MarkedBlock: Sendable {
         let split = TextLines(text)
         var all = split.lines
         guard let start = all.firstIndex(where: { $0.trimmingSpacesString == begin }),
-              let stop = all[(start + 1)...].firstIndex(where: { $0.trimmingSpacesString == end }) else { return nil }
+            let stop = all[(start + 1)...].firstIndex(where: { $0.trimmingSpacesString == end })
+        else { return nil }
         all.replaceSubrange((start + 1)..<stop, with: lines)
         return split.with(all).text
     }
@@ -32,7 +33,8 @@ public struct MarkedBlock: Sendable {
     public func contents(of text: String) -> [String]? {
         let all = TextLines(text).lines
         guard let start = all.firstIndex(where: { $0.trimmingSpacesString == begin }),
-              let stop = all[(start + 1)...].firstIndex(where: { $0.trimmingSpacesString == end }) else { return nil }
+            let stop = all[(start + 1)...].firstIndex(where: { $0.trimmingSpacesString == end })
+        else { return nil }
         return Array(all[(start + 1)..<stop])
     }
 }

@@ -54,8 +54,11 @@ public struct SessionMetadata: Sendable, Hashable, Codable {
             guard let status = Status(rawValue: fields["status"] ?? "open") else {
                 return (nil, index + 1, "status must be open or closed")
             }
-            return (SessionMetadata(title: title, kind: fields["kind"] ?? SessionKind.general.rawValue, started: started,
-                                    status: status, closed: fields["closed"]), index + 1, nil)
+            return (
+                SessionMetadata(
+                    title: title, kind: fields["kind"] ?? SessionKind.general.rawValue, started: started,
+                    status: status, closed: fields["closed"]), index + 1, nil
+            )
         }
         return (nil, nil, nil)
     }

@@ -47,8 +47,10 @@ public enum SessionNaming {
     /// (accents and full width folded away), the lowercased character for a letter or digit of
     /// another script, nil for anything else (a word break).
     static func slugCharacter(_ character: Character) -> String? {
-        let folded = String(character).folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive],
-                                               locale: Locale(identifier: "en_US_POSIX")).lowercased()
+        let folded = String(character).folding(
+            options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive],
+            locale: Locale(identifier: "en_US_POSIX")
+        ).lowercased()
         if !folded.isEmpty, folded.unicodeScalars.allSatisfy({ $0.isASCII && CharacterSet.alphanumerics.contains($0) }) {
             return folded
         }

@@ -127,9 +127,11 @@ public struct RuleContext: Sendable {
     public static let defaultStateLimit = 100
 
     /// Creates a context.
-    public init(requiredSections: [String] = RuleContext.defaultRequiredSections, modified: [ModifiedNode] = [],
-                coveredElsewhere: Set<String> = [], closing: Bool = false,
-                state: (path: String, text: String)? = nil, stateLimit: Int = RuleContext.defaultStateLimit) {
+    public init(
+        requiredSections: [String] = RuleContext.defaultRequiredSections, modified: [ModifiedNode] = [],
+        coveredElsewhere: Set<String> = [], closing: Bool = false,
+        state: (path: String, text: String)? = nil, stateLimit: Int = RuleContext.defaultStateLimit
+    ) {
         self.requiredSections = requiredSections
         self.modified = modified
         self.coveredElsewhere = coveredElsewhere
@@ -175,8 +177,10 @@ public struct RuleExample: Sendable {
     public var state: String?
 
     /// Creates an example.
-    public init(triggers: Bool, _ note: String, files: [String: String?] = [:], modified: [ModifiedNode] = SessionSamples.modified,
-                closing: Bool = false, state: String? = nil) {
+    public init(
+        triggers: Bool, _ note: String, files: [String: String?] = [:], modified: [ModifiedNode] = SessionSamples.modified,
+        closing: Bool = false, state: String? = nil
+    ) {
         self.triggers = triggers
         self.note = note
         self.files = files
@@ -192,8 +196,9 @@ public struct RuleExample: Sendable {
             files[name] = content
         }
         let session = SessionInput(folder: SessionSamples.folder, files: files)
-        let context = RuleContext(modified: modified, closing: closing,
-                                  state: state.map { (path: ".project/STATE.md", text: $0) })
+        let context = RuleContext(
+            modified: modified, closing: closing,
+            state: state.map { (path: ".project/STATE.md", text: $0) })
         return (session, context)
     }
 

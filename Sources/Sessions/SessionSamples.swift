@@ -6,65 +6,65 @@ public enum SessionSamples {
 
     /// The node its change modifies.
     public static let modified = [
-        ModifiedNode(name: "orders", uniqueID: "model.shop.orders", path: "models/marts/orders.sql"),
+        ModifiedNode(name: "orders", uniqueID: "model.shop.orders", path: "models/marts/orders.sql")
     ]
 
     /// SUMMARY.md, filled in.
     public static let summary = """
-    <!-- rationale:session title="Refactor orders" kind=refactor started=2026-11-28 status=open -->
-    # Refactor orders
+        <!-- rationale:session title="Refactor orders" kind=refactor started=2026-11-28 status=open -->
+        # Refactor orders
 
-    ## Problem, in my words
-    <!-- why: you state the problem before the agent solves it -->
-    Orders double count refunds because payments are joined before they are aggregated per order.
+        ## Problem, in my words
+        <!-- why: you state the problem before the agent solves it -->
+        Orders double count refunds because payments are joined before they are aggregated per order.
 
-    ## What was done
-    Aggregated payments per order in a CTE before the join.
+        ## What was done
+        Aggregated payments per order in a CTE before the join.
 
-    ## Loops
-    <!-- rationale:loops:begin -->
-    - L-1 (approved) Does the finance dashboard read refunds from orders? [approved-by: Ada]
-    <!-- rationale:loops:end -->
+        ## Loops
+        <!-- rationale:loops:begin -->
+        - L-1 (approved) Does the finance dashboard read refunds from orders? [approved-by: Ada]
+        <!-- rationale:loops:end -->
 
-    ## Context decisions
-    Budget: 4000 tokens
-    Used: 2600 tokens
+        ## Context decisions
+        Budget: 4000 tokens
+        Used: 2600 tokens
 
-    - loaded: orders, stg_payments — the join being fixed and its input
-    - excluded: revenue — downstream; reads only order_id and amount, whose meaning is kept
+        - loaded: orders, stg_payments — the join being fixed and its input
+        - excluded: revenue — downstream; reads only order_id and amount, whose meaning is kept
 
-    ## Reasoning
-    Aggregating first keeps the grain at one row per order; a distinct would hide the fan-out.
+        ## Reasoning
+        Aggregating first keeps the grain at one row per order; a distinct would hide the fan-out.
 
-    ## Excluded scope
-    The refund logic in stg_payments stays as it is.
+        ## Excluded scope
+        The refund logic in stg_payments stays as it is.
 
-    ## Next session
-    Compare row counts of orders before and after in the dev schema.
+        ## Next session
+        Compare row counts of orders before and after in the dev schema.
 
-    """
+        """
 
     /// LOOPS.md.
     public static let loops = """
-    # Loops — Refactor orders
+        # Loops — Refactor orders
 
-    <!-- why: the agent proposes, you approve. Example: - L-7 (proposed) text [by: claude] -->
-    ## Loops
-    - L-1 (approved) Does the finance dashboard read refunds from orders? [approved-by: Ada]
+        <!-- why: the agent proposes, you approve. Example: - L-7 (proposed) text [by: claude] -->
+        ## Loops
+        - L-1 (approved) Does the finance dashboard read refunds from orders? [approved-by: Ada]
 
-    """
+        """
 
     /// CONTEXT.md.
     public static let context = """
-    # Context — Refactor orders
+        # Context — Refactor orders
 
-    ## Lineage scope
-    - orders (model, marts): body
+        ## Lineage scope
+        - orders (model, marts): body
 
-    ## Context decisions
-    - loaded: orders — the model whose join changes
+        ## Context decisions
+        - loaded: orders — the model whose join changes
 
-    """
+        """
 
     /// Every file of the sample session.
     public static let files: [String: String] = [

@@ -67,8 +67,10 @@ public struct SessionScaffold {
         public var sessionsFolder: String
 
         /// Creates a request.
-        public init(title: String, kind: SessionKind, date: String, author: String, budget: Int, scope: LineageScope?,
-                    carriedLoops: [Loop], previousSession: String, sessionsFolder: String) {
+        public init(
+            title: String, kind: SessionKind, date: String, author: String, budget: Int, scope: LineageScope?,
+            carriedLoops: [Loop], previousSession: String, sessionsFolder: String
+        ) {
             self.title = title
             self.kind = kind
             self.date = date

@@ -11,7 +11,7 @@ public enum TokenEstimate {
 
     /// The estimated tokens of `text`.
     public static func tokens(_ text: String) -> Int {
-        var halves = 0  // in half tokens
+        var halves = 0 // in half tokens
         var letters = 0
         var digits = 0
         var newlineInSpace = false
@@ -34,10 +34,10 @@ public enum TokenEstimate {
                 inSpace = true
                 if byte == UInt8(ascii: "\n") { newlineInSpace = true }
             case 0x80...0xBF:
-                continue  // a UTF-8 continuation byte: its character was counted at its first byte
+                continue // a UTF-8 continuation byte: its character was counted at its first byte
             default:
                 flush()
-                halves += 2  // a symbol, or the first byte of a non-ASCII character
+                halves += 2 // a symbol, or the first byte of a non-ASCII character
             }
         }
         flush()

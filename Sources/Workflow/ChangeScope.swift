@@ -24,8 +24,11 @@ public struct ChangeScope {
         do {
             results = try workspace.impact(comparisons)
         } catch LineageError.noProject {
-            return ChangeScope(modified: [], scope: LineageScope(description: description, modified: [], downstream: [],
-                                                                 note: "No dbt_project.yml in this repository: the session has no lineage."), hasProject: false)
+            return ChangeScope(
+                modified: [],
+                scope: LineageScope(
+                    description: description, modified: [], downstream: [],
+                    note: "No dbt_project.yml in this repository: the session has no lineage."), hasProject: false)
         }
         var modified: [String: ModifiedNode] = [:]
         var scopeModified: [String: LineageScope.Item] = [:]
@@ -36,9 +39,10 @@ public struct ChangeScope {
                 notes += report.notes.map(\.message)
                 for impacted in report.nodes {
                     let node = impacted.node
-                    let item = LineageScope.Item(name: node.versionedName, type: node.resourceType.rawValue,
-                                                 path: node.path, layer: node.layer,
-                                                 reasons: impacted.reasons.map { $0.code }.joined(separator: ", "))
+                    let item = LineageScope.Item(
+                        name: node.versionedName, type: node.resourceType.rawValue,
+                        path: node.path, layer: node.layer,
+                        reasons: impacted.reasons.map { $0.code }.joined(separator: ", "))
                     switch impacted.role {
                     case .modified, .deleted:
                         scopeModified[node.uniqueID] = item

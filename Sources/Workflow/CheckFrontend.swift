@@ -79,27 +79,32 @@ public enum CheckFrontend {
         // One read of the index for the sessions and STATE.md beside them.
         let statePath = workspace.config.stateFile
         let parent = (workspace.config.sessions as NSString).deletingLastPathComponent
-        let indexed = parent.isEmpty
+        let indexed =
+            parent.isEmpty
             ? try repository.entries(of: .index, under: workspace.config.sessions) + repository.indexEntries(at: [statePath])
             : try repository.entries(of: .index, under: parent)
         let sessions = try workspace.sessions(named: names) { _ in indexed }
 
         guard !sessions.isEmpty else {
             let submodules = gated.filter(submodulePaths(staged).contains)
-            return Outcome(result: .failed, findings: [noSession(workspace, change: change, gated: gated, submodules: submodules)], gatedFiles: gated,
-                           modified: change.modified, sessions: [], skipReason: nil, note: merge?.note)
+            return Outcome(
+                result: .failed, findings: [noSession(workspace, change: change, gated: gated, submodules: submodules)], gatedFiles: gated,
+                modified: change.modified, sessions: [], skipReason: nil, note: merge?.note)
         }
 
         // Coverage is checked once, on the newest session, with what the others name counting too.
         let ordered = sessions.sorted { Workspace.order($0) < Workspace.order($1) }
         let stateEntry = indexed.first { $0.path == statePath }
         let state = try stateEntry.map { (statePath, String(decoding: try repository.read($0), as: UTF8.self)) }
-        let findings = SessionValidator.validate(sessions: ordered, RuleContext(
-            requiredSections: workspace.config.requiredSections, modified: change.modified,
-            state: state, stateLimit: workspace.config.stateLimit))
+        let findings = SessionValidator.validate(
+            sessions: ordered,
+            RuleContext(
+                requiredSections: workspace.config.requiredSections, modified: change.modified,
+                state: state, stateLimit: workspace.config.stateLimit))
         let failed = findings.contains { $0.severity == .error }
-        return Outcome(result: failed ? .failed : .passed, findings: findings, gatedFiles: gated, modified: change.modified,
-                       sessions: ordered.map(\.folder), skipReason: nil, note: merge?.note)
+        return Outcome(
+            result: failed ? .failed : .passed, findings: findings, gatedFiles: gated, modified: change.modified,
+            sessions: ordered.map(\.folder), skipReason: nil, note: merge?.note)
     }
 
     /// While a merge is under way (`MERGE_HEAD`): the staged changes that are the author's own —
@@ -110,13 +115,17 @@ public enum CheckFrontend {
         guard !heads.isEmpty else { return nil }
         var own = staged
         for mergeHead in heads {
-            let differs = Set(try workspace.repository.diff(from: .commit(mergeHead), to: .index, renames: false, submodules: true)
-                .flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 })
+            let differs = Set(
+                try workspace.repository.diff(from: .commit(mergeHead), to: .index, renames: false, submodules: true)
+                    .flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 })
             own = own.filter { change in [change.oldPath, change.newPath].contains { $0.map(differs.contains) ?? false } }
         }
         let theirs = staged.count - own.count
         let names = heads.map { $0.abbreviated() }.joined(separator: ", ")
-        return (own, "merging \(names): \(theirs) staged file\(theirs == 1 ? "" : "s") as the merged-in side has \(theirs == 1 ? "it" : "them") (explained there), \(own.count) changed by this merge's resolution and checked")
+        return (
+            own,
+            "merging \(names): \(theirs) staged file\(theirs == 1 ? "" : "s") as the merged-in side has \(theirs == 1 ? "it" : "them") (explained there), \(own.count) changed by this merge's resolution and checked"
+        )
     }
 
     /// The paths of changes to a submodule's recorded commit (gitlinks).
@@ -133,22 +142,26 @@ public enum CheckFrontend {
             what = files.isEmpty ? "" : "changes \(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? " and \(files.count - 3) more" : "")"
         } else {
             let shown = change.modified.prefix(5).map { $0.display }
-            what = "\(change.modified.first?.deleted == true ? "deletes" : "modifies") \(shown.joined(separator: ", "))\(change.modified.count > 5 ? " and \(change.modified.count - 5) more" : "")"
+            what =
+                "\(change.modified.first?.deleted == true ? "deletes" : "modifies") \(shown.joined(separator: ", "))\(change.modified.count > 5 ? " and \(change.modified.count - 5) more" : "")"
         }
         if !submodules.isEmpty {
-            let bump = "moves the submodule\(submodules.count == 1 ? "" : "s") \(submodules.prefix(3).joined(separator: ", "))\(submodules.count > 3 ? " and \(submodules.count - 3) more" : "") to another commit"
+            let bump =
+                "moves the submodule\(submodules.count == 1 ? "" : "s") \(submodules.prefix(3).joined(separator: ", "))\(submodules.count > 3 ? " and \(submodules.count - 3) more" : "") to another commit"
             what = what.isEmpty ? bump : what + ", and " + bump
         }
         // An open session on disk that is not staged is the usual cause.
         let unstaged = staged ? ((try? workspace.allSessions()) ?? []).filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder) : []
         // The gate reads commits: a session only counts once it is committed on the branch and pushed.
-        let fix = !staged
+        let fix =
+            !staged
             ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, commit it on this branch (`git add \(workspace.config.sessions)/ && git commit`) and push"
             : unstaged.isEmpty
-            ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, and `git add \(workspace.config.sessions)/`"
-            : "stage the session that explains it: `git add \(unstaged.last ?? workspace.config.sessions)/`"
-        return Finding(severity: .error, location: Finding.Location(file: change.modified.first?.path ?? gated.first ?? ""),
-                       ruleID: sessionRequired, message: "the \(staged ? "staged change" : "pull request") \(what), but no session explains it: \(fix)")
+                ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, and `git add \(workspace.config.sessions)/`"
+                : "stage the session that explains it: `git add \(unstaged.last ?? workspace.config.sessions)/`"
+        return Finding(
+            severity: .error, location: Finding.Location(file: change.modified.first?.path ?? gated.first ?? ""),
+            ruleID: sessionRequired, message: "the \(staged ? "staged change" : "pull request") \(what), but no session explains it: \(fix)")
     }
 
     /// The session folder name of a path under the sessions folder, or nil.
@@ -191,7 +204,8 @@ public enum CheckFrontend {
             let root = String(entry.path.dropLast("dbt_project.yml".count))
             globs.append(PathGlob(entry.path))
             guard case .yaml(let yaml) = ParsedFile.parse(try workspace.repository.read(entry), as: .yaml),
-                  let config = try? ProjectConfig(yaml: yaml, file: entry.path) else {
+                let config = try? ProjectConfig(yaml: yaml, file: entry.path)
+            else {
                 // An unreadable dbt_project.yml: gate the usual folders; impact reports the error.
                 globs += ["models", "seeds", "macros", "snapshots"].map { PathGlob(root + $0) }
                 continue
@@ -217,7 +231,8 @@ public enum CheckFrontend {
         let body = Array(lines[..<end])
         let tail = Array(lines[end...])
         let lastParagraph = body.reversed().prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        let isTrailerBlock = !lastParagraph.isEmpty && body.count > lastParagraph.count
+        let isTrailerBlock =
+            !lastParagraph.isEmpty && body.count > lastParagraph.count
             && lastParagraph.allSatisfy { line in
                 guard let colon = line.firstIndex(of: ":") else { return false }
                 let key = line[..<colon]

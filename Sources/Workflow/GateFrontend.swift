@@ -42,27 +42,33 @@ public enum GateFrontend {
         let changes = try repository.diff(from: .commit(range.mergeBase), to: .commit(range.head), renames: false, submodules: true)
         let sessionsPrefix = workspace.config.sessions + "/"
         let paths = changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }.filter { !$0.hasPrefix(sessionsPrefix) }
-        let globs = try CheckFrontend.gatedGlobs(workspace, paths: paths, in: .commit(range.head))
+        let globs =
+            try CheckFrontend.gatedGlobs(workspace, paths: paths, in: .commit(range.head))
             + CheckFrontend.gatedGlobs(workspace, paths: paths, in: .commit(range.mergeBase))
         let gated = Array(Set(paths.filter { path in globs.contains { $0.matches(path) } })).sorted()
         guard !gated.isEmpty else {
             return Outcome(result: .outOfScope, findings: [], gatedFiles: [], modified: [], sessions: [], skips: [], prBody: body?.source)
         }
 
-        let change = try ChangeScope.analyse(workspace, [.range(base: range.base.hex, head: range.head.hex)],
-                                             description: "\(range.head.abbreviated()) against merge-base \(range.mergeBase.abbreviated())")
+        let change = try ChangeScope.analyse(
+            workspace, [.range(base: range.base.hex, head: range.head.hex)],
+            description: "\(range.head.abbreviated()) against merge-base \(range.mergeBase.abbreviated())")
         let sessions = try RangeSessions.read(workspace, range: range, changes: changes)
         var findings: [Finding] = []
         if sessions.isEmpty {
-            findings.append(CheckFrontend.noSession(workspace, change: change, gated: gated,
-                                                    submodules: gated.filter(CheckFrontend.submodulePaths(changes).contains), staged: false))
+            findings.append(
+                CheckFrontend.noSession(
+                    workspace, change: change, gated: gated,
+                    submodules: gated.filter(CheckFrontend.submodulePaths(changes).contains), staged: false))
         } else {
             let statePath = workspace.config.stateFile
             let state = try repository.entries(of: .commit(range.head), under: statePath).first { $0.path == statePath }
                 .map { (statePath, String(decoding: try repository.read($0), as: UTF8.self)) }
-            findings += SessionValidator.validate(sessions: sessions, RuleContext(
-                requiredSections: workspace.config.requiredSections, modified: change.modified,
-                state: state, stateLimit: workspace.config.stateLimit))
+            findings += SessionValidator.validate(
+                sessions: sessions,
+                RuleContext(
+                    requiredSections: workspace.config.requiredSections, modified: change.modified,
+                    state: state, stateLimit: workspace.config.stateLimit))
         }
 
         if let body { findings += PullRequestBodyRules.check(body.text, requiredSections: workspace.config.prSections) }
@@ -75,15 +81,23 @@ public enum GateFrontend {
         }
         if !skips.isEmpty {
             let list = skips.joined(separator: "; ")
-            findings.append(workspace.config.allowSkips
-                ? Finding(severity: .warning, location: nil, ruleID: "skip_recorded",
-                          message: "the check was skipped in \(skips.count) commit\(skips.count == 1 ? "" : "s") (\(list)); the session above must still explain the change")
-                : Finding(severity: .error, location: nil, ruleID: "skip_forbidden",
-                          message: "Rationale-Skip is forbidden here (`skips: forbid` in .rationale.yml) but \(list): add the session the skip promised, then reword the commit to drop the trailer (`git rebase -i`)"))
+            findings.append(
+                workspace.config.allowSkips
+                    ? Finding(
+                        severity: .warning, location: nil, ruleID: "skip_recorded",
+                        message:
+                            "the check was skipped in \(skips.count) commit\(skips.count == 1 ? "" : "s") (\(list)); the session above must still explain the change"
+                    )
+                    : Finding(
+                        severity: .error, location: nil, ruleID: "skip_forbidden",
+                        message:
+                            "Rationale-Skip is forbidden here (`skips: forbid` in .rationale.yml) but \(list): add the session the skip promised, then reword the commit to drop the trailer (`git rebase -i`)"
+                    ))
         }
         let failed = findings.contains { $0.severity == .error }
-        return Outcome(result: failed ? .failed : .passed, findings: findings, gatedFiles: gated, modified: change.modified,
-                       sessions: sessions.map(\.folder), skips: skips, prBody: body?.source)
+        return Outcome(
+            result: failed ? .failed : .passed, findings: findings, gatedFiles: gated, modified: change.modified,
+            sessions: sessions.map(\.folder), skips: skips, prBody: body?.source)
     }
 
     /// GitHub Actions workflow commands for the findings (`::error file=…,line=…::…`).
@@ -91,8 +105,9 @@ public enum GateFrontend {
         findings.map { finding in
             let command = finding.severity == .error ? "error" : (finding.severity == .warning ? "warning" : "notice")
             let location = finding.location.flatMap { $0.file == prFile ? nil : $0 }
-            return WorkflowOutput.annotation(command, file: location?.file, line: location?.line,
-                                             title: "rationale " + finding.ruleID, message: finding.message)
+            return WorkflowOutput.annotation(
+                command, file: location?.file, line: location?.line,
+                title: "rationale " + finding.ruleID, message: finding.message)
         }.joined(separator: "\n")
     }
 
@@ -105,7 +120,9 @@ public enum GateFrontend {
         case .passed:
             lines.append("### rationale gate: passed")
             lines.append("")
-            lines.append("\(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map { MarkdownSafety.code($0) }.joined(separator: ", ")).")
+            lines.append(
+                "\(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map { MarkdownSafety.code($0) }.joined(separator: ", "))."
+            )
         case .failed, .skipped:
             lines.append("### rationale gate: failed")
             lines.append("")

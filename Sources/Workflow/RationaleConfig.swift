@@ -72,7 +72,9 @@ public struct RationaleConfig: Equatable {
 
     public static func parse(_ bytes: [UInt8], file: String) throws -> RationaleConfig {
         if let line = TextFile.nulLine(bytes) {
-            throw ConfigError(file: file, line: line, key: nil, message: "holds a NUL byte, so it is not a text file (a binary file, or text saved as UTF-16?): save it as UTF-8 text")
+            throw ConfigError(
+                file: file, line: line, key: nil,
+                message: "holds a NUL byte, so it is not a text file (a binary file, or text saved as UTF-16?): save it as UTF-8 text")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigError(file: file, line: nil, key: nil, message: "not UTF-8 text: save it as UTF-8")
@@ -87,7 +89,8 @@ public struct RationaleConfig: Equatable {
             return RationaleConfig()
         }
         guard let mapping = root.mapping else {
-            throw ConfigError(file: file, line: root.mark?.line ?? 1, key: nil, message: "expected a mapping of keys (\(keys.map(\.key).joined(separator: ", ")))")
+            throw ConfigError(
+                file: file, line: root.mark?.line ?? 1, key: nil, message: "expected a mapping of keys (\(keys.map(\.key).joined(separator: ", ")))")
         }
         var config = RationaleConfig()
         var seen = Set<String>()
@@ -133,8 +136,9 @@ public struct RationaleConfig: Equatable {
             case "pr_sections": config.prSections = try list()
             default:
                 let hint = Self.nearestKey(to: key).map { "did you mean `\($0)`? " } ?? ""
-                throw ConfigError(file: file, line: line, key: key,
-                                  message: "unknown key `\(key)`: \(hint)rename or delete it; known keys: \(keys.map(\.key).joined(separator: ", "))")
+                throw ConfigError(
+                    file: file, line: line, key: key,
+                    message: "unknown key `\(key)`: \(hint)rename or delete it; known keys: \(keys.map(\.key).joined(separator: ", "))")
             }
         }
         return config
@@ -146,7 +150,8 @@ public struct RationaleConfig: Equatable {
         while folder.hasPrefix("./") { folder.removeFirst(2) }
         while folder.hasSuffix("/") { folder.removeLast() }
         guard !folder.hasPrefix("/"), !folder.split(separator: "/").contains(".."), !folder.isEmpty else {
-            throw ConfigError(file: file, line: line, key: key, message: "`\(key)` must be a folder inside the repository, relative to its root (got `\(text)`)")
+            throw ConfigError(
+                file: file, line: line, key: key, message: "`\(key)` must be a folder inside the repository, relative to its root (got `\(text)`)")
         }
         return folder
     }

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// open(2), named apart from ``Workspace/open(_:)``.
@@ -77,7 +77,7 @@ extension Workspace {
             guard lstat(path + "/" + name, &info) == 0 else { continue }
             switch info.st_mode & S_IFMT {
             case S_IFDIR: folders.append(name)
-            case S_IFLNK: _ = try contained(relative + "/" + name)  // throws, naming the link
+            case S_IFLNK: _ = try contained(relative + "/" + name) // throws, naming the link
             default: continue
             }
         }
@@ -104,7 +104,7 @@ extension Workspace {
             let code = errno
             if code == EEXIST {
                 if exclusive { throw WorkspaceError.sessionExists(relative) }
-                _ = try contained(relative)  // an existing link is refused, naming it
+                _ = try contained(relative) // an existing link is refused, naming it
                 return
             }
             throw WorkspaceError.cannotWrite(relative, String(cString: strerror(code)))

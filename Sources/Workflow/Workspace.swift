@@ -162,7 +162,8 @@ extension Workspace {
     /// nil on the default branch itself, with an unborn HEAD, or when no default branch is known.
     public func branchPoint() throws -> (branch: String, mergeBase: ObjectID, head: ObjectID)? {
         guard let head = try repository.headCommit(), let base = try defaultBranchCommit(),
-              let mergeBase = try? repository.mergeBase(base.commit, head), mergeBase != head else { return nil }
+            let mergeBase = try? repository.mergeBase(base.commit, head), mergeBase != head
+        else { return nil }
         return (base.name, mergeBase, head)
     }
 }
@@ -189,19 +190,23 @@ public enum WorkspaceError: Error, LocalizedError, Equatable {
             let list = known.isEmpty ? "there are none yet" : "sessions: \(known.suffix(5).joined(separator: ", "))"
             return "no session `\(Echo.shortened(requested))` in \(folder)/ (\(list)); `rationale session list` shows them"
         case .noOpenSession(let folder):
-            return "no open session in \(folder)/: start one with `rationale session start \"<title>\"`, or name one with --session (also to finish a close that was interrupted)"
+            return
+                "no open session in \(folder)/: start one with `rationale session start \"<title>\"`, or name one with --session (also to finish a close that was interrupted)"
         case .notUTF8(let path):
             return "\(Echo.shortened(path)) is not UTF-8 text: save it as UTF-8"
         case .holdsNUL(let path, let line):
-            return "\(Echo.shortened(path)):\(line): holds a NUL byte, so it is not a text file (a binary file, or text saved as UTF-16?): save it as UTF-8 text"
+            return
+                "\(Echo.shortened(path)):\(line): holds a NUL byte, so it is not a text file (a binary file, or text saved as UTF-16?): save it as UTF-8 text"
         case .symbolicLink(let path, let target):
-            return "\(path) is a symbolic link (to \(Echo.shortened(target))): rationale never follows links in the repository, as git does not; replace it with a real \((path as NSString).pathExtension.isEmpty ? "folder" : "file") inside the repository"
+            return
+                "\(path) is a symbolic link (to \(Echo.shortened(target))): rationale never follows links in the repository, as git does not; replace it with a real \((path as NSString).pathExtension.isEmpty ? "folder" : "file") inside the repository"
         case .outsideRepository(let path):
             return "\(Echo.shortened(path)) is not a path inside the repository: use a relative path without `..`"
         case .cannotWrite(let path, let why):
             return "cannot write \(Echo.shortened(path)): \(why)"
         case .noDefaultBranch(let name):
-            return ".rationale.yml: default_branch `\(Echo.shortened(name))` is not a branch or revision here: fetch it (`git fetch origin \(name)`) or fix the key"
+            return
+                ".rationale.yml: default_branch `\(Echo.shortened(name))` is not a branch or revision here: fetch it (`git fetch origin \(name)`) or fix the key"
         case .sessionExists(let path):
             return "\(path) already exists: a session folder is never written over"
         case .cannotRead(let path):

@@ -18,12 +18,13 @@ struct SplitMix {
 }
 
 func node(_ name: String, _ relation: PackNode.Relation, distance: Int, sqlLines: Int = 0, columns: Int = 0, tests: Int = 0) -> PackNode {
-    PackNode(name: name, uniqueID: "model.p.\(name)", type: "model", layer: "marts", path: "models/\(name).sql", materialized: "table",
-             description: "The \(name) model, one row per thing.",
-             columns: (0..<columns).map { ("col_\($0)", "column \($0) of \(name)", "integer") },
-             tests: (0..<tests).map { "not_null_\(name)_col_\($0)" }, reasons: relation == .modified ? ["body: raw code differs"] : [],
-             code: sqlLines > 0 ? (0..<sqlLines).map { "select \($0) as c\($0) from {{ ref('x') }} -- \(name)" }.joined(separator: "\n") : nil,
-             config: ["materialized: table"], relation: relation, distance: distance)
+    PackNode(
+        name: name, uniqueID: "model.p.\(name)", type: "model", layer: "marts", path: "models/\(name).sql", materialized: "table",
+        description: "The \(name) model, one row per thing.",
+        columns: (0..<columns).map { ("col_\($0)", "column \($0) of \(name)", "integer") },
+        tests: (0..<tests).map { "not_null_\(name)_col_\($0)" }, reasons: relation == .modified ? ["body: raw code differs"] : [],
+        code: sqlLines > 0 ? (0..<sqlLines).map { "select \($0) as c\($0) from {{ ref('x') }} -- \(name)" }.joined(separator: "\n") : nil,
+        config: ["materialized: table"], relation: relation, distance: distance)
 }
 
 struct ContextPackBuilderTests {
@@ -33,8 +34,12 @@ struct ContextPackBuilderTests {
         for round in 0..<12 {
             let budget = [1_000, 2_000, 4_000, 5_000, 8_000][round % 5]
             let modifiedCount = random.int(1...3)
-            let full = (0..<modifiedCount).map { node("m\(round)_\($0)", .modified, distance: 0, sqlLines: random.int(3...25), columns: random.int(0...8), tests: random.int(0...3)) }
-            let neighbours = (0..<random.int(0...min(size / 10, 60))).map { node("n\(round)_\($0)", $0 % 2 == 0 ? .parent : .child, distance: 1, columns: random.int(0...12), tests: random.int(0...4)) }
+            let full = (0..<modifiedCount).map {
+                node("m\(round)_\($0)", .modified, distance: 0, sqlLines: random.int(3...25), columns: random.int(0...8), tests: random.int(0...3))
+            }
+            let neighbours = (0..<random.int(0...min(size / 10, 60))).map {
+                node("n\(round)_\($0)", $0 % 2 == 0 ? .parent : .child, distance: 1, columns: random.int(0...12), tests: random.int(0...4))
+            }
             let farther = (0..<random.int(0...size / 2)).map { node("f\(round)_\($0)", .farther, distance: 2 + $0 / 50) }
             let input = ContextPackBuilder.Input(scope: "test", budget: budget, full: full, neighbours: neighbours, farther: farther)
             let pack: ContextPack
@@ -53,7 +58,9 @@ struct ContextPackBuilderTests {
             for modified in full { #expect(pack.markdown.contains("### \(modified.name) (")) }
             // Every node is loaded or excluded, by name or in a decision's count.
             let loaded = pack.decisions.filter { $0.verdict == "loaded" }.reduce(0) { $0 + $1.count }
-            let excluded = pack.decisions.filter { $0.verdict == "excluded" && !$0.reason.hasPrefix("tests") && !$0.reason.hasPrefix("dbt's") }.reduce(0) { $0 + $1.count }
+            let excluded = pack.decisions.filter { $0.verdict == "excluded" && !$0.reason.hasPrefix("tests") && !$0.reason.hasPrefix("dbt's") }.reduce(0) {
+                $0 + $1.count
+            }
             #expect(loaded + excluded == full.count + neighbours.count + farther.count)
             for decision in pack.decisions where decision.verdict == "excluded" {
                 #expect(!decision.reason.isEmpty)
@@ -71,8 +78,10 @@ struct ContextPackBuilderTests {
 
     @Test func nearestFartherNodesAreKeptFirst() throws {
         let farther = (0..<400).map { node("far_\(String(format: "%03d", $0))", .farther, distance: 2 + $0 / 100) }
-        let pack = try ContextPackBuilder.build(.init(scope: "t", budget: 1_000, full: [node("m", .modified, distance: 0, sqlLines: 3)],
-                                                     neighbours: [], farther: farther))
+        let pack = try ContextPackBuilder.build(
+            .init(
+                scope: "t", budget: 1_000, full: [node("m", .modified, distance: 0, sqlLines: 3)],
+                neighbours: [], farther: farther))
         let kept = try #require(pack.decisions.first { $0.reason.hasPrefix("farther nodes") })
         #expect(kept.names.first == "far_000")
         let dropped = try #require(pack.decisions.first { $0.verdict == "excluded" && $0.reason.hasPrefix("farther") })

@@ -72,7 +72,7 @@ import _TestSupport
         scratch.write("tracked.txt", "v2 only in the worktree\n")
         scratch.write("notes/untracked.md", "untracked\n")
         scratch.write("build/output.o", "ignored\n")
-        scratch.move("moved.txt", "elsewhere/moved.txt")  // not staged
+        scratch.move("moved.txt", "elsewhere/moved.txt") // not staged
 
         let repository = try Repository.open(at: scratch.path)
         let head = Snapshot.commit(try repository.resolveCommit("HEAD"))
@@ -216,8 +216,9 @@ import _TestSupport
     @Test func aDiffOfASymlinkStatesMode120000() throws {
         let patch = try Repository.unifiedDiff(old: nil, new: Array("../target".utf8), oldPath: "link", newPath: "link", newMode: .symlink)
         #expect(patch.contains("new file mode 120000\nindex 0000000.."), "\(patch)")
-        let changed = try Repository.unifiedDiff(old: Array("a".utf8), new: Array("b".utf8), oldPath: "link", newPath: "link",
-                                                 oldMode: .symlink, newMode: .symlink)
+        let changed = try Repository.unifiedDiff(
+            old: Array("a".utf8), new: Array("b".utf8), oldPath: "link", newPath: "link",
+            oldMode: .symlink, newMode: .symlink)
         #expect(changed.contains(" 120000\n--- a/link"), "\(changed)")
         let retyped = try Repository.unifiedDiff(old: Array("a\n".utf8), new: Array("b".utf8), oldPath: "x", newPath: "x", newMode: .symlink)
         #expect(retyped.contains("old mode 100644\nnew mode 120000\n"), "\(retyped)")

@@ -60,7 +60,7 @@ import _TestSupport
         scratch.write("src/new.swift", "new\n")
         scratch.stage("src/new.swift")
         scratch.write("src/lib.swift", "changed but not staged\n")
-        scratch.remove("README.md")  // deleted on disk, still in the index
+        scratch.remove("README.md") // deleted on disk, still in the index
         let repository = try Repository.open(at: scratch.path)
 
         let entries = try repository.entries(of: .index)
@@ -70,8 +70,9 @@ import _TestSupport
         #expect(entries.allSatisfy { !$0.onDisk })
         let lib = try #require(entries.first { $0.path == "src/lib.swift" })
         #expect(lib.id.hex == (try scratch.git("rev-parse", "HEAD:src/lib.swift")))
-        #expect(try repository.entries(of: .index, under: "src").map(\.path)
-            == ["src/app/main.swift", "src/app/util.swift", "src/lib.swift", "src/new.swift"])
+        #expect(
+            try repository.entries(of: .index, under: "src").map(\.path)
+                == ["src/app/main.swift", "src/app/util.swift", "src/lib.swift", "src/new.swift"])
     }
 
     @Test func indexIsReReadAfterGitChangesIt() throws {
@@ -115,8 +116,9 @@ import _TestSupport
         #expect(byPath["src/app/main.swift"]?.onDisk == false)
         #expect(byPath["tools/run.sh"]?.isExecutable == true)
 
-        #expect(try repository.entries(of: .workdir, under: "src").map(\.path)
-            == ["src/app/main.swift", "src/app/util.swift", "src/lib.swift", "src/untracked/deep.swift"])
+        #expect(
+            try repository.entries(of: .workdir, under: "src").map(\.path)
+                == ["src/app/main.swift", "src/app/util.swift", "src/lib.swift", "src/untracked/deep.swift"])
         #expect(try repository.entries(of: .workdir, under: "src/untracked").map(\.path) == ["src/untracked/deep.swift"])
     }
 
@@ -132,7 +134,7 @@ import _TestSupport
         #expect(link.isSymlink && link.onDisk)
         #expect(try repository.read(link) == Array("src/lib.swift".utf8))
         let expected = try scratch.git("rev-parse", "HEAD:src/lib.swift")
-        #expect(link.id.hex != expected)  // a link's id is its target's text, not the target's content
+        #expect(link.id.hex != expected) // a link's id is its target's text, not the target's content
         #expect(byPath["README.md"]?.isExecutable == true)
     }
 
@@ -174,7 +176,7 @@ import _TestSupport
         let scratch = ScratchRepository()
         // Write 5,000 files straight into the index with one git call, then commit.
         var lines: [String] = []
-        let blob = try scratch.git("hash-object", "-w", "--stdin")  // stdin is empty
+        let blob = try scratch.git("hash-object", "-w", "--stdin") // stdin is empty
         for folder in 0..<50 {
             for file in 0..<100 {
                 lines.append("100644 \(blob)\tpackage\(folder)/sub/file\(file).swift")

@@ -47,7 +47,7 @@ private struct History {
     @Test func annotatedTagPeelsToItsCommit() throws {
         let history = try History()
         let tagObject = try history.scratch.git("rev-parse", "v1.0")
-        #expect(tagObject != history.first)  // really an annotated tag object
+        #expect(tagObject != history.first) // really an annotated tag object
         let repository = try Repository.open(at: history.scratch.path)
         #expect(try repository.resolveCommit("v1.0").hex == history.first)
     }

@@ -57,8 +57,10 @@ struct BlockYAMLReaderTests {
     }
 
     @Test func stepsAsideOnWhatItDoesNotHandle() {
-        for text in [Self.documents[15], Self.documents[16], Self.documents[17], Self.documents[18],
-                     Self.documents[19], Self.documents[20], Self.documents[21], Self.documents[22], Self.documents[23]] {
+        for text in [
+            Self.documents[15], Self.documents[16], Self.documents[17], Self.documents[18],
+            Self.documents[19], Self.documents[20], Self.documents[21], Self.documents[22], Self.documents[23],
+        ] {
             #expect(BlockYAMLReader.parse(text) == nil, "should leave to Yams: \(text)")
         }
     }
@@ -66,7 +68,8 @@ struct BlockYAMLReaderTests {
     @Test func agreesOnEveryYAMLFileOfTheOracleFixture() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("oracle/project")
-        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }
+        let files =
+            FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }
             .filter { $0.hasSuffix(".yml") } ?? []
         #expect(files.count >= 5)
         var fastCount = 0

@@ -5,15 +5,18 @@ import Testing
 @Suite("Parse cache encoding")
 struct CacheCodingTests {
     @Test func roundTripsEveryKindOfParsedFile() throws {
-        let template = ParsedFile.parse(Array("""
-        {{ config(materialized='table', meta={'a': [1, 2.5, true, none]}) }}
-        select * from {{ ref('a', v=2) }} join {{ source('s', 't') }} {{ ref(x) }} {{ my_macro() }} {{ var('v') }}
-        {% macro m(table, col='id') %}{{ adapter.dispatch('m')() }}{{ ref(table) }}{% endmacro %}
-        {{ m('orders', col=none) }}{{ m(x, col='dt') }}
-        """.utf8), as: .template)
+        let template = ParsedFile.parse(
+            Array(
+                """
+                {{ config(materialized='table', meta={'a': [1, 2.5, true, none]}) }}
+                select * from {{ ref('a', v=2) }} join {{ source('s', 't') }} {{ ref(x) }} {{ my_macro() }} {{ var('v') }}
+                {% macro m(table, col='id') %}{{ adapter.dispatch('m')() }}{{ ref(table) }}{% endmacro %}
+                {{ m('orders', col=none) }}{{ m(x, col='dt') }}
+                """.utf8), as: .template)
         guard case .template(let scanned) = template else { Issue.record("not a template"); return }
-        #expect(scanned.blocks.first?.parameters == ["table", "col"] && scanned.scan.callArguments.count == 2,
-                "the round trip below carries parameters and call arguments")
+        #expect(
+            scanned.blocks.first?.parameters == ["table", "col"] && scanned.scan.callArguments.count == 2,
+            "the round trip below carries parameters and call arguments")
         let yaml = ParsedFile.parse(Array("models:\n  - name: a\n    columns: [{name: id}]\n".utf8), as: .yaml)
         let python = ParsedFile.parse(Array("def model(dbt, s):\n    return dbt.ref('x')\n".utf8), as: .python)
         let entries: [ParseCache.Key: ParsedFile] = [

@@ -32,12 +32,15 @@ struct ConfigExpressionTests {
     /// `'{{ target.database }}'` in every sources file: the same value to dbt, so no change.
     @Test func anUnknownTargetAttributeStandsForItselfAndNothingLooksInside() {
         let bare = RenderContext(variable: { _ in nil }, environment: nil, target: ["type": .string("trino")])
-        #expect(ConfigExpression.renderTemplate("{{ target.database }}", in: bare)
+        #expect(
+            ConfigExpression.renderTemplate("{{ target.database }}", in: bare)
                 == ConfigExpression.renderTemplate("{{ target.database | default(none) }}", in: bare))
         #expect(ConfigExpression.evaluate("target.database", in: bare) != nil)
         #expect(ConfigExpression.evaluate("target.schema ~ '_raw'", in: bare) == .string("{{ target.schema }}_raw"))
-        for looksInside in ["target.name == 'prod'", "'qa' in target.name", "target.name | upper", "not target.name",
-                            "'a' if target.name else 'b'", "target.name and true", "target.nonsense"] {
+        for looksInside in [
+            "target.name == 'prod'", "'qa' in target.name", "target.name | upper", "not target.name",
+            "'a' if target.name else 'b'", "target.name and true", "target.nonsense",
+        ] {
             #expect(ConfigExpression.evaluate(looksInside, in: bare) == nil, "\(looksInside)")
         }
         #expect(ConfigExpression.evaluate("target.type == 'trino'", in: bare) == .bool(true))
@@ -65,31 +68,33 @@ struct ConfigExpressionTests {
 
 @Suite("Rendered property files")
 struct RenderedPropertiesTests {
-    static let context = RenderContext(variable: { $0 == "tier" ? .int(2) : nil }, environment: nil,
-                                       target: ["type": .string("duckdb")])
+    static let context = RenderContext(
+        variable: { $0 == "tier" ? .int(2) : nil }, environment: nil,
+        target: ["type": .string("duckdb")])
 
     @Test func renderedWhereDbtRendersAndKeptWhereItDoesNot() throws {
-        let document = try YAMLComposer.compose("""
-        models:
-          - name: orders
-            description: "{{ doc('orders') }}"
-            config:
-              materialized: "{{ 'table' if target.type == 'duckdb' else 'view' }}"
-              meta: {tier: "{{ var('tier') }}", label: "tier_{{ var('tier') }}"}
-              post_hook: "{{ audit() }}"
-            columns:
-              - name: id
-                data_type: "{{ 'UInt8' if target.type in ['clickhouse'] else 'integer' }}"
+        let document = try YAMLComposer.compose(
+            """
+            models:
+              - name: orders
+                description: "{{ doc('orders') }}"
+                config:
+                  materialized: "{{ 'table' if target.type == 'duckdb' else 'view' }}"
+                  meta: {tier: "{{ var('tier') }}", label: "tier_{{ var('tier') }}"}
+                  post_hook: "{{ audit() }}"
+                columns:
+                  - name: id
+                    data_type: "{{ 'UInt8' if target.type in ['clickhouse'] else 'integer' }}"
+                    description: "{{ var('tier') }}"
+                    data_tests: ["{{ var('tier') }}"]
+            sources:
+              - name: raw
                 description: "{{ var('tier') }}"
-                data_tests: ["{{ var('tier') }}"]
-        sources:
-          - name: raw
-            description: "{{ var('tier') }}"
-            tables:
-              - name: t
-                identifier: "t_{{ var('tier') }}"
-                description: "{{ var('tier') }}"
-        """)
+                tables:
+                  - name: t
+                    identifier: "t_{{ var('tier') }}"
+                    description: "{{ var('tier') }}"
+            """)
         let rendered = ConfigExpression.renderProperties(document, in: Self.context)
         let model = try #require(rendered["models"]?.list?.first)
         #expect(model["config"]?["materialized"] == .string("table"))

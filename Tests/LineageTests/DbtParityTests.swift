@@ -9,8 +9,10 @@ import _TestSupport
 @Suite("dbt parity on real-project kinds")
 struct DbtParityTests {
     /// Commits the shop, applies `edit`, stages everything and returns the modified ids.
-    func modified(after edit: (ScratchRepository) -> Void, adapter: String? = nil,
-                  setUp: (ScratchRepository) -> Void = { _ in }) throws -> [String] {
+    func modified(
+        after edit: (ScratchRepository) -> Void, adapter: String? = nil,
+        setUp: (ScratchRepository) -> Void = { _ in }
+    ) throws -> [String] {
         let repo = ScratchRepository()
         writeShop(repo)
         setUp(repo)
@@ -39,21 +41,25 @@ struct DbtParityTests {
         let setUp: (ScratchRepository) -> Void = { repo in
             repo.write("macros/grants.sql", "{% macro grant_select(r) %}grant select on {{ r }} to reporter{% endmacro %}\n")
             repo.write("macros/audit.sql", "{% macro audit() %}insert into audit values (1){% endmacro %}\n")
-            repo.write("models/marts/customers.sql",
-                       "{{ config(post_hook=\"{{ grant_select(this) }}\") }}\nselect * from {{ ref('stg_customers') }} join {{ ref('orders') }} using (id)\n")
+            repo.write(
+                "models/marts/customers.sql",
+                "{{ config(post_hook=\"{{ grant_select(this) }}\") }}\nselect * from {{ ref('stg_customers') }} join {{ ref('orders') }} using (id)\n")
             let project = repo.read("dbt_project.yml") ?? ""
-            let hooked = project.replacingOccurrences(of: "    staging:\n      +materialized: view",
-                                                      with: "    staging:\n      +materialized: view\n      +pre-hook: \"{{ audit() }}\"")
+            let hooked = project.replacingOccurrences(
+                of: "    staging:\n      +materialized: view",
+                with: "    staging:\n      +materialized: view\n      +pre-hook: \"{{ audit() }}\"")
             precondition(hooked != project, "the project-level hook must be in place")
             repo.write("dbt_project.yml", hooked)
         }
-        let fromConfig = try modified(after: { repo in
-            repo.write("macros/grants.sql", "{% macro grant_select(r) %}grant select on {{ r }} to analyst{% endmacro %}\n")
-        }, setUp: setUp)
+        let fromConfig = try modified(
+            after: { repo in
+                repo.write("macros/grants.sql", "{% macro grant_select(r) %}grant select on {{ r }} to analyst{% endmacro %}\n")
+            }, setUp: setUp)
         #expect(fromConfig == ["model.shop.customers"])
-        let fromProject = try modified(after: { repo in
-            repo.write("macros/audit.sql", "{% macro audit() %}insert into audit values (2){% endmacro %}\n")
-        }, setUp: setUp)
+        let fromProject = try modified(
+            after: { repo in
+                repo.write("macros/audit.sql", "{% macro audit() %}insert into audit values (2){% endmacro %}\n")
+            }, setUp: setUp)
         #expect(fromProject == ["model.shop.stg_customers", "model.shop.stg_orders"])
     }
 
@@ -65,74 +71,83 @@ struct DbtParityTests {
     ])
     func dispatchFollowsTheAdapterChain(adapter: String, macro: String, expected: [String]) throws {
         // dbt-redshift's plugin declares postgres as its parent: redshift__ → postgres__ → default__.
-        let ids = try modified(after: { repo in
-            let old = repo.read("macros/clean.sql") ?? ""
-            let lines = old.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                line.contains("macro \(macro)(") ? "{% macro \(macro)(c) %}upper({{ c }}){% endmacro %}" : String(line)
-            }
-            repo.write("macros/clean.sql", lines.joined(separator: "\n"))
-        }, adapter: adapter, setUp: { repo in
-            // No duckdb__ override in play: the chain decides.
-            let old = repo.read("macros/clean.sql") ?? ""
-            repo.write("macros/clean.sql", old.replacingOccurrences(of: "{% macro duckdb__clean(c) %}trim({{ c }}){% endmacro %}\n", with: ""))
-        })
+        let ids = try modified(
+            after: { repo in
+                let old = repo.read("macros/clean.sql") ?? ""
+                let lines = old.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                    line.contains("macro \(macro)(") ? "{% macro \(macro)(c) %}upper({{ c }}){% endmacro %}" : String(line)
+                }
+                repo.write("macros/clean.sql", lines.joined(separator: "\n"))
+            }, adapter: adapter,
+            setUp: { repo in
+                // No duckdb__ override in play: the chain decides.
+                let old = repo.read("macros/clean.sql") ?? ""
+                repo.write("macros/clean.sql", old.replacingOccurrences(of: "{% macro duckdb__clean(c) %}trim({{ c }}){% endmacro %}\n", with: ""))
+            })
         #expect(ids == expected)
     }
 
     @Test func aRootMacroOverridesADispatchedPackageMacroWithoutADispatchConfig() throws {
         // dbt searches the root project first for a namespace it has installed (no search order set).
-        let ids = try modified(after: { repo in
-            repo.write("macros/star.sql", "{% macro default__star(r) %}{{ r }}.*, 2 as v{% endmacro %}\n")
-        }, setUp: { repo in
-            repo.write("macros/star.sql", "{% macro default__star(r) %}{{ r }}.*{% endmacro %}\n")
-            repo.write("models/marts/orders.sql", "select {{ adapter.dispatch('star', 'dbt_utils')('o') }} from {{ ref('stg_orders') }} o\n")
-        })
+        let ids = try modified(
+            after: { repo in
+                repo.write("macros/star.sql", "{% macro default__star(r) %}{{ r }}.*, 2 as v{% endmacro %}\n")
+            },
+            setUp: { repo in
+                repo.write("macros/star.sql", "{% macro default__star(r) %}{{ r }}.*{% endmacro %}\n")
+                repo.write("models/marts/orders.sql", "select {{ adapter.dispatch('star', 'dbt_utils')('o') }} from {{ ref('stg_orders') }} o\n")
+            })
         #expect(ids == ["model.shop.orders"])
     }
 
     @Test func aConstraintAddedToAContractedColumnChangesTheContract() throws {
         let contracted = """
-        version: 2
-        models:
-          - name: orders
-            config:
-              contract: {enforced: true}
-            columns:
-              - name: id
-                data_type: integer
-                CONSTRAINTS
-              - name: amount
-                data_type: numeric
-        """
+            version: 2
+            models:
+              - name: orders
+                config:
+                  contract: {enforced: true}
+                columns:
+                  - name: id
+                    data_type: integer
+                    CONSTRAINTS
+                  - name: amount
+                    data_type: numeric
+            """
         let setUp: (ScratchRepository) -> Void = { repo in
             repo.write("models/marts/_marts.yml", contracted.replacingOccurrences(of: "        CONSTRAINTS\n", with: ""))
         }
-        let added = try modified(after: { repo in
-            repo.write("models/marts/_marts.yml", contracted.replacingOccurrences(of: "CONSTRAINTS", with: "constraints: [{type: not_null}]"))
-        }, setUp: setUp)
+        let added = try modified(
+            after: { repo in
+                repo.write("models/marts/_marts.yml", contracted.replacingOccurrences(of: "CONSTRAINTS", with: "constraints: [{type: not_null}]"))
+            }, setUp: setUp)
         #expect(added == ["model.shop.orders"])
-        let reordered = try modified(after: { repo in
-            // dbt sorts columns by name before its checksum: a reorder is no change.
-            let text = contracted.replacingOccurrences(of: "        CONSTRAINTS\n", with: "")
-            let swapped = text.replacingOccurrences(of: "      - name: id\n        data_type: integer\n      - name: amount\n        data_type: numeric",
-                                                    with: "      - name: amount\n        data_type: numeric\n      - name: id\n        data_type: integer")
-            repo.write("models/marts/_marts.yml", swapped)
-        }, setUp: setUp)
+        let reordered = try modified(
+            after: { repo in
+                // dbt sorts columns by name before its checksum: a reorder is no change.
+                let text = contracted.replacingOccurrences(of: "        CONSTRAINTS\n", with: "")
+                let swapped = text.replacingOccurrences(
+                    of: "      - name: id\n        data_type: integer\n      - name: amount\n        data_type: numeric",
+                    with: "      - name: amount\n        data_type: numeric\n      - name: id\n        data_type: integer")
+                repo.write("models/marts/_marts.yml", swapped)
+            }, setUp: setUp)
         #expect(reordered == [])
     }
 
     @Test func duplicateKeysInAPropertiesFileAreReadAsDbtReadsThem() throws {
         let ids = try modified { repo in
-            repo.write("models/marts/_marts.yml", """
-            version: 2
-            models:
-              - name: orders
-                description: One row per order.
-                config:
-                  materialized: view
-                config:
-                  materialized: incremental
-            """)
+            repo.write(
+                "models/marts/_marts.yml",
+                """
+                version: 2
+                models:
+                  - name: orders
+                    description: One row per order.
+                    config:
+                      materialized: view
+                    config:
+                      materialized: incremental
+                """)
         }
         #expect(ids == ["model.shop.orders"], "the last `config:` wins, and it changes the materialisation")
     }
@@ -143,11 +158,13 @@ struct ParseTimeEdgeTests {
     @Test func aRefInsideAMacroIsAnEdgeOfTheModelThatCallsIt() throws {
         let repo = ScratchRepository()
         writeShop(repo)
-        repo.write("macros/graph.sql", """
-        {% macro all_orders() %}{{ return(adapter.dispatch('all_orders', 'shop')()) }}{% endmacro %}
-        {% macro default__all_orders() %}select * from {{ ref('orders') }} union all {{ inner_sources() }}{% endmacro %}
-        {% macro inner_sources() %}select * from {{ source('raw', 'orders') }}{% endmacro %}
-        """)
+        repo.write(
+            "macros/graph.sql",
+            """
+            {% macro all_orders() %}{{ return(adapter.dispatch('all_orders', 'shop')()) }}{% endmacro %}
+            {% macro default__all_orders() %}select * from {{ ref('orders') }} union all {{ inner_sources() }}{% endmacro %}
+            {% macro inner_sources() %}select * from {{ source('raw', 'orders') }}{% endmacro %}
+            """)
         repo.write("models/marts/order_graph.sql", "with g as ({{ all_orders() }}) select * from g\n")
         _ = try repo.commit("base")
         repo.write("models/marts/orders.sql", (repo.read("models/marts/orders.sql") ?? "") + "\n-- edited\n")
@@ -162,11 +179,13 @@ struct ParseTimeEdgeTests {
     @Test func aMacroThatRefsItsParameterRefsTheStringItsCallerPasses() throws {
         let repo = ScratchRepository()
         writeShop(repo)
-        repo.write("macros/dims.sql", """
-        {% macro historical_dim(staging_table, date_col, ignore_cols=[]) %}
-        select * from {{ ref(staging_table) }} where {{ date_col }} is not null
-        {% endmacro %}
-        """)
+        repo.write(
+            "macros/dims.sql",
+            """
+            {% macro historical_dim(staging_table, date_col, ignore_cols=[]) %}
+            select * from {{ ref(staging_table) }} where {{ date_col }} is not null
+            {% endmacro %}
+            """)
         // Keyword and positional calls; a call with an expression names nothing.
         repo.write("models/marts/orders_dim.sql", "{{ historical_dim(staging_table='orders', date_col='dt') }}\n")
         repo.write("models/marts/orders_dim_positional.sql", "{{ historical_dim('orders', 'dt') }}\n")
@@ -177,18 +196,21 @@ struct ParseTimeEdgeTests {
         let report = try #require(try impact(repo).reports.first)
         #expect(report.ids(.modified) == ["model.shop.orders"])
         let downstream = Set(report.ids(.downstream))
-        #expect(downstream.isSuperset(of: ["model.shop.orders_dim", "model.shop.orders_dim_positional"]),
-                "dbt renders the call with its arguments: ref(staging_table) is ref('orders')")
+        #expect(
+            downstream.isSuperset(of: ["model.shop.orders_dim", "model.shop.orders_dim_positional"]),
+            "dbt renders the call with its arguments: ref(staging_table) is ref('orders')")
         // The second positional argument is date_col, which the macro does not ref.
         #expect(!downstream.contains("model.shop.orders_dim_dynamic"))
     }
 
     @Test func aProjectMacroNamedSourceOrRefIsAMacroOfEveryNodeThatCallsIt() throws {
-        let modified = try DbtParityTests().modified(after: { repo in
-            repo.write("macros/source.sql", "{% macro source(s, t) %}{{ return(builtins.source(s | trim, t)) }}{% endmacro %}\n")
-        }, setUp: { repo in
-            repo.write("macros/source.sql", "{% macro source(s, t) %}{{ return(builtins.source(s, t)) }}{% endmacro %}\n")
-        })
+        let modified = try DbtParityTests().modified(
+            after: { repo in
+                repo.write("macros/source.sql", "{% macro source(s, t) %}{{ return(builtins.source(s | trim, t)) }}{% endmacro %}\n")
+            },
+            setUp: { repo in
+                repo.write("macros/source.sql", "{% macro source(s, t) %}{{ return(builtins.source(s, t)) }}{% endmacro %}\n")
+            })
         let repo = ScratchRepository()
         writeShop(repo)
         let callers = try repo.git("grep", "--untracked", "-l", "source(", "--", "models").split(separator: "\n").filter { $0.hasSuffix(".sql") }
@@ -202,9 +224,11 @@ struct ParseTimeEdgeTests {
             let repo = ScratchRepository()
             writeShop(repo)
             let project = repo.read("dbt_project.yml") ?? ""
-            repo.write("dbt_project.yml", project.replacingOccurrences(
-                of: "    marts:\n      +materialized: table",
-                with: "    marts:\n      +materialized: table\n      +enabled: \"{{ target.type == 'starrocks' }}\""))
+            repo.write(
+                "dbt_project.yml",
+                project.replacingOccurrences(
+                    of: "    marts:\n      +materialized: table",
+                    with: "    marts:\n      +materialized: table\n      +enabled: \"{{ target.type == 'starrocks' }}\""))
             _ = try repo.commit("base")
             repo.write("models/marts/new_mart.sql", "select 1\n")
             repo.stage("models/marts/new_mart.sql")
@@ -220,14 +244,17 @@ struct ParseTimeEdgeTests {
             if !project.contains("persist_docs") {
                 repo.write("dbt_project.yml", project + "\n    +persist_docs: {columns: true}\n")
             }
-            repo.write("models/marts/_orders.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        description: \(description)\n")
+            repo.write(
+                "models/marts/_orders.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        description: \(description)\n")
             repo.write("models/docs.md", "{% docs order_id %}\n\(block)\n{% enddocs %}\n")
         }
-        let moved = try DbtParityTests().modified(after: { write($0, description: "'{{ doc(\"order_id\") }}'", block: "The order's id.") },
-                                                  setUp: { write($0, description: "The order's id.", block: "The order's id.") })
+        let moved = try DbtParityTests().modified(
+            after: { write($0, description: "'{{ doc(\"order_id\") }}'", block: "The order's id.") },
+            setUp: { write($0, description: "The order's id.", block: "The order's id.") })
         #expect(moved == [])
-        let edited = try DbtParityTests().modified(after: { write($0, description: "'{{ doc(\"order_id\") }}'", block: "The order id.") },
-                                                   setUp: { write($0, description: "'{{ doc(\"order_id\") }}'", block: "The order's id.") })
+        let edited = try DbtParityTests().modified(
+            after: { write($0, description: "'{{ doc(\"order_id\") }}'", block: "The order id.") },
+            setUp: { write($0, description: "'{{ doc(\"order_id\") }}'", block: "The order's id.") })
         #expect(edited == ["model.shop.orders"])
     }
 
@@ -239,10 +266,13 @@ struct ParseTimeEdgeTests {
             if !project.contains("persist_docs") {
                 repo.write("dbt_project.yml", project + "\n    +persist_docs: {columns: true}\n")
             }
-            repo.write("models/marts/_orders.yml", "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        description: |\n          The order id.\n" + appended)
+            repo.write(
+                "models/marts/_orders.yml",
+                "version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        description: |\n          The order id.\n" + appended)
         }
-        let modified = try DbtParityTests().modified(after: { write($0, appended: "  - name: customers\n") },
-                                                     setUp: { write($0, appended: "") })
+        let modified = try DbtParityTests().modified(
+            after: { write($0, appended: "  - name: customers\n") },
+            setUp: { write($0, appended: "") })
         #expect(modified == ["model.shop.orders"])
         guard case .yaml(let value) = ParsedFile.parse(Array("a: |\n  x\n  y\n\n".utf8), as: .yaml) else {
             Issue.record("not YAML")
@@ -257,10 +287,13 @@ struct ParseTimeEdgeTests {
         for (value, exists) in [("true", true), ("false", false)] {
             let repo = ScratchRepository()
             writeShop(repo)
-            let project = (repo.read("dbt_project.yml") ?? "").replacingOccurrences(of: "cutoff: '2020-01-01'", with: "cutoff: '2020-01-01'\n  marts_on: \(value)")
-            repo.write("dbt_project.yml", project.replacingOccurrences(
-                of: "    marts:\n      +materialized: table",
-                with: "    marts:\n      +materialized: table\n      +enabled: \"{{ var('marts_on', false) | as_bool }}\""))
+            let project = (repo.read("dbt_project.yml") ?? "").replacingOccurrences(
+                of: "cutoff: '2020-01-01'", with: "cutoff: '2020-01-01'\n  marts_on: \(value)")
+            repo.write(
+                "dbt_project.yml",
+                project.replacingOccurrences(
+                    of: "    marts:\n      +materialized: table",
+                    with: "    marts:\n      +materialized: table\n      +enabled: \"{{ var('marts_on', false) | as_bool }}\""))
             _ = try repo.commit("base")
             repo.write("models/marts/new_mart.sql", "select 1\n")
             repo.stage("models/marts/new_mart.sql")
@@ -274,23 +307,26 @@ struct ParseTimeEdgeTests {
         // `-- depends_on: {{ ref(name) }}` in a loop.
         let repo = ScratchRepository()
         writeShop(repo)
-        let project = (repo.read("dbt_project.yml") ?? "").replacingOccurrences(of: "cutoff: '2020-01-01'", with: "cutoff: '2020-01-01'\n  with_customers: true\n  with_orders: false")
+        let project = (repo.read("dbt_project.yml") ?? "").replacingOccurrences(
+            of: "cutoff: '2020-01-01'", with: "cutoff: '2020-01-01'\n  with_customers: true\n  with_orders: false")
         repo.write("dbt_project.yml", project)
         _ = try repo.commit("base")
-        repo.write("models/marts/summary.sql", """
-        {% set names = [] %}
-        {% if var('with_customers', false) | as_bool %}
-          {% do names.extend(['customers']) %}
-        {% endif %}
-        {% if var('with_orders', false) | as_bool %}
-          {% do names.append('orders') %}
-        {% endif %}
-        {% for name in names %}
-        -- depends_on: {{ ref(name) }}
-        {% endfor %}
-        {% for other in computed_names() %}{{ ref(other) }}{% endfor %}
-        select 1
-        """)
+        repo.write(
+            "models/marts/summary.sql",
+            """
+            {% set names = [] %}
+            {% if var('with_customers', false) | as_bool %}
+              {% do names.extend(['customers']) %}
+            {% endif %}
+            {% if var('with_orders', false) | as_bool %}
+              {% do names.append('orders') %}
+            {% endif %}
+            {% for name in names %}
+            -- depends_on: {{ ref(name) }}
+            {% endfor %}
+            {% for other in computed_names() %}{{ ref(other) }}{% endfor %}
+            select 1
+            """)
         repo.stage("models/marts/summary.sql")
         let report = try #require(try impact(repo).reports.first)
         let summary = try #require(report.project.nodes["model.shop.summary"])
@@ -299,10 +335,12 @@ struct ParseTimeEdgeTests {
     }
 
     @Test func macroParametersAndCallArgumentsAreScanned() {
-        let result = TemplateScanner.scanTemplate(Array("""
-        {% macro m(a, b=ref('x'), c=[1, 2]) %}{{ ref(a) }}{{ ref(b) }}{{ ref(zz) }}{% endmacro %}
-        {{ m('one', c='two', b=none) }}{{ dbt_utils.star(from=ref('x')) }}{{ other(1, 2) }}
-        """.utf8))
+        let result = TemplateScanner.scanTemplate(
+            Array(
+                """
+                {% macro m(a, b=ref('x'), c=[1, 2]) %}{{ ref(a) }}{{ ref(b) }}{{ ref(zz) }}{% endmacro %}
+                {{ m('one', c='two', b=none) }}{{ dbt_utils.star(from=ref('x')) }}{{ other(1, 2) }}
+                """.utf8))
         let block = try? #require(result.blocks.first)
         #expect(block?.parameters == ["a", "b", "c"])
         #expect(block?.scan.parameterRefs == ["a", "b", "zz"])
@@ -360,17 +398,22 @@ struct SourceFreshnessTests {
         func sources(_ body: String) -> String {
             "version: 2\nsources:\n  - name: app\n" + body + "    tables:\n      - name: users\n      - name: events\n"
         }
-        let modified = try DbtParityTests().modified(after: { repo in
-            repo.write("models/_app.yml", sources("    config:\n      freshness:\n        warn_after: {count: 12, period: hour}\n      loaded_at_field: _at\n"))
-        }, setUp: { repo in
-            repo.write("models/_app.yml", sources("    freshness:\n      warn_after: {count: 12, period: hour}\n    loaded_at_field: _at\n"))
-        })
+        let modified = try DbtParityTests().modified(
+            after: { repo in
+                repo.write(
+                    "models/_app.yml", sources("    config:\n      freshness:\n        warn_after: {count: 12, period: hour}\n      loaded_at_field: _at\n"))
+            },
+            setUp: { repo in
+                repo.write("models/_app.yml", sources("    freshness:\n      warn_after: {count: 12, period: hour}\n    loaded_at_field: _at\n"))
+            })
         #expect(modified == [])
-        let changed = try DbtParityTests().modified(after: { repo in
-            repo.write("models/_app.yml", sources("    config:\n      freshness:\n        warn_after: {count: 6, period: hour}\n"))
-        }, setUp: { repo in
-            repo.write("models/_app.yml", sources("    freshness:\n      warn_after: {count: 12, period: hour}\n"))
-        })
+        let changed = try DbtParityTests().modified(
+            after: { repo in
+                repo.write("models/_app.yml", sources("    config:\n      freshness:\n        warn_after: {count: 6, period: hour}\n"))
+            },
+            setUp: { repo in
+                repo.write("models/_app.yml", sources("    freshness:\n      warn_after: {count: 12, period: hour}\n"))
+            })
         #expect(Set(changed) == ["source.shop.app.users", "source.shop.app.events"])
     }
 
@@ -432,14 +475,16 @@ struct LocalPackageTests {
         repo.write("models/base_orders.sql", "select * from {{ source('raw', 'orders') }} limit {{ var('pkg_limit') }}\n")
         repo.write("models/_sources.yml", "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n")
         repo.write("macros/helpers.sql", "{% macro pkg_cast(c) %}cast({{ c }} as int){% endmacro %}\n")
-        repo.write("integration_tests/dbt_project.yml", """
-        name: pkg_integration_tests
-        version: '1.0'
-        profile: it
-        models:
-          pkg:
-            +materialized: table
-        """)
+        repo.write(
+            "integration_tests/dbt_project.yml",
+            """
+            name: pkg_integration_tests
+            version: '1.0'
+            profile: it
+            models:
+              pkg:
+                +materialized: table
+            """)
         repo.write("integration_tests/packages.yml", "packages:\n  - local: ../\n")
         repo.write("integration_tests/models/check_orders.sql", "select {{ pkg.pkg_cast('id') }} from {{ ref('base_orders') }}\n")
     }
@@ -545,7 +590,9 @@ struct PartialCloneTests {
         writeShop(repo)
         let base = try repo.commit("base")
         repo.write("models/staging/stg_orders.sql", "select *, 2 as x from {{ source('raw', 'orders') }}\n")
-        repo.write("models/marts/_marts.yml", (repo.read("models/marts/_marts.yml") ?? "").replacingOccurrences(of: "One row per order.", with: "One row per placed order."))
+        repo.write(
+            "models/marts/_marts.yml",
+            (repo.read("models/marts/_marts.yml") ?? "").replacingOccurrences(of: "One row per order.", with: "One row per placed order."))
         _ = try repo.commit("edit")
         _ = try repo.git("config", "uploadpack.allowFilter", "true")
         let clone = repo.root + "/partial"

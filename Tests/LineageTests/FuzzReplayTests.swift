@@ -54,8 +54,10 @@ struct FuzzFindingTests {
 
     /// The config evaluator's integer arithmetic traps on overflow; Python's ints do not, so a
     /// result past 64 bits is left unrendered (the text is kept), as any expression it cannot know.
-    @Test(arguments: ["9223372036854775807 + 1", "-9223372036854775807 - 2", "-(-9223372036854775807 - 1)",
-                      "'1e300' | int", "'nan' | int"])
+    @Test(arguments: [
+        "9223372036854775807 + 1", "-9223372036854775807 - 2", "-(-9223372036854775807 - 1)",
+        "'1e300' | int", "'nan' | int",
+    ])
     func integerOverflowIsNotRendered(_ expression: String) {
         let context = RenderContext(variable: { _ in nil }, environment: nil, target: [:])
         #expect(ConfigExpression.evaluate(expression, in: context) == nil)

@@ -45,7 +45,8 @@ struct HostileInputTests {
     }
 
     @Test func duplicateKeysKeepTheLastValueAsDbtDoes() throws {
-        let text = "models:\n  - name: orders\n    description: first\n    description: second\n    config:\n      materialized: view\n    config:\n      materialized: table\n"
+        let text =
+            "models:\n  - name: orders\n    description: first\n    description: second\n    config:\n      materialized: view\n    config:\n      materialized: table\n"
         let parsed = ParsedFile.parse(Array(text.utf8), as: .yaml)
         guard case .yaml(let value) = parsed else {
             Issue.record("dbt reads duplicate keys (last wins); got \(parsed)")
@@ -69,7 +70,7 @@ struct HostileInputTests {
             #expect(line != nil)
             #expect(message.contains("nested deeper"))
         case .yamlError:
-            break  // libyaml itself gave up first: also a clear refusal, never a crash
+            break // libyaml itself gave up first: also a clear refusal, never a crash
         default:
             Issue.record("expected a refusal, got \(String(describing: parsed).prefix(200))")
         }
@@ -182,8 +183,10 @@ struct StompedCacheTests {
         let repo = ScratchRepository()
         writeShop(repo)
         _ = try repo.commit("base")
-        repo.write("models/marts/_marts.yml", (repo.read("models/marts/_marts.yml") ?? "").replacingOccurrences(
-            of: "    description: One row per order.\n", with: "    description: One row per order.\n    config:\n      materialized: incremental\n"))
+        repo.write(
+            "models/marts/_marts.yml",
+            (repo.read("models/marts/_marts.yml") ?? "").replacingOccurrences(
+                of: "    description: One row per order.\n", with: "    description: One row per order.\n    config:\n      materialized: incremental\n"))
         repo.write("models/staging/stg_orders.sql", "select *, 2 as x from {{ source('raw', 'orders') }}\n")
         _ = try repo.git("add", "-A")
         let repository = try Repository.discover(from: repo.path)

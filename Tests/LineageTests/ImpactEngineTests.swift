@@ -7,69 +7,83 @@ import _TestSupport
 /// A small dbt project written into a scratch repository, for engine tests.
 func writeShop(_ repo: ScratchRepository, root: String = "") {
     let p = root.isEmpty ? "" : root + "/"
-    repo.write(p + "dbt_project.yml", """
-    name: shop
-    profile: shop
-    vars:
-      cutoff: '2020-01-01'
-    models:
-      shop:
-        staging:
-          +materialized: view
-        marts:
-          +materialized: table
-    """)
-    repo.write(p + "profiles.yml", """
-    shop:
-      target: dev
-      outputs:
-        dev:
-          type: duckdb
-          path: shop.duckdb
-    """)
-    repo.write(p + "models/staging/_sources.yml", """
-    version: 2
-    sources:
-      - name: raw
-        freshness: {warn_after: {count: 12, period: hour}}
-        loaded_at_field: _loaded_at
-        tables:
-          - name: orders
-          - name: customers
-    """)
+    repo.write(
+        p + "dbt_project.yml",
+        """
+        name: shop
+        profile: shop
+        vars:
+          cutoff: '2020-01-01'
+        models:
+          shop:
+            staging:
+              +materialized: view
+            marts:
+              +materialized: table
+        """)
+    repo.write(
+        p + "profiles.yml",
+        """
+        shop:
+          target: dev
+          outputs:
+            dev:
+              type: duckdb
+              path: shop.duckdb
+        """)
+    repo.write(
+        p + "models/staging/_sources.yml",
+        """
+        version: 2
+        sources:
+          - name: raw
+            freshness: {warn_after: {count: 12, period: hour}}
+            loaded_at_field: _loaded_at
+            tables:
+              - name: orders
+              - name: customers
+        """)
     repo.write(p + "models/staging/stg_orders.sql", "select * from {{ source('raw', 'orders') }}\n")
     repo.write(p + "models/staging/stg_customers.sql", "select *, {{ clean('name') }} as n from {{ source('raw', 'customers') }}\n")
-    repo.write(p + "models/marts/orders.sql", """
-    select o.*, {{ cents('amount') }} as dollars
-    from {{ ref('stg_orders') }} o
-    where o.created_at > '{{ var("cutoff") }}'
-    """)
+    repo.write(
+        p + "models/marts/orders.sql",
+        """
+        select o.*, {{ cents('amount') }} as dollars
+        from {{ ref('stg_orders') }} o
+        where o.created_at > '{{ var("cutoff") }}'
+        """)
     repo.write(p + "models/marts/customers.sql", "select * from {{ ref('stg_customers') }} join {{ ref('orders') }} using (id)\n")
-    repo.write(p + "models/marts/_marts.yml", """
-    version: 2
-    models:
-      - name: orders
-        description: One row per order.
-        columns:
-          - name: id
-            data_tests: [unique, not_null]
-    exposures:
-      - name: dashboard
-        type: dashboard
-        owner: {name: A, email: a@example.com}
-        depends_on: [ref('customers')]
-    """)
+    repo.write(
+        p + "models/marts/_marts.yml",
+        """
+        version: 2
+        models:
+          - name: orders
+            description: One row per order.
+            columns:
+              - name: id
+                data_tests: [unique, not_null]
+        exposures:
+          - name: dashboard
+            type: dashboard
+            owner: {name: A, email: a@example.com}
+            depends_on: [ref('customers')]
+        """)
     repo.write(p + "macros/cents.sql", "{% macro cents(c) %}{{ c }} / {{ divisor() }}{% endmacro %}\n{% macro divisor() %}100{% endmacro %}\n")
-    repo.write(p + "macros/clean.sql", """
-    {% macro clean(c) %}{{ return(adapter.dispatch('clean', 'shop')(c)) }}{% endmacro %}
-    {% macro default__clean(c) %}trim({{ c }}){% endmacro %}
-    {% macro duckdb__clean(c) %}trim({{ c }}){% endmacro %}
-    {% macro postgres__clean(c) %}btrim({{ c }}){% endmacro %}
-    """)
+    repo.write(
+        p + "macros/clean.sql",
+        """
+        {% macro clean(c) %}{{ return(adapter.dispatch('clean', 'shop')(c)) }}{% endmacro %}
+        {% macro default__clean(c) %}trim({{ c }}){% endmacro %}
+        {% macro duckdb__clean(c) %}trim({{ c }}){% endmacro %}
+        {% macro postgres__clean(c) %}btrim({{ c }}){% endmacro %}
+        """)
 }
 
-func impact(_ repo: ScratchRepository, _ comparison: Comparison = .staged, project: String? = nil,
-            options: ImpactOptions = ImpactOptions(), cache: ParseCache? = nil, adapter: String? = nil) throws -> ImpactResult {
+func impact(
+    _ repo: ScratchRepository, _ comparison: Comparison = .staged, project: String? = nil,
+    options: ImpactOptions = ImpactOptions(), cache: ParseCache? = nil, adapter: String? = nil
+) throws -> ImpactResult {
     let repository = try Repository.discover(from: repo.path)
     let engine = ImpactEngine(repository: repository, cache: cache ?? ParseCache(file: nil, version: "test"))
     return try engine.run(ImpactRequest(comparison: comparison, project: project, adapter: adapter, options: options))
@@ -166,7 +180,8 @@ struct ImpactEngineTests {
         let repo = ScratchRepository()
         writeShop(repo)
         _ = try repo.commit("base")
-        repo.write("dbt_project.yml", try #require(repo.read("dbt_project.yml")).replacingOccurrences(of: "+materialized: table", with: "+materialized: incremental"))
+        repo.write(
+            "dbt_project.yml", try #require(repo.read("dbt_project.yml")).replacingOccurrences(of: "+materialized: table", with: "+materialized: incremental"))
         repo.stage("dbt_project.yml")
         let report = try #require(try impact(repo).reports.first)
         #expect(report.ids(.modified) == ["model.shop.customers", "model.shop.orders"])
@@ -255,8 +270,10 @@ struct IncrementalHeadTests {
         ["models/marts/customers.sql": "select * from {{ ref('stg_customers') }}\n"],
         ["models/marts/orders.sql": "{{ config(materialized='incremental') }}\nselect {{ divisor() }} from {{ ref('stg_customers') }}\n"],
         ["models/marts/orders.sql": "{{ config(enabled=false) }}\nselect 1\n"],
-        ["models/marts/orders.sql": "select * from {{ ref(var('which')) }}\n",
-         "models/staging/stg_orders.sql": "-- comment\nselect * from {{ source('raw', 'orders') }}\n"],
+        [
+            "models/marts/orders.sql": "select * from {{ ref(var('which')) }}\n",
+            "models/staging/stg_orders.sql": "-- comment\nselect * from {{ source('raw', 'orders') }}\n",
+        ],
     ])
     func patchedHeadGivesTheSameAnswerAsAFullRead(edits: [String: String]) throws {
         let repo = ScratchRepository()
@@ -300,22 +317,26 @@ struct MoreResourceTests {
     @Test func yamlSnapshotsUnitTestsAndTests() throws {
         let repo = ScratchRepository()
         writeShop(repo)
-        repo.write("snapshots/_snapshots.yml", """
-        snapshots:
-          - name: orders_snapshot
-            relation: ref('stg_orders')
-            config:
-              unique_key: id
-              strategy: timestamp
-              updated_at: updated_at
-        unit_tests:
-          - name: test_orders_dollars
-            model: orders
-            given: []
-            expect: {rows: []}
-        """)
+        repo.write(
+            "snapshots/_snapshots.yml",
+            """
+            snapshots:
+              - name: orders_snapshot
+                relation: ref('stg_orders')
+                config:
+                  unique_key: id
+                  strategy: timestamp
+                  updated_at: updated_at
+            unit_tests:
+              - name: test_orders_dollars
+                model: orders
+                given: []
+                expect: {rows: []}
+            """)
         _ = try repo.commit("base")
-        repo.write("snapshots/_snapshots.yml", try #require(repo.read("snapshots/_snapshots.yml")).replacingOccurrences(of: "strategy: timestamp", with: "strategy: check"))
+        repo.write(
+            "snapshots/_snapshots.yml",
+            try #require(repo.read("snapshots/_snapshots.yml")).replacingOccurrences(of: "strategy: timestamp", with: "strategy: check"))
         repo.write("models/staging/stg_orders.sql", "select 1 as id from {{ source('raw', 'orders') }}\n")
         _ = try repo.git("add", "-A")
         let report = try #require(try impact(repo, options: ImpactOptions(withTests: true)).reports.first)

@@ -12,25 +12,26 @@ struct ProjectConfigTests {
     }
 
     @Test func folderConfigsFollowTheFqnMostSpecificLast() throws {
-        let c = try config("""
-        name: shop
-        model-paths: ["models", "more/"]
-        vars:
-          cutoff: '2020-01-01'
-          shop:
-            cutoff: '2021-01-01'
-        models:
-          +persist_docs: {relation: true}
-          shop:
-            +materialized: view
-            marts:
-              +materialized: table
-              +tags: ['a']
-              finance:
-                +schema: finance
-                meta:            # a mapping without + is a folder, as in dbt's fqn_search
-                  +materialized: incremental
-        """)
+        let c = try config(
+            """
+            name: shop
+            model-paths: ["models", "more/"]
+            vars:
+              cutoff: '2020-01-01'
+              shop:
+                cutoff: '2021-01-01'
+            models:
+              +persist_docs: {relation: true}
+              shop:
+                +materialized: view
+                marts:
+                  +materialized: table
+                  +tags: ['a']
+                  finance:
+                    +schema: finance
+                    meta:            # a mapping without + is a folder, as in dbt's fqn_search
+                      +materialized: incremental
+            """)
         #expect(c.modelPaths == ["models", "more"])
         #expect(c.seedPaths == ["seeds"])
         let staging = c.projectConfig(resource: "models", fqn: ["shop", "staging", "stg"])
@@ -66,18 +67,22 @@ struct ProjectConfigTests {
 @Suite("Folder config walk")
 struct FolderConfigWalkTests {
     @Test func walkingAFolderThenTheNodeEqualsTheFullWalk() throws {
-        guard case .yaml(let value) = ParsedFile.parse(Array("""
-        name: shop
-        models:
-          +tags: [all]
-          shop:
-            marts:
-              +materialized: table
-              orders:
-                +materialized: incremental
-              finance:
-                +schema: fin
-        """.utf8), as: .yaml) else { Issue.record("yaml"); return }
+        guard
+            case .yaml(let value) = ParsedFile.parse(
+                Array(
+                    """
+                    name: shop
+                    models:
+                      +tags: [all]
+                      shop:
+                        marts:
+                          +materialized: table
+                          orders:
+                            +materialized: incremental
+                          finance:
+                            +schema: fin
+                    """.utf8), as: .yaml)
+        else { Issue.record("yaml"); return }
         let config = try ProjectConfig(yaml: value, file: "dbt_project.yml")
         for fqn in [["shop", "marts", "orders"], ["shop", "marts", "customers"], ["shop", "marts", "finance", "rev"], ["shop", "staging", "stg"]] {
             let folder = config.walk(resource: "models", fqn: fqn.dropLast())

@@ -8,13 +8,14 @@ struct TemplateScannerTests {
     }
 
     @Test func readsRefSourceAndVersions() {
-        let s = scan("""
-        select * from {{ ref('stg_orders') }}
-        join {{ ref("pkg", "dim") }} using (id)
-        join {{ ref('dim_customers', v=2) }} using (id)
-        join {{ ref('dim_customers', version='1') }} using (id)
-        join {{ source('raw', 'orders') }} using (id)
-        """)
+        let s = scan(
+            """
+            select * from {{ ref('stg_orders') }}
+            join {{ ref("pkg", "dim") }} using (id)
+            join {{ ref('dim_customers', v=2) }} using (id)
+            join {{ ref('dim_customers', version='1') }} using (id)
+            join {{ source('raw', 'orders') }} using (id)
+            """)
         #expect(s.refs.map(\.name) == ["stg_orders", "dim", "dim_customers", "dim_customers"])
         #expect(s.refs[1].package == "pkg")
         #expect(s.refs[2].version == "2")
@@ -25,12 +26,13 @@ struct TemplateScannerTests {
     }
 
     @Test func jinjaCommentsHideReferencesButSQLCommentsDoNot() {
-        let s = scan("""
-        {# {{ ref('hidden') }} #}
-        -- {{ ref('rendered_in_sql_comment') }}
-        /* ref('not_jinja') */
-        select 1
-        """)
+        let s = scan(
+            """
+            {# {{ ref('hidden') }} #}
+            -- {{ ref('rendered_in_sql_comment') }}
+            /* ref('not_jinja') */
+            select 1
+            """)
         #expect(s.refs.map(\.name) == ["rendered_in_sql_comment"])
     }
 
@@ -53,13 +55,15 @@ struct TemplateScannerTests {
     }
 
     @Test func macroCallsAndDispatch() {
-        let result = TemplateScanner.scanTemplate(Array("""
-        {% macro outer(x) -%}
-          {{ inner(x) | trim }} {{ my_project.helper() }} {{ adapter.quote(x) }}
-        {%- endmacro %}
-        {% macro m() %}{{ return(adapter.dispatch('m', 'my_project')()) }}{% endmacro %}
-        {% test positive(model, column_name) %}select 1{% endtest %}
-        """.utf8))
+        let result = TemplateScanner.scanTemplate(
+            Array(
+                """
+                {% macro outer(x) -%}
+                  {{ inner(x) | trim }} {{ my_project.helper() }} {{ adapter.quote(x) }}
+                {%- endmacro %}
+                {% macro m() %}{{ return(adapter.dispatch('m', 'my_project')()) }}{% endmacro %}
+                {% test positive(model, column_name) %}select 1{% endtest %}
+                """.utf8))
         #expect(result.blocks.map(\.name) == ["outer", "m", "positive"])
         #expect(result.blocks[0].scan.macroCalls == ["inner", "my_project.helper"])
         #expect(result.blocks[1].scan.dispatches == ["my_project.m"])
@@ -77,13 +81,15 @@ struct TemplateScannerTests {
     }
 
     @Test func snapshotBlockBodyAndRawBlocks() {
-        let result = TemplateScanner.scanTemplate(Array("""
-        {% snapshot orders_snap %}
-        {{ config(strategy='check', check_cols=['status']) }}
-        select * from {{ ref('stg_orders') }}
-        {% endsnapshot %}
-        {% raw %}{{ ref('not_a_ref') }}{% endraw %}
-        """.utf8))
+        let result = TemplateScanner.scanTemplate(
+            Array(
+                """
+                {% snapshot orders_snap %}
+                {{ config(strategy='check', check_cols=['status']) }}
+                select * from {{ ref('stg_orders') }}
+                {% endsnapshot %}
+                {% raw %}{{ ref('not_a_ref') }}{% endraw %}
+                """.utf8))
         #expect(result.blocks.count == 1)
         let block = result.blocks[0]
         #expect(block.kind == "snapshot")
@@ -94,16 +100,18 @@ struct TemplateScannerTests {
     }
 
     @Test func pythonModels() {
-        let s = TemplateScanner.scanPython(Array("""
-        # dbt.ref('commented')
-        def model(dbt, session):
-            dbt.config(materialized="table")
-            orders = dbt.ref("fct_orders")
-            other = dbt.ref("pkg", "thing", v=1)
-            raw = dbt.source("raw", "events")
-            text = "dbt.ref('in_string')"
-            return orders
-        """.utf8))
+        let s = TemplateScanner.scanPython(
+            Array(
+                """
+                # dbt.ref('commented')
+                def model(dbt, session):
+                    dbt.config(materialized="table")
+                    orders = dbt.ref("fct_orders")
+                    other = dbt.ref("pkg", "thing", v=1)
+                    raw = dbt.source("raw", "events")
+                    text = "dbt.ref('in_string')"
+                    return orders
+                """.utf8))
         #expect(s.refs.map(\.name) == ["fct_orders", "thing"])
         #expect(s.refs[1].package == "pkg")
         #expect(s.sources.map(\.table) == ["events"])

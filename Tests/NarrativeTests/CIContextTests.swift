@@ -12,10 +12,11 @@ struct CIContextTests {
     }
 
     @Test func gitHubPullRequestEvent() throws {
-        let path = try eventFile("""
-        {"action": "opened", "number": 7, "pull_request": {"number": 7, "body": "Why: typo",
-         "base": {"sha": "aaa"}, "head": {"sha": "bbb", "repo": {"full_name": "octo/shop"}}}}
-        """)
+        let path = try eventFile(
+            """
+            {"action": "opened", "number": 7, "pull_request": {"number": 7, "body": "Why: typo",
+             "base": {"sha": "aaa"}, "head": {"sha": "bbb", "repo": {"full_name": "octo/shop"}}}}
+            """)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let context = try CIContext.github(environment: [
             "GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo/shop", "GITHUB_EVENT_PATH": path,
@@ -34,11 +35,14 @@ struct CIContextTests {
     }
 
     @Test func aNullBodyIsEmptyAndAnotherHeadRepositoryIsAFork() throws {
-        let path = try eventFile("""
-        {"pull_request": {"number": 9, "body": null, "base": {"sha": "a"}, "head": {"sha": "b", "repo": {"full_name": "someone/shop"}}}}
-        """)
+        let path = try eventFile(
+            """
+            {"pull_request": {"number": 9, "body": null, "base": {"sha": "a"}, "head": {"sha": "b", "repo": {"full_name": "someone/shop"}}}}
+            """)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let context = try CIContext.github(environment: ["GITHUB_REPOSITORY": "octo/shop", "GITHUB_EVENT_PATH": path, "GITHUB_API_URL": "https://ghe.example/api/v3"])
+        let context = try CIContext.github(environment: [
+            "GITHUB_REPOSITORY": "octo/shop", "GITHUB_EVENT_PATH": path, "GITHUB_API_URL": "https://ghe.example/api/v3",
+        ])
         #expect(context.eventBody == "")
         #expect(context.isFork)
         #expect(context.token == nil)
@@ -82,9 +86,12 @@ struct CIContextTests {
     }
 
     @Test func aMissingTokenOrPullRequestNamesWhatToSet() throws {
-        let noToken = CIContext(forge: .gitlab, apiURL: "https://gitlab.com/api/v4", repository: "42", pullRequest: 7, tokenVariables: ["RATIONALE_GITLAB_TOKEN", "GITLAB_TOKEN"])
+        let noToken = CIContext(
+            forge: .gitlab, apiURL: "https://gitlab.com/api/v4", repository: "42", pullRequest: 7, tokenVariables: ["RATIONALE_GITLAB_TOKEN", "GITLAB_TOKEN"])
         #expect(throws: ForgeError.missingToken(forge: .gitlab, variables: ["RATIONALE_GITLAB_TOKEN", "GITLAB_TOKEN"])) { try noToken.makeForge() }
-        #expect(ForgeError.missingToken(forge: .gitlab, variables: ["RATIONALE_GITLAB_TOKEN", "GITLAB_TOKEN"]).errorDescription?.contains("RATIONALE_GITLAB_TOKEN or GITLAB_TOKEN") == true)
+        #expect(
+            ForgeError.missingToken(forge: .gitlab, variables: ["RATIONALE_GITLAB_TOKEN", "GITLAB_TOKEN"]).errorDescription?.contains(
+                "RATIONALE_GITLAB_TOKEN or GITLAB_TOKEN") == true)
         let noPullRequest = CIContext(forge: .github, apiURL: "https://api.github.com", repository: "o/r", token: "t")
         #expect(throws: ForgeError.missingPullRequest(forge: .github)) { try noPullRequest.makeForge() }
         #expect(ForgeError.missingPullRequest(forge: .github).errorDescription?.contains("pull_request event, or pass --pr") == true)

@@ -37,7 +37,9 @@ struct ForgeClientTests {
     }
 
     @Test func a429IsRetriedAfterTheSecondsItAsksFor() throws {
-        let forge = try FakeForge(seed: ["fail_next": [["method": "GET", "path_regex": "/pulls/7$", "status": 429, "retry_after": 3]], "github": ["body": "B"]])
+        let forge = try FakeForge(seed: [
+            "fail_next": [["method": "GET", "path_regex": "/pulls/7$", "status": 429, "retry_after": 3]], "github": ["body": "B"],
+        ])
         let sleeps = SleepRecorder()
         #expect(try gitHub(forge, sleeps: sleeps).fetchBody() == "B")
         #expect(sleeps.sleeps == [3])
@@ -57,10 +59,14 @@ struct ForgeClientTests {
 
     @Test func anExhaustedRateLimitWaitsUntilTheReset() throws {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
-        let forge = try FakeForge(seed: ["fail_next": [[
-            "path_regex": "/pulls/7$", "status": 403, "message": "API rate limit exceeded",
-            "headers": ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000005"],
-        ]]])
+        let forge = try FakeForge(seed: [
+            "fail_next": [
+                [
+                    "path_regex": "/pulls/7$", "status": 403, "message": "API rate limit exceeded",
+                    "headers": ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000005"],
+                ]
+            ]
+        ])
         let sleeps = SleepRecorder()
         _ = try gitHub(forge, sleeps: sleeps, now: now).fetchBody()
         #expect(sleeps.sleeps == [5])
@@ -133,7 +139,8 @@ struct ForgeClientTests {
             ["id": 3, "body": "three", "system": false],
         ]
         let forge = try FakeForge(seed: ["per_page": 1, "gitlab": ["notes": notes]])
-        let transport = HTTPTransport(baseURL: try #require(URL(string: forge.gitLabAPI)), headers: HTTPTransport.gitLabHeaders(token: token), sleep: SleepRecorder().sleep)
+        let transport = HTTPTransport(
+            baseURL: try #require(URL(string: forge.gitLabAPI)), headers: HTTPTransport.gitLabHeaders(token: token), sleep: SleepRecorder().sleep)
         let all = try GitLabForge(transport: transport, project: "42", iid: 7).comments()
         #expect(all == [ForgeComment(id: 1, body: "one"), ForgeComment(id: 3, body: "three")])
     }
@@ -145,17 +152,22 @@ struct ForgeClientTests {
         guard case .created(.comment) = result.outcome else { Issue.record("\(result.outcome)"); return }
         let state = try forge.state()
         #expect(state.github.comments.count == 1)
-        #expect(state.requests.map(\.line) == [
-            "GET /repos/octo/shop/issues/7/comments", "POST /repos/octo/shop/issues/7/comments",
-            "GET /repos/octo/shop/issues/7/comments", "POST /repos/octo/shop/issues/7/comments",
-        ])
+        #expect(
+            state.requests.map(\.line) == [
+                "GET /repos/octo/shop/issues/7/comments", "POST /repos/octo/shop/issues/7/comments",
+                "GET /repos/octo/shop/issues/7/comments", "POST /repos/octo/shop/issues/7/comments",
+            ])
     }
 
     @Test func severalMarkedCommentsUpdateTheNewestAndSaySo() throws {
         let marker = NarrativeMarkers.comment
-        let forge = try FakeForge(seed: ["github": ["comments": [
-            ["id": 10, "body": "\(marker)\nold"], ["id": 11, "body": "LGTM"], ["id": 12, "body": "\(marker)\nolder copy"],
-        ]]])
+        let forge = try FakeForge(seed: [
+            "github": [
+                "comments": [
+                    ["id": 10, "body": "\(marker)\nold"], ["id": 11, "body": "LGTM"], ["id": 12, "body": "\(marker)\nolder copy"],
+                ]
+            ]
+        ])
         let result = try NarrativePublisher(forge: try gitHub(forge, sleeps: SleepRecorder())).publish("new", mode: .comment)
         #expect(result.outcome == .updated(.comment(id: 12)))
         #expect(result.notes.count == 1 && result.notes[0].contains("2 comments carry the narrative marker"))
@@ -167,7 +179,8 @@ struct ForgeClientTests {
         let forge = try FakeForge(seed: ["fail_next": [["method": "GET", "path_regex": "/comments$", "status": 403, "message": "Must have admin rights"]]])
         let summary = forge.root + "/summary.md"
         let publisher = NarrativePublisher(forge: try gitHub(forge, sleeps: SleepRecorder()), summaryPath: summary)
-        #expect(throws: ForgeError.http(method: "GET", path: "/repos/octo/shop/issues/7/comments?per_page=100", status: 403, message: "Must have admin rights")) {
+        #expect(throws: ForgeError.http(method: "GET", path: "/repos/octo/shop/issues/7/comments?per_page=100", status: 403, message: "Must have admin rights"))
+        {
             try publisher.publish("N", mode: .comment)
         }
         #expect(!FileManager.default.fileExists(atPath: summary))
@@ -175,7 +188,8 @@ struct ForgeClientTests {
 
     @Test func aGitLabProjectPathIsEncodedAsOneSegment() throws {
         let forge = try FakeForge(seed: ["gitlab": ["project": "data/shop", "description": "D"]])
-        let transport = HTTPTransport(baseURL: try #require(URL(string: forge.gitLabAPI)), headers: HTTPTransport.gitLabHeaders(token: token), sleep: SleepRecorder().sleep)
+        let transport = HTTPTransport(
+            baseURL: try #require(URL(string: forge.gitLabAPI)), headers: HTTPTransport.gitLabHeaders(token: token), sleep: SleepRecorder().sleep)
         #expect(try GitLabForge(transport: transport, project: "data/shop", iid: 7).fetchBody() == "D")
         #expect(try forge.state().requests.map(\.path) == ["/api/v4/projects/data%2Fshop/merge_requests/7"])
     }

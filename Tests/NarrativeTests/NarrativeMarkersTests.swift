@@ -127,7 +127,8 @@ struct NarrativeMarkersTests {
 @Suite("Link header")
 struct LinkHeaderTests {
     @Test func findsTheNextPageAmongOtherRelations() {
-        let header = #"<https://api.github.com/repositories/1/issues/7/comments?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/1/issues/7/comments?per_page=100&page=3>; rel="last""#
+        let header =
+            #"<https://api.github.com/repositories/1/issues/7/comments?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/1/issues/7/comments?per_page=100&page=3>; rel="last""#
         #expect(LinkHeader.target(of: header, rel: "next") == "https://api.github.com/repositories/1/issues/7/comments?per_page=100&page=2")
         #expect(LinkHeader.target(of: header, rel: "last") == "https://api.github.com/repositories/1/issues/7/comments?per_page=100&page=3")
     }

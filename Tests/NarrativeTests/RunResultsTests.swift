@@ -6,24 +6,25 @@ import Testing
 struct RunResultsTests {
     @Test func onlyTheFieldsTheNarrativeUsesAreDecodedWhateverSurroundsThem() throws {
         let json = """
-        {"metadata": {"dbt_version": "1.11.0", "generated_at": "2026-11-21T10:00:00Z", "env": {}},
-         "results": [
-          {"status": "success", "timing": [{"name": "compile"}], "compiled_code": "select '}]\\\\ \\" ,[{' as \\"x\\"",
-           "unique_id": "model.shop.orders", "failures": null, "adapter_response": {"rows": [1, 2, {"a": "]"}]}},
-          {"unique_id": "test.shop.not_null_orders_id.5e4d3c2b1a", "status": "fail", "failures": 3},
-          {"unique_id": "test.shop.odd\\u00e9", "status": 7},
-          {"status": "success"},
-          "not an object"
-         ],
-         "elapsed_time": 1.5, "args": {"select": ["orders+"]}}
-        """
+            {"metadata": {"dbt_version": "1.11.0", "generated_at": "2026-11-21T10:00:00Z", "env": {}},
+             "results": [
+              {"status": "success", "timing": [{"name": "compile"}], "compiled_code": "select '}]\\\\ \\" ,[{' as \\"x\\"",
+               "unique_id": "model.shop.orders", "failures": null, "adapter_response": {"rows": [1, 2, {"a": "]"}]}},
+              {"unique_id": "test.shop.not_null_orders_id.5e4d3c2b1a", "status": "fail", "failures": 3},
+              {"unique_id": "test.shop.odd\\u00e9", "status": 7},
+              {"status": "success"},
+              "not an object"
+             ],
+             "elapsed_time": 1.5, "args": {"select": ["orders+"]}}
+            """
         let results = try RunResults(json: Data(json.utf8), file: "run_results.json")
         #expect(results.generatedAt == "2026-11-21T10:00:00Z")
-        #expect(results.results == [
-            .init(uniqueID: "model.shop.orders", status: "success", failures: nil),
-            .init(uniqueID: "test.shop.not_null_orders_id.5e4d3c2b1a", status: "fail", failures: 3),
-            .init(uniqueID: "test.shop.oddé", status: "unknown", failures: nil),
-        ])
+        #expect(
+            results.results == [
+                .init(uniqueID: "model.shop.orders", status: "success", failures: nil),
+                .init(uniqueID: "test.shop.not_null_orders_id.5e4d3c2b1a", status: "fail", failures: 3),
+                .init(uniqueID: "test.shop.oddé", status: "unknown", failures: nil),
+            ])
     }
 
     @Test(arguments: [

@@ -35,26 +35,36 @@ struct CITemplateTests {
 
     /// Each broken copy must be caught, with a message that names the broken promise.
     @Test(arguments: [
-        ("    types: [opened, edited, synchronize, reopened, ready_for_review]",
-         "    types: [opened, synchronize, reopened, ready_for_review]", "on.pull_request.types"),
-        ("    types: [opened, edited, synchronize, reopened, ready_for_review]",
-         "    types: [opened, edited, synchronize, reopened, ready_for_review]\n    paths: ['models/**']", "path filter"),
+        (
+            "    types: [opened, edited, synchronize, reopened, ready_for_review]",
+            "    types: [opened, synchronize, reopened, ready_for_review]", "on.pull_request.types"
+        ),
+        (
+            "    types: [opened, edited, synchronize, reopened, ready_for_review]",
+            "    types: [opened, edited, synchronize, reopened, ready_for_review]\n    paths: ['models/**']", "path filter"
+        ),
         ("  merge_group:\n", "", "merge_group"),
         ("permissions: {}\n", "permissions: write-all\n", "top-level permissions"),
         ("      pull-requests: read   #", "      pull-requests: write   #", "gate job"),
         ("      contents: read        #", "      contents: write        #", "contents: write"),
-        (#"run: rationale gate --base "$BASE_SHA""#,
-         #"run: rationale gate --base "${{ github.event.pull_request.base.sha }}""#, "${{"),
+        (
+            #"run: rationale gate --base "$BASE_SHA""#,
+            #"run: rationale gate --base "${{ github.event.pull_request.base.sha }}""#, "${{"
+        ),
         ("run: rationale publish --github", #"run: echo "${{ github.event.pull_request.body }}"; rationale publish --github"#, "${{"),
         ("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", "actions/checkout@v7", "not pinned"),
         ("fetch-depth: 0", "fetch-depth: 1", "fetch-depth"),
         ("persist-credentials: false", "persist-credentials: true", "persist-credentials"),
         ("  cancel-in-progress: true", "  cancel-in-progress: false", "concurrency"),
-        ("      - name: Check out rationale's source\n        id: source\n",
-         "      - name: Check out the repository first\n        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n        with:\n          fetch-depth: 0\n          persist-credentials: false\n\n      - name: Check out rationale's source\n        id: source\n",
-         "built after the pull request's files are checked out"),
-        ("          path: ${{ runner.temp }}/rationale-bin\n          key: rationale-${{ runner.os }}",
-         "          path: .rationale-bin\n          key: rationale-${{ runner.os }}", "inside the checkout"),
+        (
+            "      - name: Check out rationale's source\n        id: source\n",
+            "      - name: Check out the repository first\n        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n        with:\n          fetch-depth: 0\n          persist-credentials: false\n\n      - name: Check out rationale's source\n        id: source\n",
+            "built after the pull request's files are checked out"
+        ),
+        (
+            "          path: ${{ runner.temp }}/rationale-bin\n          key: rationale-${{ runner.os }}",
+            "          path: .rationale-bin\n          key: rationale-${{ runner.os }}", "inside the checkout"
+        ),
         (#"echo "$RUNNER_TEMP/rationale-bin" >> "$GITHUB_PATH""#, #"echo "$GITHUB_WORKSPACE/.rationale-bin" >> "$GITHUB_PATH""#, "on PATH"),
     ])
     func brokenGithubWorkflowIsCaught(original: String, broken: String, message: String) throws {
@@ -75,12 +85,19 @@ struct CITemplateTests {
     }
 
     @Test(arguments: [
-        ("  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  variables:\n    GIT_DEPTH: \"0\"          #",
-         "  variables:\n    GIT_DEPTH: \"0\"          #", "merge_request_event"),
-        ("    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  variables:\n    GIT_DEPTH: \"0\"\n",
-         "    - if: $CI_PIPELINE_SOURCE == \"push\"\n  variables:\n    GIT_DEPTH: \"0\"\n", "merge_request_event"),
+        (
+            "  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  variables:\n    GIT_DEPTH: \"0\"          #",
+            "  variables:\n    GIT_DEPTH: \"0\"          #", "merge_request_event"
+        ),
+        (
+            "    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  variables:\n    GIT_DEPTH: \"0\"\n",
+            "    - if: $CI_PIPELINE_SOURCE == \"push\"\n  variables:\n    GIT_DEPTH: \"0\"\n", "merge_request_event"
+        ),
         ("    GIT_DEPTH: \"0\"          #", "    GIT_DEPTH: \"20\"          #", "GIT_DEPTH"),
-        ("  before_script:\n", "  cache:\n    key: rationale-swift-6.2-noble\n    paths:\n      - .rationale-bin/\n  before_script:\n", "`cache:` in `.rationale-setup`"),
+        (
+            "  before_script:\n", "  cache:\n    key: rationale-swift-6.2-noble\n    paths:\n      - .rationale-bin/\n  before_script:\n",
+            "`cache:` in `.rationale-setup`"
+        ),
         (#"    - export PATH="$RATIONALE_HOME/bin:$PATH""#, #"    - export PATH="$CI_PROJECT_DIR/.rationale-bin:$PATH""#, "inside the checkout"),
         (#"    - export PATH="$RATIONALE_HOME/bin:$PATH""#, #"    - export PATH=".rationale-bin:$PATH""#, "inside the checkout"),
     ])
@@ -97,25 +114,25 @@ extension CITemplateTests {
     /// from the checkout (which a merge request can commit) and cached it (which any merge
     /// request pipeline can write), with the token in its environment.
     static let unsafeGitlabSetup = """
-    .rationale-setup:
-      image: swift:6.2-noble
-      variables:
-        RATIONALE_REPOSITORY_URL: https://github.com/your-org/rationale.git
-        RATIONALE_REF: main
-      cache:
-        key: rationale-swift-6.2-noble
-        paths:
-          - .rationale-bin/
-      before_script:
-        - |
-          if [ ! -x .rationale-bin/rationale ]; then
-            git init -q /tmp/rationale-src
-            (cd /tmp/rationale-src && swift build -c release)
-            mkdir -p .rationale-bin && cp /tmp/rationale-src/.build/release/rationale .rationale-bin/
-          fi
-        - export PATH="$CI_PROJECT_DIR/.rationale-bin:$PATH"
+        .rationale-setup:
+          image: swift:6.2-noble
+          variables:
+            RATIONALE_REPOSITORY_URL: https://github.com/your-org/rationale.git
+            RATIONALE_REF: main
+          cache:
+            key: rationale-swift-6.2-noble
+            paths:
+              - .rationale-bin/
+          before_script:
+            - |
+              if [ ! -x .rationale-bin/rationale ]; then
+                git init -q /tmp/rationale-src
+                (cd /tmp/rationale-src && swift build -c release)
+                mkdir -p .rationale-bin && cp /tmp/rationale-src/.build/release/rationale .rationale-bin/
+              fi
+            - export PATH="$CI_PROJECT_DIR/.rationale-bin:$PATH"
 
-    """
+        """
 
     @Test func theGitlabSetupThatRanACommittedOrCachedBinaryIsCaught() throws {
         let text = try Self.text(Self.gitlabPath)
@@ -231,13 +248,16 @@ func githubProblems(_ text: String) throws -> [String] {
     return problems
 }
 
-private let cacheProblem = "merge request pipelines write caches, and a binary restored from one would run with RATIONALE_GITLAB_TOKEN; build it in the job, outside $CI_PROJECT_DIR"
+private let cacheProblem =
+    "merge request pipelines write caches, and a binary restored from one would run with RATIONALE_GITLAB_TOKEN; build it in the job, outside $CI_PROJECT_DIR"
 
 /// What is wrong with the GitLab include; empty when nothing is.
 func gitlabProblems(_ text: String) throws -> [String] {
     guard let root = try Yams.compose(yaml: text)?.mapping else { return ["the file is not a mapping"] }
-    let keywords: Set<String> = ["stages", "variables", "include", "default", "workflow", "image", "services",
-                                 "cache", "before_script", "after_script", "spec"]
+    let keywords: Set<String> = [
+        "stages", "variables", "include", "default", "workflow", "image", "services",
+        "cache", "before_script", "after_script", "spec",
+    ]
     let jobs = root.filter { !($0.key.string ?? ".").hasPrefix(".") && !keywords.contains($0.key.string ?? "") }
     var problems: [String] = []
     if !jobs.contains(where: { $0.key.string == "rationale-gate" }) { problems.append("no job `rationale-gate` (the stable name)") }

@@ -51,7 +51,8 @@ struct ContextCommandTests {
     @Test func whenEvenTheModifiedNodesDoNotFitItSaysHowToNarrow() throws {
         let repo = try narrativeRepository()
         try repo.git("checkout", "-q", "main")
-        repo.write("dbt/models/staging/stg_orders.sql", (0..<300).map { "select \($0) as c from raw.orders union all" }.joined(separator: "\n") + "\nselect 1\n")
+        repo.write(
+            "dbt/models/staging/stg_orders.sql", (0..<300).map { "select \($0) as c from raw.orders union all" }.joined(separator: "\n") + "\nselect 1\n")
         let run = try rationale(["context", "--budget", "500"], in: repo)
         #expect(run.status == 1)
         #expect(run.stderr.contains("over the budget of 500: narrow with --select NAME (one of stg_orders) or raise --budget"))

@@ -25,10 +25,13 @@ struct DemoCommandTests {
         let narrative = try position("## Round payments to cents")
         let gateRefused = try position("[pr_todo]")
         let gatePassed = try position("rationale gate: passed — 1 modified model explained by")
-        #expect([install, impact, refused, refusedExit, start, complete, accepted, closed, narrative, gateRefused, gatePassed]
-            == [install, impact, refused, refusedExit, start, complete, accepted, closed, narrative, gateRefused, gatePassed].sorted())
-        for heading in ["### Problem & reasoning", "### What changed", "### Affected lineage", "### Excluded scope",
-                        "### Proof of correctness", "### Risks & rollout", "### Open loops"] {
+        #expect(
+            [install, impact, refused, refusedExit, start, complete, accepted, closed, narrative, gateRefused, gatePassed]
+                == [install, impact, refused, refusedExit, start, complete, accepted, closed, narrative, gateRefused, gatePassed].sorted())
+        for heading in [
+            "### Problem & reasoning", "### What changed", "### Affected lineage", "### Excluded scope",
+            "### Proof of correctness", "### Risks & rollout", "### Open loops",
+        ] {
             #expect(out.contains(heading))
         }
         #expect(out.contains("The sample repository stays at \(folder)"))

@@ -33,20 +33,27 @@ struct GTDCommandTests {
         #expect(export.stdout.contains("\(loopsPath): L-1, L-2 marked exported"))
         let csv = try #require(repo.read("loops.csv"))
         let day = try #require(csv.split(separator: "\n").first).dropFirst("\"Date: ".count).prefix(10)
-        #expect(csv.hasPrefix("\"Date: \(day)+0000\"\n\"Version: 7.1\"\n\"Status: \n0 Normal\n1 Completed\n2 Archived\"\n\"Folder Name\",\"List Name\",\"Title\","))
+        #expect(
+            csv.hasPrefix("\"Date: \(day)+0000\"\n\"Version: 7.1\"\n\"Status: \n0 Normal\n1 Completed\n2 Archived\"\n\"Folder Name\",\"List Name\",\"Title\","))
         let header = try #require(csv.split(separator: "\n").first { $0.hasPrefix("\"Folder Name\"") })
         #expect(header.split(separator: ",").count == 24)
         #expect(header.hasSuffix("\"taskId\",\"parentId\""))
-        #expect(csv.contains("\"rationale\",\"repo\",\"L-1 Does revenue need a full refresh?\",\"TEXT\",\"dbt-loop, revenue\",\"Session: .project/sessions/\(folder)\nModel: revenue\nProposed by: claude\nApproved by: Scratch Tester\",\"N\""))
+        #expect(
+            csv.contains(
+                "\"rationale\",\"repo\",\"L-1 Does revenue need a full refresh?\",\"TEXT\",\"dbt-loop, revenue\",\"Session: .project/sessions/\(folder)\nModel: revenue\nProposed by: claude\nApproved by: Scratch Tester\",\"N\""
+            ))
         #expect(csv.contains("\"L-2 Is void a status, too?\""))
 
         let exported = try #require(repo.read(loopsPath))
-        let changed = zip(before.split(separator: "\n", omittingEmptySubsequences: false), exported.split(separator: "\n", omittingEmptySubsequences: false)).filter { $0 != $1 }
-        #expect(changed.map(\.1) == [
-            "- L-1 (exported) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester]",
-            "- L-2 (exported) Is void a status, too? [by: agent] [approved-by: Scratch Tester]",
-        ])
-        #expect(before.split(separator: "\n", omittingEmptySubsequences: false).count == exported.split(separator: "\n", omittingEmptySubsequences: false).count)
+        let changed = zip(before.split(separator: "\n", omittingEmptySubsequences: false), exported.split(separator: "\n", omittingEmptySubsequences: false))
+            .filter { $0 != $1 }
+        #expect(
+            changed.map(\.1) == [
+                "- L-1 (exported) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester]",
+                "- L-2 (exported) Is void a status, too? [by: agent] [approved-by: Scratch Tester]",
+            ])
+        #expect(
+            before.split(separator: "\n", omittingEmptySubsequences: false).count == exported.split(separator: "\n", omittingEmptySubsequences: false).count)
         #expect(exported.hasSuffix("My notes stay here.\n"))
 
         // The user answers in TickTick: L-1 done ("answered: yes"), L-2 gains a note.
@@ -69,8 +76,13 @@ struct GTDCommandTests {
         #expect(imported.stdout.contains("L-1 closed: answered: yes"))
         #expect(imported.stdout.contains("L-2 clarified: No: \"void\" rows are test data."))
         let after = try #require(repo.read(loopsPath))
-        #expect(after.contains("- L-1 (closed) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester] [note: answered: yes] [gtd: ticktick "))
-        #expect(after.contains("- L-2 (clarified) Is void a status, too? [by: agent] [approved-by: Scratch Tester] [note: No: \"void\" rows are test data.] [gtd: ticktick "))
+        #expect(
+            after.contains(
+                "- L-1 (closed) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester] [note: answered: yes] [gtd: ticktick "
+            ))
+        #expect(
+            after.contains(
+                "- L-2 (clarified) Is void a status, too? [by: agent] [approved-by: Scratch Tester] [note: No: \"void\" rows are test data.] [gtd: ticktick "))
         #expect(after.hasSuffix("My notes stay here.\n"))
         #expect(repo.read(".project/sessions/\(folder)/SUMMARY.md")?.contains("- L-2 (clarified)") == true)
 
@@ -85,9 +97,11 @@ struct GTDCommandTests {
         let closed = try rationale(["session", "close"], in: repo)
         #expect(closed.status == 0, "\(closed.stdout)\(closed.stderr)")
         let bootloader = try #require(repo.read(".project/sessions/\(folder)/BOOTLOADER.md"))
-        #expect(bootloader.contains("""
-        ## Came back from GTD
-        """))
+        #expect(
+            bootloader.contains(
+                """
+                ## Came back from GTD
+                """))
         #expect(bootloader.contains("- L-1 closed: Does revenue need a full refresh? — answered: yes"))
         #expect(bootloader.contains("- L-2 clarified: Is void a status, too? — No: \"void\" rows are test data."))
         #expect(bootloader.contains("- L-2 (clarified) Is void a status, too?"), "still an open loop")
@@ -97,7 +111,9 @@ struct GTDCommandTests {
         #expect(next.stdout.contains("1 open loop carried from \(folder)"))
         let nextFolder = try #require(sessionFolders(repo).first { $0 != folder })
         let nextLoops = try #require(repo.read(".project/sessions/\(nextFolder)/LOOPS.md"))
-        #expect(nextLoops.contains("- L-2 (clarified) Is void a status, too? [by: agent] [approved-by: Scratch Tester] [note: No: \"void\" rows are test data.] [gtd: ticktick "))
+        #expect(
+            nextLoops.contains(
+                "- L-2 (clarified) Is void a status, too? [by: agent] [approved-by: Scratch Tester] [note: No: \"void\" rows are test data.] [gtd: ticktick "))
         #expect(nextLoops.contains("[from: \(folder)]"))
         #expect(!nextLoops.contains("L-1"))
     }
@@ -112,26 +128,32 @@ struct GTDCommandTests {
         let todo = try rationale(["loops", "export", "--format", "todotxt", "--no-mark"], in: repo)
         #expect(todo.status == 0, "\(todo.stderr)")
         let created = String(folder.prefix(10))
-        #expect(todo.stdout == """
-        (A) \(created) Does revenue need a full refresh? +repo @dbt loop:L-1 model:revenue
-        (A) \(created) Is void a status, too? +repo @dbt loop:L-2
+        #expect(
+            todo.stdout == """
+                (A) \(created) Does revenue need a full refresh? +repo @dbt loop:L-1 model:revenue
+                (A) \(created) Is void a status, too? +repo @dbt loop:L-2
 
-        """)
+                """)
         #expect(todo.stderr.contains("left out, still proposed: L-3"))
         #expect(repo.read(loopsPath) == before, "--no-mark leaves LOOPS.md alone")
 
-        repo.write("todo.txt", """
-        x 2026-12-01 \(created) Does revenue need a full refresh? yes, after merge +repo @dbt loop:L-1 model:revenue
-        (B) 2026-11-30 Unrelated errand +home
-        (A) \(created) Something else +repo @dbt loop:L-9
+        repo.write(
+            "todo.txt",
+            """
+            x 2026-12-01 \(created) Does revenue need a full refresh? yes, after merge +repo @dbt loop:L-1 model:revenue
+            (B) 2026-11-30 Unrelated errand +home
+            (A) \(created) Something else +repo @dbt loop:L-9
 
-        """)
+            """)
         let imported = try rationale(["loops", "import", "todo.txt"], in: repo)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("todo.txt (todotxt)"))
         #expect(imported.stdout.contains("L-1 closed: yes, after merge"))
         #expect(imported.stdout.contains("L-9 not found in any session's LOOPS.md"))
-        #expect(repo.read(loopsPath)?.contains("- L-1 (closed) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester] [note: yes, after merge] [gtd: todotxt ") == true)
+        #expect(
+            repo.read(loopsPath)?.contains(
+                "- L-1 (closed) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester] [note: yes, after merge] [gtd: todotxt "
+            ) == true)
 
         let json = try rationale(["loops", "export", "--format", "json", "--all"], in: repo)
         #expect(json.status == 0, "\(json.stderr)")

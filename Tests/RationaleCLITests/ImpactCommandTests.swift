@@ -54,7 +54,8 @@ struct ImpactCommandTests {
         #expect(run.stdout == "'evil`$(touch pwned)`+' 'it'\\''s+' stg_orders+\n")
 
         // A shell reads it back as exactly those three words, and runs nothing.
-        let shell = try runProcess("/bin/sh", ["-c", "set -- " + run.stdout.trimmingCharacters(in: .newlines) + "; printf '%s\\n' \"$@\""], cwd: repo.root, env: repo.environment)
+        let shell = try runProcess(
+            "/bin/sh", ["-c", "set -- " + run.stdout.trimmingCharacters(in: .newlines) + "; printf '%s\\n' \"$@\""], cwd: repo.root, env: repo.environment)
         #expect(shell.stdout == names.map { $0 + "+" }.joined(separator: "\n") + "\n")
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/pwned"))
 
@@ -110,7 +111,9 @@ struct ImpactCommandTests {
         let repo = try shopRepository()
         let badProject = try rationale(["impact", "--project", "analytics"], in: repo.path)
         #expect(badProject.status == 2)
-        #expect(badProject.stderr.contains("project folder `analytics` (from --project, or `project:` in .rationale.yml) holds no dbt_project.yml: pass a folder that holds one (`dbt`)"))
+        #expect(
+            badProject.stderr.contains(
+                "project folder `analytics` (from --project, or `project:` in .rationale.yml) holds no dbt_project.yml: pass a folder that holds one (`dbt`)"))
 
         let badRevision = try rationale(["impact", "--base", "no-such-branch"], in: repo.path)
         #expect(badRevision.status == 2)

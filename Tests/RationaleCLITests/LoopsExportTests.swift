@@ -29,8 +29,9 @@ struct LoopsExportTests {
         let workspace = try Workspace.open(repo.path)
         var staged = false
         #expect(throws: Killed.self) {
-            try GTDFrontend.export(workspace, format: .todotxt, session: nil, all: false, mark: true, date: "2026-11-28",
-                                   stage: { _ in staged = true }, publish: { throw Killed() })
+            try GTDFrontend.export(
+                workspace, format: .todotxt, session: nil, all: false, mark: true, date: "2026-11-28",
+                stage: { _ in staged = true }, publish: { throw Killed() })
         }
         // The text was staged before anything was marked; the marks are done; no file was published.
         #expect(staged)
@@ -40,8 +41,9 @@ struct LoopsExportTests {
         // Marked loops are still exported: the run again writes every one of them.
         var published: String?
         var text = ""
-        let done = try GTDFrontend.export(workspace, format: .todotxt, session: nil, all: false, mark: true, date: "2026-11-28",
-                                          stage: { text = $0 }, publish: { published = text })
+        let done = try GTDFrontend.export(
+            workspace, format: .todotxt, session: nil, all: false, mark: true, date: "2026-11-28",
+            stage: { text = $0 }, publish: { published = text })
         #expect(done.items.map(\.loop.id) == ["L-1", "L-2", "L-3"])
         #expect(published?.contains("loop:L-3") == true)
     }

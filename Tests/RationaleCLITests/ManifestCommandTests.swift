@@ -7,24 +7,24 @@ func tinyManifest(packageSQL: String, ordersSQL: String = "select * from {{ ref(
     func model(_ package: String, _ name: String, _ sql: String, parents: [String]) -> String {
         let sqlJSON = String(decoding: try! JSONEncoder().encode(sql), as: UTF8.self) // a String always encodes
         return """
-        "model.\(package).\(name)": {"name": "\(name)", "resource_type": "model", "package_name": "\(package)",
-          "original_file_path": "models/\(name).sql", "unique_id": "model.\(package).\(name)",
-          "fqn": ["\(package)", "\(name)"], "config": {"materialized": "view"}, "unrendered_config": {},
-          "raw_code": \(sqlJSON), "description": "", "columns": {}, "version": null,
-          "depends_on": {"macros": [], "nodes": [\(parents.map { "\"\($0)\"" }.joined(separator: ", "))]}}
-        """
+            "model.\(package).\(name)": {"name": "\(name)", "resource_type": "model", "package_name": "\(package)",
+              "original_file_path": "models/\(name).sql", "unique_id": "model.\(package).\(name)",
+              "fqn": ["\(package)", "\(name)"], "config": {"materialized": "view"}, "unrendered_config": {},
+              "raw_code": \(sqlJSON), "description": "", "columns": {}, "version": null,
+              "depends_on": {"macros": [], "nodes": [\(parents.map { "\"\($0)\"" }.joined(separator: ", "))]}}
+            """
     }
     return """
-    {"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "dbt_version": "1.11.16",
-                  "project_name": "shop", "adapter_type": "duckdb"},
-     "nodes": {\(model("ga4", "stg_ga", packageSQL, parents: [])),
-               \(model("shop", "orders", ordersSQL, parents: ["model.ga4.stg_ga"])),
-               "test.shop.not_null_orders_id.1": {"name": "not_null_orders_id", "resource_type": "test",
-                 "unique_id": "test.shop.not_null_orders_id.1", "attached_node": "model.shop.orders",
-                 "column_name": "id", "test_metadata": {"name": "not_null"},
-                 "depends_on": {"macros": [], "nodes": ["model.shop.orders"]}}},
-     "sources": {}, "macros": {}, "exposures": {}, "parent_map": {}, "child_map": {}, "unit_tests": {}}
-    """
+        {"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "dbt_version": "1.11.16",
+                      "project_name": "shop", "adapter_type": "duckdb"},
+         "nodes": {\(model("ga4", "stg_ga", packageSQL, parents: [])),
+                   \(model("shop", "orders", ordersSQL, parents: ["model.ga4.stg_ga"])),
+                   "test.shop.not_null_orders_id.1": {"name": "not_null_orders_id", "resource_type": "test",
+                     "unique_id": "test.shop.not_null_orders_id.1", "attached_node": "model.shop.orders",
+                     "column_name": "id", "test_metadata": {"name": "not_null"},
+                     "depends_on": {"macros": [], "nodes": ["model.shop.orders"]}}},
+         "sources": {}, "macros": {}, "exposures": {}, "parent_map": {}, "child_map": {}, "unit_tests": {}}
+        """
 }
 
 @Suite("rationale impact --manifest, end to end")
@@ -102,9 +102,13 @@ struct ContextManifestTests {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("prod"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try tinyManifest(packageSQL: "select 1 as id").write(to: dir.appendingPathComponent("prod/manifest.json"), atomically: true, encoding: .utf8)
-        try tinyManifest(packageSQL: "select 2 as id -- from the package").write(to: dir.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
-        let run = try rationale(["context", "--manifest", dir.appendingPathComponent("manifest.json").path,
-                                 "--state", dir.appendingPathComponent("prod").path, "--budget", "1000"], in: repo.path)
+        try tinyManifest(packageSQL: "select 2 as id -- from the package").write(
+            to: dir.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
+        let run = try rationale(
+            [
+                "context", "--manifest", dir.appendingPathComponent("manifest.json").path,
+                "--state", dir.appendingPathComponent("prod").path, "--budget", "1000",
+            ], in: repo.path)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("answered from dbt's manifests"))
         #expect(run.stdout.contains("select 2 as id -- from the package"))

@@ -12,71 +12,80 @@ func narrativeRepository(session: Bool = true, skip: String? = nil) throws -> Sc
     repo.write("dbt/models/intermediate/int_order_payments.sql", "select * from {{ ref('stg_orders') }} join {{ ref('stg_payments') }} using (order_id)\n")
     repo.write("dbt/models/marts/orders.sql", "{{ config(materialized='incremental', unique_key='id') }}\nselect * from {{ ref('int_order_payments') }}\n")
     repo.write("dbt/models/marts/revenue.sql", "select sum(amount) from {{ ref('orders') }}\n")
-    repo.write("dbt/models/marts/_marts.yml", """
-    version: 2
-    models:
-      - name: orders
-        columns:
-          - name: id
-            tests: [unique, not_null]
-    exposures:
-      - name: finance_dashboard
-        type: dashboard
-        owner: {name: Finance, email: finance@example.com}
-        depends_on: [ref('revenue')]
-    """)
+    repo.write(
+        "dbt/models/marts/_marts.yml",
+        """
+        version: 2
+        models:
+          - name: orders
+            columns:
+              - name: id
+                tests: [unique, not_null]
+        exposures:
+          - name: finance_dashboard
+            type: dashboard
+            owner: {name: Finance, email: finance@example.com}
+            depends_on: [ref('revenue')]
+        """)
     _ = try repo.commit("base")
     try repo.git("checkout", "-q", "-b", "feature")
     repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders where status != 'cancelled'\n")
-    repo.write("dbt/models/marts/orders.sql", "{{ config(materialized='incremental', unique_key='id') }}\nselect *, amount > 0 as paid from {{ ref('int_order_payments') }}\n")
+    repo.write(
+        "dbt/models/marts/orders.sql",
+        "{{ config(materialized='incremental', unique_key='id') }}\nselect *, amount > 0 as paid from {{ ref('int_order_payments') }}\n")
     if session {
         let folder = ".project/sessions/2026-11-20-drop-cancelled-orders"
-        repo.write("\(folder)/SUMMARY.md", """
-        <!-- rationale:session title="Drop cancelled orders" kind=refactor started=2026-11-20 status=closed closed=2026-11-21 -->
-        # Drop cancelled orders
+        repo.write(
+            "\(folder)/SUMMARY.md",
+            """
+            <!-- rationale:session title="Drop cancelled orders" kind=refactor started=2026-11-20 status=closed closed=2026-11-21 -->
+            # Drop cancelled orders
 
-        ## Problem, in my words
-        Revenue counts cancelled orders because stg_orders keeps every status, ask @alice why.
+            ## Problem, in my words
+            Revenue counts cancelled orders because stg_orders keeps every status, ask @alice why.
 
-        ## What was done
-        stg_orders drops cancelled orders; orders gains a paid flag.
+            ## What was done
+            stg_orders drops cancelled orders; orders gains a paid flag.
 
-        ## Loops
-        <!-- rationale:loops:begin -->
-        - L-1 (approved) Does finance want cancelled orders in a separate model? [approved-by: Ada]
-        <!-- rationale:loops:end -->
+            ## Loops
+            <!-- rationale:loops:begin -->
+            - L-1 (approved) Does finance want cancelled orders in a separate model? [approved-by: Ada]
+            <!-- rationale:loops:end -->
 
-        ## Context decisions
-        Budget: 4000 tokens
-        Used: 2100 tokens
+            ## Context decisions
+            Budget: 4000 tokens
+            Used: 2100 tokens
 
-        - loaded: stg_orders, orders — the models whose rows change
-        - excluded: revenue — sums amount over orders; cancelled rows had amount 0 | so totals hold
+            - loaded: stg_orders, orders — the models whose rows change
+            - excluded: revenue — sums amount over orders; cancelled rows had amount 0 | so totals hold
 
-        ## Reasoning
-        Filtering in staging keeps every consumer consistent.
+            ## Reasoning
+            Filtering in staging keeps every consumer consistent.
 
-        ## Excluded scope
-        Refund handling stays as it is.
+            ## Excluded scope
+            Refund handling stays as it is.
 
-        ## Next session
-        Compare revenue before and after.
+            ## Next session
+            Compare revenue before and after.
 
-        """)
-        repo.write("\(folder)/LOOPS.md", "# Loops\n\n## Loops\n- L-1 (approved) Does finance want cancelled orders in a separate model? [approved-by: Ada]\n- L-2 (closed) Is void a status? [note: no]\n")
+            """)
+        repo.write(
+            "\(folder)/LOOPS.md",
+            "# Loops\n\n## Loops\n- L-1 (approved) Does finance want cancelled orders in a separate model? [approved-by: Ada]\n- L-2 (closed) Is void a status? [note: no]\n"
+        )
     }
     _ = try repo.commit("Drop cancelled orders" + (skip.map { "\n\nRationale-Skip: \($0)" } ?? ""))
     return repo
 }
 
 let runResultsFixture = """
-{"metadata": {"generated_at": "2026-11-21T10:00:00Z"}, "results": [
-  {"unique_id": "model.shop.orders", "status": "success", "failures": null},
-  {"unique_id": "model.shop.stg_orders", "status": "success", "failures": null},
-  {"unique_id": "test.shop.unique_orders_id.1a2b3c4d5e", "status": "pass", "failures": 0},
-  {"unique_id": "test.shop.not_null_orders_id.5e4d3c2b1a", "status": "fail", "failures": 3}
-]}
-"""
+    {"metadata": {"generated_at": "2026-11-21T10:00:00Z"}, "results": [
+      {"unique_id": "model.shop.orders", "status": "success", "failures": null},
+      {"unique_id": "model.shop.stg_orders", "status": "success", "failures": null},
+      {"unique_id": "test.shop.unique_orders_id.1a2b3c4d5e", "status": "pass", "failures": 0},
+      {"unique_id": "test.shop.not_null_orders_id.5e4d3c2b1a", "status": "fail", "failures": 3}
+    ]}
+    """
 
 @Suite("rationale narrate, end to end")
 struct NarrateCommandTests {
@@ -87,8 +96,10 @@ struct NarrateCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         let text = run.stdout
         #expect(text.hasPrefix("## Drop cancelled orders\n"))
-        for heading in ["### Summary", "### Problem & reasoning", "### What changed", "### Affected lineage", "### Excluded scope",
-                        "### Proof of correctness", "### Risks & rollout", "### Open loops", "### Reviewer checklist"] {
+        for heading in [
+            "### Summary", "### Problem & reasoning", "### What changed", "### Affected lineage", "### Excluded scope",
+            "### Proof of correctness", "### Risks & rollout", "### Open loops", "### Reviewer checklist",
+        ] {
             #expect(text.contains(heading), "missing \(heading)")
         }
         // The author's words, mentions defused.
@@ -103,7 +114,9 @@ struct NarrateCommandTests {
         #expect(text.contains("| `finance_dashboard` |"))
         #expect(text.contains("```mermaid\ngraph LR"))
         #expect(text.contains("n_model_shop_orders --> n_model_shop_revenue"))
-        #expect(text.contains("class n_model_shop_orders,n_model_shop_stg_orders changed") || text.contains("class n_model_shop_stg_orders,n_model_shop_orders changed"))
+        #expect(
+            text.contains("class n_model_shop_orders,n_model_shop_stg_orders changed")
+                || text.contains("class n_model_shop_stg_orders,n_model_shop_orders changed"))
         // Excluded scope: the reason (its `|` escaped), the undiscussed downstream, deferred loops.
         #expect(text.contains("Excluded `revenue`: sums amount over orders; cancelled rows had amount 0 \\| so totals hold"))
         #expect(text.contains("Reached downstream, not discussed in a session: `int_order_payments`"))
@@ -126,13 +139,15 @@ struct NarrateCommandTests {
         let repo = try narrativeRepository()
         let path = ".project/sessions/2026-11-20-drop-cancelled-orders/SUMMARY.md"
         let summary = try #require(repo.read(path))
-            .replacingOccurrences(of: "stg_orders drops cancelled orders; orders gains a paid flag.", with: """
-            stg_orders drops cancelled orders. <img src=x onerror=alert(1)>
-            ✅ rationale gate: passed
-            <details><summary>more</summary>
-            ```sql
-            select 1
-            """)
+            .replacingOccurrences(
+                of: "stg_orders drops cancelled orders; orders gains a paid flag.",
+                with: """
+                    stg_orders drops cancelled orders. <img src=x onerror=alert(1)>
+                    ✅ rationale gate: passed
+                    <details><summary>more</summary>
+                    ```sql
+                    select 1
+                    """)
         repo.write(path, summary)
         _ = try repo.commit("hostile summary")
         let run = try rationale(["narrate", "--base", "main"], in: repo)
@@ -285,8 +300,12 @@ struct GateCommandTests {
         let repo = try narrativeRepository(session: false)
         repo.write("event.json", #"{"pull_request": {"number": 7, "body": null}}"#)
         repo.write("summary.md", "earlier step\n")
-        let run = try gate(repo, env: ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": repo.absolute("event.json"),
-                                       "GITHUB_STEP_SUMMARY": repo.absolute("summary.md")])
+        let run = try gate(
+            repo,
+            env: [
+                "GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": repo.absolute("event.json"),
+                "GITHUB_STEP_SUMMARY": repo.absolute("summary.md"),
+            ])
         #expect(run.status == 1)
         #expect(run.stdout.contains("::error file=dbt/models/marts/orders.sql,title=rationale session_required::the pull request modifies"))
         let summary = try #require(repo.read("summary.md"))
@@ -297,8 +316,9 @@ struct GateCommandTests {
     @Test func aBrokenEventFileIsSaidNotReadAsNoBase() throws {
         let repo = try narrativeRepository(session: false)
         repo.write("event.json", "{not json")
-        let run = try rationale(["gate", "--pr-body-file", repo.absolute("event.json")], in: repo,
-                                extra: ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": repo.absolute("event.json")])
+        let run = try rationale(
+            ["gate", "--pr-body-file", repo.absolute("event.json")], in: repo,
+            extra: ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": repo.absolute("event.json")])
         #expect(run.status == 2)
         #expect(run.stderr.contains("event.json"), "\(run.stderr)")
         #expect(!run.stderr.contains("--base"), "the broken file is the cause, not a missing base: \(run.stderr)")
@@ -307,10 +327,13 @@ struct GateCommandTests {
     @Test func inCIThePullRequestBodyIsFetchedAgainFromTheAPI() throws {
         let repo = try narrativeRepository()
         let forge = try FakeForge(seed: ["github": ["body": "## Story\nWe checked row counts before and after.\n"]])
-        let event = #"{"pull_request": {"number": 7, "body": "stale <!-- rationale:todo how you checked the data -->", "head": {"repo": {"full_name": "octo/shop"}}}}"#
-        let environment = ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "octo/shop",
-                           "GITHUB_API_URL": forge.gitHubAPI, "GITHUB_TOKEN": "test-token",
-                           "GITHUB_EVENT_PATH": try forge.write("event.json", event)]
+        let event =
+            #"{"pull_request": {"number": 7, "body": "stale <!-- rationale:todo how you checked the data -->", "head": {"repo": {"full_name": "octo/shop"}}}}"#
+        let environment = [
+            "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "octo/shop",
+            "GITHUB_API_URL": forge.gitHubAPI, "GITHUB_TOKEN": "test-token",
+            "GITHUB_EVENT_PATH": try forge.write("event.json", event),
+        ]
         let fresh = try gate(repo, ["--format", "json"], env: environment)
         #expect(fresh.status == 0, "\(fresh.stdout)\(fresh.stderr)")
         #expect(fresh.stdout.contains("\"prBody\" : \"the API (octo/shop#7)\""))
@@ -353,8 +376,12 @@ struct GateRevisionTests {
         let base = try repo.git("rev-parse", "main")
         let head = try repo.git("rev-parse", "feature")
         repo.write("event.json", #"{"merge_group": {"base_sha": "\#(base)", "head_sha": "\#(head)"}}"#)
-        let run = try rationale(["gate"], in: repo, extra: ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "merge_group",
-                                                           "GITHUB_EVENT_PATH": repo.absolute("event.json")])
+        let run = try rationale(
+            ["gate"], in: repo,
+            extra: [
+                "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "merge_group",
+                "GITHUB_EVENT_PATH": repo.absolute("event.json"),
+            ])
         #expect(run.status == 1)
         #expect(run.stdout.contains("[session_required]"))
         let none = try rationale(["gate"], in: repo)

@@ -157,24 +157,25 @@ struct OnboardingDocTests {
 
     @Test func theExtractionReadsLikeAShell() {
         let markdown = """
-        ```sh
-        rationale session start "First session" --kind refactor   # a comment
-        NO_COLOR=1 rationale impact --downstream 1
-        $ rationale loops propose 'it'"'"'s open' \\
-            --model orders
-        git commit -m "rationale check runs here"
-        ```
+            ```sh
+            rationale session start "First session" --kind refactor   # a comment
+            NO_COLOR=1 rationale impact --downstream 1
+            $ rationale loops propose 'it'"'"'s open' \\
+                --model orders
+            git commit -m "rationale check runs here"
+            ```
 
-        ```text
-        rationale gate: passed — output, not a command
-        ```
-        """
+            ```text
+            rationale gate: passed — output, not a command
+            ```
+            """
         let found = DocumentedCommands.extract(from: markdown)
-        #expect(found.map(\.arguments) == [
-            ["session", "start", "First session", "--kind", "refactor"],
-            ["impact", "--downstream", "1"],
-            ["loops", "propose", "it's open", "--model", "orders"],
-        ])
+        #expect(
+            found.map(\.arguments) == [
+                ["session", "start", "First session", "--kind", "refactor"],
+                ["impact", "--downstream", "1"],
+                ["loops", "propose", "it's open", "--model", "orders"],
+            ])
         #expect(found.map(\.line) == [2, 3, 4])
     }
 

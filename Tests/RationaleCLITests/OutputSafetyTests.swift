@@ -13,7 +13,8 @@ func printedLines(_ run: (status: Int32, stdout: String, stderr: String)) -> [St
 func foreignWorkflowCommands(_ run: (status: Int32, stdout: String, stderr: String)) -> [String] {
     printedLines(run).filter { line in
         let trimmed = line.drop { $0.isWhitespace }
-        let ours = ["::error ", "::warning ", "::notice "].contains { trimmed.hasPrefix($0) }
+        let ours =
+            ["::error ", "::warning ", "::notice "].contains { trimmed.hasPrefix($0) }
             && trimmed.range(of: #"^::[a-z]+ (file=[^:,]*,)?(line=[0-9]+,)?title=rationale [a-z_ ]+::"#, options: .regularExpression) != nil
         if ours { return false }
         return trimmed.hasPrefix("::") || line.contains("##[")
@@ -35,9 +36,11 @@ struct OutputSafetyTests {
     @Test func aFileNameWithALineBreakCannotStartAWorkflowCommandInTheGatesOutput() throws {
         let repo = try hostileRepository()
         repo.write("event.json", #"{"pull_request": {"number": 7, "body": null}}"#)
-        let run = try rationale(["gate", "--base", "main"], in: repo, extra: [
-            "GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": repo.absolute("event.json"),
-        ])
+        let run = try rationale(
+            ["gate", "--base", "main"], in: repo,
+            extra: [
+                "GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": repo.absolute("event.json"),
+            ])
         #expect(run.status == 1, "\(run.stderr)")
         // The findings are there, each on one line, the break written as the runner's %0A.
         #expect(run.stdout.contains("modifies model `evil%0A::add-mask::hunter2`"))
@@ -69,7 +72,9 @@ struct OutputSafetyTests {
         ]
         let run = try rationale(["publish", "--github", "--file", "narrative.md"], in: forge.root, env: env)
         #expect(run.status == 2)
-        #expect(run.stderr.contains("POST /repos/octo/shop/issues/7/comments answered 422: Validation failed: *** is not allowed \\x1B]0;owned\\x07\\x1B[2J\\x9B31m here"))
+        #expect(
+            run.stderr.contains(
+                "POST /repos/octo/shop/issues/7/comments answered 422: Validation failed: *** is not allowed \\x1B]0;owned\\x07\\x1B[2J\\x9B31m here"))
         #expect(!(run.stdout + run.stderr).contains("test-token"))
         #expect(!(run.stdout + run.stderr).unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
     }
@@ -77,11 +82,13 @@ struct OutputSafetyTests {
     @Test func sessionTitlesAndLoopTextReachTheTerminalWithoutTheirEscapes() throws {
         let repo = try shopRepository()
         let folder = ".project/sessions/2026-11-20-evil"
-        repo.write("\(folder)/SUMMARY.md", """
-        <!-- rationale:session title="Clear \u{1B}[2J\u{1B}]0;owned\u{07} \u{202E}txt.exe" kind=refactor started=2026-11-20 status=open -->
-        # Evil
+        repo.write(
+            "\(folder)/SUMMARY.md",
+            """
+            <!-- rationale:session title="Clear \u{1B}[2J\u{1B}]0;owned\u{07} \u{202E}txt.exe" kind=refactor started=2026-11-20 status=open -->
+            # Evil
 
-        """)
+            """)
         repo.write("\(folder)/LOOPS.md", "# Loops\n\n## Loops\n- L-1 (open) Why is this \u{1B}[31mred\u{1B}[0m and \r hidden?\n")
         for arguments in [["session", "list"], ["loops", "list", "--session", "2026-11-20-evil"]] {
             let run = try rationale(arguments, in: repo)

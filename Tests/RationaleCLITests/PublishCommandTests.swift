@@ -110,12 +110,13 @@ struct PublishCommandTests {
         let state = try forge.state()
         #expect(state.github.comments.count == 6)
         #expect(state.github.comments.last?.body == "\(marker)\nnew narrative")
-        #expect(state.requests.map(\.path) == [
-            "/repos/octo/shop/issues/7/comments?per_page=100",
-            "/repos/octo/shop/issues/7/comments?per_page=2&page=2",
-            "/repos/octo/shop/issues/7/comments?per_page=2&page=3",
-            "/repos/octo/shop/issues/comments/6",
-        ])
+        #expect(
+            state.requests.map(\.path) == [
+                "/repos/octo/shop/issues/7/comments?per_page=100",
+                "/repos/octo/shop/issues/7/comments?per_page=2&page=2",
+                "/repos/octo/shop/issues/7/comments?per_page=2&page=3",
+                "/repos/octo/shop/issues/comments/6",
+            ])
     }
 
     @Test func oneRateLimitedAnswerIsRetriedAndPostsOnce() throws {
@@ -183,10 +184,11 @@ struct PublishCommandTests {
         #expect(Array((state.github.body ?? "").utf8) == expected)
     }
 
-    @Test(arguments: [
-        ("Author text", "Author text\n\n\(begin)\nThe narrative\n\(end)"),
-        (nil, "\(begin)\nThe narrative\n\(end)"),
-    ] as [(String?, String)])
+    @Test(
+        arguments: [
+            ("Author text", "Author text\n\n\(begin)\nThe narrative\n\(end)"),
+            (nil, "\(begin)\nThe narrative\n\(end)"),
+        ] as [(String?, String)])
     func intoBodyAppendsABlockWhenNoneExists(body: String?, expected: String) throws {
         let forge = try FakeForge(seed: ["github": ["body": body.map { $0 as Any } ?? NSNull()]])
         let run = try publish(forge, ["--github", "--into-body"], narrative: "The narrative\n", env: try gitHubEnvironment(forge))
@@ -209,9 +211,14 @@ struct PublishCommandTests {
     // MARK: GitLab
 
     @Test func gitLabCreatesOneNoteThenUpdatesItInPlaceThenLeavesItAlone() throws {
-        let forge = try FakeForge(seed: ["per_page": 1, "gitlab": ["notes": [
-            ["id": 1, "body": "Looks fine", "system": false], ["id": 2, "body": "added 1 commit", "system": true],
-        ]]])
+        let forge = try FakeForge(seed: [
+            "per_page": 1,
+            "gitlab": [
+                "notes": [
+                    ["id": 1, "body": "Looks fine", "system": false], ["id": 2, "body": "added 1 commit", "system": true],
+                ]
+            ],
+        ])
         let env = gitLabEnvironment(forge)
 
         let first = try publish(forge, ["--gitlab"], narrative: "First", env: env)
@@ -258,12 +265,15 @@ struct PublishCommandTests {
     func aRedirectToAnotherPortIsRefusedAndTheTokenNeverLeaves(forge kind: ForgeCase) throws {
         let elsewhere = try FakeForge(seed: [:])
         let target = kind == .github ? elsewhere.gitHubAPI + "/repos/octo/shop/issues/7/comments" : elsewhere.gitLabAPI + "/projects/42/merge_requests/7/notes"
-        let forge = try FakeForge(seed: ["hostile": [["method": "GET", "path_regex": kind == .github ? "/comments$" : "/notes$", "redirect": target, "status": 307]]])
+        let forge = try FakeForge(seed: [
+            "hostile": [["method": "GET", "path_regex": kind == .github ? "/comments$" : "/notes$", "redirect": target, "status": 307]]
+        ])
         let env = kind == .github ? try gitHubEnvironment(forge) : gitLabEnvironment(forge)
 
         let run = try publish(forge, ["--\(kind.rawValue)"], narrative: "N", env: env)
         #expect(run.status == 2)
-        #expect(run.stderr.contains("redirected to http://127.0.0.1:\(elsewhere.port), another host, scheme or port than the API's: the token is not sent there"))
+        #expect(
+            run.stderr.contains("redirected to http://127.0.0.1:\(elsewhere.port), another host, scheme or port than the API's: the token is not sent there"))
         let reached = try elsewhere.state().requests
         #expect(reached.isEmpty, "the other port saw \(reached.map(\.headers))")
         #expect(!reached.contains { $0.headers["authorization"] != nil || $0.headers["private-token"] != nil })
@@ -340,11 +350,12 @@ struct PublishCommandTests {
         env["CI_MERGE_REQUEST_SOURCE_PROJECT_ID"] = "99"
         let run = try publish(forge, ["--gitlab"], narrative: "The narrative\n", env: env)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == """
-        publish: could not write to 42!7: a fork's pipeline has no token (RATIONALE_GITLAB_TOKEN or GITLAB_TOKEN) — narrative below
-        The narrative
+        #expect(
+            run.stdout == """
+                publish: could not write to 42!7: a fork's pipeline has no token (RATIONALE_GITLAB_TOKEN or GITLAB_TOKEN) — narrative below
+                The narrative
 
-        """)
+                """)
         #expect(try forge.state().requests.isEmpty)
     }
 

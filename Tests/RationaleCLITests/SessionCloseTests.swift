@@ -57,7 +57,8 @@ struct SessionCloseTests {
         #expect(repo.read(summary)?.contains("status=closed closed=") == true)
         #expect(repo.read(".project/sessions/\(folder)/BOOTLOADER.md")?.contains("Drop cancelled orders") == true)
         #expect(repo.read(".project/STATE.md")?.contains("`.project/sessions/\(folder)`, closed") == true, "\(repo.read(".project/STATE.md") ?? "")")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: repo.absolute(".project/sessions/\(folder)")).filter { $0.hasSuffix(".tmp") }
+        let leftovers =
+            try FileManager.default.contentsOfDirectory(atPath: repo.absolute(".project/sessions/\(folder)")).filter { $0.hasSuffix(".tmp") }
             + FileManager.default.contentsOfDirectory(atPath: repo.absolute(".project")).filter { $0.hasSuffix(".tmp") }
         #expect(killedAfter == 2 || leftovers.isEmpty, "\(leftovers)")
     }

@@ -18,38 +18,41 @@ func fillSession(_ repo: ScratchRepository, _ folder: String, loaded: [String], 
     let path = ".project/sessions/\(folder)/SUMMARY.md"
     let template = try #require(repo.read(path))
     let firstLine = template.split(separator: "\n").first.map(String.init) ?? ""
-    let loopsBlock = template.components(separatedBy: "<!-- rationale:loops:begin -->").dropFirst().first?
+    let loopsBlock =
+        template.components(separatedBy: "<!-- rationale:loops:begin -->").dropFirst().first?
         .components(separatedBy: "<!-- rationale:loops:end -->").first ?? "\n_No loops yet._\n"
-    repo.write(path, """
-    \(firstLine)
-    # The session
+    repo.write(
+        path,
+        """
+        \(firstLine)
+        # The session
 
-    ## Problem, in my words
-    Orders count cancelled orders as revenue because the staging model keeps every status.
+        ## Problem, in my words
+        Orders count cancelled orders as revenue because the staging model keeps every status.
 
-    ## What was done
-    stg_orders drops cancelled orders.
+        ## What was done
+        stg_orders drops cancelled orders.
 
-    ## Loops
-    <!-- rationale:loops:begin -->\(loopsBlock)<!-- rationale:loops:end -->
+        ## Loops
+        <!-- rationale:loops:begin -->\(loopsBlock)<!-- rationale:loops:end -->
 
-    ## Context decisions
-    Budget: 4000 tokens
-    Used: \(used) tokens
+        ## Context decisions
+        Budget: 4000 tokens
+        Used: \(used) tokens
 
-    - loaded: \(loaded.joined(separator: ", ")) — the models whose rows change
-    \(excluded.isEmpty ? "" : "- excluded: \(excluded.joined(separator: ", ")) — downstream; sums amount, whose meaning is kept")
+        - loaded: \(loaded.joined(separator: ", ")) — the models whose rows change
+        \(excluded.isEmpty ? "" : "- excluded: \(excluded.joined(separator: ", ")) — downstream; sums amount, whose meaning is kept")
 
-    ## Reasoning
-    Filtering in staging keeps every consumer consistent; a filter in the mart would leave others wrong.
+        ## Reasoning
+        Filtering in staging keeps every consumer consistent; a filter in the mart would leave others wrong.
 
-    ## Excluded scope
-    Refunds stay as they are.
+        ## Excluded scope
+        Refunds stay as they are.
 
-    ## Next session
-    Compare row counts of orders before and after.
+        ## Next session
+        Compare row counts of orders before and after.
 
-    """)
+        """)
     let contextPath = ".project/sessions/\(folder)/CONTEXT.md"
     let context = try #require(repo.read(contextPath))
     let cleaned = context.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> String? in
@@ -187,7 +190,10 @@ struct SessionCommandTests {
         try repo.git("update-index", "--cacheinfo", "160000,\(vendored),dbt/models/vendor")
         let check = try rationale(["check"], in: repo)
         #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
-        #expect(check.stdout.contains("dbt/models/vendor: error: the staged change moves the submodule dbt/models/vendor to another commit, but no session explains it"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains(
+                "dbt/models/vendor: error: the staged change moves the submodule dbt/models/vendor to another commit, but no session explains it"),
+            "\(check.stdout)")
         #expect(check.stdout.contains("[session_required]"))
 
         try repo.git("commit", "-q", "-m", "bump vendor")
@@ -305,7 +311,8 @@ struct SessionCommandTests {
         #expect(next.stdout.contains("1 open loop carried from \(folder)"))
         let nextFolder = try #require(sessionFolders(repo).first { $0 != folder })
         let nextLoops = try #require(repo.read(".project/sessions/\(nextFolder)/LOOPS.md"))
-        #expect(nextLoops.contains("- L-1 (open) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester] [from: \(folder)]"))
+        #expect(
+            nextLoops.contains("- L-1 (open) Does revenue need a full refresh? [model: revenue] [by: claude] [approved-by: Scratch Tester] [from: \(folder)]"))
         let third = try rationale(["loops", "propose", "Who owns the backfill?"], in: repo)
         #expect(third.stdout.contains("L-3 (proposed)"))
         #expect(try rationale(["session", "list"], in: repo).stdout.contains("closed"))
@@ -348,8 +355,9 @@ struct HookedCommitTests {
     }
 
     func commit(_ repo: ScratchRepository, _ message: String, env: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try runProcess("/usr/bin/env", ["git", "commit", "-q", "-m", message], cwd: repo.path,
-                       env: repo.environment.merging(env) { _, new in new })
+        try runProcess(
+            "/usr/bin/env", ["git", "commit", "-q", "-m", message], cwd: repo.path,
+            env: repo.environment.merging(env) { _, new in new })
     }
 
     @Test func aCommitWithoutASessionIsRefusedThenAcceptedWithOne() throws {
@@ -357,7 +365,7 @@ struct HookedCommitTests {
         let before = try repo.git("rev-parse", "HEAD")
         let refused = try commit(repo, "Drop cancelled orders")
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("modifies model `stg_orders`"))  // git sends hook output to stderr
+        #expect(refused.stderr.contains("modifies model `stg_orders`")) // git sends hook output to stderr
         #expect(refused.stderr.contains("RATIONALE_SKIP"))
         #expect(try repo.git("rev-parse", "HEAD") == before)
 

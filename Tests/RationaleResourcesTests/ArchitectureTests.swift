@@ -42,7 +42,9 @@ struct ArchitectureTests {
         if module == "Sessions", imported == "GitKit" { return "sessions are files; finding them in git is the workspace's job" }
         if module == "Lineage", ["Sessions", "Narrative", "ContextPack"].contains(imported) { return "lineage knows nothing of sessions" }
         if libraries.contains(module), ["RationaleCLI", "ArgumentParser"].contains(imported) { return "libraries never parse a command line" }
-        if imported == "CYaml", !(module == "Lineage" && path.hasSuffix("/YAMLComposer.swift")) { return "libyaml is read in one place: Lineage/Reading/YAMLComposer.swift" }
+        if imported == "CYaml", !(module == "Lineage" && path.hasSuffix("/YAMLComposer.swift")) {
+            return "libyaml is read in one place: Lineage/Reading/YAMLComposer.swift"
+        }
         return nil
     }
 

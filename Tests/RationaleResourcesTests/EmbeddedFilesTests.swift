@@ -15,9 +15,11 @@ private func filesOnDisk() -> [String] {
     var found: [String] = []
     for folder in embeddedFolders {
         let base = packageRoot.appendingPathComponent(folder)
-        guard let walker = FileManager.default.enumerator(
-            at: base, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles]
-        ) else { continue }
+        guard
+            let walker = FileManager.default.enumerator(
+                at: base, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles]
+            )
+        else { continue }
         for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory != true {
             let relative = url.resolvingSymlinksInPath().path.dropFirst(base.resolvingSymlinksInPath().path.count)
             found.append(folder + relative)
@@ -94,11 +96,13 @@ struct EmbedFilesGeneratorTests {
 
         // A program that prints each embedded file as hex, compiled with the generated source.
         let main = scratch.appendingPathComponent("main.swift")
-        try Data("""
-        for (key, value) in generatedEmbeddedFiles.sorted(by: { $0.key < $1.key }) {
-            print(key, value.utf8.map { String($0, radix: 16) }.joined(separator: " "))
-        }
-        """.utf8).write(to: main)
+        try Data(
+            """
+            for (key, value) in generatedEmbeddedFiles.sorted(by: { $0.key < $1.key }) {
+                print(key, value.utf8.map { String($0, radix: 16) }.joined(separator: " "))
+            }
+            """.utf8
+        ).write(to: main)
         let program = scratch.appendingPathComponent("dump").path
         try run(compiler, [generated.path, main.path, "-o", program], in: scratch)
         let output = try run(program, [], in: scratch)

@@ -4,16 +4,17 @@ import Testing
 struct ContextDecisionsTests {
     @Test func readsFiguresAndDecisions() {
         var decisions = ContextDecisions()
-        decisions.read("""
-        ## Context decisions
-        **Budget:** 4,000 tokens
-        Used: ~2 600 tokens
-        - loaded: `stg_orders`, orders+ — the models being changed
-        - excluded: revenue -- downstream only
-        - excluded: customers
-        - something else
-        <!-- - excluded: hidden — in a comment -->
-        """, file: "S.md")
+        decisions.read(
+            """
+            ## Context decisions
+            **Budget:** 4,000 tokens
+            Used: ~2 600 tokens
+            - loaded: `stg_orders`, orders+ — the models being changed
+            - excluded: revenue -- downstream only
+            - excluded: customers
+            - something else
+            <!-- - excluded: hidden — in a comment -->
+            """, file: "S.md")
         #expect(decisions.budget?.tokens == 4000)
         #expect(decisions.used?.tokens == 2600)
         #expect(decisions.used?.line == 3)
@@ -25,11 +26,11 @@ struct ContextDecisionsTests {
     @Test func tokenEstimateErrsHigh() {
         #expect(TokenEstimate.tokens("") == 0)
         #expect(TokenEstimate.tokens("abcd") == 1)
-        #expect(TokenEstimate.tokens("abcdef") == 2)             // 6 letters: two pieces of a word
-        #expect(TokenEstimate.tokens("select 1") == 3)           // a word, a number, nothing for the space
-        #expect(TokenEstimate.tokens("{{ ref('x') }}") == 10)   // every symbol is a token of its own
-        #expect(TokenEstimate.tokens("a\nb\nc\n") == 5)          // three letters and three line breaks (1.5, up)
-        #expect(TokenEstimate.tokens("café") == 2)               // é is one non-ASCII character, not two bytes
+        #expect(TokenEstimate.tokens("abcdef") == 2) // 6 letters: two pieces of a word
+        #expect(TokenEstimate.tokens("select 1") == 3) // a word, a number, nothing for the space
+        #expect(TokenEstimate.tokens("{{ ref('x') }}") == 10) // every symbol is a token of its own
+        #expect(TokenEstimate.tokens("a\nb\nc\n") == 5) // three letters and three line breaks (1.5, up)
+        #expect(TokenEstimate.tokens("café") == 2) // é is one non-ASCII character, not two bytes
     }
 
     @Test func slugsAndFolderNames() throws {

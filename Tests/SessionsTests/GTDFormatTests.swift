@@ -3,17 +3,24 @@ import Sessions
 import Testing
 
 /// Loops as they leave: one with a model, one with quotes, commas and a note.
-let exportSample = GTDExport(project: "shop", date: "2026-11-25", items: [
-    GTDExport.Item(loop: Loop(number: 7, status: .approved, text: "Does orders need a full refresh?",
-                              attributes: [("model", "orders"), ("by", "claude"), ("approved-by", "Ada Lovelace")]),
-                   session: ".project/sessions/2026-11-25-refactor", created: "2026-11-25"),
-    GTDExport.Item(loop: Loop(number: 8, status: .clarified, text: "Is \"void\", or \"cancelled\", the status?",
-                              attributes: [("note", "cancelled, per the source contract")]),
-                   session: ".project/sessions/2026-11-25-refactor", created: "2026-11-24"),
-])
+let exportSample = GTDExport(
+    project: "shop", date: "2026-11-25",
+    items: [
+        GTDExport.Item(
+            loop: Loop(
+                number: 7, status: .approved, text: "Does orders need a full refresh?",
+                attributes: [("model", "orders"), ("by", "claude"), ("approved-by", "Ada Lovelace")]),
+            session: ".project/sessions/2026-11-25-refactor", created: "2026-11-25"),
+        GTDExport.Item(
+            loop: Loop(
+                number: 8, status: .clarified, text: "Is \"void\", or \"cancelled\", the status?",
+                attributes: [("note", "cancelled, per the source contract")]),
+            session: ".project/sessions/2026-11-25-refactor", created: "2026-11-24"),
+    ])
 
 /// The 7.1 header, as TickTick writes it.
-let header71 = #""Folder Name","List Name","Title","Kind","Tags","Content","Is Check list","Start Date","Due Date","Reminder","Repeat","Priority","Status","Created Time","Completed Time","Order","Timezone","Is All Day","Is Floating","Column Name","Column Order","View Mode","taskId","parentId""#
+let header71 =
+    #""Folder Name","List Name","Title","Kind","Tags","Content","Is Check list","Start Date","Due Date","Reminder","Repeat","Priority","Status","Created Time","Completed Time","Order","Timezone","Is All Day","Is Floating","Column Name","Column Order","View Mode","taskId","parentId""#
 
 /// A TickTick preamble for a version.
 func preamble(_ version: String) -> String {
@@ -28,12 +35,14 @@ struct TickTickBackupTests {
         #expect(TickTickBackup.columns.count == 24)
         #expect(TickTickBackup.columns.first == "Folder Name" && TickTickBackup.columns.last == "parentId")
         let rows = text.dropFirst((preamble("7.1") + header71 + "\n").count)
-        #expect(rows.hasPrefix("""
-        "rationale","shop","L-7 Does orders need a full refresh?","TEXT","dbt-loop, orders","Session: .project/sessions/2026-11-25-refactor
-        Model: orders
-        Proposed by: claude
-        Approved by: Ada Lovelace","N","","","","","5","0","2026-11-25T00:00:00+0000","","0","UTC","","false","","","list","",""
-        """))
+        #expect(
+            rows.hasPrefix(
+                """
+                "rationale","shop","L-7 Does orders need a full refresh?","TEXT","dbt-loop, orders","Session: .project/sessions/2026-11-25-refactor
+                Model: orders
+                Proposed by: claude
+                Approved by: Ada Lovelace","N","","","","","5","0","2026-11-25T00:00:00+0000","","0","UTC","","false","","","list","",""
+                """))
         // Quotes doubled, the note after a blank line in Content.
         #expect(rows.contains(#""L-8 Is ""void"", or ""cancelled"", the status?""#))
         #expect(rows.contains("Session: .project/sessions/2026-11-25-refactor\n\ncancelled, per the source contract\""))
@@ -71,10 +80,13 @@ struct TickTickBackupTests {
     }
 
     @Test func aHostileListNameTitleOrContentCannotRunInASpreadsheetAndStillRoundTrips() throws {
-        let hostile = GTDExport(project: "=HYPERLINK(\"http://x\",\"y\")", date: "2026-11-25", items: [
-            GTDExport.Item(loop: Loop(number: 1, status: .approved, text: "-2 rows?", attributes: [("model", "@orders"), ("note", "=cmd|' /C calc'!A0")]),
-                           session: ".project/sessions/2026-11-25-x", created: "2026-11-25"),
-        ])
+        let hostile = GTDExport(
+            project: "=HYPERLINK(\"http://x\",\"y\")", date: "2026-11-25",
+            items: [
+                GTDExport.Item(
+                    loop: Loop(number: 1, status: .approved, text: "-2 rows?", attributes: [("model", "@orders"), ("note", "=cmd|' /C calc'!A0")]),
+                    session: ".project/sessions/2026-11-25-x", created: "2026-11-25")
+            ])
         let text = try TickTickBackup.render(hostile)
         let rows = try TickTickBackupTests.records(text).dropFirst(4)
         for row in rows {
@@ -99,39 +111,49 @@ struct TickTickBackupTests {
             if quoted {
                 if c == "\"" {
                     if characters.first == "\"" { field.unicodeScalars.append(c); characters.removeFirst() } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
-            } else if c == "\"" { quoted = true
-            } else if c == "," { record.append(field); field = ""
-            } else if c == "\n" { record.append(field); records.append(record); record = []; field = ""
-            } else { field.unicodeScalars.append(c) }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                record.append(field); field = ""
+            } else if c == "\n" {
+                record.append(field); records.append(record); record = []; field = ""
+            } else {
+                field.unicodeScalars.append(c)
+            }
         }
         return records
     }
 
     @Test func readsVersion70WithoutKind() throws {
-        let text = preamble("7.0") + """
-        "Folder Name","List Name","Title","Tags","Content","Is Check list","Start Date","Due Date","Reminder","Repeat","Priority","Status","Created Time","Completed Time","Order","Timezone","Is All Day","Is Floating","Column Name","Column Order","View Mode","taskId","parentId"
-        "rationale","shop","L-3 Is currency always USD?","dbt-loop","answered: yes, per contract","N","","","","","5","1","2026-11-25T00:00:00+0000","2026-11-26T09:00:00+0000","0","UTC","","false","","","list","6543","",""
-        "","Inbox","Buy milk","","","N","","","","","0","0","2026-11-25T00:00:00+0000","","0","UTC","","false","","","list","6544",""
-        """
+        let text =
+            preamble("7.0") + """
+                "Folder Name","List Name","Title","Tags","Content","Is Check list","Start Date","Due Date","Reminder","Repeat","Priority","Status","Created Time","Completed Time","Order","Timezone","Is All Day","Is Floating","Column Name","Column Order","View Mode","taskId","parentId"
+                "rationale","shop","L-3 Is currency always USD?","dbt-loop","answered: yes, per contract","N","","","","","5","1","2026-11-25T00:00:00+0000","2026-11-26T09:00:00+0000","0","UTC","","false","","","list","6543","",""
+                "","Inbox","Buy milk","","","N","","","","","0","0","2026-11-25T00:00:00+0000","","0","UTC","","false","","","list","6544",""
+                """
         let items = try TickTickBackup.read(text, file: "backup.csv")
         #expect(items == [GTDItem(id: "L-3", done: true, text: "Is currency always USD?", note: "answered: yes, per contract", line: 8)])
     }
 
     @Test func readsVersion72WithProjectKindAndABOM() throws {
         let header = header71.replacingOccurrences(of: #""taskId""#, with: #""projectKind","taskId""#)
-        let text = "\u{FEFF}" + preamble("7.2") + header + "\n" + """
-        "rationale","shop","L-4 Which dashboard reads order_id?","TEXT","dbt-loop","","N","","","","","5","0","2026-11-25T00:00:00+0000","","0","UTC","","false","","","list","TASK","77",""
-        """
+        let text =
+            "\u{FEFF}" + preamble("7.2") + header + "\n" + """
+                "rationale","shop","L-4 Which dashboard reads order_id?","TEXT","dbt-loop","","N","","","","","5","0","2026-11-25T00:00:00+0000","","0","UTC","","false","","","list","TASK","77",""
+                """
         let items = try TickTickBackup.read(text, file: "backup.csv")
         #expect(items == [GTDItem(id: "L-4", done: false, text: "Which dashboard reads order_id?", note: "", line: 8)])
         #expect(GTDFormat.detect(text) == .ticktick)
     }
 
     @Test func keepsQuotesAndNewlinesInsideContentAndDropsOnlyOurLines() throws {
-        let text = preamble("7.1") + header71 + "\r\n" + """
-        "rationale","shop","L-5 Full refresh?","TEXT","dbt-loop","Session: .project/sessions/x\r\nModel: orders\r\n\r\nYes: the grain changed,\r\nsay ""full refresh"" in the PR.","N","","","","","5","0","2026-11-25T00:00:00+0000","","0","UTC","","false","","","list","",""\r\n
-        """
+        let text =
+            preamble("7.1") + header71 + "\r\n" + """
+                "rationale","shop","L-5 Full refresh?","TEXT","dbt-loop","Session: .project/sessions/x\r\nModel: orders\r\n\r\nYes: the grain changed,\r\nsay ""full refresh"" in the PR.","N","","","","","5","0","2026-11-25T00:00:00+0000","","0","UTC","","false","","","list","",""\r\n
+                """
         let items = try TickTickBackup.read(text, file: "backup.csv")
         #expect(items.first?.note == "Yes: the grain changed, say \"full refresh\" in the PR.")
         #expect(items.first?.done == false)
@@ -139,35 +161,43 @@ struct TickTickBackupTests {
 
     @Test(arguments: [("0", false), ("1", true), ("2", true), ("-1", true), (" 2 ", true)])
     func anyStatusButZeroIsDone(status: String, done: Bool) throws {
-        let text = preamble("7.1") + header71 + "\n" + """
-        "rationale","shop","L-6 Q","TEXT","","","N","","","","","5","\(status)","","","0","UTC","","false","","","list","",""
-        """
+        let text =
+            preamble("7.1") + header71 + "\n" + """
+                "rationale","shop","L-6 Q","TEXT","","","N","","","","","5","\(status)","","","0","UTC","","false","","","list","",""
+                """
         #expect(try TickTickBackup.read(text, file: "b.csv").first?.done == done)
     }
 
     @Test func mapsColumnsByNameInAnyOrderWithoutAPreamble() throws {
         let text = """
-        "Status","Content","Title","List Name"
-        "2","done: merged","L-9: Check the join","shop"
-        "0","","L-10 — Second","shop"
-        """
+            "Status","Content","Title","List Name"
+            "2","done: merged","L-9: Check the join","shop"
+            "0","","L-10 — Second","shop"
+            """
         let items = try TickTickBackup.read(text, file: "b.csv")
-        #expect(items == [
-            GTDItem(id: "L-9", done: true, text: "Check the join", note: "done: merged", line: 2),
-            GTDItem(id: "L-10", done: false, text: "Second", note: "", line: 3),
-        ])
+        #expect(
+            items == [
+                GTDItem(id: "L-9", done: true, text: "Check the join", note: "done: merged", line: 2),
+                GTDItem(id: "L-10", done: false, text: "Second", note: "", line: 3),
+            ])
     }
 
     @Test func aFileWithoutTheHeaderRowOrWithABadStatusNamesTheLine() throws {
-        #expect(throws: SessionError.unreadableImport(file: "b.csv", line: 1, expected:
-            "a TickTick backup: its header row (\"Folder Name\",\"List Name\",\"Title\",…,\"Status\",…) after the preamble; no row names both Title and Status")) {
+        #expect(
+            throws: SessionError.unreadableImport(
+                file: "b.csv", line: 1,
+                expected:
+                    "a TickTick backup: its header row (\"Folder Name\",\"List Name\",\"Title\",…,\"Status\",…) after the preamble; no row names both Title and Status"
+            )
+        ) {
             try TickTickBackup.read("\"Date: 2026-11-25+0000\"\n\"a\",\"b\"\n", file: "b.csv")
         }
-        let badStatus = preamble("7.1") + header71 + "\n" + """
-        "rationale","shop","L-1 ok","TEXT","","multi
-        line","N","","","","","5","0","","","0","UTC","","false","","","list","",""
-        "rationale","shop","L-2 bad","TEXT","","","N","","","","","5","done","","","0","UTC","","false","","","list","",""
-        """
+        let badStatus =
+            preamble("7.1") + header71 + "\n" + """
+                "rationale","shop","L-1 ok","TEXT","","multi
+                line","N","","","","","5","0","","","0","UTC","","false","","","list","",""
+                "rationale","shop","L-2 bad","TEXT","","","N","","","","","5","done","","","0","UTC","","false","","","list","",""
+                """
         do {
             _ = try TickTickBackup.read(badStatus, file: "b.csv")
             Issue.record("a non-numeric Status must be refused")
@@ -181,11 +211,12 @@ struct TickTickBackupTests {
 @Suite("todo.txt")
 struct TodoTxtTests {
     @Test func writesOneLinePerLoop() {
-        #expect(TodoTxt.render(exportSample) == """
-        (A) 2026-11-25 Does orders need a full refresh? +shop @dbt loop:L-7 model:orders
-        (A) 2026-11-24 Is "void", or "cancelled", the status? — cancelled, per the source contract +shop @dbt loop:L-8
+        #expect(
+            TodoTxt.render(exportSample) == """
+                (A) 2026-11-25 Does orders need a full refresh? +shop @dbt loop:L-7 model:orders
+                (A) 2026-11-24 Is "void", or "cancelled", the status? — cancelled, per the source contract +shop @dbt loop:L-8
 
-        """)
+                """)
         let unnamed = GTDExport(project: "", date: "2026-11-25", items: [exportSample.items[0]])
         #expect(TodoTxt.render(unnamed).contains("+dbt-loops @dbt"))
     }
@@ -200,16 +231,17 @@ struct TodoTxtTests {
 
     @Test func readsDoneLinesAndIgnoresLinesWithoutALoop() {
         let text = """
-        x 2026-11-27 2026-11-25 Does orders need a full refresh? yes, after merge +shop @dbt loop:L-7 model:orders
-        (B) 2026-11-25 Call the bank +home
-        (A) Which join? status:void stays text +shop loop:l-12
+            x 2026-11-27 2026-11-25 Does orders need a full refresh? yes, after merge +shop @dbt loop:L-7 model:orders
+            (B) 2026-11-25 Call the bank +home
+            (A) Which join? status:void stays text +shop loop:l-12
 
-        """
+            """
         let items = TodoTxt.read(text)
-        #expect(items == [
-            GTDItem(id: "L-7", done: true, text: "Does orders need a full refresh? yes, after merge", line: 1),
-            GTDItem(id: "L-12", done: false, text: "Which join? status:void stays text", line: 3),
-        ])
+        #expect(
+            items == [
+                GTDItem(id: "L-7", done: true, text: "Does orders need a full refresh? yes, after merge", line: 1),
+                GTDItem(id: "L-12", done: false, text: "Which join? status:void stays text", line: 3),
+            ])
         #expect(GTDFormat.detect(text) == .todotxt)
     }
 }
@@ -224,7 +256,8 @@ struct LoopsJSONTests {
         let items = try LoopsJSON.read(text, file: "l.json")
         #expect(items.map(\.id) == ["L-7", "L-8"])
         #expect(items[1].note == "cancelled, per the source contract")
-        let answered = try LoopsJSON.read(#"[{"id": "L-7", "status": "closed", "note": "yes"}, {"id": "l-8", "status": "Done"}, {"id": "L-9"}]"#, file: "l.json")
+        let answered = try LoopsJSON.read(
+            #"[{"id": "L-7", "status": "closed", "note": "yes"}, {"id": "l-8", "status": "Done"}, {"id": "L-9"}]"#, file: "l.json")
         #expect(answered.map(\.done) == [true, true, false])
         #expect(answered.map(\.id) == ["L-7", "L-8", "L-9"])
     }
@@ -242,8 +275,13 @@ struct LoopsJSONTests {
 struct GTDImportTests {
     let loops = GTDImport.locate([
         ("old", [Loop(number: 1, status: .closed, text: "a", attributes: [("note", "old")]), Loop(number: 2, status: .open, text: "b")]),
-        ("new", [Loop(number: 2, status: .exported, text: "Is void used?", attributes: [("model", "orders")]),
-                 Loop(number: 3, status: .exported, text: "c"), Loop(number: 4, status: .closed, text: "d")]),
+        (
+            "new",
+            [
+                Loop(number: 2, status: .exported, text: "Is void used?", attributes: [("model", "orders")]),
+                Loop(number: 3, status: .exported, text: "c"), Loop(number: 4, status: .closed, text: "d"),
+            ]
+        ),
     ])
 
     @Test func theNewestSessionHoldsADuplicatedId() {
@@ -259,22 +297,25 @@ struct GTDImportTests {
             GTDItem(id: "L-9", done: false, text: "x"),
         ]
         let outcome = GTDImport.plan(items, loops: loops, source: "ticktick", date: "2026-11-26")
-        #expect(outcome.changes.map(\.after.line) == [
-            "- L-2 (clarified) Is void used? [model: orders] [note: no, only in tests] [gtd: ticktick 2026-11-26]",
-            "- L-3 (closed) c [note: answered: yes] [gtd: ticktick 2026-11-26]",
-        ])
+        #expect(
+            outcome.changes.map(\.after.line) == [
+                "- L-2 (clarified) Is void used? [model: orders] [note: no, only in tests] [gtd: ticktick 2026-11-26]",
+                "- L-3 (closed) c [note: answered: yes] [gtd: ticktick 2026-11-26]",
+            ])
         #expect(outcome.changes.map(\.session) == ["new", "new"])
         #expect(outcome.notFound == ["L-9"])
         #expect(outcome.alreadyClosed == ["L-4"])
     }
 
     @Test func aDoneItemWithoutAnAnswerStillClosesAndBracketsCannotBreakTheLine() {
-        let outcome = GTDImport.plan([GTDItem(id: "L-3", done: true, text: "c"), GTDItem(id: "L-2", done: false, text: "b", note: "see [ticket]\nsoon")],
-                                     loops: loops, source: "json", date: "2026-11-26")
-        #expect(outcome.changes.map(\.after.line) == [
-            "- L-3 (closed) c [note: done in GTD] [gtd: json 2026-11-26]",
-            "- L-2 (clarified) Is void used? [model: orders] [note: see (ticket) soon] [gtd: json 2026-11-26]",
-        ])
+        let outcome = GTDImport.plan(
+            [GTDItem(id: "L-3", done: true, text: "c"), GTDItem(id: "L-2", done: false, text: "b", note: "see [ticket]\nsoon")],
+            loops: loops, source: "json", date: "2026-11-26")
+        #expect(
+            outcome.changes.map(\.after.line) == [
+                "- L-3 (closed) c [note: done in GTD] [gtd: json 2026-11-26]",
+                "- L-2 (clarified) Is void used? [model: orders] [note: see (ticket) soon] [gtd: json 2026-11-26]",
+            ])
         // The line reads back as the same loop.
         #expect(outcome.changes.map { Loop.parse($0.after.line) } == outcome.changes.map { .loop($0.after) })
     }
@@ -299,10 +340,11 @@ struct GTDImportTests {
             Loop(number: 4, status: .exported, text: "d"),
         ]
         #expect(Handoff.cameBackFromGTD(loops) == ["L-1 clarified: a — yes", "L-2 closed: b — done"])
-        #expect(Handoff.carriedLoops(from: loops, session: "s").map(\.line) == [
-            "- L-1 (clarified) a [note: yes] [gtd: ticktick 2026-11-26] [from: s]",
-            "- L-4 (exported) d [from: s]",
-        ])
+        #expect(
+            Handoff.carriedLoops(from: loops, session: "s").map(\.line) == [
+                "- L-1 (clarified) a [note: yes] [gtd: ticktick 2026-11-26] [from: s]",
+                "- L-4 (exported) d [from: s]",
+            ])
     }
 
     @Test func exportTakesAcceptedOpenLoopsAndMarksOnlyTheNewOnes() {

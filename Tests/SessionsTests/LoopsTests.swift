@@ -42,37 +42,39 @@ struct LoopsTests {
 
     @Test func editsKeepEveryOtherLineAsItWas() throws {
         let original = """
-        # Loops
+            # Loops
 
-        <!-- why: example
-        - L-99 (proposed) not a loop, an example -->
-        ## Loops
-        - L-1 (approved) First [approved-by: Ada]
-          more about the first loop
-        - L-2 (proposed) Second
+            <!-- why: example
+            - L-99 (proposed) not a loop, an example -->
+            ## Loops
+            - L-1 (approved) First [approved-by: Ada]
+              more about the first loop
+            - L-2 (proposed) Second
 
-        ## Notes
-        keep me
-        """
+            ## Notes
+            keep me
+            """
         var document = LoopsDocument(original)
         #expect(document.loops.map(\.id) == ["L-1", "L-2"])
         #expect(document.highestNumber == 2)
-        try document.update("l-2", file: "LOOPS.md") { $0.status = .approved; $0.set("approved-by", "Ada") }
+        try document.update("l-2", file: "LOOPS.md") {
+            $0.status = .approved; $0.set("approved-by", "Ada")
+        }
         document.append(Loop(number: 3, status: .proposed, text: "Third", attributes: [("by", "agent")]))
         let expected = """
-        # Loops
+            # Loops
 
-        <!-- why: example
-        - L-99 (proposed) not a loop, an example -->
-        ## Loops
-        - L-1 (approved) First [approved-by: Ada]
-          more about the first loop
-        - L-2 (approved) Second [approved-by: Ada]
-        - L-3 (proposed) Third [by: agent]
+            <!-- why: example
+            - L-99 (proposed) not a loop, an example -->
+            ## Loops
+            - L-1 (approved) First [approved-by: Ada]
+              more about the first loop
+            - L-2 (approved) Second [approved-by: Ada]
+            - L-3 (proposed) Third [by: agent]
 
-        ## Notes
-        keep me
-        """
+            ## Notes
+            keep me
+            """
         #expect(document.text == expected)
         #expect(throws: SessionError.self) { try document.update("L-7", file: "LOOPS.md") { _ in } }
     }

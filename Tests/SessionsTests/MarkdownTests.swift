@@ -4,18 +4,18 @@ import Testing
 struct MarkdownTests {
     @Test func sectionsRunToTheNextHeadingOfTheSameOrHigherLevel() {
         let text = """
-        # Title
-        intro
-        ## A
-        a text
-        ### A.1
-        nested
-        ## B
-        ```sql
-        # not a heading
-        ```
-        b text
-        """
+            # Title
+            intro
+            ## A
+            a text
+            ### A.1
+            nested
+            ## B
+            ```sql
+            # not a heading
+            ```
+            b text
+            """
         let document = MarkdownDocument(text)
         #expect(document.sections.map(\.title) == ["Title", "A", "A.1", "B"])
         let a = try! #require(document.section("a"))

@@ -63,8 +63,11 @@ struct SessionSetTests {
             .replacingOccurrences(of: "started=2026-11-28", with: "started=2026-11-29")
         newerFiles[SessionInput.File.context] = "# Context\n"
         let newer = SessionInput(folder: ".project/sessions/2026-11-29-b", files: newerFiles)
-        let modified = SessionSamples.modified + [ModifiedNode(name: "customers", uniqueID: "model.shop.customers", path: "models/customers.sql"),
-                                                 ModifiedNode(name: "payments_daily", uniqueID: "model.shop.payments_daily", path: "models/payments_daily.sql")]
+        let modified =
+            SessionSamples.modified + [
+                ModifiedNode(name: "customers", uniqueID: "model.shop.customers", path: "models/customers.sql"),
+                ModifiedNode(name: "payments_daily", uniqueID: "model.shop.payments_daily", path: "models/payments_daily.sql"),
+            ]
         let findings = SessionValidator.validate(sessions: [older, newer], RuleContext(modified: modified))
         // orders is named by the older session, customers by the newer: only payments_daily is missing, once.
         #expect(findings.map(\.ruleID) == ["model_not_covered"])

@@ -8,8 +8,8 @@ struct SessionTitleTests {
         ("заказы", "заказы"),
         ("Исправить заказы: дубли", "исправить-заказы-дубли"),
         ("注文の修正", "注文の修正"),
-        ("データ修正", "データ修正"),  // no folding of Japanese voiced marks
-        ("Café déjà vu", "cafe-deja-vu"),  // Latin keeps its ASCII folding
+        ("データ修正", "データ修正"), // no folding of Japanese voiced marks
+        ("Café déjà vu", "cafe-deja-vu"), // Latin keeps its ASCII folding
         ("ＦＵＬＬ width", "full-width"),
         ("stg_orders → ordini più veloci", "stg-orders-ordini-piu-veloci"),
     ])
@@ -49,12 +49,14 @@ struct SessionTitleTests {
 
     @Test func aScaffoldWritesTheCleanTitleEverywhere() throws {
         let templates = TemplateSet(builtIn: [
-            SessionInput.File.summary: "<!-- rationale:session title=\"{{{title}}}\" kind={{{kind}}} started={{{date}}} status=open -->\n# {{{title}}}\n\n## Problem, in my words\n",
+            SessionInput.File.summary:
+                "<!-- rationale:session title=\"{{{title}}}\" kind={{{kind}}} started={{{date}}} status=open -->\n# {{{title}}}\n\n## Problem, in my words\n",
             SessionInput.File.loops: "# Loops — {{{title}}}\n",
             SessionInput.File.context: "# Context — {{{title}}}\n",
         ])
-        let request = SessionScaffold.Request(title: "Fix --> \"it\"\n## Reasoning", kind: .general, date: "2026-11-28", author: "", budget: 4000,
-                                              scope: nil, carriedLoops: [], previousSession: "", sessionsFolder: ".project/sessions")
+        let request = SessionScaffold.Request(
+            title: "Fix --> \"it\"\n## Reasoning", kind: .general, date: "2026-11-28", author: "", budget: 4000,
+            scope: nil, carriedLoops: [], previousSession: "", sessionsFolder: ".project/sessions")
         let made = try SessionScaffold(templates: templates).files(for: request, existingFolders: [])
         let summary = try #require(made.files[SessionInput.File.summary])
         #expect(SessionMetadata.find(in: summary).metadata?.title == "Fix —> 'it' ## Reasoning")

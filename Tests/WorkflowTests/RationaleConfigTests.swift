@@ -18,16 +18,16 @@ struct RationaleConfigTests {
 
     @Test func readsSessionKeys() throws {
         let text = """
-        sessions: ./docs/sessions/
-        templates: docs/templates
-        gated:
-          - "dbt/models/**"
-          - dbt/macros/*.sql
-        required_sections: [Problem, in my words, Reasoning]
-        budget: 3000
-        state_limit: 60
-        default_branch: trunk
-        """
+            sessions: ./docs/sessions/
+            templates: docs/templates
+            gated:
+              - "dbt/models/**"
+              - dbt/macros/*.sql
+            required_sections: [Problem, in my words, Reasoning]
+            budget: 3000
+            state_limit: 60
+            default_branch: trunk
+            """
         let config = try RationaleConfig.parse(Array(text.utf8), file: ".rationale.yml")
         #expect(config.sessions == "docs/sessions")
         #expect(config.stateFile == "docs/STATE.md")
@@ -75,9 +75,10 @@ struct ReadmeConfigTests {
     @Test func theConfigurationTableListsEveryKey() throws {
         let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let table = try #require(readme.components(separatedBy: "## Configuration").dropFirst().first?.components(separatedBy: "\n## ").first)
-        let documented = Set(table.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { line in
-            line.split(separator: "`").dropFirst().first.map(String.init)
-        })
+        let documented = Set(
+            table.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { line in
+                line.split(separator: "`").dropFirst().first.map(String.init)
+            })
         #expect(documented == Set(RationaleConfig.keys.map(\.key)))
     }
 }

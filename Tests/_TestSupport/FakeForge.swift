@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The fake GitHub and GitLab API of `Tests/forge/fake_forge.py`, running on loopback for as long
@@ -40,7 +40,7 @@ public final class FakeForge {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.script, "--port", "0", "--state", seedPath]
         process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
-        process.standardInput = input  // the server exits when this pipe closes
+        process.standardInput = input // the server exits when this pipe closes
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -106,7 +106,7 @@ public final class ScratchRepository {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(bytes).write(to: url)
         } catch {
-            preconditionFailure("ScratchRepository.write(\(path)): \(error)")  // Test support: the scratch folder is ours.
+            preconditionFailure("ScratchRepository.write(\(path)): \(error)") // Test support: the scratch folder is ours.
         }
     }
 
@@ -120,7 +120,7 @@ public final class ScratchRepository {
         do {
             try FileManager.default.removeItem(atPath: absolute(path))
         } catch {
-            preconditionFailure("ScratchRepository.remove(\(path)): \(error)")  // Test support: the scratch folder is ours.
+            preconditionFailure("ScratchRepository.remove(\(path)): \(error)") // Test support: the scratch folder is ours.
         }
     }
 
@@ -131,7 +131,7 @@ public final class ScratchRepository {
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.moveItem(atPath: absolute(from), toPath: destination.path)
         } catch {
-            preconditionFailure("ScratchRepository.move(\(from), \(to)): \(error)")  // Test support: the scratch folder is ours.
+            preconditionFailure("ScratchRepository.move(\(from), \(to)): \(error)") // Test support: the scratch folder is ours.
         }
     }
 
@@ -140,7 +140,7 @@ public final class ScratchRepository {
         do {
             try FileManager.default.createSymbolicLink(atPath: absolute(path), withDestinationPath: target)
         } catch {
-            preconditionFailure("ScratchRepository.symlink(\(path)): \(error)")  // Test support: the scratch folder is ours.
+            preconditionFailure("ScratchRepository.symlink(\(path)): \(error)") // Test support: the scratch folder is ours.
         }
     }
 
@@ -149,7 +149,7 @@ public final class ScratchRepository {
         do {
             try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: absolute(path))
         } catch {
-            preconditionFailure("ScratchRepository.setExecutable(\(path)): \(error)")  // Test support: the scratch folder is ours.
+            preconditionFailure("ScratchRepository.setExecutable(\(path)): \(error)") // Test support: the scratch folder is ours.
         }
     }
 
@@ -202,7 +202,7 @@ public final class ScratchRepository {
         do {
             try git(in: path, ["add", "-A", "--"] + paths)
         } catch {
-            preconditionFailure("ScratchRepository.stage: \(error)")  // Test support: staging our own files cannot fail.
+            preconditionFailure("ScratchRepository.stage: \(error)") // Test support: staging our own files cannot fail.
         }
     }
 }

@@ -104,7 +104,8 @@ extension CacheCoding {
                 s.sources.append(.init(source: source, table: table, line: line))
             }
             guard let calls = strings(), let dispatches = strings(), let vars = strings(), let config = value(),
-                  let unresolvedCount = u32() else { return nil }
+                let unresolvedCount = u32()
+            else { return nil }
             s.macroCalls = calls
             s.dispatches = dispatches
             s.vars = vars
@@ -148,9 +149,11 @@ extension CacheCoding {
                 line = l
             }
             guard let fqn = strings(), let bodyKey = string(), let config = value(), let inherited = value(),
-                  let description = string(), let columnCount = u32() else { return nil }
-            var d = NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn, bodyKey: bodyKey, config: config,
-                                inheritedConfig: inherited, description: description)
+                let description = string(), let columnCount = u32()
+            else { return nil }
+            var d = NodeDetails(
+                propertiesPath: propertiesPath, line: line, fqn: fqn, bodyKey: bodyKey, config: config,
+                inheritedConfig: inherited, description: description)
             for _ in 0..<columnCount {
                 guard let c = string(), let desc = string(), let t = optional(), let constraints = value() else { return nil }
                 d.columns.append(Column(name: c, description: desc, dataType: t, constraints: constraints))
@@ -180,9 +183,12 @@ extension CacheCoding {
                 var blocks: [TemplateBlock] = []
                 for _ in 0..<count {
                     guard let kind = string(), let name = string(), let line = u32(), let text = string(),
-                          let body = string(), let blockScan = scan(), let parameters = strings() else { return nil }
-                    blocks.append(TemplateBlock(kind: kind, name: name, line: line, text: text, body: body, scan: blockScan,
-                                                parameters: parameters))
+                        let body = string(), let blockScan = scan(), let parameters = strings()
+                    else { return nil }
+                    blocks.append(
+                        TemplateBlock(
+                            kind: kind, name: name, line: line, text: text, body: body, scan: blockScan,
+                            parameters: parameters))
                 }
                 return .template(TemplateScanner.Result(scan: outside, blocks: blocks))
             case 2: return scan().map { .python($0) }

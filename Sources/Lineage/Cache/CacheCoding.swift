@@ -10,8 +10,10 @@ enum CacheCoding {
     /// whatever stomped on it. A warm hook checks a whole project cache file, so speed matters.
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let n = bytes.count
-        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15 ^ UInt64(n), 0xC2B2_AE3D_27D4_EB4F,
-                                                       0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5)
+        var lanes: (UInt64, UInt64, UInt64, UInt64) = (
+            0x9E37_79B9_7F4A_7C15 ^ UInt64(n), 0xC2B2_AE3D_27D4_EB4F,
+            0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5
+        )
         @inline(__always) func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
             let m = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
             return m ^ (m >> 29)

@@ -76,72 +76,79 @@ enum ProjectCoding {
     static func decode(_ storage: ByteStorage, key: String) -> DbtProject? {
         guard let archive = ProjectArchive(storage: storage, key: key) else { return nil }
         // One lock for the whole load instead of one per string.
-        return archive.locked { archive.storage.withUnsafeBufferPointer { buffer -> (DbtProject, [String])? in
-            var r = ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: archive.bodyOffset), archive: archive)
-            guard let root = r.str(), let sourceFile = r.str(), let yaml = r.value(),
-                  let config = try? ProjectConfig(yaml: yaml, file: sourceFile), let nodeCount = r.raw.u32(),
-                  nodeCount <= r.raw.remainingWords else { return nil }
-            var nodes: [String: Node] = [:]
-            nodes.reserveCapacity(nodeCount)
-            // Indexes built while the light fields are at hand, so a hook run never walks the
-            // nodes again (each walk copies thousands of them).
-            var pathIndex: [String: [String]] = [:]
-            pathIndex.reserveCapacity(nodeCount)
-            var refs = ProjectLoader.RefIndex(project: config.name)
-            var ids: [String] = []
-            ids.reserveCapacity(nodeCount)
-            for _ in 0..<nodeCount {
-                guard let id = r.str() else { return nil }
-                ids.append(id)
+        return archive.locked {
+            archive.storage.withUnsafeBufferPointer { buffer -> (DbtProject, [String])? in
+                var r = ArchiveReader(raw: CacheCoding.Reader(buffer: buffer, offset: archive.bodyOffset), archive: archive)
+                guard let root = r.str(), let sourceFile = r.str(), let yaml = r.value(),
+                    let config = try? ProjectConfig(yaml: yaml, file: sourceFile), let nodeCount = r.raw.u32(),
+                    nodeCount <= r.raw.remainingWords
+                else { return nil }
+                var nodes: [String: Node] = [:]
+                nodes.reserveCapacity(nodeCount)
+                // Indexes built while the light fields are at hand, so a hook run never walks the
+                // nodes again (each walk copies thousands of them).
+                var pathIndex: [String: [String]] = [:]
+                pathIndex.reserveCapacity(nodeCount)
+                var refs = ProjectLoader.RefIndex(project: config.name)
+                var ids: [String] = []
+                ids.reserveCapacity(nodeCount)
+                for _ in 0..<nodeCount {
+                    guard let id = r.str() else { return nil }
+                    ids.append(id)
+                }
+                for id in ids {
+                    guard let typeText = r.str(), let type = ResourceType(rawValue: typeText), let name = r.str(),
+                        let version = r.optionalStr(), let path = r.str(), let layer = r.str(), let parents = r.edges(ids),
+                        let detailsOffset = r.raw.u32(), archive.detailsOffset + detailsOffset < buffer.count
+                    else { return nil }
+                    nodes[id] = Node(
+                        uniqueID: id, resourceType: type, name: name, version: version, path: path, layer: layer,
+                        parents: parents, archive: archive, offset: archive.detailsOffset + detailsOffset)
+                    pathIndex[path, default: []].append(id)
+                    refs.add(id: id, type: type, name: name, version: version)
+                }
+                guard let macroCount = r.raw.u32() else { return nil }
+                var macros: [String: Macro] = [:]
+                for _ in 0..<macroCount {
+                    guard let id = r.str(), let name = r.str(), let path = r.str(), let line = r.raw.u32(),
+                        let text = r.str(), let calls = r.strs(), let dispatches = r.strs(), let vars = r.strs(),
+                        let refTexts = r.strs(), let sourceTexts = r.strs(), let parameters = r.strs(),
+                        let parameterRefs = r.strs()
+                    else { return nil }
+                    var macro = Macro(uniqueID: id, name: name, path: path, line: line, text: text, calls: calls, dispatches: dispatches, vars: vars)
+                    macro.setReferences(refTexts: refTexts, sourceTexts: sourceTexts)
+                    macro.parameters = parameters
+                    macro.parameterRefs = parameterRefs
+                    macros[id] = macro
+                }
+                guard let docCount = r.raw.u32() else { return nil }
+                var docs: [String: String] = [:]
+                for _ in 0..<docCount {
+                    guard let name = r.str(), let body = r.str() else { return nil }
+                    docs[name] = body
+                }
+                guard let unresolvedCount = r.raw.u32() else { return nil }
+                var unresolved: [DbtProject.UnresolvedReference] = []
+                for _ in 0..<unresolvedCount {
+                    guard let file = r.str(), let line = r.raw.u32(), let text = r.str() else { return nil }
+                    unresolved.append(.init(file: file, line: line, text: text))
+                }
+                guard let childCount = r.raw.u32(), childCount <= r.raw.remainingWords else { return nil }
+                var children: [String: [String]] = [:]
+                children.reserveCapacity(childCount)
+                for _ in 0..<childCount {
+                    guard let parent = r.raw.u32(), parent < ids.count, let list = r.edges(ids) else { return nil }
+                    children[ids[parent]] = list
+                }
+                guard r.raw.offset == archive.detailsOffset else { return nil }
+                var project = DbtProject(
+                    root: root, config: config, nodes: nodes, macros: macros, docs: docs,
+                    unresolved: unresolved, children: children)
+                project.pathIndex = pathIndex
+                project.refIndex = refs
+                return (project, refs.versionedIDs)
             }
-            for id in ids {
-                guard let typeText = r.str(), let type = ResourceType(rawValue: typeText), let name = r.str(),
-                      let version = r.optionalStr(), let path = r.str(), let layer = r.str(), let parents = r.edges(ids),
-                      let detailsOffset = r.raw.u32(), archive.detailsOffset + detailsOffset < buffer.count else { return nil }
-                nodes[id] = Node(uniqueID: id, resourceType: type, name: name, version: version, path: path, layer: layer,
-                                 parents: parents, archive: archive, offset: archive.detailsOffset + detailsOffset)
-                pathIndex[path, default: []].append(id)
-                refs.add(id: id, type: type, name: name, version: version)
-            }
-            guard let macroCount = r.raw.u32() else { return nil }
-            var macros: [String: Macro] = [:]
-            for _ in 0..<macroCount {
-                guard let id = r.str(), let name = r.str(), let path = r.str(), let line = r.raw.u32(),
-                      let text = r.str(), let calls = r.strs(), let dispatches = r.strs(), let vars = r.strs(),
-                      let refTexts = r.strs(), let sourceTexts = r.strs(), let parameters = r.strs(),
-                      let parameterRefs = r.strs() else { return nil }
-                var macro = Macro(uniqueID: id, name: name, path: path, line: line, text: text, calls: calls, dispatches: dispatches, vars: vars)
-                macro.setReferences(refTexts: refTexts, sourceTexts: sourceTexts)
-                macro.parameters = parameters
-                macro.parameterRefs = parameterRefs
-                macros[id] = macro
-            }
-            guard let docCount = r.raw.u32() else { return nil }
-            var docs: [String: String] = [:]
-            for _ in 0..<docCount {
-                guard let name = r.str(), let body = r.str() else { return nil }
-                docs[name] = body
-            }
-            guard let unresolvedCount = r.raw.u32() else { return nil }
-            var unresolved: [DbtProject.UnresolvedReference] = []
-            for _ in 0..<unresolvedCount {
-                guard let file = r.str(), let line = r.raw.u32(), let text = r.str() else { return nil }
-                unresolved.append(.init(file: file, line: line, text: text))
-            }
-            guard let childCount = r.raw.u32(), childCount <= r.raw.remainingWords else { return nil }
-            var children: [String: [String]] = [:]
-            children.reserveCapacity(childCount)
-            for _ in 0..<childCount {
-                guard let parent = r.raw.u32(), parent < ids.count, let list = r.edges(ids) else { return nil }
-                children[ids[parent]] = list
-            }
-            guard r.raw.offset == archive.detailsOffset else { return nil }
-            var project = DbtProject(root: root, config: config, nodes: nodes, macros: macros, docs: docs,
-                                     unresolved: unresolved, children: children)
-            project.pathIndex = pathIndex
-            project.refIndex = refs
-            return (project, refs.versionedIDs)
-        } }.map { loaded in
+        }.map { loaded in
             // Latest versions live in node details: read them outside the archive's lock.
             var (project, versioned) = loaded
             project.refIndex?.resolveLatest(versioned.map { project.nodes[$0] }.compactMap { $0 })
@@ -255,7 +262,8 @@ final class ProjectArchive: @unchecked Sendable {
     init?(storage: ByteStorage, key: String) {
         let magic = ProjectCoding.magic
         guard storage.count >= magic.count, Array(storage.buffer[0..<magic.count]) == magic,
-              CacheCoding.verifiedLength(UnsafeRawBufferPointer(storage.buffer)) != nil else { return nil }
+            CacheCoding.verifiedLength(UnsafeRawBufferPointer(storage.buffer)) != nil
+        else { return nil }
         var offsets: [Int] = []
         var values: [Value] = []
         let body: (Int, Int)? = storage.withUnsafeBufferPointer { buffer -> (Int, Int)? in
@@ -306,10 +314,12 @@ final class ProjectArchive: @unchecked Sendable {
     /// The details recorded at `offset`. The archive was validated when it was loaded, so a
     /// record that does not decode means the file changed underneath: empty details then.
     func details(at offset: Int) -> NodeDetails {
-        locked { storage.withUnsafeBufferPointer { buffer in
-            var r = CacheCoding.Reader(buffer: buffer, offset: offset)
-            return r.nodeDetails() ?? NodeDetails()
-        } }
+        locked {
+            storage.withUnsafeBufferPointer { buffer in
+                var r = CacheCoding.Reader(buffer: buffer, offset: offset)
+                return r.nodeDetails() ?? NodeDetails()
+            }
+        }
     }
 }
 

@@ -86,16 +86,19 @@ public enum ChangeClassifier {
         for (id, node) in head.nodes where baseNodes[id] == nil {
             let candidates = gone.values.filter { $0.resourceType == node.resourceType }
             if let oldPath = newPathToOld[node.path],
-               let old = candidates.first(where: { $0.path == oldPath && $0.version == node.version }) ?? candidates.first(where: { $0.path == oldPath }) {
+                let old = candidates.first(where: { $0.path == oldPath && $0.version == node.version }) ?? candidates.first(where: { $0.path == oldPath })
+            {
                 result.renamed[id] = old.uniqueID
             } else if node.resourceType != .source, node.resourceType != .exposure,
-                      let old = candidates.first(where: { $0.bodyKey == node.bodyKey && !$0.bodyKey.isEmpty }) {
+                let old = candidates.first(where: { $0.bodyKey == node.bodyKey && !$0.bodyKey.isEmpty })
+            {
                 result.renamed[id] = old.uniqueID
             }
         }
         let renamedOld = Set(result.renamed.values)
         // When no macro, var or docs block changed, a node equal to its old self has no reason.
-        let contextChanged = !result.modifiedMacros.isEmpty || base?.docs != head.docs
+        let contextChanged =
+            !result.modifiedMacros.isEmpty || base?.docs != head.docs
             || base?.config.vars != head.config.vars
 
         for (id, node) in head.nodes {
@@ -114,7 +117,8 @@ public enum ChangeClassifier {
 
         for (id, node) in gone where !renamedOld.contains(id) {
             let broken = (base?.children[id] ?? []).filter { head.nodes[$0] != nil }
-            let detail = broken.isEmpty
+            let detail =
+                broken.isEmpty
                 ? "\(node.path) is gone; nothing depended on it"
                 : "\(node.path) is gone; still referenced by \(broken.joined(separator: ", "))"
             result.deleted[id] = [Reason(code: "deleted", dbt: false, detail: detail)]
@@ -126,10 +130,12 @@ public enum ChangeClassifier {
         var reasons: [Reason] = []
         switch new.resourceType {
         case .source:
-            for (key, code) in [("database", "identifier"), ("schema", "identifier"), ("identifier", "identifier"),
-                                ("quoting", "quoting"), ("freshness", "freshness"),
-                                ("loaded_at_field", "loaded_at_field"), ("loaded_at_query", "loaded_at_field"),
-                                ("external", "configs")]
+            for (key, code) in [
+                ("database", "identifier"), ("schema", "identifier"), ("identifier", "identifier"),
+                ("quoting", "quoting"), ("freshness", "freshness"),
+                ("loaded_at_field", "loaded_at_field"), ("loaded_at_query", "loaded_at_field"),
+                ("external", "configs"),
+            ]
             where old.properties[key] != new.properties[key] {
                 if !reasons.contains(where: { $0.code == code && $0.detail.hasPrefix(key) }) {
                     reasons.append(Reason(code: code, dbt: true, detail: "\(key) changed"))
@@ -155,7 +161,8 @@ public enum ChangeClassifier {
                 }
             }
             if old.config.removing(unconfiguredKeys) != new.config.removing(unconfiguredKeys) {
-                reasons.append(Reason(code: "configs", dbt: true, detail: changedKeys(old.config.removing(unconfiguredKeys), new.config.removing(unconfiguredKeys))))
+                reasons.append(
+                    Reason(code: "configs", dbt: true, detail: changedKeys(old.config.removing(unconfiguredKeys), new.config.removing(unconfiguredKeys))))
             }
             if old.config.keeping(relationKeys) != new.config.keeping(relationKeys) {
                 reasons.append(Reason(code: "relation", dbt: true, detail: changedKeys(old.config.keeping(relationKeys), new.config.keeping(relationKeys))))
@@ -182,7 +189,8 @@ public enum ChangeClassifier {
             }
             if new.resourceType == .model {
                 // ModelNode.same_ref_representation: unpinned refs and access checks depend on these.
-                let changed = ["latest_version", "deprecation_date"].filter { old.properties[$0] != new.properties[$0] }
+                let changed =
+                    ["latest_version", "deprecation_date"].filter { old.properties[$0] != new.properties[$0] }
                     + (old.renderedConfig["access"] != new.renderedConfig["access"] ? ["access"] : [])
                 if !changed.isEmpty {
                     reasons.append(Reason(code: "ref_representation", dbt: true, detail: changed.joined(separator: ", ") + " changed"))
@@ -194,7 +202,10 @@ public enum ChangeClassifier {
                 let oldContract = Self.contractState(old)
                 let newContract = Self.contractState(new)
                 if old.contractEnforced != new.contractEnforced || oldContract != newContract {
-                    reasons.append(Reason(code: "contract", dbt: true, detail: new.contractEnforced ? "contract enforced with changed columns or enforcement" : "contract no longer enforced"))
+                    reasons.append(
+                        Reason(
+                            code: "contract", dbt: true,
+                            detail: new.contractEnforced ? "contract enforced with changed columns or enforcement" : "contract no longer enforced"))
                 }
             }
         }
@@ -203,7 +214,8 @@ public enum ChangeClassifier {
         }
         let changedVars = varChanges(new, base: base, head: head)
         if !changedVars.isEmpty {
-            reasons.append(Reason(code: "vars", dbt: false, detail: "reads var " + changedVars.joined(separator: ", ") + " whose value changed (dbt does not see this)"))
+            reasons.append(
+                Reason(code: "vars", dbt: false, detail: "reads var " + changedVars.joined(separator: ", ") + " whose value changed (dbt does not see this)"))
         }
         return reasons
     }

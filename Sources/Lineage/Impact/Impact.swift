@@ -195,8 +195,10 @@ public enum ImpactAnalyzer {
                         seen.insert(parent)
                         next.append(parent)
                         if let node = head.nodes[parent] {
-                            nodes.append(ImpactedNode(node: node, role: .upstream, distance: depth,
-                                                      reasons: [Reason(code: "upstream", dbt: true, detail: "parent of \(id)")]))
+                            nodes.append(
+                                ImpactedNode(
+                                    node: node, role: .upstream, distance: depth,
+                                    reasons: [Reason(code: "upstream", dbt: true, detail: "parent of \(id)")]))
                         }
                     }
                 }

@@ -109,8 +109,9 @@ public struct ImpactEngine {
         // Small files read once per run (profiles, dbt_project.yml, packages.yml) skip the parse
         // cache, so a run answered from the project cache never decodes it.
         let direct = GitFileSource(repository: repository, cache: ParseCache(file: nil, version: cache.version))
-        let roots = try chooseProjects(request.project, projectFiles: projectFiles, changes: changes,
-                                       headEntries: headEntries, source: direct)
+        let roots = try chooseProjects(
+            request.project, projectFiles: projectFiles, changes: changes,
+            headEntries: headEntries, source: direct)
         let source = GitFileSource(repository: repository, cache: cache)
         var adapter = request.adapter
         if adapter == nil { adapter = try adapterFromProfiles(headEntries, roots: roots, source: direct) }
@@ -141,7 +142,8 @@ public struct ImpactEngine {
             var notes: [ImpactNote] = []
             if touched.isEmpty {
                 // Nothing of this project changed: answer without reading it (the hook's fast path).
-                headProject = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path == prefix + "dbt_project.yml" }, source: direct, adapter: adapter)
+                headProject = try ProjectLoader.load(
+                    root: root, entries: headEntries.filter { $0.path == prefix + "dbt_project.yml" }, source: direct, adapter: adapter)
                 baseProject = headProject
             } else {
                 // Packages `dbt deps` installed (ignored by git): the same code on both sides.
@@ -152,7 +154,12 @@ public struct ImpactEngine {
                 let installedPackages = installed?.packages ?? []
                 if installed?.isInstalled != true, try InstalledPackages.wanted(root: root, entries: headEntries, source: direct) {
                     let folder = installed?.folder ?? prefix + "dbt_packages"
-                    notes.append(ImpactNote(code: "packages_not_installed", message: "\(folder)/ is not in the working tree: the models and macros of the project's hub and git packages are not followed (run `dbt deps` first for an answer that includes them)"))
+                    notes.append(
+                        ImpactNote(
+                            code: "packages_not_installed",
+                            message:
+                                "\(folder)/ is not in the working tree: the models and macros of the project's hub and git packages are not followed (run `dbt deps` first for an answer that includes them)"
+                        ))
                 }
                 if let baseKey, let cached = projects.load(baseKey) {
                     baseProject = cached
@@ -161,12 +168,15 @@ public struct ImpactEngine {
                     let baseFiles = (baseEntries ?? []).filter { $0.path.hasPrefix(prefix) }
                     if baseFiles.contains(where: { $0.path == prefix + "dbt_project.yml" }) {
                         let basePackages = try ProjectLoader.localPackages(root: root, entries: baseEntries ?? [], source: direct)
-                        let loaded = try ProjectLoader.load(root: root, entries: baseFiles, source: source, adapter: adapter,
-                                                            packages: packages(basePackages, in: baseEntries ?? []) + installedPackages)
+                        let loaded = try ProjectLoader.load(
+                            root: root, entries: baseFiles, source: source, adapter: adapter,
+                            packages: packages(basePackages, in: baseEntries ?? []) + installedPackages)
                         baseProject = loaded
                         if let baseKey { projects.store(loaded, key: baseKey) }
                     } else {
-                        notes.append(ImpactNote(code: "new_project", message: "the base revision has no dbt project at \(root.isEmpty ? "the root" : root): every node is new"))
+                        notes.append(
+                            ImpactNote(
+                                code: "new_project", message: "the base revision has no dbt project at \(root.isEmpty ? "the root" : root): every node is new"))
                     }
                 }
                 var head = headKey.flatMap { projects.load($0) }
@@ -181,8 +191,9 @@ public struct ImpactEngine {
                     baseProject = nil
                     let (config, macros, docs) = (working.config, working.macros, working.docs)
                     if let result = try ProjectLoader.patch(&working, changes: touched, headEntries: headEntries, source: direct, adapter: adapter) {
-                        baseProject = DbtProject(root: root, config: config, nodes: result.old, macros: macros,
-                                                 docs: docs, unresolved: [], children: [:])
+                        baseProject = DbtProject(
+                            root: root, config: config, nodes: result.old, macros: macros,
+                            docs: docs, unresolved: [], children: [:])
                         head = working
                         onlyChanged = result.changed
                     } else {
@@ -192,33 +203,55 @@ public struct ImpactEngine {
                 if let head {
                     headProject = head
                 } else {
-                    let loaded = try ProjectLoader.load(root: root, entries: headEntries.filter { $0.path.hasPrefix(prefix) }, source: source, adapter: adapter,
-                                                        packages: packages(headPackages, in: headEntries) + installedPackages)
+                    let loaded = try ProjectLoader.load(
+                        root: root, entries: headEntries.filter { $0.path.hasPrefix(prefix) }, source: source, adapter: adapter,
+                        packages: packages(headPackages, in: headEntries) + installedPackages)
                     headProject = loaded
                     if let headKey { projects.store(loaded, key: headKey) }
                 }
                 for change in touched {
                     let rel = String(change.path.dropFirst(prefix.count))
                     if rel == "packages.yml" || rel == "dependencies.yml" || rel == "package-lock.yml" {
-                        notes.append(ImpactNote(code: "packages_changed", message: "\(change.path) changed: package code cannot be followed from git alone; pass --manifest target/manifest.json (with --state for the base) for an exact answer"))
+                        notes.append(
+                            ImpactNote(
+                                code: "packages_changed",
+                                message:
+                                    "\(change.path) changed: package code cannot be followed from git alone; pass --manifest target/manifest.json (with --state for the base) for an exact answer"
+                            ))
                     }
                 }
             }
             if adapter == nil, headProject.macros.values.contains(where: { !$0.dispatches.isEmpty }) {
-                notes.append(ImpactNote(code: "adapter_unknown", message: "no adapter known (--adapter, or a profiles.yml in the repository): every `<adapter>__name` implementation of a dispatched macro counts"))
+                notes.append(
+                    ImpactNote(
+                        code: "adapter_unknown",
+                        message:
+                            "no adapter known (--adapter, or a profiles.yml in the repository): every `<adapter>__name` implementation of a dispatched macro counts"
+                    ))
             }
-            let renamed = Dictionary(touched.compactMap { change -> (String, String)? in
-                guard change.status == .renamed, let old = change.oldPath, let new = change.newPath else { return nil }
-                return (old, new)
-            }, uniquingKeysWith: { a, _ in a })
+            let renamed = Dictionary(
+                touched.compactMap { change -> (String, String)? in
+                    guard change.status == .renamed, let old = change.oldPath, let new = change.newPath else { return nil }
+                    return (old, new)
+                }, uniquingKeysWith: { a, _ in a })
             let changeSet = ChangeClassifier.classify(base: baseProject, head: headProject, renamedFiles: renamed, only: onlyChanged)
             let missing = source.missingPaths.union(direct.missingPaths)
                 .filter { path in path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) } }.sorted()
             if !missing.isEmpty {
-                notes.append(ImpactNote(code: "missing_blobs", message: "\(missing.count) file(s) have no content in this clone (a partial clone, --filter=blob:none?), so their nodes are compared by blob id only and may be reported modified without being so: \(missing.prefix(5).joined(separator: ", "))\(missing.count > 5 ? ", …" : "") — fetch them (`git fetch --refetch origin`, or clone without --filter) and run again for an exact answer"))
+                notes.append(
+                    ImpactNote(
+                        code: "missing_blobs",
+                        message:
+                            "\(missing.count) file(s) have no content in this clone (a partial clone, --filter=blob:none?), so their nodes are compared by blob id only and may be reported modified without being so: \(missing.prefix(5).joined(separator: ", "))\(missing.count > 5 ? ", …" : "") — fetch them (`git fetch --refetch origin`, or clone without --filter) and run again for an exact answer"
+                    ))
             }
             if !headProject.unresolved.isEmpty {
-                notes.append(ImpactNote(code: "unresolved_refs", message: "\(headProject.unresolved.count) ref()/source() call(s) are not literals and were not followed: \(headProject.unresolved.prefix(3).map { "\($0.file):\($0.line) \($0.text)" }.joined(separator: "; "))"))
+                notes.append(
+                    ImpactNote(
+                        code: "unresolved_refs",
+                        message:
+                            "\(headProject.unresolved.count) ref()/source() call(s) are not literals and were not followed: \(headProject.unresolved.prefix(3).map { "\($0.file):\($0.line) \($0.text)" }.joined(separator: "; "))"
+                    ))
             }
             reports.append(ImpactAnalyzer.report(changes: changeSet, base: baseProject, head: headProject, options: request.options, notes: notes))
         }
@@ -230,8 +263,9 @@ public struct ImpactEngine {
     func installedPackages(root: String, headEntries: [TreeEntry], source: GitFileSource) throws -> InstalledPackages? {
         let projectFile = ProjectLoader.folderPrefix(root) + "dbt_project.yml"
         guard !repository.isBare, let entry = headEntries.first(where: { $0.path == projectFile }),
-              case .yaml(let yaml) = try source.parsed(entry, as: .yaml),
-              let config = try? ProjectConfig(yaml: yaml, file: projectFile) else { return nil }
+            case .yaml(let yaml) = try source.parsed(entry, as: .yaml),
+            let config = try? ProjectConfig(yaml: yaml, file: projectFile)
+        else { return nil }
         return try InstalledPackages.read(root: root, config: config, repository: repository, skipping: [config.name], source: source)
     }
 
@@ -286,8 +320,10 @@ public struct ImpactEngine {
         }.sorted()
     }
 
-    func chooseProjects(_ requested: String?, projectFiles: [String], changes: [FileChange], headEntries: [TreeEntry] = [],
-                        source: GitFileSource? = nil) throws -> [String] {
+    func chooseProjects(
+        _ requested: String?, projectFiles: [String], changes: [FileChange], headEntries: [TreeEntry] = [],
+        source: GitFileSource? = nil
+    ) throws -> [String] {
         if let requested {
             let normalised = ProjectConfig.normalise(requested == "." ? "" : requested)
             guard projectFiles.contains(normalised) else {
@@ -327,9 +363,11 @@ public struct ImpactEngine {
             let prefix = ProjectLoader.folderPrefix(root)
             let candidates = [prefix + "profiles.yml", "profiles.yml"]
             guard let entry = entries.first(where: { candidates.contains($0.path) }),
-                  let projectEntry = entries.first(where: { $0.path == prefix + "dbt_project.yml" }) else { continue }
+                let projectEntry = entries.first(where: { $0.path == prefix + "dbt_project.yml" })
+            else { continue }
             guard case .yaml(let profiles) = try source.parsed(entry, as: .yaml),
-                  case .yaml(let project) = try source.parsed(projectEntry, as: .yaml) else { continue }
+                case .yaml(let project) = try source.parsed(projectEntry, as: .yaml)
+            else { continue }
             let profileName = project["profile"]?.scalarText
             let profile = profileName.flatMap { profiles[$0] } ?? profiles.pairs?.first(where: { $0.key != "config" })?.value
             guard let outputs = profile?["outputs"]?.pairs else { continue }

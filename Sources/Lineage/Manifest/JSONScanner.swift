@@ -58,7 +58,7 @@ package struct JSONScanner {
     /// True (and consumed) when the next value is `null`.
     package mutating func skipNull() -> Bool {
         guard peek() == UInt8(ascii: "n"), offset + 4 <= bytes.count,
-              bytes[offset + 1] == UInt8(ascii: "u"), bytes[offset + 2] == UInt8(ascii: "l"), bytes[offset + 3] == UInt8(ascii: "l")
+            bytes[offset + 1] == UInt8(ascii: "u"), bytes[offset + 2] == UInt8(ascii: "l"), bytes[offset + 3] == UInt8(ascii: "l")
         else { return false }
         offset += 4
         return true
@@ -328,7 +328,8 @@ struct JSONKeyTable<Field: Sendable>: Sendable {
             return bytes.count < byLength.count ? byLength[bytes.count].first(where: { $0.name == bytes })?.field : nil
         }
         guard key.raw.count < byLength.count, let base = key.raw.baseAddress else { return nil }
-        for entry in byLength[key.raw.count] where entry.name.withUnsafeBufferPointer({ name in
+        for entry in byLength[key.raw.count]
+        where entry.name.withUnsafeBufferPointer({ name in
             name.baseAddress.map { memcmp($0, base, key.raw.count) == 0 } ?? true
         }) {
             return entry.field

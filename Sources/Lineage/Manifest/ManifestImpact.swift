@@ -16,8 +16,10 @@ public enum ManifestImpact {
     /// Reads both manifests (on two threads) and compares them. `manifest` and `state` are paths as
     /// the user gave them (the state may be a folder holding `manifest.json`); `resolve` turns them
     /// into paths to open.
-    public static func run(manifest: String, state: String, options: ImpactOptions,
-                           resolve: (String) -> String = { $0 }) throws -> ImpactResult {
+    public static func run(
+        manifest: String, state: String, options: ImpactOptions,
+        resolve: (String) -> String = { $0 }
+    ) throws -> ImpactResult {
         let headPath = resolve(manifest)
         let basePath = stateManifest(resolve(state))
         let baseShown = basePath == resolve(state) ? state : (state as NSString).appendingPathComponent("manifest.json")
@@ -37,10 +39,20 @@ public enum ManifestImpact {
         let baseVersion = base.config.source["dbt_version"]?.scalarText
         let headVersion = head.config.source["dbt_version"]?.scalarText
         if let baseVersion, let headVersion, baseVersion != headVersion {
-            notes.append(ImpactNote(code: "dbt_version_differs", message: "the state manifest was written by dbt \(baseVersion) and the manifest by dbt \(headVersion): dbt's own macros may differ between them and count as changed"))
+            notes.append(
+                ImpactNote(
+                    code: "dbt_version_differs",
+                    message:
+                        "the state manifest was written by dbt \(baseVersion) and the manifest by dbt \(headVersion): dbt's own macros may differ between them and count as changed"
+                ))
         }
         if base.name != head.name {
-            notes.append(ImpactNote(code: "project_differs", message: "the state manifest is of project \(base.name), the manifest of \(head.name): every node is new — pass the production manifest of the same project as --state"))
+            notes.append(
+                ImpactNote(
+                    code: "project_differs",
+                    message:
+                        "the state manifest is of project \(base.name), the manifest of \(head.name): every node is new — pass the production manifest of the same project as --state"
+                ))
         }
         let changes = ChangeClassifier.classify(base: base, head: head)
         let report = ImpactAnalyzer.report(changes: changes, base: base, head: head, options: options, notes: notes)

@@ -163,8 +163,9 @@ public enum ManifestReader {
             if let dbtVersion { yaml.append(("dbt_version", .string(dbtVersion))) }
             if let adapter { yaml.append(("adapter_type", .string(adapter))) }
             let config = try ProjectConfig(yaml: .map(yaml), file: file)
-            return DbtProject(root: "", config: config, nodes: nodes, macros: macros, docs: [:], unresolved: [],
-                              children: DbtProject.children(of: nodes))
+            return DbtProject(
+                root: "", config: config, nodes: nodes, macros: macros, docs: [:], unresolved: [],
+                children: DbtProject.children(of: nodes))
         }
 
         /// The entry fields the reader decodes; one dictionary lookup per key instead of a
@@ -212,7 +213,13 @@ public enum ManifestReader {
                     var name = "", sum = ""
                     if s.skipNull() { break }
                     try s.object { s, key in
-                        if key.is("name") { name = try s.optionalString() ?? "" } else if key.is("checksum") { sum = try s.optionalString() ?? "" } else { try s.skipValue() }
+                        if key.is("name") {
+                            name = try s.optionalString() ?? ""
+                        } else if key.is("checksum") {
+                            sum = try s.optionalString() ?? ""
+                        } else {
+                            try s.skipValue()
+                        }
                     }
                     e.checksum = name + ":" + sum
                 case .config:
@@ -301,8 +308,9 @@ public enum ManifestReader {
             let folders = e.fqn.count - (e.version == nil ? 1 : 2)
             layer = folders > 1 ? e.fqn[1] : "other"
         }
-        var node = Node(uniqueID: e.uniqueID, resourceType: type, name: e.name, version: e.version, path: e.path,
-                        propertiesPath: e.patchPath.map(stripScheme), fqn: e.fqn, layer: layer)
+        var node = Node(
+            uniqueID: e.uniqueID, resourceType: type, name: e.name, version: e.version, path: e.path,
+            propertiesPath: e.patchPath.map(stripScheme), fqn: e.fqn, layer: layer)
         node.parents = e.parents
         var details = node.details
         details.bodyKey = type == .seed ? (e.checksum ?? "") : e.rawCode

@@ -22,8 +22,10 @@ struct InstalledPackages {
 
     /// Reads the packages installed for the project at `root` (its configuration `config`);
     /// `skipping` are package names already known (the project itself, its local packages).
-    static func read(root: String, config: ProjectConfig, repository: Repository, skipping names: Set<String>,
-                     source: some ProjectFileSource) throws -> InstalledPackages {
+    static func read(
+        root: String, config: ProjectConfig, repository: Repository, skipping names: Set<String>,
+        source: some ProjectFileSource
+    ) throws -> InstalledPackages {
         let prefix = ProjectLoader.folderPrefix(root)
         let install = ProjectConfig.normalise(config.source["packages-install-path"]?.scalarText ?? "dbt_packages")
         var result = InstalledPackages(folder: prefix + install)
@@ -33,14 +35,16 @@ struct InstalledPackages {
             let packageRoot = result.folder + "/" + name
             let (projectFiles, _) = try repository.workingTreeFiles(under: packageRoot, depth: 0, limit: 1) { $0 == "dbt_project.yml" }
             guard let projectEntry = projectFiles.first,
-                  case .yaml(let yaml) = try source.parsed(projectEntry, as: .yaml),
-                  let packageConfig = try? ProjectConfig(yaml: yaml, file: projectEntry.path),
-                  !names.contains(packageConfig.name) else {
+                case .yaml(let yaml) = try source.parsed(projectEntry, as: .yaml),
+                let packageConfig = try? ProjectConfig(yaml: yaml, file: projectEntry.path),
+                !names.contains(packageConfig.name)
+            else {
                 result.skipped.append(packageRoot)
                 continue
             }
             // Only what the loader reads: the project file and files under the resource paths.
-            let folders = packageConfig.modelPaths + packageConfig.macroPaths + packageConfig.seedPaths
+            let folders =
+                packageConfig.modelPaths + packageConfig.macroPaths + packageConfig.seedPaths
                 + packageConfig.snapshotPaths + packageConfig.testPaths
             let (entries, truncated) = try repository.workingTreeFiles(under: packageRoot, limit: fileLimit) { relative in
                 if relative == "dbt_project.yml" { return true }
@@ -66,7 +70,8 @@ struct InstalledPackages {
         let prefix = ProjectLoader.folderPrefix(root)
         for file in ["packages.yml", "dependencies.yml"] {
             guard let entry = entries.first(where: { $0.path == prefix + file }),
-                  case .yaml(let document) = try source.parsed(entry, as: .yaml) else { continue }
+                case .yaml(let document) = try source.parsed(entry, as: .yaml)
+            else { continue }
             if Value.asList(document["packages"] ?? .null).contains(where: { $0["local"] == nil }) { return true }
         }
         return false

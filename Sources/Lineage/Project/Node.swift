@@ -88,21 +88,29 @@ public struct Node: Sendable, Hashable {
     }
 
     /// Creates a node.
-    public init(uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String,
-                propertiesPath: String? = nil, line: Int? = nil, fqn: [String], layer: String) {
-        self.init(uniqueID: uniqueID, resourceType: resourceType, name: name, version: version, path: path, layer: layer,
-                  parents: [], box: DetailsBox(NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn)), archived: nil)
+    public init(
+        uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String,
+        propertiesPath: String? = nil, line: Int? = nil, fqn: [String], layer: String
+    ) {
+        self.init(
+            uniqueID: uniqueID, resourceType: resourceType, name: name, version: version, path: path, layer: layer,
+            parents: [], box: DetailsBox(NodeDetails(propertiesPath: propertiesPath, line: line, fqn: fqn)), archived: nil)
     }
 
     /// A node whose details stay in the project archive until first looked at.
-    init(uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String, layer: String,
-         parents: [String], archive: ProjectArchive, offset: Int) {
-        self.init(uniqueID: uniqueID, resourceType: resourceType, name: name, version: version, path: path, layer: layer,
-                  parents: parents, box: nil, archived: (archive, offset))
+    init(
+        uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String, layer: String,
+        parents: [String], archive: ProjectArchive, offset: Int
+    ) {
+        self.init(
+            uniqueID: uniqueID, resourceType: resourceType, name: name, version: version, path: path, layer: layer,
+            parents: parents, box: nil, archived: (archive, offset))
     }
 
-    private init(uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String, layer: String,
-                 parents: [String], box: DetailsBox?, archived: (archive: ProjectArchive, offset: Int)?) {
+    private init(
+        uniqueID: String, resourceType: ResourceType, name: String, version: String?, path: String, layer: String,
+        parents: [String], box: DetailsBox?, archived: (archive: ProjectArchive, offset: Int)?
+    ) {
         self.uniqueID = uniqueID
         self.resourceType = resourceType
         self.name = name
@@ -137,31 +145,70 @@ public struct Node: Sendable, Hashable {
     }
 
     /// The YAML file that describes it, relative to the repository root.
-    public var propertiesPath: String? { get { box.map { $0.value.propertiesPath } ?? details.propertiesPath } set { uniqueBox().value.propertiesPath = newValue } }
+    public var propertiesPath: String? {
+        get { box.map { $0.value.propertiesPath } ?? details.propertiesPath }
+        set { uniqueBox().value.propertiesPath = newValue }
+    }
     /// The line where it is defined (YAML-defined nodes and blocks).
-    public var line: Int? { get { box.map { $0.value.line } ?? details.line } set { uniqueBox().value.line = newValue } }
+    public var line: Int? {
+        get { box.map { $0.value.line } ?? details.line }
+        set { uniqueBox().value.line = newValue }
+    }
     /// dbt's fqn.
-    public var fqn: [String] { get { box.map { $0.value.fqn } ?? details.fqn } set { uniqueBox().value.fqn = newValue } }
+    public var fqn: [String] {
+        get { box.map { $0.value.fqn } ?? details.fqn }
+        set { uniqueBox().value.fqn = newValue }
+    }
     /// What dbt compares as `raw_code` (or a seed's checksum).
-    public var bodyKey: String { get { box.map { $0.value.bodyKey } ?? details.bodyKey } set { uniqueBox().value.bodyKey = newValue } }
+    public var bodyKey: String {
+        get { box.map { $0.value.bodyKey } ?? details.bodyKey }
+        set { uniqueBox().value.bodyKey = newValue }
+    }
     /// The merged unrendered config.
-    public var config: Value { get { box.map { $0.value.config } ?? details.config } set { uniqueBox().value.config = newValue } }
+    public var config: Value {
+        get { box.map { $0.value.config } ?? details.config }
+        set { uniqueBox().value.config = newValue }
+    }
     /// The config before the file's own `config()` call.
-    public var inheritedConfig: Value { get { box.map { $0.value.inheritedConfig } ?? details.inheritedConfig } set { uniqueBox().value.inheritedConfig = newValue } }
+    public var inheritedConfig: Value {
+        get { box.map { $0.value.inheritedConfig } ?? details.inheritedConfig }
+        set { uniqueBox().value.inheritedConfig = newValue }
+    }
     /// The description.
-    public var description: String { get { box.map { $0.value.description } ?? details.description } set { uniqueBox().value.description = newValue } }
+    public var description: String {
+        get { box.map { $0.value.description } ?? details.description }
+        set { uniqueBox().value.description = newValue }
+    }
     /// Documented columns.
-    public var columns: [Column] { get { box.map { $0.value.columns } ?? details.columns } set { uniqueBox().value.columns = newValue } }
+    public var columns: [Column] {
+        get { box.map { $0.value.columns } ?? details.columns }
+        set { uniqueBox().value.columns = newValue }
+    }
     /// Macros the node calls directly, as macro unique ids.
-    public var macroDependencies: [String] { get { box.map { $0.value.macroDependencies } ?? details.macroDependencies } set { uniqueBox().value.macroDependencies = newValue } }
+    public var macroDependencies: [String] {
+        get { box.map { $0.value.macroDependencies } ?? details.macroDependencies }
+        set { uniqueBox().value.macroDependencies = newValue }
+    }
     /// Variables the node reads.
-    public var vars: [String] { get { box.map { $0.value.vars } ?? details.vars } set { uniqueBox().value.vars = newValue } }
+    public var vars: [String] {
+        get { box.map { $0.value.vars } ?? details.vars }
+        set { uniqueBox().value.vars = newValue }
+    }
     /// Fields compared for sources, exposures and versioned models.
-    public var properties: [String: Value] { get { box.map { $0.value.properties } ?? details.properties } set { uniqueBox().value.properties = newValue } }
+    public var properties: [String: Value] {
+        get { box.map { $0.value.properties } ?? details.properties }
+        set { uniqueBox().value.properties = newValue }
+    }
     /// Tests attached to this node.
-    public var tests: [AttachedTest] { get { box.map { $0.value.tests } ?? details.tests } set { uniqueBox().value.tests = newValue } }
+    public var tests: [AttachedTest] {
+        get { box.map { $0.value.tests } ?? details.tests }
+        set { uniqueBox().value.tests = newValue }
+    }
     /// References of this node that name nothing in the project (packages, typos).
-    public var unknownReferences: [String] { get { box.map { $0.value.unknownReferences } ?? details.unknownReferences } set { uniqueBox().value.unknownReferences = newValue } }
+    public var unknownReferences: [String] {
+        get { box.map { $0.value.unknownReferences } ?? details.unknownReferences }
+        set { uniqueBox().value.unknownReferences = newValue }
+    }
 
     public static func == (lhs: Node, rhs: Node) -> Bool {
         lhs.uniqueID == rhs.uniqueID && lhs.resourceType == rhs.resourceType && lhs.name == rhs.name
@@ -240,8 +287,9 @@ public struct Macro: Sendable, Hashable {
         refs = refTexts.compactMap { text in
             let parts = text.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 4 else { return nil }
-            return ReferenceScan.Ref(package: parts[0].isEmpty ? nil : parts[0], name: parts[1],
-                                     version: parts[2].isEmpty ? nil : parts[2], line: Int(parts[3]) ?? 1)
+            return ReferenceScan.Ref(
+                package: parts[0].isEmpty ? nil : parts[0], name: parts[1],
+                version: parts[2].isEmpty ? nil : parts[2], line: Int(parts[3]) ?? 1)
         }
         sources = sourceTexts.compactMap { text in
             let parts = text.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)

@@ -107,9 +107,11 @@ extension ProjectLoader {
             var scans: [String: ReferenceScan] = [:]
             // dbt renders property files while parsing: Jinja in configs, data types, freshness…
             let renderContext = ProjectLoader.renderContext(config: config, adapter: adapter, root: rootConfig)
-            let properties = PropertiesReader(project: project, files: yamlFiles.map { file in
-                (file.0, ConfigExpression.renderProperties(file.1, in: renderContext))
-            })
+            let properties = PropertiesReader(
+                project: project,
+                files: yamlFiles.map { file in
+                    (file.0, ConfigExpression.renderProperties(file.1, in: renderContext))
+                })
 
             // Models, versioned or not.
             for file in modelFiles {
@@ -121,13 +123,15 @@ extension ProjectLoader {
                 if let (p, v) = properties.versionedModel(forFileStem: stem) {
                     patch = p
                     versionPatch = v
-                    node = Node(uniqueID: "model.\(project).\(p.name).v\(v.version)", resourceType: .model, name: p.name,
-                                version: v.version, path: file.entry.path, fqn: [project] + dirs + [p.name, "v\(v.version)"],
-                                layer: dirs.first ?? "other")
+                    node = Node(
+                        uniqueID: "model.\(project).\(p.name).v\(v.version)", resourceType: .model, name: p.name,
+                        version: v.version, path: file.entry.path, fqn: [project] + dirs + [p.name, "v\(v.version)"],
+                        layer: dirs.first ?? "other")
                 } else {
                     patch = properties.models[stem]
-                    node = Node(uniqueID: "model.\(project).\(stem)", resourceType: .model, name: stem, version: nil,
-                                path: file.entry.path, fqn: [project] + dirs + [stem], layer: dirs.first ?? "other")
+                    node = Node(
+                        uniqueID: "model.\(project).\(stem)", resourceType: .model, name: stem, version: nil,
+                        path: file.entry.path, fqn: [project] + dirs + [stem], layer: dirs.first ?? "other")
                 }
                 node.bodyKey = file.scan.bodyDigest ?? file.entry.id.hex
                 var merged = projectConfig("models", node.fqn)
@@ -163,8 +167,9 @@ extension ProjectLoader {
             for file in seedFiles {
                 let stem = Self.stem(file.sub)
                 let dirs = Self.folders(file.sub)
-                var node = Node(uniqueID: "seed.\(project).\(stem)", resourceType: .seed, name: stem, version: nil,
-                                path: file.entry.path, fqn: [project] + dirs + [stem], layer: "seeds")
+                var node = Node(
+                    uniqueID: "seed.\(project).\(stem)", resourceType: .seed, name: stem, version: nil,
+                    path: file.entry.path, fqn: [project] + dirs + [stem], layer: "seeds")
                 node.bodyKey = file.size >= ProjectLoader.seedChecksumLimit ? "path:" + file.entry.path : file.entry.id.hex
                 var merged = projectConfig("seeds", node.fqn)
                 if let patch = properties.seeds[stem] {
@@ -187,9 +192,10 @@ extension ProjectLoader {
             for file in snapshotBlocks {
                 let dirs = Self.folders(file.sub)
                 let name = file.block.name
-                var node = Node(uniqueID: "snapshot.\(project).\(name)", resourceType: .snapshot, name: name, version: nil,
-                                path: file.entry.path, line: file.block.line,
-                                fqn: [project] + dirs + [Self.stem(file.sub), name], layer: "snapshots")
+                var node = Node(
+                    uniqueID: "snapshot.\(project).\(name)", resourceType: .snapshot, name: name, version: nil,
+                    path: file.entry.path, line: file.block.line,
+                    fqn: [project] + dirs + [Self.stem(file.sub), name], layer: "snapshots")
                 node.bodyKey = "sql:" + file.block.body
                 var merged = projectConfig("snapshots", node.fqn)
                 if let patch = properties.snapshots[name] {
@@ -211,9 +217,10 @@ extension ProjectLoader {
                 guard let relation = patch.relation, nodes["snapshot.\(project).\(patch.name)"] == nil else { continue }
                 let sub = relativeToResource(patch.file, config.snapshotPaths + config.modelPaths)
                 let dirs = Self.folders(sub)
-                var node = Node(uniqueID: "snapshot.\(project).\(patch.name)", resourceType: .snapshot, name: patch.name,
-                                version: nil, path: patch.file, propertiesPath: patch.file,
-                                fqn: [project] + dirs + [Self.stem(sub), patch.name], layer: "snapshots")
+                var node = Node(
+                    uniqueID: "snapshot.\(project).\(patch.name)", resourceType: .snapshot, name: patch.name,
+                    version: nil, path: patch.file, propertiesPath: patch.file,
+                    fqn: [project] + dirs + [Self.stem(sub), patch.name], layer: "snapshots")
                 node.bodyKey = "yaml:" + relation
                 node.config = projectConfig("snapshots", node.fqn).mergingConfig(patch.config)
                 node.description = patch.description
@@ -228,9 +235,10 @@ extension ProjectLoader {
             for table in properties.sources {
                 let sub = relativeToResource(table.file, config.modelPaths)
                 let fqn = [project] + Self.folders(sub) + [table.source, table.name]
-                var node = Node(uniqueID: "source.\(project).\(table.source).\(table.name)", resourceType: .source,
-                                name: table.name, version: nil, path: table.file, propertiesPath: table.file,
-                                fqn: fqn, layer: "sources")
+                var node = Node(
+                    uniqueID: "source.\(project).\(table.source).\(table.name)", resourceType: .source,
+                    name: table.name, version: nil, path: table.file, propertiesPath: table.file,
+                    fqn: fqn, layer: "sources")
                 let merged = projectConfig("sources", fqn).mergingConfig(table.config)
                 node.config = merged
                 node.description = table.description
@@ -245,9 +253,10 @@ extension ProjectLoader {
             for exposure in properties.exposures {
                 let sub = relativeToResource(exposure.file, config.modelPaths)
                 let fqn = [project] + Self.folders(sub) + [exposure.name]
-                var node = Node(uniqueID: "exposure.\(project).\(exposure.name)", resourceType: .exposure,
-                                name: exposure.name, version: nil, path: exposure.file, propertiesPath: exposure.file,
-                                fqn: fqn, layer: "exposures")
+                var node = Node(
+                    uniqueID: "exposure.\(project).\(exposure.name)", resourceType: .exposure,
+                    name: exposure.name, version: nil, path: exposure.file, propertiesPath: exposure.file,
+                    fqn: fqn, layer: "exposures")
                 node.config = projectConfig("exposures", fqn).mergingConfig(exposure.config)
                 node.description = exposure.description
                 node.properties = exposure.compared
@@ -279,8 +288,9 @@ extension ProjectLoader {
                 index.add(id: node.uniqueID, type: node.resourceType, name: node.name, version: node.version)
             }
             index.resolveLatest(index.versionedIDs.compactMap { nodes[$0] ?? packageNodes[$0] })
-            var resolver = MacroResolver(project: project, macros: macros.merging(packageMacros) { own, _ in own },
-                                         adapter: adapter, dispatch: config.dispatch)
+            var resolver = MacroResolver(
+                project: project, macros: macros.merging(packageMacros) { own, _ in own },
+                adapter: adapter, dispatch: config.dispatch)
             var resolvedMacros = macros
             for (id, macro) in macros {
                 resolvedMacros[id]?.calls = resolver.resolve(calls: macro.calls, dispatches: macro.dispatches)
@@ -309,15 +319,17 @@ extension ProjectLoader {
             var unresolved: [DbtProject.UnresolvedReference] = []
             for (id, scan) in scans {
                 guard var node = nodes[id] else { continue }
-                unresolved += ProjectLoader.resolveReferences(of: &node, scan: scan, index: index, nodes: nodes, macros: resolver,
-                                                              context: ProjectLoader.renderContext(config: config, adapter: adapter, root: rootConfig))
+                unresolved += ProjectLoader.resolveReferences(
+                    of: &node, scan: scan, index: index, nodes: nodes, macros: resolver,
+                    context: ProjectLoader.renderContext(config: config, adapter: adapter, root: rootConfig))
                 nodes[id] = node
             }
             resolvedMacros.merge(packageMacros) { own, _ in own }
             let children = DbtProject.children(of: nodes)
             unresolved.sort { ($0.file, $0.line) < ($1.file, $1.line) }
-            return DbtProject(root: root, config: config, nodes: nodes, macros: resolvedMacros, docs: docs,
-                              unresolved: unresolved, children: children)
+            return DbtProject(
+                root: root, config: config, nodes: nodes, macros: resolvedMacros, docs: docs,
+                unresolved: unresolved, children: children)
         }
 
         /// The package and name of an unknown reference as `resolveReferences` writes it

@@ -8,8 +8,10 @@ extension ProjectLoader {
     ///
     /// `project` is edited in place (no copy of thousands of nodes); on success it holds the head
     /// and the result holds the old versions of the nodes that changed.
-    static func patch(_ project: inout DbtProject, changes: [FileChange], headEntries: [TreeEntry],
-                      source: some ProjectFileSource, adapter: String?) throws -> (changed: Set<String>, old: [String: Node])? {
+    static func patch(
+        _ project: inout DbtProject, changes: [FileChange], headEntries: [TreeEntry],
+        source: some ProjectFileSource, adapter: String?
+    ) throws -> (changed: Set<String>, old: [String: Node])? {
         let base = project
         let prefix = base.root.isEmpty ? "" : base.root + "/"
         let config = base.config
@@ -25,7 +27,8 @@ extension ProjectLoader {
                 continue
             }
             guard change.status == .modified, let path = change.newPath, change.oldPath == path, path.hasPrefix(prefix),
-                  let entry = headEntries.first(where: { $0.path == path }) else { return nil }
+                let entry = headEntries.first(where: { $0.path == path })
+            else { return nil }
             let rel = String(path.dropFirst(prefix.count))
             for folders in [config.macroPaths, config.snapshotPaths, config.testPaths, config.analysisPaths]
             where subpath(rel, folders) != nil {
@@ -70,8 +73,9 @@ extension ProjectLoader {
         for (id, scan) in scans {
             guard var node = project.nodes[id] else { continue }
             let oldParents = node.parents
-            let unresolved = resolveReferences(of: &node, scan: scan, index: index, nodes: project.nodes, macros: resolver,
-                                               context: renderContext(config: config, adapter: adapter))
+            let unresolved = resolveReferences(
+                of: &node, scan: scan, index: index, nodes: project.nodes, macros: resolver,
+                context: renderContext(config: config, adapter: adapter))
             project.unresolved.removeAll { $0.file == node.path }
             project.unresolved += unresolved
             project.nodes[id] = node

@@ -5,8 +5,10 @@ import GitKit
 /// through `adapter.dispatch`, hooks, and the configs dbt renders.
 extension ProjectLoader {
     /// Resolves a node's refs, sources and macro calls; returns its unresolvable references.
-    static func resolveReferences(of node: inout Node, scan fileScan: ReferenceScan, index: RefIndex, nodes: [String: Node],
-                                  macros: MacroResolver, context: RenderContext) -> [DbtProject.UnresolvedReference] {
+    static func resolveReferences(
+        of node: inout Node, scan fileScan: ReferenceScan, index: RefIndex, nodes: [String: Node],
+        macros: MacroResolver, context: RenderContext
+    ) -> [DbtProject.UnresolvedReference] {
         let project = index.project
         var scan = fileScan
         for hook in hookTexts(node.config) where hook.contains("{{") || hook.contains("{%") {
@@ -76,11 +78,12 @@ extension ProjectLoader {
         // Refs and sources inside the macros it reaches: dbt renders them while parsing the node.
         for macro in reached {
             for ref in macro.refs {
-                let parent = if let package = ref.package, package != project {
-                    index.resolve(package: package, name: ref.name, version: ref.version)
-                } else {
-                    index.resolve(name: ref.name, version: ref.version)
-                }
+                let parent =
+                    if let package = ref.package, package != project {
+                        index.resolve(package: package, name: ref.name, version: ref.version)
+                    } else {
+                        index.resolve(name: ref.name, version: ref.version)
+                    }
                 if let parent, parent != node.uniqueID, !parents.contains(parent) {
                     parents.append(parent)
                 }
@@ -116,7 +119,8 @@ extension ProjectLoader {
         let context = renderContext(config: config, adapter: adapter, root: root)
         for index in pairs.indices {
             guard let expression = scan.configExpressions[pairs[index].key],
-                  let value = ConfigExpression.evaluate(expression, in: context) else { continue }
+                let value = ConfigExpression.evaluate(expression, in: context)
+            else { continue }
             pairs[index].value = value
         }
         return .map(pairs)
@@ -125,8 +129,9 @@ extension ProjectLoader {
     /// What the loader renders with: the project's vars and the adapter as `target.type`. Not the
     /// environment or the target's name: a loaded project is cached by its tree alone.
     static func renderContext(config: ProjectConfig, adapter: String?, root: ProjectConfig? = nil) -> RenderContext {
-        RenderContext(variable: { name in root?.variable(name, scope: config.name) ?? config.variable(name) }, environment: nil,
-                      target: adapter.map { ["type": .string($0)] } ?? [:])
+        RenderContext(
+            variable: { name in root?.variable(name, scope: config.name) ?? config.variable(name) }, environment: nil,
+            target: adapter.map { ["type": .string($0)] } ?? [:])
     }
 
     /// The SQL of a node's hooks, from its merged config: strings, or `{sql: ...}` maps.
@@ -189,8 +194,7 @@ extension ProjectLoader {
             func add(_ id: String) { if macros[id] != nil, !result.contains(id) { result.append(id) } }
             for call in calls {
                 let parts = call.split(separator: ".", maxSplits: 1).map(String.init)
-                if parts.count == 1 { add("macro.\(project).\(call)") }
-                else { add("macro.\(parts[0]).\(parts[1])") }
+                if parts.count == 1 { add("macro.\(project).\(call)") } else { add("macro.\(parts[0]).\(parts[1])") }
             }
             for entry in dispatches {
                 let parts = entry.split(separator: ".", maxSplits: 1).map(String.init)
@@ -308,13 +312,15 @@ extension ProjectLoader {
                 if let latest = node.properties["latest_version"]?.scalarText { declared[node.name] = latest }
             }
             for (name, versionMap) in versioned {
-                let latest = declared[name].flatMap { versionMap[$0] }
+                let latest =
+                    declared[name].flatMap { versionMap[$0] }
                     ?? versionMap.max(by: { Self.versionLess($0.key, $1.key) })?.value
                 if let latest { byName[name] = latest }
             }
             for (key, versionMap) in qualifiedVersioned {
                 let name = String(key[key.index(after: key.firstIndex(of: ".") ?? key.startIndex)...])
-                let latest = declared[name].flatMap { versionMap[$0] }
+                let latest =
+                    declared[name].flatMap { versionMap[$0] }
                     ?? versionMap.max(by: { Self.versionLess($0.key, $1.key) })?.value
                 if let latest { qualified[key] = latest }
             }

@@ -25,13 +25,17 @@ public enum ProjectLoader {
     /// `packages` are the project's local packages inside the repository (`local:` in
     /// `packages.yml`), each with the files of the same revision under its folder: their nodes
     /// and macros join the project's, with the root's configs and vars on top of their own.
-    public static func load(root: String, entries: [TreeEntry], source: some ProjectFileSource, adapter: String?,
-                            packages: [(root: String, entries: [TreeEntry])] = []) throws -> DbtProject {
+    public static func load(
+        root: String, entries: [TreeEntry], source: some ProjectFileSource, adapter: String?,
+        packages: [(root: String, entries: [TreeEntry])] = []
+    ) throws -> DbtProject {
         try load(root: root, entries: entries, source: source, adapter: adapter, rootConfig: nil, packages: packages)
     }
 
-    static func load(root: String, entries: [TreeEntry], source: some ProjectFileSource, adapter: String?,
-                     rootConfig: ProjectConfig?, packages: [(root: String, entries: [TreeEntry])]) throws -> DbtProject {
+    static func load(
+        root: String, entries: [TreeEntry], source: some ProjectFileSource, adapter: String?,
+        rootConfig: ProjectConfig?, packages: [(root: String, entries: [TreeEntry])]
+    ) throws -> DbtProject {
         let prefix = folderPrefix(root)
         let projectFile = prefix + "dbt_project.yml"
         guard let projectEntry = entries.first(where: { $0.path == projectFile }) else {
@@ -41,8 +45,10 @@ public enum ProjectLoader {
         var builder = Builder(root: root, prefix: prefix, config: config, adapter: adapter)
         builder.rootConfig = rootConfig
         for package in packages where package.root != root {
-            builder.packages.append(try load(root: package.root, entries: package.entries, source: source, adapter: adapter,
-                                             rootConfig: config, packages: []))
+            builder.packages.append(
+                try load(
+                    root: package.root, entries: package.entries, source: source, adapter: adapter,
+                    rootConfig: config, packages: []))
         }
 
         var wanted: [(entry: TreeEntry, kind: ParsedFile.Kind)] = []
@@ -99,10 +105,12 @@ public enum ProjectLoader {
         var found: [String] = []
         for file in ["packages.yml", "dependencies.yml"] {
             guard let entry = entries.first(where: { $0.path == prefix + file }),
-                  case .yaml(let document) = try source.parsed(entry, as: .yaml) else { continue }
+                case .yaml(let document) = try source.parsed(entry, as: .yaml)
+            else { continue }
             for package in Value.asList(document["packages"] ?? .null) {
                 guard let local = package["local"]?.scalarText,
-                      let folder = Self.resolve(local, from: root) else { continue }
+                    let folder = Self.resolve(local, from: root)
+                else { continue }
                 let marker = folder.isEmpty ? "dbt_project.yml" : folder + "/dbt_project.yml"
                 if folder != root, !found.contains(folder), entries.contains(where: { $0.path == marker }) {
                     found.append(folder)
@@ -150,7 +158,8 @@ public enum ProjectLoader {
             return subpath(rel, config.modelPaths) != nil ? .python : nil
         case "sql":
             if subpath(rel, config.modelPaths) != nil || subpath(rel, config.macroPaths) != nil
-                || subpath(rel, config.snapshotPaths) != nil || (subpath(rel, config.testPaths)?.hasPrefix("generic/") ?? false) {
+                || subpath(rel, config.snapshotPaths) != nil || (subpath(rel, config.testPaths)?.hasPrefix("generic/") ?? false)
+            {
                 return .template
             }
             return nil

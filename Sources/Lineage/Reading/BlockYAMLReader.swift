@@ -89,8 +89,9 @@ enum BlockYAMLReader {
                 end = index
                 break
             } else if (c == single || c == double),
-                      index == bytes.startIndex || previous == space || previous == UInt8(ascii: "[") || previous == UInt8(ascii: "{")
-                        || previous == UInt8(ascii: ",") || previous == UInt8(ascii: ":") {
+                index == bytes.startIndex || previous == space || previous == UInt8(ascii: "[") || previous == UInt8(ascii: "{")
+                    || previous == UInt8(ascii: ",") || previous == UInt8(ascii: ":")
+            {
                 quote = c
             }
             previous = c
@@ -105,7 +106,6 @@ enum BlockYAMLReader {
         }
         return Substring(bytes[bytes.startIndex..<last])
     }
-
 
     /// Splits `key: rest` (the key plain or quoted); nil when the line is not a mapping pair.
     static func splitKey(_ content: Substring) -> (String, Substring)? {

@@ -46,7 +46,9 @@ struct CallReader {
                 return
             }
             let args = arguments(from: j + 1, to: close)
-            record(names: names, args: args, callStart: token.start, callEnd: close < count ? tokens[close].end : (tokens.last?.end ?? token.end), scan: &scan, lines: &lines)
+            record(
+                names: names, args: args, callStart: token.start, callEnd: close < count ? tokens[close].end : (tokens.last?.end ?? token.end), scan: &scan,
+                lines: &lines)
             k = j + 1
         }
     }
@@ -143,7 +145,7 @@ struct CallReader {
 
     struct Argument {
         var key: String?
-        var start: Int   // token indices, half-open
+        var start: Int // token indices, half-open
         var end: Int
     }
 
@@ -264,7 +266,8 @@ struct CallReader {
                 while k < end {
                     if tokens[k].kind == .punctuation(UInt8(ascii: "}")) { k += 1; return .map(pairs) }
                     guard let key = parseLiteral(&k, end: end)?.scalarText,
-                          k < end, tokens[k].kind == .punctuation(UInt8(ascii: ":")) else { return nil }
+                        k < end, tokens[k].kind == .punctuation(UInt8(ascii: ":"))
+                    else { return nil }
                     k += 1
                     guard let value = parseLiteral(&k, end: end) else { return nil }
                     pairs.append((key, value))

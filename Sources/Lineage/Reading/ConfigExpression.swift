@@ -28,8 +28,10 @@ public struct RenderContext: Sendable {
 /// `x if c else y`, and a few filters. Anything else is not rendered: the caller keeps the text.
 enum ConfigExpression {
     /// Attributes every dbt target has, whose values come from the profile (not read here).
-    static let profileAttributes: Set<String> = ["name", "database", "schema", "profile_name", "threads", "user",
-                                                 "dbname", "project", "dataset", "catalog", "warehouse", "role", "account"]
+    static let profileAttributes: Set<String> = [
+        "name", "database", "schema", "profile_name", "threads", "user",
+        "dbname", "project", "dataset", "catalog", "warehouse", "role", "account",
+    ]
 
     /// Python's truthiness of a rendered value.
     static func isTruthy(_ value: Value) -> Bool {
@@ -222,7 +224,7 @@ enum ConfigExpression {
                     position += 1
                     continue
                 }
-                if isPunct("(") { return nil }  // other filters with arguments are not rendered
+                if isPunct("(") { return nil } // other filters with arguments are not rendered
                 if Self.isOpaque(value), !["string", "as_text", "as_native"].contains(filter) { return nil }
                 guard let filtered = apply(filter, to: value) else { return nil }
                 value = filtered

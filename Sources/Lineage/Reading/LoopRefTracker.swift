@@ -50,7 +50,8 @@ struct LoopRefTracker {
             guard let name = word(1) else { return }
             let text = source(from: 3)
             if isPunct(2, "="), !text.contains("("), case .list(let values)? = ConfigExpression.evaluate(text, in: .literalsOnly),
-               let names = Self.strings(values) {
+                let names = Self.strings(values)
+            {
                 lists[name] = .some(names.map { Item(name: $0, conditions: conditions) })
             } else {
                 lists[name] = .some(nil)
@@ -58,7 +59,8 @@ struct LoopRefTracker {
         case "do":
             // `{% do name.extend([...]) %}` / `{% do name.append('...') %}`
             guard let name = word(1), isPunct(2, "."), let method = word(3), isPunct(4, "("), tokens.count > 6,
-                  let known = lists[name] else { return }
+                let known = lists[name]
+            else { return }
             let argument = TemplateScanner.string(buffer, tokens[5].start, tokens[tokens.count - 2].end)
             let value = argument.contains("(") ? nil : ConfigExpression.evaluate(argument, in: .literalsOnly)
             var added: [String]?

@@ -23,8 +23,9 @@ struct PropertiesReader {
 
         func tests(attachedTo id: String, model: String) -> [AttachedTest] {
             testSpecs.map { spec in
-                AttachedTest(name: [spec.kind, model, spec.column].compactMap { $0 }.joined(separator: "_"),
-                             kind: spec.kind, column: spec.column, attachedTo: id)
+                AttachedTest(
+                    name: [spec.kind, model, spec.column].compactMap { $0 }.joined(separator: "_"),
+                    kind: spec.kind, column: spec.column, attachedTo: id)
             }
         }
     }
@@ -109,7 +110,8 @@ struct PropertiesReader {
 
     func versionedModel(forFileStem stem: String) -> (ModelPatch, VersionPatch)? {
         guard let hit = versionStems[stem], let patch = models[hit.model],
-              let version = patch.versions.first(where: { $0.version == hit.version }) else { return nil }
+            let version = patch.versions.first(where: { $0.version == hit.version })
+        else { return nil }
         return (patch, version)
     }
 
@@ -136,22 +138,26 @@ struct PropertiesReader {
             for key in ["meta", "docs", "group", "contract", "access"] {
                 if let value = v[key] { vConfig = vConfig.mergingConfig(.map([(key, value)])) }
             }
-            versions.append(VersionPatch(version: version, definedIn: v["defined_in"]?.scalarText, config: vConfig,
-                                         deprecationDate: v["deprecation_date"],
-                                         description: v["description"]?.scalarText,
-                                         columns: v["columns"].map { Self.columns($0) }, constraints: v["constraints"]))
+            versions.append(
+                VersionPatch(
+                    version: version, definedIn: v["defined_in"]?.scalarText, config: vConfig,
+                    deprecationDate: v["deprecation_date"],
+                    description: v["description"]?.scalarText,
+                    columns: v["columns"].map { Self.columns($0) }, constraints: v["constraints"]))
         }
-        return ModelPatch(name: name, file: file, description: item["description"]?.scalarText ?? "",
-                          columns: columns, config: config, testSpecs: specs, versions: versions,
-                          latestVersion: item["latest_version"]?.scalarText, deprecationDate: item["deprecation_date"],
-                          relation: nil, constraints: item["constraints"] ?? .null)
+        return ModelPatch(
+            name: name, file: file, description: item["description"]?.scalarText ?? "",
+            columns: columns, config: config, testSpecs: specs, versions: versions,
+            latestVersion: item["latest_version"]?.scalarText, deprecationDate: item["deprecation_date"],
+            relation: nil, constraints: item["constraints"] ?? .null)
     }
 
     static func columns(_ value: Value?) -> [Column] {
         Value.asList(value ?? .null).compactMap { column in
             guard let name = column["name"]?.scalarText else { return nil }
-            return Column(name: name, description: column["description"]?.scalarText ?? "",
-                          dataType: column["data_type"]?.scalarText, constraints: column["constraints"] ?? .null)
+            return Column(
+                name: name, description: column["description"]?.scalarText ?? "",
+                dataType: column["data_type"]?.scalarText, constraints: column["constraints"] ?? .null)
         }
     }
 
@@ -203,7 +209,8 @@ struct PropertiesReader {
             compared["freshness"] = SourceFreshness.merged(
                 source: source["freshness"], sourceConfig: sourceConfig["freshness"],
                 table: table["freshness"], tableConfig: tableConfig["freshness"])
-            compared["loaded_at_field"] = table["loaded_at_field"] ?? tableConfig["loaded_at_field"]
+            compared["loaded_at_field"] =
+                table["loaded_at_field"] ?? tableConfig["loaded_at_field"]
                 ?? source["loaded_at_field"] ?? sourceConfig["loaded_at_field"] ?? .null
             compared["external"] = table["external"] ?? .null
             var specs = testSpecs(table["data_tests"] ?? table["tests"], column: nil)
@@ -212,12 +219,14 @@ struct PropertiesReader {
             }
             let id = "source.\(project).\(sourceName).\(name)"
             let tests = specs.map { spec in
-                AttachedTest(name: ["source", spec.kind, sourceName, name, spec.column].compactMap { $0 }.joined(separator: "_"),
-                             kind: spec.kind, column: spec.column, attachedTo: id)
+                AttachedTest(
+                    name: ["source", spec.kind, sourceName, name, spec.column].compactMap { $0 }.joined(separator: "_"),
+                    kind: spec.kind, column: spec.column, attachedTo: id)
             }
-            return SourceTable(source: sourceName, name: name, file: file,
-                               description: table["description"]?.scalarText ?? "", columns: columns(table["columns"]),
-                               config: config, compared: compared, tests: tests)
+            return SourceTable(
+                source: sourceName, name: name, file: file,
+                description: table["description"]?.scalarText ?? "", columns: columns(table["columns"]),
+                config: config, compared: compared, tests: tests)
         }
     }
 
@@ -234,8 +243,9 @@ struct PropertiesReader {
         }
         var config = item["config"] ?? .map([])
         if case .null = config { config = .map([]) }
-        return ExposureSpec(name: name, file: file, description: item["description"]?.scalarText ?? "",
-                            config: config, compared: compared, dependsOn: scan)
+        return ExposureSpec(
+            name: name, file: file, description: item["description"]?.scalarText ?? "",
+            config: config, compared: compared, dependsOn: scan)
     }
 }
 
@@ -274,8 +284,9 @@ enum SourceFreshness {
     /// `merge_freshness_time_thresholds`.
     static func mergeTime(_ base: Time?, _ update: Time?) -> Time? {
         if let base, let update, base.isSet, update.isSet {
-            return Time(count: update.count != .null ? update.count : base.count,
-                        period: update.period != .null ? update.period : base.period)
+            return Time(
+                count: update.count != .null ? update.count : base.count,
+                period: update.period != .null ? update.period : base.period)
         }
         guard let update else { return nil }
         return update.isSet ? update : base
@@ -288,8 +299,9 @@ enum SourceFreshness {
         var current = layers[0]
         for update in layers.dropFirst() {
             if let base = current, let update {
-                current = Threshold(warn: mergeTime(base.warn, update.warn), error: mergeTime(base.error, update.error),
-                                    filter: update.filter != .null ? update.filter : base.filter)
+                current = Threshold(
+                    warn: mergeTime(base.warn, update.warn), error: mergeTime(base.error, update.error),
+                    filter: update.filter != .null ? update.filter : base.filter)
             } else if current == nil, let update, update.isSet {
                 current = update
             } else {

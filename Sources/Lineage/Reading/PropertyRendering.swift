@@ -9,7 +9,8 @@ extension ConfigExpression {
         for index in pairs.indices {
             let key = pairs[index].key
             guard ["models", "seeds", "snapshots", "analyses", "sources", "exposures"].contains(key),
-                  case .list(var entries) = pairs[index].value else { continue }
+                case .list(var entries) = pairs[index].value
+            else { continue }
             var changed = false
             for entry in entries.indices {
                 if let rendered = render(entries[entry], keypath: &keypath, block: key, context: context) {
@@ -29,7 +30,8 @@ extension ConfigExpression {
         switch value {
         case .string(let text):
             guard text.utf8.contains(UInt8(ascii: "{")), shouldRender(keypath, block: block),
-                  let rendered = renderTemplate(text, in: context), rendered != value else { return nil }
+                let rendered = renderTemplate(text, in: context), rendered != value
+            else { return nil }
             return rendered
         case .list(var items):
             var changed = false
@@ -77,7 +79,8 @@ extension ConfigExpression {
         if keypath.count >= 2, keypath[0] == "config", ["pre_hook", "post_hook", "loaded_at_query"].contains(keypath[1]) { return true }
         if keypath.count == 5, keypath[4] == "description" { return true }
         if keypath.count >= 3, ["columns", "dimensions", "measures", "entities"].contains(keypath[0]),
-           ["tests", "data_tests", "description"].contains(keypath[2]) {
+            ["tests", "data_tests", "description"].contains(keypath[2])
+        {
             return true
         }
         return false
@@ -105,12 +108,13 @@ extension ConfigExpression {
         }
         if !rest.isEmpty { parts.append(.string(String(rest))) }
         if parts.count == 1 { return parts[0] }
-        return .string(parts.map { part -> String in
-            switch part {
-            case .null: return "None"
-            case .bool(let b): return b ? "True" : "False"
-            default: return part.scalarText ?? String(describing: part)
-            }
-        }.joined())
+        return .string(
+            parts.map { part -> String in
+                switch part {
+                case .null: return "None"
+                case .bool(let b): return b ? "True" : "False"
+                default: return part.scalarText ?? String(describing: part)
+                }
+            }.joined())
     }
 }

@@ -73,9 +73,11 @@ public enum TemplateScanner {
                         let close = findEndTag(b, "enddocs", from: i)
                         let bodyEnd = close?.start ?? n
                         let end = close?.end ?? n
-                        blocks.append(TemplateBlock(kind: keyword, name: name, line: line,
-                                                    text: string(b, tagStart, end), body: string(b, i, bodyEnd),
-                                                    scan: ReferenceScan()))
+                        blocks.append(
+                            TemplateBlock(
+                                kind: keyword, name: name, line: line,
+                                text: string(b, tagStart, end), body: string(b, i, bodyEnd),
+                                scan: ReferenceScan()))
                         i = end
                         continue
                     }
@@ -85,10 +87,12 @@ public enum TemplateScanner {
                     continue
                 }
                 if let current = open, keyword == "end" + current.kind {
-                    blocks.append(TemplateBlock(kind: current.kind, name: current.name, line: current.line,
-                                                text: string(b, current.start, tagEnd),
-                                                body: string(b, current.bodyStart, tagStart),
-                                                scan: current.scan, parameters: current.parameters))
+                    blocks.append(
+                        TemplateBlock(
+                            kind: current.kind, name: current.name, line: current.line,
+                            text: string(b, current.start, tagEnd),
+                            body: string(b, current.bodyStart, tagStart),
+                            scan: current.scan, parameters: current.parameters))
                     open = nil
                     loops = LoopRefTracker()
                     continue
@@ -108,9 +112,11 @@ public enum TemplateScanner {
         }
         if let current = open {
             // An unclosed block still counts as one (dbt would fail to parse; we stay lenient).
-            blocks.append(TemplateBlock(kind: current.kind, name: current.name, line: current.line,
-                                        text: string(b, current.start, n), body: string(b, current.bodyStart, n),
-                                        scan: current.scan, parameters: current.parameters))
+            blocks.append(
+                TemplateBlock(
+                    kind: current.kind, name: current.name, line: current.line,
+                    text: string(b, current.start, n), body: string(b, current.bodyStart, n),
+                    scan: current.scan, parameters: current.parameters))
         }
         return Result(scan: outside, blocks: blocks)
     }
@@ -123,7 +129,8 @@ public enum TemplateScanner {
         for entry in scan.unresolved[start...] {
             let inner = entry.text.dropFirst(4).dropLast().filter { $0 != " " }
             guard entry.text.hasSuffix(")"), !inner.isEmpty, inner.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
-                  let refs = loops.refs(of: String(inner)) else {
+                let refs = loops.refs(of: String(inner))
+            else {
                 kept.append(entry)
                 continue
             }
@@ -136,7 +143,8 @@ public enum TemplateScanner {
     /// top level of the brackets after the name, each first in its comma-separated part.
     private static func parameterNames(_ b: UnsafeBufferPointer<UInt8>, _ tokens: [Token], after nameToken: Token?) -> [String] {
         guard let nameToken, let open = tokens.firstIndex(where: { $0.start > nameToken.start }),
-              tokens[open].kind == .punctuation(UInt8(ascii: "(")) else { return [] }
+            tokens[open].kind == .punctuation(UInt8(ascii: "("))
+        else { return [] }
         var names: [String] = []
         var depth = 0
         var expectName = true

@@ -5,7 +5,7 @@ struct Token: Sendable {
         case string
         case number
         case punctuation(UInt8)
-        case operatorText   // ==, !=, <=, >=, **, //
+        case operatorText // ==, !=, <=, >=, **, //
     }
 
     var kind: Kind
@@ -60,7 +60,8 @@ struct Tokenizer {
                 let n = bytes[i + 1]
                 if (c == UInt8(ascii: "=") || c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")) && n == UInt8(ascii: "=")
                     || (c == UInt8(ascii: "*") && n == UInt8(ascii: "*"))
-                    || (c == UInt8(ascii: "/") && n == UInt8(ascii: "/")) {
+                    || (c == UInt8(ascii: "/") && n == UInt8(ascii: "/"))
+                {
                     result.append(Token(kind: .operatorText, start: i, end: i + 2))
                     i += 2
                     continue

@@ -107,7 +107,8 @@ extension Value {
         // keyword table and the number parsers.
         guard let first = text.utf8.first else { return .null }
         let mayBeKeyword = "~nNtTfFyYoO".utf8.contains(first)
-        let mayBeNumber = (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        let mayBeNumber =
+            (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
             || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
         if !mayBeKeyword && !mayBeNumber { return .string(text) }
         switch text {

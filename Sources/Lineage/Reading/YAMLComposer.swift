@@ -189,7 +189,8 @@ enum YAMLComposer {
 
         mutating func push(_ frame: Frame) throws(Failure) {
             guard stack.count < YAMLComposer.depthLimit else {
-                throw Failure(line: line, message: "collections nested deeper than \(YAMLComposer.depthLimit) levels — rationale refuses to read it", isBound: true)
+                throw Failure(
+                    line: line, message: "collections nested deeper than \(YAMLComposer.depthLimit) levels — rationale refuses to read it", isBound: true)
             }
             stack.append(frame)
         }
@@ -198,7 +199,7 @@ enum YAMLComposer {
         mutating func deliver(_ value: Value, weight: Int, isMergeKey: Bool) throws(Failure) {
             switch stack[stack.count - 1] {
             case .sequence(var items, let anchor, let total):
-                stack[stack.count - 1] = .sequence(items: [], anchor: nil, weight: 0)  // release before append: no copy
+                stack[stack.count - 1] = .sequence(items: [], anchor: nil, weight: 0) // release before append: no copy
                 items.append(value)
                 stack[stack.count - 1] = .sequence(items: items, anchor: anchor, weight: total + weight)
             case .mapping(var mapping):
@@ -247,9 +248,10 @@ enum YAMLComposer {
         /// The scalar, and whether it is the plain `<<` (PyYAML's merge key).
         func scalar() throws(Failure) -> (Value, Bool) {
             let data = event.data.scalar
-            let text = data.value.map {
-                String(decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self)
-            } ?? ""
+            let text =
+                data.value.map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self)
+                } ?? ""
             let tag = string(data.tag)
             let plain = data.style == YAML_PLAIN_SCALAR_STYLE
             switch tag {

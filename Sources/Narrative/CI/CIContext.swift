@@ -115,7 +115,8 @@ public struct CIContext: Sendable, Equatable {
     /// `CI_COMMIT_SHA`, `CI_PIPELINE_SOURCE`, and the token from `RATIONALE_GITLAB_TOKEN` or
     /// `GITLAB_TOKEN` (GitLab's own job token cannot write notes).
     public static func gitlab(environment: [String: String]) -> CIContext {
-        let api = nonEmpty(environment["CI_API_V4_URL"])
+        let api =
+            nonEmpty(environment["CI_API_V4_URL"])
             ?? nonEmpty(environment["CI_SERVER_URL"]).map { $0 + "/api/v4" }
             ?? defaultGitLabAPI
         let project = nonEmpty(environment["CI_MERGE_REQUEST_PROJECT_ID"]) ?? nonEmpty(environment["CI_PROJECT_ID"])

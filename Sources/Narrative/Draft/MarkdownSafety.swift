@@ -9,8 +9,10 @@ public enum MarkdownSafety {
     /// Prose copied into a table cell or a list item: one line, `|` escaped, raw HTML escaped,
     /// mentions defused.
     public static func cell(_ text: String) -> String {
-        defuseMentions(escapingHTML(text.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: " ")
-            .replacingOccurrences(of: "|", with: "\\|")))
+        defuseMentions(
+            escapingHTML(
+                text.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: " ")
+                    .replacingOccurrences(of: "|", with: "\\|")))
     }
 
     /// Markdown a session wrote, made safe to copy into the narrative: it keeps its code blocks,
@@ -140,7 +142,8 @@ public enum MarkdownSafety {
 
     /// A Mermaid label: quoted, with quotes and brackets written as entities.
     public static func mermaidLabel(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\"", with: "#quot;").replacingOccurrences(of: "<", with: "#lt;")
+        "\""
+            + text.replacingOccurrences(of: "\"", with: "#quot;").replacingOccurrences(of: "<", with: "#lt;")
             .replacingOccurrences(of: ">", with: "#gt;").replacingOccurrences(of: "\n", with: " ") + "\""
     }
 

@@ -143,8 +143,10 @@ public enum NarrativeBuilder {
         public var runResultsFile: String?
         public var limits: NarrativeLimits
 
-        public init(base: String, head: String, reports: [ImpactReport], sessions: [SessionInput],
-                    runResults: RunResults? = nil, runResultsFile: String? = nil, limits: NarrativeLimits = NarrativeLimits()) {
+        public init(
+            base: String, head: String, reports: [ImpactReport], sessions: [SessionInput],
+            runResults: RunResults? = nil, runResultsFile: String? = nil, limits: NarrativeLimits = NarrativeLimits()
+        ) {
             self.base = base
             self.head = head
             self.reports = reports
@@ -198,9 +200,10 @@ public enum NarrativeBuilder {
         let shown = modified + shownDownstream
         let shownIDs = Set(shown.map(\.node.uniqueID))
         let lineage = shown.map { item in
-            NarrativeDraft.LineageRow(name: item.node.versionedName, uniqueID: item.node.uniqueID, type: item.node.resourceType.rawValue,
-                                      layer: item.node.layer, role: item.role.rawValue, distance: item.distance,
-                                      parents: item.node.parents.filter { shownIDs.contains($0) }.sorted())
+            NarrativeDraft.LineageRow(
+                name: item.node.versionedName, uniqueID: item.node.uniqueID, type: item.node.resourceType.rawValue,
+                layer: item.node.layer, role: item.role.rawValue, distance: item.distance,
+                parents: item.node.parents.filter { shownIDs.contains($0) }.sorted())
         }
         let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { $0.node.versionedName }.sorted()
 
@@ -259,7 +262,8 @@ public enum NarrativeBuilder {
             excludedScope: quotes("Excluded scope"), exclusions: exclusions,
             undiscussedDownstream: Array(undiscussed.prefix(input.limits.undiscussed)),
             undiscussedMore: max(0, undiscussed.count - input.limits.undiscussed),
-            deferredLoops: open.filter { !$0.contains("(closed)") }, proof: proof, proofMore: ranked.count - proof.count, validation: validation, untested: untested,
+            deferredLoops: open.filter { !$0.contains("(closed)") }, proof: proof, proofMore: ranked.count - proof.count, validation: validation,
+            untested: untested,
             runResults: input.runResults == nil ? nil : (input.runResultsFile ?? "run_results.json"),
             selector: selectors.joined(separator: " "), risks: risks(modified: modified, downstream: downstream),
             openLoops: open, todos: todos, notes: Array(Set(notes)).sorted())
@@ -300,8 +304,10 @@ public enum NarrativeBuilder {
         }
     }
 
-    static func proofRows(modified: [ImpactedNode], downstream: [ImpactedNode], tests: [AttachedTest],
-                          results: RunResults?) -> ([NarrativeDraft.ModelProof], [String]) {
+    static func proofRows(
+        modified: [ImpactedNode], downstream: [ImpactedNode], tests: [AttachedTest],
+        results: RunResults?
+    ) -> ([NarrativeDraft.ModelProof], [String]) {
         var byTestName: [String: String] = [:]
         var byID: [String: String] = [:]
         for result in results?.results ?? [] {
@@ -314,8 +320,9 @@ public enum NarrativeBuilder {
         for item in modified + downstream where item.role != .deleted && [.model, .snapshot, .seed].contains(item.node.resourceType) {
             let attached = testsByNode[item.node.uniqueID] ?? item.node.tests
             if attached.isEmpty { untested.append(item.node.versionedName) }
-            var row = NarrativeDraft.ModelProof(name: item.node.versionedName, role: item.role.rawValue, tests: attached.count,
-                                                passed: 0, failed: 0, warned: 0, skipped: 0, notRun: 0, buildStatus: byID[item.node.uniqueID])
+            var row = NarrativeDraft.ModelProof(
+                name: item.node.versionedName, role: item.role.rawValue, tests: attached.count,
+                passed: 0, failed: 0, warned: 0, skipped: 0, notRun: 0, buildStatus: byID[item.node.uniqueID])
             for test in attached {
                 switch byTestName[test.name] {
                 case "pass", "success": row.passed += 1
@@ -347,18 +354,25 @@ public enum NarrativeBuilder {
             }
             if node.resourceType == .model, node.materialized == "incremental", !codes.isDisjoint(with: ["body", "configs", "macros", "new"]) {
                 let command = MarkdownSafety.inlineCode("dbt build --full-refresh --select " + ShellWord.quoted(name))
-                risks.append(.init(kind: "full_refresh", text: "\(name) is incremental and its logic changed: rows already built keep the old logic until \(command)"))
+                risks.append(
+                    .init(kind: "full_refresh", text: "\(name) is incremental and its logic changed: rows already built keep the old logic until \(command)"))
             }
             if codes.contains("contract") || (node.resourceType == .model && node.contractEnforced && codes.contains("body")) {
                 risks.append(.init(kind: "contract", text: "\(name) has an enforced contract: check its columns and types still match what consumers expect"))
             }
             if node.resourceType == .seed, node.bodyKey.hasPrefix("path:") {
-                risks.append(.init(kind: "large_seed", text: "\(name) is a seed of 1 MiB or more: dbt compares it by path only, so content changes are invisible to state:modified"))
+                risks.append(
+                    .init(
+                        kind: "large_seed",
+                        text: "\(name) is a seed of 1 MiB or more: dbt compares it by path only, so content changes are invisible to state:modified"))
             }
         }
         let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { $0.node.versionedName }
         if !exposures.isEmpty {
-            risks.append(.init(kind: "exposure", text: "exposures downstream (dashboards, applications): \(exposures.sorted().joined(separator: ", ")) — tell their owners"))
+            risks.append(
+                .init(
+                    kind: "exposure", text: "exposures downstream (dashboards, applications): \(exposures.sorted().joined(separator: ", ")) — tell their owners"
+                ))
         }
         return risks
     }

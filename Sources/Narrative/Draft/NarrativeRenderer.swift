@@ -59,7 +59,8 @@ public enum NarrativeRenderer {
         }
         if draft.lineageMore > 0 { values["lineage_more"] = String(draft.lineageMore) }
         if !draft.undiscussedDownstream.isEmpty {
-            values["undiscussed"] = draft.undiscussedDownstream.map(MarkdownSafety.code).joined(separator: ", ")
+            values["undiscussed"] =
+                draft.undiscussedDownstream.map(MarkdownSafety.code).joined(separator: ", ")
                 + (draft.undiscussedMore > 0 ? " and \(draft.undiscussedMore) more" : "")
         }
         if !draft.proof.isEmpty, draft.runResults != nil { values["proof_table"] = proofTable(draft) }
@@ -71,11 +72,17 @@ public enum NarrativeRenderer {
         }
         for todo in draft.todos {
             let key: String
-            if todo.hasPrefix("what this pull request") { key = "todo_summary" }
-            else if todo.hasPrefix("the problem") { key = "todo_problem" }
-            else if todo.hasPrefix("why this change") { key = "todo_reasoning" }
-            else if todo.hasPrefix("the root cause") { key = "todo_root_cause" }
-            else { key = "todo_validation" }
+            if todo.hasPrefix("what this pull request") {
+                key = "todo_summary"
+            } else if todo.hasPrefix("the problem") {
+                key = "todo_problem"
+            } else if todo.hasPrefix("why this change") {
+                key = "todo_reasoning"
+            } else if todo.hasPrefix("the root cause") {
+                key = "todo_root_cause"
+            } else {
+                key = "todo_validation"
+            }
             values[key] = MarkdownSafety.todo(todo)
         }
         return values
@@ -113,7 +120,9 @@ public enum NarrativeRenderer {
     static func proofTable(_ draft: NarrativeDraft) -> String {
         var lines = ["| model | role | tests | passed | failed | warned | skipped | not run | build |", "|---|---|---|---|---|---|---|---|---|"]
         for row in draft.proof {
-            lines.append("| \(MarkdownSafety.code(row.name)) | \(row.role) | \(row.tests) | \(row.passed) | \(row.failed) | \(row.warned) | \(row.skipped) | \(row.notRun) | \(row.buildStatus ?? "—") |")
+            lines.append(
+                "| \(MarkdownSafety.code(row.name)) | \(row.role) | \(row.tests) | \(row.passed) | \(row.failed) | \(row.warned) | \(row.skipped) | \(row.notRun) | \(row.buildStatus ?? "—") |"
+            )
         }
         if draft.proofMore > 0 {
             lines.append("| …and \(draft.proofMore) more tested models, none failing | | | | | | | | |")

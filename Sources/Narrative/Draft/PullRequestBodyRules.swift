@@ -16,19 +16,27 @@ public enum PullRequestBodyRules {
             guard let start = line.range(of: MarkdownSafety.todoOpen) else { continue }
             let rest = line[start.upperBound...]
             let what = (rest.range(of: "-->").map { rest[..<$0.lowerBound] } ?? rest).trimmingCharacters(in: .whitespaces)
-            findings.append(Finding(severity: .error, location: .init(file: file, line: index + 1), ruleID: "pr_todo",
-                                    message: "the pull request description still asks for \(what.isEmpty ? "the author's words" : what): write it in place of the `<!-- rationale:todo … -->` comment"))
+            findings.append(
+                Finding(
+                    severity: .error, location: .init(file: file, line: index + 1), ruleID: "pr_todo",
+                    message:
+                        "the pull request description still asks for \(what.isEmpty ? "the author's words" : what): write it in place of the `<!-- rationale:todo … -->` comment"
+                ))
         }
         let document = MarkdownDocument(body.replacingOccurrences(of: "\r\n", with: "\n"))
         for title in requiredSections {
             guard let section = document.section(title) else {
-                findings.append(Finding(severity: .error, location: .init(file: file), ruleID: "pr_section",
-                                        message: "the pull request description has no `\(title)` section: add it (`pr_sections` in .rationale.yml requires it)"))
+                findings.append(
+                    Finding(
+                        severity: .error, location: .init(file: file), ruleID: "pr_section",
+                        message: "the pull request description has no `\(title)` section: add it (`pr_sections` in .rationale.yml requires it)"))
                 continue
             }
             if section.isEmpty {
-                findings.append(Finding(severity: .error, location: .init(file: file, line: section.line), ruleID: "pr_section",
-                                        message: "the `\(section.title)` section of the pull request description is empty: fill it in"))
+                findings.append(
+                    Finding(
+                        severity: .error, location: .init(file: file, line: section.line), ruleID: "pr_section",
+                        message: "the `\(section.title)` section of the pull request description is empty: fill it in"))
             }
         }
         return findings

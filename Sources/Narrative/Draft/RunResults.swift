@@ -36,7 +36,8 @@ public struct RunResults: Sendable, Hashable {
             case .noResults(let file):
                 return "\(file) has no `results` list: pass the run_results.json of a `dbt build` or `dbt test`"
             case .tooLarge(let file, let bytes, let limit):
-                return "\(file) is \(bytes / (1024 * 1024)) MB, more than the \(limit / (1024 * 1024)) MB a run_results.json may be: pass the run results of the models this change touches (`dbt build --select …`), or leave --run-results out"
+                return
+                    "\(file) is \(bytes / (1024 * 1024)) MB, more than the \(limit / (1024 * 1024)) MB a run_results.json may be: pass the run results of the models this change touches (`dbt build --select …`), or leave --run-results out"
             case .cannotRead(let file, let reason):
                 return "cannot read \(file): \(reason) — pass the run_results.json dbt wrote in target/"
             }

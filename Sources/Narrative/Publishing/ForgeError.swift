@@ -43,11 +43,13 @@ public enum ForgeError: Error, LocalizedError, Equatable {
             return "no \(forge.pullRequestWord) number: run this on a \(forge == .github ? "pull_request" : "merge_request") event, or pass --pr N"
         case .missingRepository(let forge):
             let variable = forge == .github ? "GITHUB_REPOSITORY" : "CI_MERGE_REQUEST_PROJECT_ID"
-            return "no \(forge.displayName) \(forge == .github ? "repository" : "project"): set \(variable), or pass --repo \(forge == .github ? "OWNER/NAME" : "PROJECT")"
+            return
+                "no \(forge.displayName) \(forge == .github ? "repository" : "project"): set \(variable), or pass --repo \(forge == .github ? "OWNER/NAME" : "PROJECT")"
         case .badAPIURL(let url):
             return "the API address `\(url)` is not a URL: pass --api-url like https://api.github.com or https://gitlab.com/api/v4"
         case .badEventFile(let path, let reason):
-            return "the event payload \(path) (GITHUB_EVENT_PATH) cannot be read: \(reason) — run inside GitHub Actions, or unset GITHUB_EVENT_PATH and pass --pr N"
+            return
+                "the event payload \(path) (GITHUB_EVENT_PATH) cannot be read: \(reason) — run inside GitHub Actions, or unset GITHUB_EVENT_PATH and pass --pr N"
         case .http(let method, let path, let status, let message):
             return "\(method) \(path) answered \(status): \(message)\(Self.hint(status: status))"
         case .connection(let method, let path, let reason):
@@ -61,13 +63,17 @@ public enum ForgeError: Error, LocalizedError, Equatable {
         case .badSetting(let variable, let value, let expected):
             return "\(variable) is `\(value)`: set it to \(expected), or unset it"
         case .redirectToAnotherOrigin(let method, let path, let location):
-            return "\(method) \(path) redirected to \(location), another host, scheme or port than the API's: the token is not sent there — pass --api-url with the address the API answers at itself"
+            return
+                "\(method) \(path) redirected to \(location), another host, scheme or port than the API's: the token is not sent there — pass --api-url with the address the API answers at itself"
         case .responseTooLarge(let method, let path, let limit):
-            return "\(method) \(path): the answer is larger than \(ForgeLimits.describe(bytes: limit)), the most rationale reads — check that --api-url points at the REST API"
+            return
+                "\(method) \(path): the answer is larger than \(ForgeLimits.describe(bytes: limit)), the most rationale reads — check that --api-url points at the REST API"
         case .deadlineExceeded(let method, let path, let seconds):
-            return "\(method) \(path): the forge did not answer within \(ForgeLimits.describe(seconds: seconds)), the time all requests of one run may take (\(ForgeLimits.deadlineVariable) changes it) — the forge is slow or stalled; run the job again later"
+            return
+                "\(method) \(path): the forge did not answer within \(ForgeLimits.describe(seconds: seconds)), the time all requests of one run may take (\(ForgeLimits.deadlineVariable) changes it) — the forge is slow or stalled; run the job again later"
         case .tooManyPages(let path, let limit):
-            return "GET \(path): the forge still announces a next page after \(limit) pages, the most rationale reads — check that --api-url points at the REST API, or delete old comments on the pull request"
+            return
+                "GET \(path): the forge still announces a next page after \(limit) pages, the most rationale reads — check that --api-url points at the REST API, or delete old comments on the pull request"
         }
     }
 

@@ -66,7 +66,9 @@ public struct GitHubForge: PullRequestForge {
 /// every request).
 func sameOrigin(_ link: String, as current: URL) throws -> URL {
     guard let url = URL(string: link), let origin = Origin(url), origin == Origin(current) else {
-        throw ForgeError.badResponse(method: "GET", path: current.path, reason: "the next-page link leads to \(URL(string: link).map(Origin.describe) ?? "something that is not a URL"), not the API's host")
+        throw ForgeError.badResponse(
+            method: "GET", path: current.path,
+            reason: "the next-page link leads to \(URL(string: link).map(Origin.describe) ?? "something that is not a URL"), not the API's host")
     }
     return url
 }

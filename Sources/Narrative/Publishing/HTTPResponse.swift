@@ -1,7 +1,7 @@
 import Diagnostics
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One answer of a forge's API.

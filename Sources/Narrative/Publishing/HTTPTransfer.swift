@@ -1,7 +1,7 @@
 import Diagnostics
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// What one attempt of a request gave.

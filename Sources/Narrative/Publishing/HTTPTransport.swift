@@ -1,7 +1,7 @@
 import Diagnostics
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Sends one request at a time to a forge's REST API and waits for the answer: JSON in and out,
@@ -180,7 +180,8 @@ public struct HTTPTransport: Sendable {
             return seconds
         }
         if response.header("x-ratelimit-remaining") == "0",
-           let reset = response.header("x-ratelimit-reset").flatMap({ Double($0) }) {
+            let reset = response.header("x-ratelimit-reset").flatMap({ Double($0) })
+        {
             return reset - now().timeIntervalSince1970
         }
         return nil
@@ -209,7 +210,8 @@ public struct HTTPTransport: Sendable {
             for key in ["message", "error"] {
                 if let text = object[key] as? String { return text }
                 if let value = object[key], JSONSerialization.isValidJSONObject(value),
-                   let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
+                    let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+                {
                     return String(decoding: data, as: UTF8.self)
                 }
             }

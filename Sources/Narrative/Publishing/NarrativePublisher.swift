@@ -114,7 +114,8 @@ public struct NarrativePublisher: Sendable {
         var notes: [String] = []
         if marked.count > 1 {
             let others = marked.filter { $0.id != newest.id }.map { String($0.id) }.joined(separator: ", ")
-            notes.append("\(marked.count) comments carry the narrative marker; the newest (\(newest.id)) is the narrative, delete the others (\(others)) by hand")
+            notes.append(
+                "\(marked.count) comments carry the narrative marker; the newest (\(newest.id)) is the narrative, delete the others (\(others)) by hand")
         }
         return (newest, notes)
     }

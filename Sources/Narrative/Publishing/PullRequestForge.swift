@@ -56,10 +56,12 @@ extension CIContext {
         }
         switch forge {
         case .github:
-            let transport = HTTPTransport(baseURL: base, headers: HTTPTransport.gitHubHeaders(token: token), maxAttempts: maxAttempts, limits: limits, sleep: sleep)
+            let transport = HTTPTransport(
+                baseURL: base, headers: HTTPTransport.gitHubHeaders(token: token), maxAttempts: maxAttempts, limits: limits, sleep: sleep)
             return GitHubForge(transport: transport, repository: repository, number: pullRequest)
         case .gitlab:
-            let transport = HTTPTransport(baseURL: base, headers: HTTPTransport.gitLabHeaders(token: token), maxAttempts: maxAttempts, limits: limits, sleep: sleep)
+            let transport = HTTPTransport(
+                baseURL: base, headers: HTTPTransport.gitLabHeaders(token: token), maxAttempts: maxAttempts, limits: limits, sleep: sleep)
             return GitLabForge(transport: transport, project: repository, iid: pullRequest)
         }
     }

@@ -10,21 +10,21 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Print a context pack of the change for an agent, within a token budget, with its decisions.",
             discussion: """
-            The modified nodes in full (SQL, config, columns, test names), their direct parents \
-            and children summarised, then farther nodes by name, nearest first — never more than \
-            the budget (tokens estimated offline: one per 5 letters, 3 digits, symbol or 2 line \
-            breaks, rounded up; never more than 5 % under a real BPE tokenizer on dbt code). It ends with the context decisions: what was loaded, what was excluded and why, \
-            and the tokens used. Changed files that are no dbt node (or a repository without dbt) \
-            come as diffs, then whole files. --write records the decisions in the active \
-            session's CONTEXT.md.
+                The modified nodes in full (SQL, config, columns, test names), their direct parents \
+                and children summarised, then farther nodes by name, nearest first — never more than \
+                the budget (tokens estimated offline: one per 5 letters, 3 digits, symbol or 2 line \
+                breaks, rounded up; never more than 5 % under a real BPE tokenizer on dbt code). It ends with the context decisions: what was loaded, what was excluded and why, \
+                and the tokens used. Changed files that are no dbt node (or a repository without dbt) \
+                come as diffs, then whole files. --write records the decisions in the active \
+                session's CONTEXT.md.
 
-            Examples:
-              rationale context                        # the working tree against HEAD, budget from .rationale.yml (4000)
-              rationale context --budget 2000 --select stg_orders
-              rationale context --expand int_order_payments --write
-              rationale context --base origin/main --format json
-              rationale context --manifest target/manifest.json --state prod-artifacts/
-            """
+                Examples:
+                  rationale context                        # the working tree against HEAD, budget from .rationale.yml (4000)
+                  rationale context --budget 2000 --select stg_orders
+                  rationale context --expand int_order_payments --write
+                  rationale context --base origin/main --format json
+                  rationale context --manifest target/manifest.json --state prod-artifacts/
+                """
         )
 
         @Flag(name: .long, help: "Compare the index with HEAD.")
@@ -69,8 +69,11 @@ extension Rationale {
             if [staged, worktree, base != nil].filter({ $0 }).count > 1 { throw ValidationError("choose one of --staged, --worktree, --base REV") }
             if head != nil && base == nil { throw ValidationError("--head needs --base") }
             if (manifest == nil) != (state == nil) {
-                throw ValidationError(manifest == nil ? "--state needs --manifest PATH: the manifest of the change, compared with the state's manifest"
-                                                      : "--manifest needs --state DIR (the production manifest.json to compare with); without --state, leave out --manifest to read the change from git")
+                throw ValidationError(
+                    manifest == nil
+                        ? "--state needs --manifest PATH: the manifest of the change, compared with the state's manifest"
+                        : "--manifest needs --state DIR (the production manifest.json to compare with); without --state, leave out --manifest to read the change from git"
+                )
             }
             if manifest != nil, staged || base != nil {
                 throw ValidationError("--manifest/--state compare two manifests: leave out --staged, --base and --head")
@@ -96,8 +99,11 @@ extension Rationale {
                     let directory = repository.resolvedDirectory
                     let absolute = { (path: String) in path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path) }
                     let manifests = manifest.flatMap { path in state.map { (path: absolute(path), state: absolute($0)) } }
-                    packed = try ContextFrontend.pack(workspace, .init(comparison: comparison, budget: budget, select: select, expand: expand,
-                                                                       manifest: manifests))
+                    packed = try ContextFrontend.pack(
+                        workspace,
+                        .init(
+                            comparison: comparison, budget: budget, select: select, expand: expand,
+                            manifest: manifests))
                 } catch let error as ContextError {
                     if case .doesNotFit = error {
                         emitError("rationale: \(error.errorDescription ?? "")")
@@ -108,8 +114,11 @@ extension Rationale {
                 let written = write ? try ContextFrontend.write(packed.pack, to: workspace, session: session) : nil
                 switch format {
                 case .json:
-                    emit(FindingsOutput.json(Output(scope: packed.scope, budget: packed.pack.budget, tokens: packed.pack.tokens,
-                                                    decisions: packed.pack.decisions, markdown: packed.pack.markdown, written: written)))
+                    emit(
+                        FindingsOutput.json(
+                            Output(
+                                scope: packed.scope, budget: packed.pack.budget, tokens: packed.pack.tokens,
+                                decisions: packed.pack.decisions, markdown: packed.pack.markdown, written: written)))
                 case .markdown:
                     emit(packed.pack.markdown)
                     if let written { emitError("decisions recorded in \(written)") }

@@ -8,16 +8,16 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Walk the whole loop on a sample dbt project in a new git repository.",
             discussion: """
-            Writes a small dbt project into a temporary git repository (or --into DIR) and runs \
-            the real commands, printing each before its output: install the hooks, see the \
-            impact of a change, watch the hook refuse a commit without a session, start and fill a \
-            session, commit through the hook, close the session, draft the pull request narrative \
-            and run the gate. The repository stays behind for you to explore. Needs git on PATH.
+                Writes a small dbt project into a temporary git repository (or --into DIR) and runs \
+                the real commands, printing each before its output: install the hooks, see the \
+                impact of a change, watch the hook refuse a commit without a session, start and fill a \
+                session, commit through the hook, close the session, draft the pull request narrative \
+                and run the gate. The repository stays behind for you to explore. Needs git on PATH.
 
-            Example:
-              rationale demo
-              rationale demo --into ./rationale-sample
-            """
+                Example:
+                  rationale demo
+                  rationale demo --into ./rationale-sample
+                """
         )
 
         @Option(name: .long, help: "Build the sample here (a new or empty folder) instead of a temporary one.")

@@ -8,16 +8,16 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Check the setup: repository, hooks, hook managers, configuration, sessions, history.",
             discussion: """
-            Prints a checklist: the repository and its hooks folder (and where it came from), \
-            for each hook whether rationale installed it, whether the binary it runs exists, \
-            whether a .legacy hook is chained or a foreign hook runs instead, husky, lefthook and \
-            pre-commit, .rationale.yml, the sessions folder, and a shallow clone. Every problem \
-            line says how to fix it. Exit 0 when nothing is wrong, 1 when something is.
+                Prints a checklist: the repository and its hooks folder (and where it came from), \
+                for each hook whether rationale installed it, whether the binary it runs exists, \
+                whether a .legacy hook is chained or a foreign hook runs instead, husky, lefthook and \
+                pre-commit, .rationale.yml, the sessions folder, and a shallow clone. Every problem \
+                line says how to fix it. Exit 0 when nothing is wrong, 1 when something is.
 
-            Examples:
-              rationale doctor
-              rationale doctor -C ../warehouse --format json
-            """
+                Examples:
+                  rationale doctor
+                  rationale doctor -C ../warehouse --format json
+                """
         )
 
         @Option(name: .long, help: "Output format: text or json.")

@@ -10,23 +10,23 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "The CI merge gate: fail a pull request that changes dbt code without its reasoning.",
             discussion: """
-            Compares head with merge-base(base, head). When the range changes gated paths, it \
-            fails (exit 1) if no session in the range explains the change, a session fails its \
-            rules, a modified model is named by no session, the PR description still holds a \
-            `<!-- rationale:todo … -->` or an empty required section (`pr_sections`), or a \
-            `Rationale-Skip:` trailer appears while `skips: forbid`. Out-of-scope ranges pass at \
-            once (exit 0): run the job on every pull request, never behind path filters.
+                Compares head with merge-base(base, head). When the range changes gated paths, it \
+                fails (exit 1) if no session in the range explains the change, a session fails its \
+                rules, a modified model is named by no session, the PR description still holds a \
+                `<!-- rationale:todo … -->` or an empty required section (`pr_sections`), or a \
+                `Rationale-Skip:` trailer appears while `skips: forbid`. Out-of-scope ranges pass at \
+                once (exit 0): run the job on every pull request, never behind path filters.
 
-            The PR description comes from --pr-body-file; in CI it is fetched from the API \
-            (GITHUB_TOKEN, or RATIONALE_GITLAB_TOKEN) — the event's copy may be stale — falling \
-            back to the GitHub event file or $CI_MERGE_REQUEST_DESCRIPTION. In GitHub Actions \
-            findings are also written as annotations, and as a job summary to $GITHUB_STEP_SUMMARY.
+                The PR description comes from --pr-body-file; in CI it is fetched from the API \
+                (GITHUB_TOKEN, or RATIONALE_GITLAB_TOKEN) — the event's copy may be stale — falling \
+                back to the GitHub event file or $CI_MERGE_REQUEST_DESCRIPTION. In GitHub Actions \
+                findings are also written as annotations, and as a job summary to $GITHUB_STEP_SUMMARY.
 
-            Examples:
-              rationale gate --base origin/main
-              rationale gate --base "$BASE_SHA" --head "$HEAD_SHA" --format json
-              rationale gate --base main --pr-body-file body.md
-            """
+                Examples:
+                  rationale gate --base origin/main
+                  rationale gate --base "$BASE_SHA" --head "$HEAD_SHA" --format json
+                  rationale gate --base main --pr-body-file body.md
+                """
         )
 
         @Option(name: .long, help: "The branch the pull request merges into (in CI: the event's base commit).")
@@ -62,7 +62,10 @@ extension Rationale {
                     if !outcome.findings.isEmpty { lines.append(FindingsOutput.text(outcome.findings)) }
                     switch outcome.result {
                     case .outOfScope: lines.append("rationale gate: passed — the range changes no gated dbt path")
-                    case .passed: lines.append("rationale gate: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map(ConsoleText.oneLine).joined(separator: ", "))")
+                    case .passed:
+                        lines.append(
+                            "rationale gate: passed — \(outcome.modified.count) modified model\(outcome.modified.count == 1 ? "" : "s") explained by \(outcome.sessions.map(ConsoleText.oneLine).joined(separator: ", "))"
+                        )
                     case .failed, .skipped: lines.append("rationale gate: failed — fix the findings above and push again")
                     }
                     emit(lines.joined(separator: "\n"))

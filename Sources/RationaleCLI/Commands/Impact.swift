@@ -10,21 +10,21 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Show the dbt nodes a change modifies and what lies downstream.",
             discussion: """
-            Reads the dbt project straight from git (no dbt, no warehouse) at both revisions and \
-            compares them the way `dbt ls --select state:modified+` does, saying why each node is \
-            in the answer. Beyond dbt it also reports deleted and renamed models, changed vars and \
-            description-only edits (drop those with --dbt-compatible).
+                Reads the dbt project straight from git (no dbt, no warehouse) at both revisions and \
+                compares them the way `dbt ls --select state:modified+` does, saying why each node is \
+                in the answer. Beyond dbt it also reports deleted and renamed models, changed vars and \
+                description-only edits (drop those with --dbt-compatible).
 
-            Examples:
-              rationale impact                         # staged changes (what a commit would add)
-              rationale impact --worktree --format markdown
-              rationale impact --base origin/main      # a pull request: HEAD vs merge-base
-              rationale impact --base main --format selector   # an argument for dbt build --select
-              rationale impact --manifest target/manifest.json --state prod-artifacts/
+                Examples:
+                  rationale impact                         # staged changes (what a commit would add)
+                  rationale impact --worktree --format markdown
+                  rationale impact --base origin/main      # a pull request: HEAD vs merge-base
+                  rationale impact --base main --format selector   # an argument for dbt build --select
+                  rationale impact --manifest target/manifest.json --state prod-artifacts/
 
-            With --manifest and --state the answer comes from dbt's own manifests instead of git \
-            (package nodes and macros, exact configs); the output says which answered.
-            """
+                With --manifest and --state the answer comes from dbt's own manifests instead of git \
+                (package nodes and macros, exact configs); the output says which answered.
+                """
         )
 
         @Flag(name: .long, help: "Compare the index with HEAD (the default).")
@@ -85,7 +85,9 @@ extension Rationale {
                     throw ValidationError("--state needs --manifest PATH: the manifest of the change, compared with the state's manifest")
                 }
                 guard state != nil else {
-                    throw ValidationError("--manifest needs --state DIR (the production manifest.json to compare with, as dbt's state:modified does); without --state, leave out --manifest to read both revisions from git")
+                    throw ValidationError(
+                        "--manifest needs --state DIR (the production manifest.json to compare with, as dbt's state:modified does); without --state, leave out --manifest to read both revisions from git"
+                    )
                 }
                 if modes > 0 || head != nil {
                     throw ValidationError("--manifest/--state compare two manifests: leave out --staged, --worktree, --base and --head")
@@ -100,12 +102,14 @@ extension Rationale {
                 let comparison: Comparison = base.map { .range(base: $0, head: head) } ?? (worktree ? .worktree : .staged)
                 let options = ImpactOptions(downstream: downstream, upstream: upstream, withTests: withTests, dbtCompatible: dbtCompatible)
                 let directory = directory ?? FileManager.default.currentDirectoryPath
-                let result = if let manifest, let state {
-                    try ImpactFrontend.runManifest(directory: directory, manifest: manifest, state: state, options: options)
-                } else {
-                    try ImpactFrontend.run(directory: directory, comparison: comparison, project: project,
-                                           adapter: adapter, options: options, useCache: !noCache)
-                }
+                let result =
+                    if let manifest, let state {
+                        try ImpactFrontend.runManifest(directory: directory, manifest: manifest, state: state, options: options)
+                    } else {
+                        try ImpactFrontend.run(
+                            directory: directory, comparison: comparison, project: project,
+                            adapter: adapter, options: options, useCache: !noCache)
+                    }
                 AnswerKeeper.keep(result.result)
                 emit(ImpactRenderer.render(result.result, format: format, repositoryRoot: result.root))
             }

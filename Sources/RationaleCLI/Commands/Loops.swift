@@ -9,19 +9,19 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Propose, approve, close and list the loops of the active session.",
             discussion: """
-            A loop is an open question or a thread to come back to. The agent proposes, you \
-            approve: each command edits one line of the session's LOOPS.md and keeps everything \
-            else in the file as it was. An agent that can only edit files appends the same line \
-            format: `- L-7 (proposed) text [model: orders] [by: claude]`.
+                A loop is an open question or a thread to come back to. The agent proposes, you \
+                approve: each command edits one line of the session's LOOPS.md and keeps everything \
+                else in the file as it was. An agent that can only edit files appends the same line \
+                format: `- L-7 (proposed) text [model: orders] [by: claude]`.
 
-            Examples:
-              rationale loops propose "Does orders need a full refresh?" --model orders
-              rationale loops approve L-7
-              rationale loops close L-7 --note "yes: the grain changed"
-              rationale loops list
-              rationale loops export --format ticktick --output loops.csv
-              rationale loops import loops.csv
-            """,
+                Examples:
+                  rationale loops propose "Does orders need a full refresh?" --model orders
+                  rationale loops approve L-7
+                  rationale loops close L-7 --note "yes: the grain changed"
+                  rationale loops list
+                  rationale loops export --format ticktick --output loops.csv
+                  rationale loops import loops.csv
+                """,
             subcommands: [Propose.self, Approve.self, Close.self, List.self, Export.self, Import.self]
         )
     }
@@ -138,14 +138,18 @@ extension Rationale.Loops {
                 let document = session.loops ?? LoopsDocument("")
                 switch format {
                 case .json:
-                    emit(FindingsOutput.json(document.entries.map { entry in
-                        Item(id: entry.loop.id, status: entry.loop.status.rawValue, text: entry.loop.text,
-                             attributes: Dictionary(entry.loop.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                             line: entry.line)
-                    }))
+                    emit(
+                        FindingsOutput.json(
+                            document.entries.map { entry in
+                                Item(
+                                    id: entry.loop.id, status: entry.loop.status.rawValue, text: entry.loop.text,
+                                    attributes: Dictionary(entry.loop.attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                                    line: entry.line)
+                            }))
                 case .text:
                     let path = session.path(SessionInput.File.loops)
-                    emit(document.entries.isEmpty ? "\(path): no loops" : document.entries.map { "\(path):\($0.line): \($0.loop.line)" }.joined(separator: "\n"))
+                    emit(
+                        document.entries.isEmpty ? "\(path): no loops" : document.entries.map { "\(path):\($0.line): \($0.loop.line)" }.joined(separator: "\n"))
                 }
             }
         }
@@ -159,17 +163,17 @@ extension Rationale.Loops {
         static let configuration = CommandConfiguration(
             abstract: "Write the open loops for a GTD tool: TickTick's backup CSV, todo.txt or JSON.",
             discussion: """
-            Writes the approved, carried, exported and clarified loops of the active session (or \
-            --session NAME, or --all sessions) and marks the approved and carried ones `exported` \
-            in their LOOPS.md (nothing else in the file changes; --no-mark leaves them alone). \
-            Proposed loops wait for approval and are left out. Formats are in docs/SESSIONS.md \
-            ("GTD exchange"). Exit 0 written, 2 could not run.
+                Writes the approved, carried, exported and clarified loops of the active session (or \
+                --session NAME, or --all sessions) and marks the approved and carried ones `exported` \
+                in their LOOPS.md (nothing else in the file changes; --no-mark leaves them alone). \
+                Proposed loops wait for approval and are left out. Formats are in docs/SESSIONS.md \
+                ("GTD exchange"). Exit 0 written, 2 could not run.
 
-            Examples:
-              rationale loops export --format ticktick --output loops.csv
-              rationale loops export --format todotxt --all >> ~/todo.txt
-              rationale loops export --format json --no-mark
-            """
+                Examples:
+                  rationale loops export --format ticktick --output loops.csv
+                  rationale loops export --format todotxt --all >> ~/todo.txt
+                  rationale loops export --format json --no-mark
+                """
         )
 
         @Option(name: .long, help: "The file format to write.")
@@ -198,20 +202,23 @@ extension Rationale.Loops {
                 // Staged before the loops are marked, visible after (see GTDFrontend.export).
                 var staged: GTDCommandSupport.Staged?
                 var printed: String?
-                let done = try GTDFrontend.export(workspace, format: format, session: options.session, all: all, mark: !noMark,
-                                                  date: GTDCommandSupport.utcDay(Date()), stage: { text in
-                    if let target, let output {
-                        staged = try GTDCommandSupport.stage(text, to: target, shown: output, workspace: workspace)
-                    } else {
-                        printed = text
-                    }
-                }, publish: {
-                    if let staged {
-                        try Workspace.commit(staged.temporary, to: staged.path, name: staged.shown)
-                    } else if let printed {
-                        emit(printed, newline: false)
-                    }
-                })
+                let done = try GTDFrontend.export(
+                    workspace, format: format, session: options.session, all: all, mark: !noMark,
+                    date: GTDCommandSupport.utcDay(Date()),
+                    stage: { text in
+                        if let target, let output {
+                            staged = try GTDCommandSupport.stage(text, to: target, shown: output, workspace: workspace)
+                        } else {
+                            printed = text
+                        }
+                    },
+                    publish: {
+                        if let staged {
+                            try Workspace.commit(staged.temporary, to: staged.path, name: staged.shown)
+                        } else if let printed {
+                            emit(printed, newline: false)
+                        }
+                    })
                 var lines: [String] = []
                 if let output {
                     lines.append("wrote \(done.items.count) loop\(done.items.count == 1 ? "" : "s") to \(output) (\(format.rawValue))")
@@ -233,19 +240,19 @@ extension Rationale.Loops {
         static let configuration = CommandConfiguration(
             abstract: "Bring loops back from a GTD file: done ones close, answered ones become clarified.",
             discussion: """
-            Reads a TickTick backup CSV (versions 7.0-7.2), a todo.txt file or the JSON of \
-            `loops export`, told apart by content unless --format says. Each item is matched to \
-            its loop by id (L-<n>) in whichever session holds it (the newest if several). A done \
-            item closes the loop with the clarification as its note; an open item with a new \
-            clarification makes it `clarified`. Loops already closed stay as they are; unknown \
-            ids are listed. The next `session close` puts what came back into BOOTLOADER.md. \
-            Exit 0 read (whatever matched), 2 the file cannot be read (its line and what was \
-            expected are named).
+                Reads a TickTick backup CSV (versions 7.0-7.2), a todo.txt file or the JSON of \
+                `loops export`, told apart by content unless --format says. Each item is matched to \
+                its loop by id (L-<n>) in whichever session holds it (the newest if several). A done \
+                item closes the loop with the clarification as its note; an open item with a new \
+                clarification makes it `clarified`. Loops already closed stay as they are; unknown \
+                ids are listed. The next `session close` puts what came back into BOOTLOADER.md. \
+                Exit 0 read (whatever matched), 2 the file cannot be read (its line and what was \
+                expected are named).
 
-            Examples:
-              rationale loops import ~/Downloads/TickTick-backup.csv
-              rationale loops import todo.txt --dry-run
-            """
+                Examples:
+                  rationale loops import ~/Downloads/TickTick-backup.csv
+                  rationale loops import todo.txt --dry-run
+                """
         )
 
         @Argument(help: "The file to read.")
@@ -264,8 +271,9 @@ extension Rationale.Loops {
                 let base = repository.resolvedDirectory
                 let workspace = try Workspace.open(base)
                 let text = try GTDCommandSupport.read(GTDCommandSupport.path(file, base: base), shown: file, workspace: workspace)
-                let done = try GTDFrontend.importFile(workspace, text: text, name: file, format: format, dryRun: dryRun,
-                                                      date: SessionNaming.day(Date()))
+                let done = try GTDFrontend.importFile(
+                    workspace, text: text, name: file, format: format, dryRun: dryRun,
+                    date: SessionNaming.day(Date()))
                 emit(GTDCommandSupport.report(done, file: file, dryRun: dryRun))
             }
         }

@@ -8,19 +8,19 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Draft the pull-request narrative from the sessions and the lineage of a range.",
             discussion: """
-            Reads the sessions the range adds or changes and the dbt lineage of head against \
-            merge-base(base, head), and writes a short Markdown draft: problem and reasoning (the \
-            author's words, never invented), what changed by layer, affected lineage (table and \
-            Mermaid graph), excluded scope, proof of correctness (from target/run_results.json or \
-            --run-results), risks and rollout, open loops and a reviewer checklist. Where only the \
-            author can write, it leaves `<!-- rationale:todo … -->`, which the gate refuses.
+                Reads the sessions the range adds or changes and the dbt lineage of head against \
+                merge-base(base, head), and writes a short Markdown draft: problem and reasoning (the \
+                author's words, never invented), what changed by layer, affected lineage (table and \
+                Mermaid graph), excluded scope, proof of correctness (from target/run_results.json or \
+                --run-results), risks and rollout, open loops and a reviewer checklist. Where only the \
+                author can write, it leaves `<!-- rationale:todo … -->`, which the gate refuses.
 
-            Examples:
-              rationale narrate --base origin/main
-              rationale narrate --base origin/main --run-results target/run_results.json --output narrative.md
-              rationale narrate --base origin/main --prompt | pbcopy      # ask any agent to write prose
-              rationale narrate --base origin/main --manifest target/manifest.json --state prod-artifacts/
-            """
+                Examples:
+                  rationale narrate --base origin/main
+                  rationale narrate --base origin/main --run-results target/run_results.json --output narrative.md
+                  rationale narrate --base origin/main --prompt | pbcopy      # ask any agent to write prose
+                  rationale narrate --base origin/main --manifest target/manifest.json --state prod-artifacts/
+                """
         )
 
         @Option(name: .long, help: "The branch the pull request merges into.")
@@ -52,8 +52,11 @@ extension Rationale {
         func validate() throws {
             if prompt && format == .json { throw ValidationError("--prompt writes text: leave out --format json") }
             if (manifest == nil) != (state == nil) {
-                throw ValidationError(manifest == nil ? "--state needs --manifest PATH: the manifest of the head, compared with the state's manifest"
-                                                      : "--manifest needs --state DIR (the production manifest.json to compare with); without --state, leave out --manifest to read the lineage from git")
+                throw ValidationError(
+                    manifest == nil
+                        ? "--state needs --manifest PATH: the manifest of the head, compared with the state's manifest"
+                        : "--manifest needs --state DIR (the production manifest.json to compare with); without --state, leave out --manifest to read the lineage from git"
+                )
             }
         }
 

@@ -9,35 +9,35 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Put the PR narrative on the pull request: one comment updated in place, or a marked block of the body.",
             discussion: """
-            The comment starts with the hidden marker <!-- rationale:narrative --> and is found \
-            again on every run (all pages of comments), updated in place, never duplicated. With \
-            --into-body the narrative goes between <!-- rationale:begin --> and \
-            <!-- rationale:end --> in the body instead (appended when the markers are not there); \
-            the body is fetched again right before the update and nothing outside the markers \
-            changes. Nothing is written when the narrative is already there.
+                The comment starts with the hidden marker <!-- rationale:narrative --> and is found \
+                again on every run (all pages of comments), updated in place, never duplicated. With \
+                --into-body the narrative goes between <!-- rationale:begin --> and \
+                <!-- rationale:end --> in the body instead (appended when the markers are not there); \
+                the body is fetched again right before the update and nothing outside the markers \
+                changes. Nothing is written when the narrative is already there.
 
-            A token that cannot write (a fork's pull request), or no token in a fork's pipeline, \
-            does not fail the job: the narrative goes to the job summary (GITHUB_STEP_SUMMARY) \
-            with a note, or to standard output. The forge is retried on 429 and 5xx answers with \
-            backoff.
+                A token that cannot write (a fork's pull request), or no token in a fork's pipeline, \
+                does not fail the job: the narrative goes to the job summary (GITHUB_STEP_SUMMARY) \
+                with a note, or to standard output. The forge is retried on 429 and 5xx answers with \
+                backoff.
 
-            Environment: GitHub Actions — GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, \
-            GITHUB_API_URL, GITHUB_STEP_SUMMARY. GitLab CI — RATIONALE_GITLAB_TOKEN or \
-            GITLAB_TOKEN (sent as PRIVATE-TOKEN), CI_API_V4_URL, CI_MERGE_REQUEST_PROJECT_ID, \
-            CI_MERGE_REQUEST_IID.
+                Environment: GitHub Actions — GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, \
+                GITHUB_API_URL, GITHUB_STEP_SUMMARY. GitLab CI — RATIONALE_GITLAB_TOKEN or \
+                GITLAB_TOKEN (sent as PRIVATE-TOKEN), CI_API_V4_URL, CI_MERGE_REQUEST_PROJECT_ID, \
+                CI_MERGE_REQUEST_IID.
 
-            Limits: the token goes only to the API's own host (a redirect elsewhere is refused); \
-            at most 100 pages of comments, answers of at most 10 MB, and 60 s for all requests of \
-            the run (RATIONALE_FORGE_DEADLINE, in seconds, changes it).
+                Limits: the token goes only to the API's own host (a redirect elsewhere is refused); \
+                at most 100 pages of comments, answers of at most 10 MB, and 60 s for all requests of \
+                the run (RATIONALE_FORGE_DEADLINE, in seconds, changes it).
 
-            Exit codes: 0 written, unchanged, or fallen back to the summary; 2 could not run (no \
-            token, no pull request, an unreadable event or narrative file, an API error, a limit).
+                Exit codes: 0 written, unchanged, or fallen back to the summary; 2 could not run (no \
+                token, no pull request, an unreadable event or narrative file, an API error, a limit).
 
-            Examples:
-              rationale publish --github --file narrative.md
-              cat narrative.md | rationale publish --gitlab --into-body --file -
-              GITHUB_TOKEN=… rationale publish --github --repo octo/shop --pr 7 --file narrative.md
-            """
+                Examples:
+                  rationale publish --github --file narrative.md
+                  cat narrative.md | rationale publish --gitlab --into-body --file -
+                  GITHUB_TOKEN=… rationale publish --github --repo octo/shop --pr 7 --file narrative.md
+                """
         )
 
         @Flag(help: "The forge to write to.")
@@ -62,7 +62,8 @@ extension Rationale {
 
         func validate() throws {
             if let pr, pr <= 0 { throw ValidationError("--pr must be a positive number, got \(pr)") }
-            if forge == .github, let repo, repo.split(separator: "/", omittingEmptySubsequences: false).count != 2 || repo.hasPrefix("/") || repo.hasSuffix("/") {
+            if forge == .github, let repo, repo.split(separator: "/", omittingEmptySubsequences: false).count != 2 || repo.hasPrefix("/") || repo.hasSuffix("/")
+            {
                 throw ValidationError("--repo must be OWNER/NAME for GitHub, got `\(repo)`")
             }
         }

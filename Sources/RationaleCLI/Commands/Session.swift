@@ -10,16 +10,16 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Start, check, close and list working sessions.",
             discussion: """
-            A session is one sitting of work with an agent. It leaves SUMMARY.md, LOOPS.md, \
-            CONTEXT.md and TASK.md in .project/sessions/<date>-<slug>/ (see docs/SESSIONS.md), so \
-            the reasoning behind a change lives next to it and the pre-commit check can hold to it.
+                A session is one sitting of work with an agent. It leaves SUMMARY.md, LOOPS.md, \
+                CONTEXT.md and TASK.md in .project/sessions/<date>-<slug>/ (see docs/SESSIONS.md), so \
+                the reasoning behind a change lives next to it and the pre-commit check can hold to it.
 
-            Examples:
-              rationale session start "refactor fct_orders" --kind refactor
-              rationale session status
-              rationale session close
-              rationale session list
-            """,
+                Examples:
+                  rationale session start "refactor fct_orders" --kind refactor
+                  rationale session status
+                  rationale session close
+                  rationale session list
+                """,
             subcommands: [Start.self, Status.self, Close.self, List.self]
         )
     }
@@ -30,14 +30,14 @@ extension Rationale.Session {
         static let configuration = CommandConfiguration(
             abstract: "Scaffold a new session from the templates.",
             discussion: """
-            Creates .project/sessions/<YYYY-MM-DD>-<slug>/ with SUMMARY.md, LOOPS.md, CONTEXT.md \
-            (pre-filled with the lineage of the current change and the token budget) and, for a \
-            kind, TASK.md. Open loops of the previous session are carried into LOOPS.md with their \
-            ids. An existing session folder is never written over.
+                Creates .project/sessions/<YYYY-MM-DD>-<slug>/ with SUMMARY.md, LOOPS.md, CONTEXT.md \
+                (pre-filled with the lineage of the current change and the token budget) and, for a \
+                kind, TASK.md. Open loops of the previous session are carried into LOOPS.md with their \
+                ids. An existing session folder is never written over.
 
-            Example:
-              rationale session start "refactor fct_orders" --kind refactor
-            """
+                Example:
+                  rationale session start "refactor fct_orders" --kind refactor
+                """
         )
 
         @Argument(help: "The session's title, in a few words.")
@@ -55,7 +55,8 @@ extension Rationale.Session {
                 var lines = ["started \(started.folder)/ (\(started.files.joined(separator: ", ")))"]
                 let scope = started.scope
                 if scope.hasProject {
-                    lines.append("  CONTEXT.md: \(scope.scope.modified.count) modified, \(scope.scope.downstream.count) downstream (\(scope.scope.description))")
+                    lines.append(
+                        "  CONTEXT.md: \(scope.scope.modified.count) modified, \(scope.scope.downstream.count) downstream (\(scope.scope.description))")
                 } else {
                     lines.append("  CONTEXT.md: no dbt project found, so no lineage")
                 }
@@ -73,13 +74,13 @@ extension Rationale.Session {
         static let configuration = CommandConfiguration(
             abstract: "Say what the active session is missing, as findings.",
             discussion: """
-            Validates the newest open session (or --session NAME) against everything this branch \
-            changes: its commits since it left the default branch and the working tree. Exit 0 \
-            when complete, 1 with findings.
+                Validates the newest open session (or --session NAME) against everything this branch \
+                changes: its commits since it left the default branch and the working tree. Exit 0 \
+                when complete, 1 with findings.
 
-            Example:
-              rationale session status --format json
-            """
+                Example:
+                  rationale session status --format json
+                """
         )
 
         @Option(name: .long, help: "The session folder name (default: the newest open one).")
@@ -99,7 +100,9 @@ extension Rationale.Session {
                 case .json:
                     emit(FindingsOutput.json(StatusJSON(session: status.session.folder, passed: !failed, modified: status.modified, findings: status.findings)))
                 case .text:
-                    var lines = ["session \(status.session.folder)/ — \(status.modified.count) modified model\(status.modified.count == 1 ? "" : "s") in \(status.description)"]
+                    var lines = [
+                        "session \(status.session.folder)/ — \(status.modified.count) modified model\(status.modified.count == 1 ? "" : "s") in \(status.description)"
+                    ]
                     if status.findings.isEmpty {
                         lines.append("complete: every required section filled, every modified model named in the context decisions")
                     } else {
@@ -123,15 +126,15 @@ extension Rationale.Session {
         static let configuration = CommandConfiguration(
             abstract: "Validate the session, write its BOOTLOADER.md handoff and update STATE.md.",
             discussion: """
-            Refuses (exit 1, nothing written) while a rule finds a problem — including loops still \
-            `proposed`. Otherwise writes BOOTLOADER.md (state, decisions, open loops, what to load \
-            first, the next action, and its size in tokens), rewrites STATE.md's block and, last, \
-            marks SUMMARY.md closed: each file is replaced whole, so a close that was interrupted \
-            is finished by running it again.
+                Refuses (exit 1, nothing written) while a rule finds a problem — including loops still \
+                `proposed`. Otherwise writes BOOTLOADER.md (state, decisions, open loops, what to load \
+                first, the next action, and its size in tokens), rewrites STATE.md's block and, last, \
+                marks SUMMARY.md closed: each file is replaced whole, so a close that was interrupted \
+                is finished by running it again.
 
-            Example:
-              rationale session close
-            """
+                Example:
+                  rationale session close
+                """
         )
 
         @Option(name: .long, help: "The session folder name (default: the newest open one).")
@@ -145,17 +148,20 @@ extension Rationale.Session {
                 let closed = try SessionFrontend.close(workspace, session: session, date: SessionNaming.day(Date()))
                 guard let bootloader = closed.bootloader, let tokens = closed.tokens else {
                     emit(FindingsOutput.text(closed.status.findings))
-                    emitError("rationale: \(closed.status.session.folder) cannot close yet: fix the findings above and run `rationale session close` again (nothing was written)")
+                    emitError(
+                        "rationale: \(closed.status.session.folder) cannot close yet: fix the findings above and run `rationale session close` again (nothing was written)"
+                    )
                     throw ExitCode(1)
                 }
                 let warnings = closed.status.findings
                 if !warnings.isEmpty { emit(FindingsOutput.text(warnings)) }
-                emit("""
-                closed \(closed.status.session.folder)/
-                  handoff: \(bootloader) (≈\(tokens) tokens, \(TokenEstimate.method)): paste it into the next session first
-                  open loops carried forward: \(closed.openLoops.isEmpty ? "none" : closed.openLoops.map(\.id).joined(separator: ", "))
-                  STATE.md: \(workspace.config.stateFile) updated
-                """)
+                emit(
+                    """
+                    closed \(closed.status.session.folder)/
+                      handoff: \(bootloader) (≈\(tokens) tokens, \(TokenEstimate.method)): paste it into the next session first
+                      open loops carried forward: \(closed.openLoops.isEmpty ? "none" : closed.openLoops.map(\.id).joined(separator: ", "))
+                      STATE.md: \(workspace.config.stateFile) updated
+                    """)
             }
         }
     }
@@ -184,10 +190,12 @@ extension Rationale.Session {
                         return
                     }
                     let width = sessions.map(\.name.count).max() ?? 0
-                    emit(sessions.map { session in
-                        let loops = session.loops == 0 ? "no loops" : "\(session.openLoops)/\(session.loops) loops open"
-                        return "\(session.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(session.status.padding(toLength: 6, withPad: " ", startingAt: 0))  \(session.kind.padding(toLength: 18, withPad: " ", startingAt: 0))  \(loops.padding(toLength: 16, withPad: " ", startingAt: 0))  \(session.title)"
-                    }.joined(separator: "\n"))
+                    emit(
+                        sessions.map { session in
+                            let loops = session.loops == 0 ? "no loops" : "\(session.openLoops)/\(session.loops) loops open"
+                            return
+                                "\(session.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(session.status.padding(toLength: 6, withPad: " ", startingAt: 0))  \(session.kind.padding(toLength: 18, withPad: " ", startingAt: 0))  \(loops.padding(toLength: 16, withPad: " ", startingAt: 0))  \(session.title)"
+                        }.joined(separator: "\n"))
                 }
             }
         }

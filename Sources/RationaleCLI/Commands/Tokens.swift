@@ -9,15 +9,15 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Estimate the tokens of files the way context budgets count them.",
             discussion: """
-            Offline and vendor-neutral: one token per 5 letters of a word, per 3 digits, per \
-            symbol or non-ASCII character and per 2 line breaks, rounded up so the estimate errs \
-            high (`make tokens` holds it to a real BPE tokenizer: never more than 5 % under). Use it to check what you \
-            paste into an agent against a session's budget.
+                Offline and vendor-neutral: one token per 5 letters of a word, per 3 digits, per \
+                symbol or non-ASCII character and per 2 line breaks, rounded up so the estimate errs \
+                high (`make tokens` holds it to a real BPE tokenizer: never more than 5 % under). Use it to check what you \
+                paste into an agent against a session's budget.
 
-            Examples:
-              rationale tokens models/marts/orders.sql
-              cat prompt.md | rationale tokens -
-            """
+                Examples:
+                  rationale tokens models/marts/orders.sql
+                  cat prompt.md | rationale tokens -
+                """
         )
 
         @Argument(help: "Files to count (- for standard input).")

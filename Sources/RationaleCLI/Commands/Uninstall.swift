@@ -8,14 +8,14 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Remove rationale's git hooks and put back the hooks they replaced.",
             discussion: """
-            Removes only hooks that carry rationale's marker line, and renames each <hook>.legacy \
-            back into place, byte for byte and with its mode. A hook rationale did not write is \
-            never deleted.
+                Removes only hooks that carry rationale's marker line, and renames each <hook>.legacy \
+                back into place, byte for byte and with its mode. A hook rationale did not write is \
+                never deleted.
 
-            Examples:
-              rationale uninstall
-              rationale uninstall --hook commit-msg
-            """
+                Examples:
+                  rationale uninstall
+                  rationale uninstall --hook commit-msg
+                """
         )
 
         @Option(name: .customLong("hook"), help: ArgumentHelp("A hook to remove (repeatable; default: all).", valueName: "name"))

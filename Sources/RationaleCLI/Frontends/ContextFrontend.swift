@@ -62,8 +62,10 @@ enum ContextFrontend {
                 }
                 var fullIDs = Set(modified.map(\.node.uniqueID))
                 for item in modified {
-                    full.append(try packNode(item.node, relation: .modified, distance: 0, reasons: item.reasons.map { "\($0.code): \($0.detail)" },
-                                             code: true, head: head, workspace: workspace, fromManifest: fromManifest))
+                    full.append(
+                        try packNode(
+                            item.node, relation: .modified, distance: 0, reasons: item.reasons.map { "\($0.code): \($0.detail)" },
+                            code: true, head: head, workspace: workspace, fromManifest: fromManifest))
                     for macro in item.node.macroDependencies where !macro.hasPrefix("macro.\(project.name).") { foreignMacros.insert(macro) }
                 }
                 for name in request.expand {
@@ -71,8 +73,10 @@ enum ContextFrontend {
                         throw ContextError.unknownNode(name)
                     }
                     guard fullIDs.insert(node.uniqueID).inserted else { continue }
-                    full.append(try packNode(node, relation: .expanded, distance: 0, reasons: [], code: true, head: head, workspace: workspace,
-                                             fromManifest: fromManifest))
+                    full.append(
+                        try packNode(
+                            node, relation: .expanded, distance: 0, reasons: [], code: true, head: head, workspace: workspace,
+                            fromManifest: fromManifest))
                 }
                 // Direct parents and children of what is shown in full; then the rest downstream.
                 var seen = fullIDs
@@ -80,12 +84,14 @@ enum ContextFrontend {
                     let node = project.nodes[id]
                     for parent in (node?.parents ?? []) where seen.insert(parent).inserted {
                         if let parentNode = project.nodes[parent] {
-                            neighbours.append(try packNode(parentNode, relation: .parent, distance: 1, reasons: [], code: false, head: head, workspace: workspace))
+                            neighbours.append(
+                                try packNode(parentNode, relation: .parent, distance: 1, reasons: [], code: false, head: head, workspace: workspace))
                         }
                     }
                     for child in project.children[id] ?? [] where seen.insert(child).inserted {
                         if let childNode = project.nodes[child], childNode.resourceType != .test {
-                            neighbours.append(try packNode(childNode, relation: .child, distance: 1, reasons: [], code: false, head: head, workspace: workspace))
+                            neighbours.append(
+                                try packNode(childNode, relation: .child, distance: 1, reasons: [], code: false, head: head, workspace: workspace))
                         }
                     }
                 }
@@ -94,9 +100,11 @@ enum ContextFrontend {
                     // With --select, keep only what lies below the selected nodes.
                     if restricted, !reachable(from: fullIDs, to: item.node.uniqueID, children: project.children) { continue }
                     seen.insert(item.node.uniqueID)
-                    farther.append(PackNode(name: displayName(item.node), uniqueID: item.node.uniqueID, type: item.node.resourceType.rawValue,
-                                            layer: item.node.layer, path: item.node.path, materialized: nil, description: "", columns: [],
-                                            tests: [], reasons: [], code: nil, config: [], relation: .farther, distance: item.distance))
+                    farther.append(
+                        PackNode(
+                            name: displayName(item.node), uniqueID: item.node.uniqueID, type: item.node.resourceType.rawValue,
+                            layer: item.node.layer, path: item.node.path, materialized: nil, description: "", columns: [],
+                            tests: [], reasons: [], code: nil, config: [], relation: .farther, distance: item.distance))
                 }
                 nodePaths.formUnion(project.nodes.values.map(\.path))
                 if fromManifest { manifestPaths.formUnion(project.nodes.values.map(\.path)) }
@@ -118,14 +126,16 @@ enum ContextFrontend {
         for change in changes where !change.path.hasPrefix(sessionsPrefix) && !protocolFiles.contains(change.path) && !definesNode(change.path) {
             let old = try change.oldID.map { try repository.readBlob($0) }
             let new = try change.newPath.map { try read($0, id: change.newID, head: head, workspace: workspace) } ?? nil
-            let diff = try Repository.unifiedDiff(old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path,
-                                                  oldMode: change.oldMode ?? .file, newMode: change.newMode ?? .file)
+            let diff = try Repository.unifiedDiff(
+                old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path,
+                oldMode: change.oldMode ?? .file, newMode: change.newMode ?? .file)
             let content = new.flatMap { String(validating: $0, as: UTF8.self) }
             files.append(PackFile(path: change.path, diff: diff.isEmpty ? "(no textual change)" : diff, content: content))
         }
 
-        let input = ContextPackBuilder.Input(scope: scope, budget: budget, full: full, neighbours: neighbours, farther: farther,
-                                             files: files, foreignMacros: foreignMacros.sorted())
+        let input = ContextPackBuilder.Input(
+            scope: scope, budget: budget, full: full, neighbours: neighbours, farther: farther,
+            files: files, foreignMacros: foreignMacros.sorted())
         do {
             return Packed(pack: try ContextPackBuilder.build(input), scope: scope)
         } catch ContextPackError.modifiedDoNotFit(let needed, let budget, let nodes) {
@@ -156,14 +166,17 @@ enum ContextFrontend {
         return node.versionedName
     }
 
-    static func packNode(_ node: Node, relation: PackNode.Relation, distance: Int, reasons: [String], code: Bool,
-                         head: Snapshot, workspace: Workspace, fromManifest: Bool = false) throws -> PackNode {
+    static func packNode(
+        _ node: Node, relation: PackNode.Relation, distance: Int, reasons: [String], code: Bool,
+        head: Snapshot, workspace: Workspace, fromManifest: Bool = false
+    ) throws -> PackNode {
         var text: String?
         if fromManifest {
             // The manifest's raw_code (seeds carry a checksum, not their rows).
             if code, [.model, .snapshot, .analysis].contains(node.resourceType) { text = node.bodyKey }
         } else if code, [.model, .snapshot, .seed, .analysis].contains(node.resourceType), !node.path.isEmpty,
-           let bytes = try read(node.path, id: nil, head: head, workspace: workspace) {
+            let bytes = try read(node.path, id: nil, head: head, workspace: workspace)
+        {
             let content = String(decoding: bytes, as: UTF8.self)
             // A seed is data: its header and first rows say enough.
             text = node.resourceType == .seed ? content.split(separator: "\n").prefix(6).joined(separator: "\n") : content
@@ -175,11 +188,12 @@ enum ContextFrontend {
             }
         }
         if node.contractEnforced { config.append("contract: enforced") }
-        return PackNode(name: displayName(node), uniqueID: node.uniqueID, type: node.resourceType.rawValue, layer: node.layer, path: node.path,
-                        materialized: node.materialized, description: node.description,
-                        columns: node.columns.map { ($0.name, $0.description, $0.dataType) },
-                        tests: node.tests.map(\.name).sorted(), reasons: reasons, code: text, config: config,
-                        relation: relation, distance: distance)
+        return PackNode(
+            name: displayName(node), uniqueID: node.uniqueID, type: node.resourceType.rawValue, layer: node.layer, path: node.path,
+            materialized: node.materialized, description: node.description,
+            columns: node.columns.map { ($0.name, $0.description, $0.dataType) },
+            tests: node.tests.map(\.name).sorted(), reasons: reasons, code: text, config: config,
+            relation: relation, distance: distance)
     }
 
     /// A file's bytes in the head snapshot.
@@ -222,11 +236,12 @@ enum ContextFrontend {
         // are replaced by the pack's.
         if let section = MarkdownDocument(text).section(ContextDecisions.sectionTitle) {
             let inside = block.contents(of: text) == nil ? [] : Set(Self.blockLines(text))
-            let visible = Set(section.visibleBody.filter { line in
-                let trimmed = line.text.trimmingCharacters(in: .whitespaces)
-                return !inside.contains(line.number)
-                    && (line.text.contains(MarkdownText.placeholderOpen) || trimmed.hasPrefix("Budget:") || trimmed.hasPrefix("Used:"))
-            }.map(\.number))
+            let visible = Set(
+                section.visibleBody.filter { line in
+                    let trimmed = line.text.trimmingCharacters(in: .whitespaces)
+                    return !inside.contains(line.number)
+                        && (line.text.contains(MarkdownText.placeholderOpen) || trimmed.hasPrefix("Budget:") || trimmed.hasPrefix("Used:"))
+                }.map(\.number))
             let split = TextLines(text)
             var all = split.lines
             for number in visible.sorted(by: >) { all.remove(at: number - 1) }
@@ -262,7 +277,8 @@ enum ContextError: Error, LocalizedError {
         switch self {
         case .doesNotFit(let needed, let budget, let nodes):
             let list = nodes.prefix(8).joined(separator: ", ")
-            return "the modified nodes alone need about \(needed) tokens, over the budget of \(budget): narrow with --select NAME (one of \(list)\(nodes.count > 8 ? ", …" : "")) or raise --budget"
+            return
+                "the modified nodes alone need about \(needed) tokens, over the budget of \(budget): narrow with --select NAME (one of \(list)\(nodes.count > 8 ? ", …" : "")) or raise --budget"
         case .unknownNode(let name):
             return "--expand \(Echo.shortened(name)): no such node in the project (a model, seed, snapshot or source name, a unique id or a path)"
         }

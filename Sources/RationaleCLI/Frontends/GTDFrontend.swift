@@ -31,8 +31,10 @@ enum GTDFrontend {
     /// `publish` makes the export visible (renames the temporary file into place, or prints it).
     /// Killed in between, the loops are marked `exported` and no file claims what LOOPS.md does
     /// not: marked loops are still exportable, so the same export run again writes the file.
-    static func export(_ workspace: Workspace, format: GTDFormat, session requested: String?, all: Bool, mark: Bool,
-                       date: String, stage: (String) throws -> Void, publish: () throws -> Void) throws -> Exported {
+    static func export(
+        _ workspace: Workspace, format: GTDFormat, session requested: String?, all: Bool, mark: Bool,
+        date: String, stage: (String) throws -> Void, publish: () throws -> Void
+    ) throws -> Exported {
         let sessions = all ? try workspace.allSessions() : [try workspace.activeSession(requested)]
         var newest: [String: GTDExport.Item] = [:]
         var order: [String] = []
@@ -76,8 +78,10 @@ enum GTDFrontend {
 
     /// Reads a GTD file and applies what came back to the LOOPS.md files that hold the loops.
     /// - Parameter name: the file as the user named it, for messages.
-    static func importFile(_ workspace: Workspace, text: String, name: String, format requested: GTDFormat?, dryRun: Bool,
-                           date: String) throws -> Imported {
+    static func importFile(
+        _ workspace: Workspace, text: String, name: String, format requested: GTDFormat?, dryRun: Bool,
+        date: String
+    ) throws -> Imported {
         let format = requested ?? GTDFormat.detect(text)
         let items = try format.read(text, file: name)
         let sessions = try workspace.allSessions()

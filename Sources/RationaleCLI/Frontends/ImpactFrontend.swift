@@ -8,8 +8,10 @@ import Lineage
 public enum ImpactFrontend {
     /// Opens the repository around `directory` and runs the analysis.
     /// `project` is taken relative to `directory`, as a user types it.
-    public static func run(directory: String, comparison: Comparison, project: String?, adapter: String?,
-                           options: ImpactOptions, useCache: Bool) throws -> (result: ImpactResult, root: String) {
+    public static func run(
+        directory: String, comparison: Comparison, project: String?, adapter: String?,
+        options: ImpactOptions, useCache: Bool
+    ) throws -> (result: ImpactResult, root: String) {
         let repository = try Repository.discover(from: directory)
         let root = repository.workdir ?? repository.gitDirectory
         let settings = try RationaleConfig.load(workdir: repository.workdir)
@@ -37,8 +39,10 @@ public enum ImpactFrontend {
     /// Compares two dbt manifests (`state`: the base, a folder holding `manifest.json` or the file;
     /// `manifest`: the head), both taken relative to `directory`. No repository is needed.
     /// `.rationale.yml` settings apply when `directory` is inside a repository.
-    public static func runManifest(directory: String, manifest: String, state: String,
-                                   options: ImpactOptions) throws -> (result: ImpactResult, root: String) {
+    public static func runManifest(
+        directory: String, manifest: String, state: String,
+        options: ImpactOptions
+    ) throws -> (result: ImpactResult, root: String) {
         var options = options
         // No repository is needed; inside one, a `.rationale.yml` that cannot be read is said.
         if options.downstream == nil, let repository = try? Repository.discover(from: directory) {

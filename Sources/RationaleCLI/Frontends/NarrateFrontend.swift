@@ -16,8 +16,10 @@ enum NarrateFrontend {
 
     /// `manifests`, when given (absolute paths), answer the lineage from dbt's manifests instead
     /// of git; the sessions still come from the range.
-    static func draft(_ workspace: Workspace, base: String, head: String?, runResults: String?,
-                      manifests: (path: String, state: String)? = nil) throws -> Drafted {
+    static func draft(
+        _ workspace: Workspace, base: String, head: String?, runResults: String?,
+        manifests: (path: String, state: String)? = nil
+    ) throws -> Drafted {
         let range = try RangeSessions.resolve(workspace, base: base, head: head)
         let changes = try workspace.repository.diff(from: .commit(range.mergeBase), to: .commit(range.head), renames: false)
         let sessions = try RangeSessions.read(workspace, range: range, changes: changes)
@@ -43,8 +45,10 @@ enum NarrateFrontend {
                 }
             }
         }
-        let draft = NarrativeBuilder.build(.init(base: range.mergeBase.hex, head: range.head.hex, reports: reports, sessions: sessions,
-                                                 runResults: results, runResultsFile: resultsFile))
+        let draft = NarrativeBuilder.build(
+            .init(
+                base: range.mergeBase.hex, head: range.head.hex, reports: reports, sessions: sessions,
+                runResults: results, runResultsFile: resultsFile))
         let markdown = try NarrativeRenderer.markdown(draft, templates: try workspace.templates())
         return Drafted(draft: draft, markdown: markdown, sessions: sessions)
     }
@@ -52,8 +56,10 @@ enum NarrateFrontend {
     /// The impact of the range with attached tests; none when the repository has no dbt project.
     static func impactReports(_ workspace: Workspace, range: RangeSessions.Range) throws -> [ImpactReport] {
         do {
-            return try workspace.impact([.range(base: range.base.hex, head: range.head.hex)],
-                                        options: ImpactOptions(downstream: workspace.config.downstream, withTests: true)).flatMap(\.reports)
+            return try workspace.impact(
+                [.range(base: range.base.hex, head: range.head.hex)],
+                options: ImpactOptions(downstream: workspace.config.downstream, withTests: true)
+            ).flatMap(\.reports)
         } catch LineageError.noProject {
             return []
         }
@@ -61,12 +67,15 @@ enum NarrateFrontend {
 
     /// The impact from dbt's manifests, each report saying so in its notes.
     static func manifestReports(_ workspace: Workspace, _ manifests: (path: String, state: String)) throws -> [ImpactReport] {
-        let result = try ManifestImpact.run(manifest: manifests.path, state: manifests.state,
-                                            options: ImpactOptions(downstream: workspace.config.downstream, withTests: true))
+        let result = try ManifestImpact.run(
+            manifest: manifests.path, state: manifests.state,
+            options: ImpactOptions(downstream: workspace.config.downstream, withTests: true))
         AnswerKeeper.keep(result)
         return result.reports.map { report in
             var report = report
-            report.notes.insert(ImpactNote(code: "manifest", message: "Lineage answered from dbt's manifests (\(result.head) against the state \(result.base)), not from git."), at: 0)
+            report.notes.insert(
+                ImpactNote(code: "manifest", message: "Lineage answered from dbt's manifests (\(result.head) against the state \(result.base)), not from git."),
+                at: 0)
             return report
         }
     }

@@ -49,9 +49,11 @@ enum SessionFrontend {
             return (session.path(SessionInput.File.bootloader), TokenEstimate.tokens(text))
         }
         let lines = Handoff.stateLines(title: title, folder: folder, status: .open, date: date, handoff: handoff, openLoops: carried)
-        let stateNote = try updateState(workspace, lines: lines, templates: templates, values: [
-            "title": title, "kind": kind.rawValue, "date": date, "folder": folder,
-        ])
+        let stateNote = try updateState(
+            workspace, lines: lines, templates: templates,
+            values: [
+                "title": title, "kind": kind.rawValue, "date": date, "folder": folder,
+            ])
         return Started(folder: folder, files: files.keys.sorted(), scope: change, carried: carried, previous: previous?.name, stateNote: stateNote)
     }
 
@@ -62,7 +64,8 @@ enum SessionFrontend {
         let existing = try workspace.read(path)
         let text = try existing ?? templates.render("STATE.md", values)
         guard let updated = MarkedBlock.state.replacing(in: text, with: lines) else {
-            return "\(path) has no `\(MarkedBlock.state.begin)` … `\(MarkedBlock.state.end)` block, so it was left as it is: add the two lines where the tool may write"
+            return
+                "\(path) has no `\(MarkedBlock.state.begin)` … `\(MarkedBlock.state.end)` block, so it was left as it is: add the two lines where the tool may write"
         }
         if updated != existing { try workspace.replace(path, updated) }
         return nil
@@ -71,8 +74,9 @@ enum SessionFrontend {
     /// The rule context for a session of this workspace.
     static func context(_ workspace: Workspace, modified: [ModifiedNode], closing: Bool) throws -> RuleContext {
         let statePath = workspace.config.stateFile
-        return RuleContext(requiredSections: workspace.config.requiredSections, modified: modified, closing: closing,
-                           state: try workspace.read(statePath).map { (statePath, $0) }, stateLimit: workspace.config.stateLimit)
+        return RuleContext(
+            requiredSections: workspace.config.requiredSections, modified: modified, closing: closing,
+            state: try workspace.read(statePath).map { (statePath, $0) }, stateLimit: workspace.config.stateLimit)
     }
 
     /// What `status` found.
@@ -110,8 +114,10 @@ enum SessionFrontend {
     ///
     /// - Parameter written: called after each file is written, with its path (a test stops the
     ///   close there, as a kill would).
-    static func close(_ workspace: Workspace, session requested: String?, date: String,
-                      written: (String) throws -> Void = { _ in }) throws -> Closed {
+    static func close(
+        _ workspace: Workspace, session requested: String?, date: String,
+        written: (String) throws -> Void = { _ in }
+    ) throws -> Closed {
         let status = try status(workspace, session: requested, closing: true)
         let session = status.session
         guard !status.findings.contains(where: { $0.severity == .error }) else {
@@ -134,17 +140,21 @@ enum SessionFrontend {
         try workspace.removeStaleTemporaries(in: stateFolder)
         try workspace.replace(bootloaderPath, handoff.text)
         try written(bootloaderPath)
-        let lines = Handoff.stateLines(title: metadata.title, folder: session.folder, status: .closed, date: date,
-                                       handoff: (bootloaderPath, handoff.tokens), openLoops: loops)
-        _ = try updateState(workspace, lines: lines, templates: templates, values: [
-            "title": metadata.title, "kind": metadata.kind, "date": metadata.started, "folder": session.folder,
-        ])
+        let lines = Handoff.stateLines(
+            title: metadata.title, folder: session.folder, status: .closed, date: date,
+            handoff: (bootloaderPath, handoff.tokens), openLoops: loops)
+        _ = try updateState(
+            workspace, lines: lines, templates: templates,
+            values: [
+                "title": metadata.title, "kind": metadata.kind, "date": metadata.started, "folder": session.folder,
+            ])
         try written(workspace.config.stateFile)
         // Last: from here on the session is closed.
         try workspace.replace(session.path(SessionInput.File.summary), newSummary)
         try written(session.path(SessionInput.File.summary))
-        return Closed(status: status, bootloader: bootloaderPath, tokens: handoff.tokens,
-                      openLoops: loops.filter { $0.status.isOpen })
+        return Closed(
+            status: status, bootloader: bootloaderPath, tokens: handoff.tokens,
+            openLoops: loops.filter { $0.status.isOpen })
     }
 
     /// One line of `session list`.
@@ -165,10 +175,11 @@ enum SessionFrontend {
         try workspace.allSessions().map { session in
             let metadata = session.metadata
             let loops = session.loops?.loops ?? []
-            return Listed(name: session.name, folder: session.folder, title: metadata?.title ?? "(no session comment)",
-                          kind: metadata?.kind ?? "", status: metadata?.status.rawValue ?? "unknown",
-                          started: metadata?.started ?? String(session.name.prefix(10)), closed: metadata?.closed,
-                          openLoops: loops.filter { $0.status.isOpen }.count, loops: loops.count)
+            return Listed(
+                name: session.name, folder: session.folder, title: metadata?.title ?? "(no session comment)",
+                kind: metadata?.kind ?? "", status: metadata?.status.rawValue ?? "unknown",
+                started: metadata?.started ?? String(session.name.prefix(10)), closed: metadata?.closed,
+                openLoops: loops.filter { $0.status.isOpen }.count, loops: loops.count)
         }
     }
 }
@@ -176,7 +187,9 @@ enum SessionFrontend {
 /// `rationale loops …` on the active session's LOOPS.md.
 enum LoopsFrontend {
     /// Applies `edit` to the session's LOOPS.md, writes it and refreshes SUMMARY.md's loops block.
-    static func edit(_ workspace: Workspace, session requested: String?, _ edit: (inout LoopsDocument, String) throws -> Loop) throws -> (loop: Loop, file: String) {
+    static func edit(_ workspace: Workspace, session requested: String?, _ edit: (inout LoopsDocument, String) throws -> Loop) throws -> (
+        loop: Loop, file: String
+    ) {
         let session = try workspace.activeSession(requested)
         return (try self.edit(workspace, session, edit), session.path(SessionInput.File.loops))
     }

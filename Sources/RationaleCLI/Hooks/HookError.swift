@@ -34,13 +34,17 @@ public enum HookError: Error, LocalizedError, Equatable {
             return "\(path) is a bare repository: no commit is made there, so no hook would run; run `rationale install` in a clone with a working tree."
         case .outsideRepository(let folder, let level):
             let origin = level == .unknown ? "core.hooksPath" : "core.hooksPath (from the \(level.rawValue) git config)"
-            return "\(origin) points to \(folder), outside this repository: installing there would change the hooks of every repository that uses it. Unset it (`git config \(level.configFlag) --unset core.hooksPath`) and run `rationale install` again, or pass --force to install there anyway."
+            return
+                "\(origin) points to \(folder), outside this repository: installing there would change the hooks of every repository that uses it. Unset it (`git config \(level.configFlag) --unset core.hooksPath`) and run `rationale install` again, or pass --force to install there anyway."
         case .husky(let folder, let setting):
-            return "husky manages this repository's hooks (core.hooksPath = \(setting), folder \(folder)) and rewrites that folder; add rationale to husky instead: \(HookManager.husky.snippet) — or pass --force to install into husky's folder anyway."
+            return
+                "husky manages this repository's hooks (core.hooksPath = \(setting), folder \(folder)) and rewrites that folder; add rationale to husky instead: \(HookManager.husky.snippet) — or pass --force to install into husky's folder anyway."
         case .legacyExists(let hook, let path, let legacy):
-            return "\(path) is not rationale's, and \(legacy) exists too: installing would overwrite one of them. Merge them into one \(hook) hook by hand (or move one away), then run `rationale install` again."
+            return
+                "\(path) is not rationale's, and \(legacy) exists too: installing would overwrite one of them. Merge them into one \(hook) hook by hand (or move one away), then run `rationale install` again."
         case .preCommitFramework(let hook, let path):
-            return "\(path) was written by the pre-commit framework (or prek), which runs \(hook).legacy itself: renamed to \(hook).legacy it would call itself and fail. Use the framework instead: \(HookManager.preCommit.snippet)."
+            return
+                "\(path) was written by the pre-commit framework (or prek), which runs \(hook).legacy itself: renamed to \(hook).legacy it would call itself and fail. Use the framework instead: \(HookManager.preCommit.snippet)."
         case .notAFile(let path):
             return "\(path) is a folder, not a hook file; move it away and run `rationale install` again."
         case .binaryNotExecutable(let path):

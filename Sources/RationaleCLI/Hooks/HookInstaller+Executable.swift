@@ -17,8 +17,9 @@ extension HookInstaller {
     ) -> String? {
         let running = runningExecutable().map(realPath)
         if let invoked = arguments.first, !invoked.isEmpty,
-           let candidate = locate(invoked, path: environment["PATH"] ?? "", currentDirectory: currentDirectory),
-           running == nil || realPath(candidate) == running {
+            let candidate = locate(invoked, path: environment["PATH"] ?? "", currentDirectory: currentDirectory),
+            running == nil || realPath(candidate) == running
+        {
             return candidate
         }
         return running
@@ -38,7 +39,8 @@ extension HookInstaller {
         let path = URL(fileURLWithPath: absolute).standardizedFileURL.path
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-              FileManager.default.isExecutableFile(atPath: path) else {
+            FileManager.default.isExecutableFile(atPath: path)
+        else {
             throw HookError.binaryNotExecutable(path)
         }
         return path
@@ -47,9 +49,9 @@ extension HookInstaller {
     /// The running executable's path as the system reports it.
     static func runningExecutable() -> String? {
         #if os(Linux)
-        if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), link.hasPrefix("/") {
-            return link
-        }
+            if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), link.hasPrefix("/") {
+                return link
+            }
         #endif
         return Bundle.main.executablePath
     }

@@ -2,7 +2,7 @@ import Workflow
 import Foundation
 import GitKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// rename(2), named apart from ``HookInstaller``'s own helper.
@@ -24,7 +24,8 @@ extension HookInstaller {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return .none }
         var isFolder: ObjCBool = false
         if attributes[.type] as? FileAttributeType == .typeDirectory
-            || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue) {
+            || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue)
+        {
             return .folder
         }
         let contents = FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }

@@ -56,7 +56,8 @@ extension HookInstaller {
                 kind = .foreign(manager: contents.flatMap { HookManager.detect(script: $0) })
             }
         }
-        return State(hook: hook, path: path, kind: kind, executable: executable,
-                     legacyPresent: legacyPresent, legacyExecutable: legacyExecutable)
+        return State(
+            hook: hook, path: path, kind: kind, executable: executable,
+            legacyPresent: legacyPresent, legacyExecutable: legacyExecutable)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import GitKit
 import RationaleResources
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Installs, removes and inspects rationale's git hooks in one repository.
@@ -166,7 +166,8 @@ public struct HookInstaller {
             case .file(let contents, let executable):
                 if let contents, Self.isManaged(contents) {
                     let same = executable && contents == script
-                    plans.append(Plan(hook: hook, path: path, script: script, action: same ? .unchanged : .updated, moveToLegacy: false, legacyPresent: legacyPresent))
+                    plans.append(
+                        Plan(hook: hook, path: path, script: script, action: same ? .unchanged : .updated, moveToLegacy: false, legacyPresent: legacyPresent))
                 } else if let contents, HookManager.detect(script: contents) == .preCommit {
                     throw HookError.preCommitFramework(hook: hook, path: path)
                 } else if legacyPresent {

@@ -45,9 +45,11 @@ public enum HookManager: String, Sendable, Equatable, CaseIterable {
     public var snippet: String {
         switch self {
         case .preCommit:
-            return "add to .pre-commit-config.yaml: `- repo: local` with hooks `rationale-check` and `rationale-commit-msg` (README: Hooks with pre-commit, lefthook or husky), then `pre-commit install --hook-type pre-commit --hook-type commit-msg`"
+            return
+                "add to .pre-commit-config.yaml: `- repo: local` with hooks `rationale-check` and `rationale-commit-msg` (README: Hooks with pre-commit, lefthook or husky), then `pre-commit install --hook-type pre-commit --hook-type commit-msg`"
         case .lefthook:
-            return "add to lefthook.yml: `pre-commit: {commands: {rationale: {run: rationale check}}}` and `commit-msg: {commands: {rationale: {run: rationale check --commit-msg {1}}}}`"
+            return
+                "add to lefthook.yml: `pre-commit: {commands: {rationale: {run: rationale check}}}` and `commit-msg: {commands: {rationale: {run: rationale check --commit-msg {1}}}}`"
         case .husky:
             return "echo 'rationale check' >> .husky/pre-commit && echo 'rationale check --commit-msg \"$1\"' >> .husky/commit-msg"
         }

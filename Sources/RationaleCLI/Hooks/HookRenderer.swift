@@ -23,7 +23,9 @@ enum HookRenderer {
         }
         lines.append("the hooks run \(binary) (or `rationale` on PATH when it is gone); `rationale uninstall` removes them")
         if let folderInWorkTree {
-            lines.append("note: \(folderInWorkTree) is inside the working tree (core.hooksPath), so `git status` shows these files; keep them out of commits: they hold this machine's binary path")
+            lines.append(
+                "note: \(folderInWorkTree) is inside the working tree (core.hooksPath), so `git status` shows these files; keep them out of commits: they hold this machine's binary path"
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -55,8 +55,11 @@ public enum SetupDoctor {
             repository = try Repository.discover(from: directory)
         } catch {
             let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-            return DoctorReport(checks: [DoctorCheck(id: "repository", status: .problem, message: "repository: none found (\(message))",
-                                                     fix: "run `rationale doctor` inside a git working tree, or pass -C DIR")])
+            return DoctorReport(checks: [
+                DoctorCheck(
+                    id: "repository", status: .problem, message: "repository: none found (\(message))",
+                    fix: "run `rationale doctor` inside a git working tree, or pass -C DIR")
+            ])
         }
         var checks: [DoctorCheck] = []
         let root = repository.workdir ?? repository.gitDirectory
@@ -66,8 +69,10 @@ public enum SetupDoctor {
             repositoryLine += " (a linked worktree of \(repository.commonDirectory); hooks are shared with every worktree)"
         }
         if repository.isBare {
-            checks.append(DoctorCheck(id: "repository", status: .problem, message: repositoryLine + " is bare: no commit is made here, so no hook runs",
-                                      fix: "run rationale in a clone with a working tree"))
+            checks.append(
+                DoctorCheck(
+                    id: "repository", status: .problem, message: repositoryLine + " is bare: no commit is made here, so no hook runs",
+                    fix: "run rationale in a clone with a working tree"))
             return DoctorReport(checks: checks)
         }
         checks.append(DoctorCheck(id: "repository", status: .ok, message: repositoryLine))
@@ -77,8 +82,10 @@ public enum SetupDoctor {
             installer = try HookInstaller(repository: repository)
         } catch {
             let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-            checks.append(DoctorCheck(id: "hooks_folder", status: .problem, message: "hooks folder: cannot be found (\(message))",
-                                      fix: "check core.hooksPath with `git config --show-origin core.hooksPath`"))
+            checks.append(
+                DoctorCheck(
+                    id: "hooks_folder", status: .problem, message: "hooks folder: cannot be found (\(message))",
+                    fix: "check core.hooksPath with `git config --show-origin core.hooksPath`"))
             return DoctorReport(checks: checks)
         }
         let managers = detectManagers(installer: installer, root: repository.workdir)
@@ -91,9 +98,11 @@ public enum SetupDoctor {
         checks.append(configResult)
         checks.append(sessionsCheck(root: root, sessionsFolder: config?.sessions ?? RationaleConfig.defaultSessions))
         if repository.isShallow {
-            checks.append(DoctorCheck(id: "history", status: .problem,
-                                      message: "history: shallow clone; comparing with a base branch (impact --base, gate, narrate) needs the merge base",
-                                      fix: "`git fetch --unshallow`; in CI check out full history (`fetch-depth: 0` in actions/checkout, `GIT_DEPTH: 0` in GitLab)"))
+            checks.append(
+                DoctorCheck(
+                    id: "history", status: .problem,
+                    message: "history: shallow clone; comparing with a base branch (impact --base, gate, narrate) needs the merge base",
+                    fix: "`git fetch --unshallow`; in CI check out full history (`fetch-depth: 0` in actions/checkout, `GIT_DEPTH: 0` in GitLab)"))
         } else {
             checks.append(DoctorCheck(id: "history", status: .ok, message: "history: full clone"))
         }
@@ -108,28 +117,37 @@ public enum SetupDoctor {
         let origin = configured.map { "core.hooksPath = \($0.value), from the \($0.level.rawValue) git config" }
         switch installer.placement {
         case .commonDirectory:
-            return DoctorCheck(id: "hooks_folder", status: .ok,
-                               message: "hooks folder: \(folder) (the default: hooks in the common git directory, shared by every worktree)")
+            return DoctorCheck(
+                id: "hooks_folder", status: .ok,
+                message: "hooks folder: \(folder) (the default: hooks in the common git directory, shared by every worktree)")
         case .insideRepository:
             return DoctorCheck(id: "hooks_folder", status: .ok, message: "hooks folder: \(folder) (\(origin ?? "core.hooksPath"))")
         case .outsideRepository:
-            return DoctorCheck(id: "hooks_folder", status: .problem,
-                               message: "hooks folder: \(folder) (\(origin ?? "core.hooksPath")) lies outside this repository; hooks there run for every repository that uses it",
-                               fix: "unset it (`git config \(configured?.level.configFlag ?? "--global") --unset core.hooksPath`) and run `rationale install`, or `rationale install --force` to install there anyway")
+            return DoctorCheck(
+                id: "hooks_folder", status: .problem,
+                message:
+                    "hooks folder: \(folder) (\(origin ?? "core.hooksPath")) lies outside this repository; hooks there run for every repository that uses it",
+                fix:
+                    "unset it (`git config \(configured?.level.configFlag ?? "--global") --unset core.hooksPath`) and run `rationale install`, or `rationale install --force` to install there anyway"
+            )
         case .husky:
-            return DoctorCheck(id: "hooks_folder", status: .note,
-                               message: "hooks folder: \(folder) (\(origin ?? "core.hooksPath")): husky manages the hooks; git ignores .git/hooks while it is set")
+            return DoctorCheck(
+                id: "hooks_folder", status: .note,
+                message: "hooks folder: \(folder) (\(origin ?? "core.hooksPath")): husky manages the hooks; git ignores .git/hooks while it is set")
         }
     }
 
-    static func hookCheck(_ state: HookInstaller.State, installer: HookInstaller, managers: [HookManager: Bool],
-                          root: String, searchPath: String) -> DoctorCheck {
+    static func hookCheck(
+        _ state: HookInstaller.State, installer: HookInstaller, managers: [HookManager: Bool],
+        root: String, searchPath: String
+    ) -> DoctorCheck {
         let id = "hook." + state.hook
         let name = state.hook
         let path = display(state.path, root: root)
         let legacyNote: String
         if state.legacyPresent {
-            legacyNote = state.legacyExecutable
+            legacyNote =
+                state.legacyExecutable
                 ? "; \(name)\(HookInstaller.legacySuffix) (the hook that was there before) runs first"
                 : "; \(name)\(HookInstaller.legacySuffix) is there but not executable, so it does not run"
         } else {
@@ -138,40 +156,49 @@ public enum SetupDoctor {
         switch state.kind {
         case .managed(let binary, let current):
             guard let binary else {
-                return DoctorCheck(id: id, status: .problem, message: "\(name): \(path) is rationale's but names no binary",
-                                   fix: "run `rationale install` (rewrites it)")
+                return DoctorCheck(
+                    id: id, status: .problem, message: "\(name): \(path) is rationale's but names no binary",
+                    fix: "run `rationale install` (rewrites it)")
             }
             guard FileManager.default.isExecutableFile(atPath: binary) else {
-                let fallback = HookInstaller.locate("rationale", path: searchPath, currentDirectory: root)
-                    .map { "; it falls back to \($0) on PATH, which GUI git clients may not have" } ?? "; there is no rationale on PATH either, so every commit fails"
-                return DoctorCheck(id: id, status: .problem,
-                                   message: "\(name): \(path) runs \(binary), which does not exist or is not executable\(fallback)",
-                                   fix: "run `rationale install` with the rationale you use now (it writes that binary's path)")
+                let fallback =
+                    HookInstaller.locate("rationale", path: searchPath, currentDirectory: root)
+                    .map { "; it falls back to \($0) on PATH, which GUI git clients may not have" }
+                    ?? "; there is no rationale on PATH either, so every commit fails"
+                return DoctorCheck(
+                    id: id, status: .problem,
+                    message: "\(name): \(path) runs \(binary), which does not exist or is not executable\(fallback)",
+                    fix: "run `rationale install` with the rationale you use now (it writes that binary's path)")
             }
             guard state.executable else {
-                return DoctorCheck(id: id, status: .problem, message: "\(name): \(path) is not executable, so git ignores it",
-                                   fix: "run `rationale install` (writes it with mode 0755)")
+                return DoctorCheck(
+                    id: id, status: .problem, message: "\(name): \(path) is not executable, so git ignores it",
+                    fix: "run `rationale install` (writes it with mode 0755)")
             }
             guard current else {
-                return DoctorCheck(id: id, status: .problem, message: "\(name): \(path) was written by another version of rationale",
-                                   fix: "run `rationale install` (rewrites it)")
+                return DoctorCheck(
+                    id: id, status: .problem, message: "\(name): \(path) was written by another version of rationale",
+                    fix: "run `rationale install` (rewrites it)")
             }
             return DoctorCheck(id: id, status: .ok, message: "\(name): installed by rationale; runs \(binary)\(legacyNote)")
         case .absent:
             if let manager = runningManager(managers) {
-                return DoctorCheck(id: id, status: .problem,
-                                   message: "\(name): \(manager.rawValue)'s configuration mentions rationale, but no \(name) hook is installed (\(path) does not exist)",
-                                   fix: manager.installCommand(for: name))
+                return DoctorCheck(
+                    id: id, status: .problem,
+                    message: "\(name): \(manager.rawValue)'s configuration mentions rationale, but no \(name) hook is installed (\(path) does not exist)",
+                    fix: manager.installCommand(for: name))
             }
             if installer.placement == .husky {
-                return DoctorCheck(id: id, status: .problem, message: "\(name): husky does not run rationale",
-                                   fix: HookManager.husky.snippet)
+                return DoctorCheck(
+                    id: id, status: .problem, message: "\(name): husky does not run rationale",
+                    fix: HookManager.husky.snippet)
             }
             // `rationale install` refuses a hooks folder outside the repository: say so, not a fix that fails.
-            return DoctorCheck(id: id, status: .problem, message: "\(name): not installed (\(path) does not exist)\(legacyNote)",
-                               fix: installer.placement == .outsideRepository
-                                   ? "first fix the hooks folder (above), then run `rationale install`"
-                                   : "run `rationale install`")
+            return DoctorCheck(
+                id: id, status: .problem, message: "\(name): not installed (\(path) does not exist)\(legacyNote)",
+                fix: installer.placement == .outsideRepository
+                    ? "first fix the hooks folder (above), then run `rationale install`"
+                    : "run `rationale install`")
         case .foreign(let manager):
             let detected = manager ?? (installer.placement == .husky ? .husky : nil)
             if let detected, managers[detected] == true {
@@ -181,7 +208,10 @@ public enum SetupDoctor {
             let fix: String
             switch detected {
             case .preCommit?, .husky?: fix = detected?.snippet ?? ""
-            case .lefthook?: fix = "run `rationale install` (keeps the lefthook hook as \(name)\(HookInstaller.legacySuffix) and runs it first), or " + HookManager.lefthook.snippet
+            case .lefthook?:
+                fix =
+                    "run `rationale install` (keeps the lefthook hook as \(name)\(HookInstaller.legacySuffix) and runs it first), or "
+                    + HookManager.lefthook.snippet
             case nil: fix = "run `rationale install` (keeps it as \(name)\(HookInstaller.legacySuffix) and runs it first)"
             }
             return DoctorCheck(id: id, status: .problem, message: "\(name): \(path) is not rationale's\(writer); it runs instead of rationale", fix: fix)
@@ -201,9 +231,10 @@ public enum SetupDoctor {
             return DoctorCheck(id: "hook_managers", status: .ok, message: "hook managers: \(described)")
         }
         // Not a problem by itself: rationale's own hooks chain the manager's (except husky's).
-        return DoctorCheck(id: "hook_managers", status: .note,
-                           message: "hook managers: \(described); to run rationale from one instead of its own hooks: "
-                               + missing.map { "\($0.rawValue): \($0.snippet)" }.joined(separator: "; "))
+        return DoctorCheck(
+            id: "hook_managers", status: .note,
+            message: "hook managers: \(described); to run rationale from one instead of its own hooks: "
+                + missing.map { "\($0.rawValue): \($0.snippet)" }.joined(separator: "; "))
     }
 
     /// The check of `.rationale.yml`, and the configuration when it could be read.
@@ -217,8 +248,11 @@ public enum SetupDoctor {
             return (DoctorCheck(id: "config", status: .ok, message: "\(file): readable"), config)
         } catch {
             let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-            return (DoctorCheck(id: "config", status: .problem, message: "\(file): \(message)",
-                                fix: "correct the key or value named above (README: Configuration)"), nil)
+            return (
+                DoctorCheck(
+                    id: "config", status: .problem, message: "\(file): \(message)",
+                    fix: "correct the key or value named above (README: Configuration)"), nil
+            )
         }
     }
 
@@ -226,8 +260,9 @@ public enum SetupDoctor {
         let folder = root + "/" + sessionsFolder
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            return DoctorCheck(id: "sessions", status: .note,
-                               message: "sessions: \(sessionsFolder) does not exist yet; `rationale session start \"title\"` makes the first session")
+            return DoctorCheck(
+                id: "sessions", status: .note,
+                message: "sessions: \(sessionsFolder) does not exist yet; `rationale session start \"title\"` makes the first session")
         }
         let count = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }.count
         return DoctorCheck(id: "sessions", status: .ok, message: "sessions: \(sessionsFolder) (\(count) session\(count == 1 ? "" : "s"))")

@@ -109,7 +109,9 @@ enum ImpactRenderer {
         lines.append("|---|---|---|---|")
         for item in report.nodes {
             let why = item.reasons.map { $0.dbt ? "`\($0.code)` \($0.detail)" : "`\($0.code)` (beyond dbt) \($0.detail)" }.joined(separator: "; ")
-            lines.append("| `\(displayName(item.node))` | \(item.node.layer) | \(item.role.rawValue)\(item.distance > 0 ? " (\(item.distance))" : "") | \(why.replacingOccurrences(of: "|", with: "\\|")) |")
+            lines.append(
+                "| `\(displayName(item.node))` | \(item.node.layer) | \(item.role.rawValue)\(item.distance > 0 ? " (\(item.distance))" : "") | \(why.replacingOccurrences(of: "|", with: "\\|")) |"
+            )
         }
         if !report.notes.isEmpty {
             lines.append("")
@@ -156,42 +158,50 @@ enum ImpactRenderer {
     }
 
     static func baseObject(_ result: ImpactResult) -> [String: JSONText] {
-        ["schema": .string("rationale.impact/1"), "mode": .string(result.mode.rawValue), "base": .string(result.base),
-         "head": .string(result.head), "adapter": result.adapter.map { .string($0) } ?? .null,
-         "source": .string(result.source.rawValue)]
+        [
+            "schema": .string("rationale.impact/1"), "mode": .string(result.mode.rawValue), "base": .string(result.base),
+            "head": .string(result.head), "adapter": result.adapter.map { .string($0) } ?? .null,
+            "source": .string(result.source.rawValue),
+        ]
     }
 
     static func reportObject(_ report: ImpactReport, _ result: ImpactResult) -> [String: JSONText] {
         var object = baseObject(result)
         object["project"] = .object(["name": .string(report.project.name), "path": .string(report.project.root)])
         object["dbt_compatible"] = .bool(report.options.dbtCompatible)
-        object["nodes"] = .array(report.nodes.map { item in
-            var node: [String: JSONText] = [
-                "unique_id": .string(item.node.uniqueID), "resource_type": .string(item.node.resourceType.rawValue),
-                "name": .string(item.node.name), "path": .string(item.node.path), "layer": .string(item.node.layer),
-                "role": .string(item.role.rawValue), "distance": .int(item.distance),
-                "reasons": .array(item.reasons.map {
-                    .object(["code": .string($0.code), "dbt": .bool($0.dbt), "detail": .string($0.detail)])
-                }),
-            ]
-            if let version = item.node.version { node["version"] = .string(version) }
-            if let materialized = item.node.materialized { node["materialized"] = .string(materialized) }
-            return .object(node)
-        })
+        object["nodes"] = .array(
+            report.nodes.map { item in
+                var node: [String: JSONText] = [
+                    "unique_id": .string(item.node.uniqueID), "resource_type": .string(item.node.resourceType.rawValue),
+                    "name": .string(item.node.name), "path": .string(item.node.path), "layer": .string(item.node.layer),
+                    "role": .string(item.role.rawValue), "distance": .int(item.distance),
+                    "reasons": .array(
+                        item.reasons.map {
+                            .object(["code": .string($0.code), "dbt": .bool($0.dbt), "detail": .string($0.detail)])
+                        }),
+                ]
+                if let version = item.node.version { node["version"] = .string(version) }
+                if let materialized = item.node.materialized { node["materialized"] = .string(materialized) }
+                return .object(node)
+            })
         object["modified"] = .strings(report.ids(.modified))
         object["downstream"] = .strings(report.ids(.downstream))
         object["upstream"] = .strings(report.ids(.upstream))
         object["deleted"] = .strings(report.ids(.deleted))
         object["exposures"] = .strings(report.exposures)
         object["selector"] = .string(report.selector)
-        object["tests"] = .array(report.tests.map {
-            .object(["name": .string($0.name), "kind": .string($0.kind), "column": $0.column.map { .string($0) } ?? .null,
-                     "attached_to": .string($0.attachedTo)])
-        })
+        object["tests"] = .array(
+            report.tests.map {
+                .object([
+                    "name": .string($0.name), "kind": .string($0.kind), "column": $0.column.map { .string($0) } ?? .null,
+                    "attached_to": .string($0.attachedTo),
+                ])
+            })
         object["notes"] = .array(report.notes.map { .object(["code": .string($0.code), "message": .string($0.message)]) })
-        object["unresolved"] = .array(report.project.unresolved.map {
-            .object(["file": .string($0.file), "line": .int($0.line), "text": .string($0.text)])
-        })
+        object["unresolved"] = .array(
+            report.project.unresolved.map {
+                .object(["file": .string($0.file), "line": .int($0.line), "text": .string($0.text)])
+            })
         return object
     }
 }

@@ -17,7 +17,8 @@ public enum GTDFormat: String, Sendable, Hashable, CaseIterable, Codable {
         if start.hasPrefix("[") || start.hasPrefix("{") { return .json }
         let firstLine = start.prefix { $0 != "\n" && $0 != "\r" }
         if firstLine.hasPrefix("\"Date:") || firstLine.hasPrefix("\"Version:") || firstLine.contains("\"Title\"")
-            || firstLine.hasPrefix("Folder Name,") {
+            || firstLine.hasPrefix("Folder Name,")
+        {
             return .ticktick
         }
         return .todotxt

@@ -30,8 +30,9 @@ public enum LoopsJSON {
     /// - Throws: ``SessionError/exportFailed(format:reason:)`` if encoding fails.
     public static func render(_ export: GTDExport) throws -> String {
         let entries = export.items.map { item in
-            Entry(id: item.loop.id, status: item.loop.status.rawValue, text: item.loop.text, session: item.session,
-                  model: item.loop["model"], note: item.loop["note"])
+            Entry(
+                id: item.loop.id, status: item.loop.status.rawValue, text: item.loop.text, session: item.session,
+                model: item.loop["model"], note: item.loop["note"])
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -52,9 +53,12 @@ public enum LoopsJSON {
         do {
             entries = try JSONDecoder().decode([Entry].self, from: Data(body.utf8))
         } catch let DecodingError.keyNotFound(key, context) {
-            throw SessionError.unreadableImport(file: file, line: 1, expected: "`\(key.stringValue)` in every item (\(describe(context.codingPath)) has none), e.g. \"id\": \"L-7\"")
+            throw SessionError.unreadableImport(
+                file: file, line: 1, expected: "`\(key.stringValue)` in every item (\(describe(context.codingPath)) has none), e.g. \"id\": \"L-7\"")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw SessionError.unreadableImport(file: file, line: 1, expected: "a JSON array of {id, status, text, session, model, note} with string values; \(describe(context.codingPath)) is not")
+            throw SessionError.unreadableImport(
+                file: file, line: 1,
+                expected: "a JSON array of {id, status, text, session, model, note} with string values; \(describe(context.codingPath)) is not")
         } catch {
             throw SessionError.unreadableImport(file: file, line: 1, expected: "a JSON array of {id, status, text, session, model, note}; it is not valid JSON")
         }

@@ -167,13 +167,17 @@ public enum TickTickBackup {
                 textPart = textPart.dropFirst()
             }
             textPart = textPart.trimmingSpaces
-            items.append(GTDItem(id: found.id, done: status != 0, text: GTDText.oneLine(String(textPart)),
-                                 note: clarification(fromContent: field("Content") ?? ""), line: start))
+            items.append(
+                GTDItem(
+                    id: found.id, done: status != 0, text: GTDText.oneLine(String(textPart)),
+                    note: clarification(fromContent: field("Content") ?? ""), line: start))
         }
         guard header != nil else {
             throw SessionError.unreadableImport(
                 file: file, line: 1,
-                expected: "a TickTick backup: its header row (\"Folder Name\",\"List Name\",\"Title\",…,\"Status\",…) after the preamble; no row names both Title and Status")
+                expected:
+                    "a TickTick backup: its header row (\"Folder Name\",\"List Name\",\"Title\",…,\"Status\",…) after the preamble; no row names both Title and Status"
+            )
         }
         return items
     }

@@ -52,7 +52,8 @@ public enum TodoTxt {
                 if tokens.first.map(isDate) == true { tokens.removeFirst() }
             }
             guard let loopToken = tokens.first(where: { $0.lowercased().hasPrefix("loop:") }),
-                  let found = GTDText.loopID(in: String(loopToken.dropFirst("loop:".count))) else { continue }
+                let found = GTDText.loopID(in: String(loopToken.dropFirst("loop:".count)))
+            else { continue }
             let words = tokens.filter { token in
                 if token.count > 1, token.hasPrefix("+") || token.hasPrefix("@") { return false }
                 if let colon = token.firstIndex(of: ":"), ownKeys.contains(token[..<colon].lowercased()) { return false }

@@ -10,24 +10,34 @@ public enum ExclusionReasonRule: SessionRule {
         // An item whose names are still a placeholder is placeholder_left's to report.
         session.decisions.decisions.filter { $0.verdict == .excluded && $0.reason.isEmpty && !$0.names.isEmpty }.map { decision in
             let names = decision.names.joined(separator: ", ")
-            return error(decision.file, line: decision.line,
-                         "`excluded: \(names)` gives no reason: write `- excluded: \(names.isEmpty ? "name" : names) — why it was left out`")
+            return error(
+                decision.file, line: decision.line,
+                "`excluded: \(names)` gives no reason: write `- excluded: \(names.isEmpty ? "name" : names) — why it was left out`")
         }
     }
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "the exclusion has a reason"),
-        RuleExample(triggers: true, "no reason",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "- excluded: revenue — downstream; reads only order_id and amount, whose meaning is kept",
-                        with: "- excluded: revenue")]),
-        RuleExample(triggers: true, "only a placeholder for a reason",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "downstream; reads only order_id and amount, whose meaning is kept",
-                        with: "[[fill: why]]")]),
-        RuleExample(triggers: false, "a double hyphen separates the reason too",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "- excluded: revenue — downstream",
-                        with: "- excluded: revenue -- downstream")]),
+        RuleExample(
+            triggers: true, "no reason",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "- excluded: revenue — downstream; reads only order_id and amount, whose meaning is kept",
+                    with: "- excluded: revenue")
+            ]),
+        RuleExample(
+            triggers: true, "only a placeholder for a reason",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "downstream; reads only order_id and amount, whose meaning is kept",
+                    with: "[[fill: why]]")
+            ]),
+        RuleExample(
+            triggers: false, "a double hyphen separates the reason too",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "- excluded: revenue — downstream",
+                    with: "- excluded: revenue -- downstream")
+            ]),
     ]
 }

@@ -12,8 +12,11 @@ public enum LoopIDRule: SessionRule {
         var findings: [Finding] = []
         for entry in loops.entries {
             if let first = firstLine[entry.loop.number] {
-                findings.append(error(path, line: entry.line,
-                                      "\(entry.loop.id) is already used on line \(first): give this loop the next free id, L-\(loops.highestNumber + 1) (ids are never reused)"))
+                findings.append(
+                    error(
+                        path, line: entry.line,
+                        "\(entry.loop.id) is already used on line \(first): give this loop the next free id, L-\(loops.highestNumber + 1) (ids are never reused)"
+                    ))
             } else {
                 firstLine[entry.loop.number] = entry.line
             }
@@ -23,9 +26,11 @@ public enum LoopIDRule: SessionRule {
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "one loop"),
-        RuleExample(triggers: true, "L-1 twice",
-                    files: [SessionInput.File.loops: SessionSamples.loops + "- L-1 (proposed) Another question\n"]),
-        RuleExample(triggers: false, "L-1 and L-2",
-                    files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (proposed) Another question\n"]),
+        RuleExample(
+            triggers: true, "L-1 twice",
+            files: [SessionInput.File.loops: SessionSamples.loops + "- L-1 (proposed) Another question\n"]),
+        RuleExample(
+            triggers: false, "L-1 and L-2",
+            files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (proposed) Another question\n"]),
     ]
 }

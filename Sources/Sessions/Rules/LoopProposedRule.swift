@@ -10,16 +10,20 @@ public enum LoopProposedRule: SessionRule {
         guard context.closing, let loops = session.loops else { return [] }
         let path = session.path(SessionInput.File.loops)
         return loops.entries.filter { $0.loop.status == .proposed }.map { entry in
-            error(path, line: entry.line,
-                  "\(entry.loop.id) is still proposed: approve it (`rationale loops approve \(entry.loop.id)`), close it (`rationale loops close \(entry.loop.id) --note \"…\"`), or delete the line")
+            error(
+                path, line: entry.line,
+                "\(entry.loop.id) is still proposed: approve it (`rationale loops approve \(entry.loop.id)`), close it (`rationale loops close \(entry.loop.id) --note \"…\"`), or delete the line"
+            )
         }
     }
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "closing with approved loops", closing: true),
-        RuleExample(triggers: true, "closing with a proposed loop",
-                    files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (proposed) Is the seed stale? [by: claude]\n"], closing: true),
-        RuleExample(triggers: false, "a proposed loop while the session is still open",
-                    files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (proposed) Is the seed stale? [by: claude]\n"]),
+        RuleExample(
+            triggers: true, "closing with a proposed loop",
+            files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (proposed) Is the seed stale? [by: claude]\n"], closing: true),
+        RuleExample(
+            triggers: false, "a proposed loop while the session is still open",
+            files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (proposed) Is the seed stale? [by: claude]\n"]),
     ]
 }

@@ -13,11 +13,14 @@ public enum LoopSyntaxRule: SessionRule {
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "well-formed loops"),
-        RuleExample(triggers: true, "an unknown status",
-                    files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (maybe) Is the seed stale?\n"]),
-        RuleExample(triggers: true, "no status",
-                    files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 Is the seed stale?\n"]),
-        RuleExample(triggers: false, "prose and other lists are not loops",
-                    files: [SessionInput.File.loops: SessionSamples.loops + "\nNotes:\n- Lunch at noon\n"]),
+        RuleExample(
+            triggers: true, "an unknown status",
+            files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (maybe) Is the seed stale?\n"]),
+        RuleExample(
+            triggers: true, "no status",
+            files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 Is the seed stale?\n"]),
+        RuleExample(
+            triggers: false, "prose and other lists are not loops",
+            files: [SessionInput.File.loops: SessionSamples.loops + "\nNotes:\n- Lunch at noon\n"]),
     ]
 }

@@ -21,8 +21,10 @@ public enum PlaceholderRule: SessionRule {
                 guard let start = line.text.range(of: MarkdownText.placeholderOpen) else { continue }
                 let rest = line.text[start.lowerBound...]
                 let placeholder = rest.range(of: "]]").map { String(rest[..<$0.upperBound]) } ?? String(rest)
-                findings.append(error(session.path(name), line: line.number,
-                                      "the template placeholder \(placeholder) is still here: replace it with your own words, or delete the line"))
+                findings.append(
+                    error(
+                        session.path(name), line: line.number,
+                        "the template placeholder \(placeholder) is still here: replace it with your own words, or delete the line"))
             }
         }
         return findings
@@ -30,19 +32,31 @@ public enum PlaceholderRule: SessionRule {
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "all filled"),
-        RuleExample(triggers: true, "a placeholder left beside real text",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "Aggregated payments per order in a CTE before the join.",
-                        with: "Aggregated payments per order in a CTE before the join. [[fill: tests added]]")]),
-        RuleExample(triggers: true, "a placeholder reason in CONTEXT.md",
-                    files: [SessionInput.File.context: SessionSamples.context.replacingOccurrences(
-                        of: "the model whose join changes", with: "[[fill: why the agent needs it]]")]),
-        RuleExample(triggers: false, "a placeholder alone in an empty required section is required_section's to report",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "The refund logic in stg_payments stays as it is.", with: "[[fill: what this change leaves out]]")]),
-        RuleExample(triggers: false, "a placeholder inside a comment is an example, not a gap",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "<!-- why: you state the problem before the agent solves it -->",
-                        with: "<!-- why: write it yourself, e.g. replace [[fill: the problem]] -->")]),
+        RuleExample(
+            triggers: true, "a placeholder left beside real text",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "Aggregated payments per order in a CTE before the join.",
+                    with: "Aggregated payments per order in a CTE before the join. [[fill: tests added]]")
+            ]),
+        RuleExample(
+            triggers: true, "a placeholder reason in CONTEXT.md",
+            files: [
+                SessionInput.File.context: SessionSamples.context.replacingOccurrences(
+                    of: "the model whose join changes", with: "[[fill: why the agent needs it]]")
+            ]),
+        RuleExample(
+            triggers: false, "a placeholder alone in an empty required section is required_section's to report",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "The refund logic in stg_payments stays as it is.", with: "[[fill: what this change leaves out]]")
+            ]),
+        RuleExample(
+            triggers: false, "a placeholder inside a comment is an example, not a gap",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "<!-- why: you state the problem before the agent solves it -->",
+                    with: "<!-- why: write it yourself, e.g. replace [[fill: the problem]] -->")
+            ]),
     ]
 }

@@ -26,21 +26,31 @@ public enum ProblemStatementRule: SessionRule {
             MarkdownText.withoutPlaceholders(line.text).split { $0 == " " || $0 == "\t" }.filter { $0.contains { $0.isLetter } }
         }
         guard words.count >= minimumWords else {
-            return [error(path, line: section.line,
-                          "the problem statement has \(words.count) word\(words.count == 1 ? "" : "s"): say in a full sentence (\(minimumWords)+ words) what is wrong, for whom, and how you know")]
+            return [
+                error(
+                    path, line: section.line,
+                    "the problem statement has \(words.count) word\(words.count == 1 ? "" : "s"): say in a full sentence (\(minimumWords)+ words) what is wrong, for whom, and how you know"
+                )
+            ]
         }
         return []
     }
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "a real sentence"),
-        RuleExample(triggers: true, "two words",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "Orders double count refunds because payments are joined before they are aggregated per order.",
-                        with: "fix orders")]),
-        RuleExample(triggers: false, "only an empty section: required_section reports it, not this rule",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "Orders double count refunds because payments are joined before they are aggregated per order.",
-                        with: "[[fill: the problem]]")]),
+        RuleExample(
+            triggers: true, "two words",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "Orders double count refunds because payments are joined before they are aggregated per order.",
+                    with: "fix orders")
+            ]),
+        RuleExample(
+            triggers: false, "only an empty section: required_section reports it, not this rule",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "Orders double count refunds because payments are joined before they are aggregated per order.",
+                    with: "[[fill: the problem]]")
+            ]),
     ]
 }

@@ -8,7 +8,10 @@ public enum RequiredSectionRule: SessionRule {
     public static func check(_ session: SessionInput, _ context: RuleContext) -> [Finding] {
         let path = session.path(SessionInput.File.summary)
         guard let text = session.files[SessionInput.File.summary] else {
-            return [error(path, "the session has no SUMMARY.md: restore it (`git checkout -- \(path)`) or start a session with `rationale session start \"<title>\"`")]
+            return [
+                error(
+                    path, "the session has no SUMMARY.md: restore it (`git checkout -- \(path)`) or start a session with `rationale session start \"<title>\"`")
+            ]
         }
         let document = MarkdownDocument(text)
         var findings: [Finding] = []
@@ -41,15 +44,22 @@ public enum RequiredSectionRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "every section filled"),
         RuleExample(triggers: true, "no SUMMARY.md", files: [SessionInput.File.summary: nil]),
-        RuleExample(triggers: true, "Reasoning missing",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "## Reasoning\nAggregating first keeps the grain at one row per order; a distinct would hide the fan-out.\n",
-                        with: "")]),
-        RuleExample(triggers: true, "Excluded scope holds only a comment and a placeholder",
-                    files: [SessionInput.File.summary: RuleExample.summary(
-                        replacing: "The refund logic in stg_payments stays as it is.",
-                        with: "<!-- why: say what you left out -->\n[[fill: what this change does not do]]")]),
-        RuleExample(triggers: false, "extra sections and a different heading level are fine",
-                    files: [SessionInput.File.summary: RuleExample.summary(replacing: "## Reasoning", with: "## Notes\nscratch\n\n### Reasoning")]),
+        RuleExample(
+            triggers: true, "Reasoning missing",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "## Reasoning\nAggregating first keeps the grain at one row per order; a distinct would hide the fan-out.\n",
+                    with: "")
+            ]),
+        RuleExample(
+            triggers: true, "Excluded scope holds only a comment and a placeholder",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: "The refund logic in stg_payments stays as it is.",
+                    with: "<!-- why: say what you left out -->\n[[fill: what this change does not do]]")
+            ]),
+        RuleExample(
+            triggers: false, "extra sections and a different heading level are fine",
+            files: [SessionInput.File.summary: RuleExample.summary(replacing: "## Reasoning", with: "## Notes\nscratch\n\n### Reasoning")]),
     ]
 }

@@ -10,14 +10,19 @@ public enum StateLengthRule: SessionRule {
         guard let state = context.state else { return [] }
         let count = TextLines(state.text).lines.count
         guard count > context.stateLimit else { return [] }
-        return [error(state.path, line: context.stateLimit + 1,
-                      "STATE.md has \(count) lines, over its limit of \(context.stateLimit): keep it a pointer (focus, active session, last handoff) and move the details into the session's SUMMARY.md")]
+        return [
+            error(
+                state.path, line: context.stateLimit + 1,
+                "STATE.md has \(count) lines, over its limit of \(context.stateLimit): keep it a pointer (focus, active session, last handoff) and move the details into the session's SUMMARY.md"
+            )
+        ]
     }
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "a short STATE.md", state: "# State\n\n## Current focus\nRefactor orders\n"),
-        RuleExample(triggers: true, "a diary of 150 lines",
-                    state: "# State\n" + (1...149).map { "- day \($0): did things" }.joined(separator: "\n") + "\n"),
+        RuleExample(
+            triggers: true, "a diary of 150 lines",
+            state: "# State\n" + (1...149).map { "- day \($0): did things" }.joined(separator: "\n") + "\n"),
         RuleExample(triggers: false, "exactly 100 lines", state: (1...100).map { "line \($0)" }.joined(separator: "\n") + "\n"),
     ]
 }
