@@ -35,7 +35,7 @@ DBTMP_PIN ?= dbt-mp==0.3.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
+.PHONY: format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
@@ -54,6 +54,14 @@ demo: release
 
 unit: deps
 	$(SWIFT) test
+
+# The code's style (.swift-format: 4 spaces, 160 columns); `make format` rewrites, `make format-lint`
+# (run by `make test`) fails on any difference.
+format:
+	$(SWIFT) format format --configuration .swift-format --in-place --recursive Sources Tests Package.swift
+
+format-lint:
+	$(SWIFT) format lint --strict --configuration .swift-format --recursive Sources Tests Package.swift
 
 oracle-venv:
 	@if [ ! -x $(ORACLE_VENV)/bin/dbt ]; then \
@@ -109,7 +117,7 @@ tokens-venv:
 tokens: release tokens-venv
 	TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(abspath $(TOKENS_VENV))/bin/python Tests/tokens/check_estimate.py
 
-test: unit oracle precommit ci-lint tokens install-test
+test: format-lint unit oracle precommit ci-lint tokens install-test
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
