@@ -143,11 +143,7 @@ public struct RuleContext: Sendable {
 
 /// One validation rule: a stable id, what it asks for, and examples that must and must not
 /// trigger it (one parameterised test runs them all).
-public protocol SessionRule: Sendable {
-    /// The stable snake_case id printed with every finding.
-    static var id: String { get }
-    /// What the rule asks for, in one sentence.
-    static var description: String { get }
+public protocol SessionRule: Rule {
     /// Sessions that must trigger it and sessions that must not.
     static var examples: [RuleExample] { get }
     /// The rule's findings for one session.
@@ -155,6 +151,14 @@ public protocol SessionRule: Sendable {
 }
 
 extension SessionRule {
+    /// Runs every example on the sample session it describes.
+    public static func exampleRuns() -> [RuleExampleRun] {
+        examples.map { example in
+            let (session, context) = example.input
+            return RuleExampleRun(triggers: example.triggers, note: example.note, line: example.line, findings: check(session, context))
+        }
+    }
+
     /// An error finding of this rule.
     static func error(_ file: String, line: Int? = nil, _ message: String) -> Finding {
         Finding(severity: .error, location: Finding.Location(file: file, line: line), ruleID: id, message: message)
@@ -175,12 +179,15 @@ public struct RuleExample: Sendable {
     public var closing: Bool
     /// STATE.md's text, if any.
     public var state: String?
+    /// For a triggering example, where its findings stand.
+    public var line: ExpectedLine?
 
     /// Creates an example.
     public init(
-        triggers: Bool, _ note: String, files: [String: String?] = [:], modified: [ModifiedNode] = SessionSamples.modified,
-        closing: Bool = false, state: String? = nil
+        triggers: Bool, _ note: String, line: ExpectedLine? = nil, files: [String: String?] = [:],
+        modified: [ModifiedNode] = SessionSamples.modified, closing: Bool = false, state: String? = nil
     ) {
+        self.line = line
         self.triggers = triggers
         self.note = note
         self.files = files

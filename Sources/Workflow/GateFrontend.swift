@@ -79,21 +79,7 @@ public enum GateFrontend {
                 skips.append("\(commit.id.abbreviated()): \(reason)")
             }
         }
-        if !skips.isEmpty {
-            let list = skips.joined(separator: "; ")
-            findings.append(
-                workspace.config.allowSkips
-                    ? Finding(
-                        severity: .warning, location: nil, ruleID: "skip_recorded",
-                        message:
-                            "the check was skipped in \(skips.count) commit\(skips.count == 1 ? "" : "s") (\(list)); the session above must still explain the change"
-                    )
-                    : Finding(
-                        severity: .error, location: nil, ruleID: "skip_forbidden",
-                        message:
-                            "Rationale-Skip is forbidden here (`skips: forbid` in .rationale.yml) but \(list): add the session the skip promised, then reword the commit to drop the trailer (`git rebase -i`)"
-                    ))
-        }
+        findings += Rules.rangeRules.flatMap { $0.check(skips: skips, allowSkips: workspace.config.allowSkips) }
         let failed = findings.contains { $0.severity == .error }
         return Outcome(
             result: failed ? .failed : .passed, findings: findings, gatedFiles: gated, modified: change.modified,

@@ -7,35 +7,116 @@ public enum PullRequestBodyRules {
     /// How findings name the pull request description (it is no file of the repository).
     public static let file = "pull request description"
 
+    /// The rules, in the order their findings print.
+    public static let rules: [any PullRequestBodyRule.Type] = [PullRequestTodoRule.self, PullRequestSectionRule.self]
+
     /// The findings for a PR description: every unfilled `rationale:todo` placeholder, and
     /// each required section missing or empty.
     public static func check(_ body: String, requiredSections: [String]) -> [Finding] {
+        let text = body.replacingOccurrences(of: "\r\n", with: "\n")
+        return rules.flatMap { $0.check(text, requiredSections: requiredSections) }
+    }
+}
+
+/// A rule over the pull request description.
+public protocol PullRequestBodyRule: Rule {
+    /// Descriptions that must trigger it and descriptions that must not.
+    static var examples: [PullRequestBodyExample] { get }
+    /// The rule's findings for one description (`\n` line ends).
+    static func check(_ body: String, requiredSections: [String]) -> [Finding]
+}
+
+/// An example description for a rule, with the sections `.rationale.yml` requires.
+public struct PullRequestBodyExample: Sendable {
+    /// Whether the rule must find something.
+    public var triggers: Bool
+    /// What the example shows.
+    public var note: String
+    /// For a triggering example, where its findings stand.
+    public var line: ExpectedLine?
+    /// The description.
+    public var body: String
+    /// `pr_sections`.
+    public var requiredSections: [String]
+
+    /// Creates an example.
+    public init(triggers: Bool, _ note: String, line: ExpectedLine? = nil, body: String, requiredSections: [String] = []) {
+        self.triggers = triggers
+        self.note = note
+        self.line = line
+        self.body = body
+        self.requiredSections = requiredSections
+    }
+}
+
+extension PullRequestBodyRule {
+    /// Runs every example.
+    public static func exampleRuns() -> [RuleExampleRun] {
+        examples.map { example in
+            RuleExampleRun(
+                triggers: example.triggers, note: example.note, line: example.line,
+                findings: check(example.body, requiredSections: example.requiredSections))
+        }
+    }
+}
+
+/// `pr_todo`: no `<!-- rationale:todo … -->` placeholder is left for the author to fill.
+public enum PullRequestTodoRule: PullRequestBodyRule {
+    public static let id = "pr_todo"
+    public static let description = "every `rationale:todo` placeholder of the description is replaced by the author's words"
+    public static let examples: [PullRequestBodyExample] = [
+        .init(triggers: false, "filled in", body: "## Story\n\nWe checked row counts: 120 fewer rows, all cancelled.\n"),
+        .init(
+            triggers: true, "the drafted question left in place", line: .line(3),
+            body: "## Story\n\n**Validation:** <!-- rationale:todo how you checked the data -->\n"),
+        .init(triggers: false, "the marker quoted in code is no placeholder", body: "Drafts ask with `rationale:todo` comments.\n"),
+    ]
+
+    public static func check(_ body: String, requiredSections: [String]) -> [Finding] {
         var findings: [Finding] = []
-        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
+        for (index, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard let start = line.range(of: MarkdownSafety.todoOpen) else { continue }
             let rest = line[start.upperBound...]
             let what = (rest.range(of: "-->").map { rest[..<$0.lowerBound] } ?? rest).trimmingCharacters(in: .whitespaces)
             findings.append(
                 Finding(
-                    severity: .error, location: .init(file: file, line: index + 1), ruleID: "pr_todo",
+                    severity: .error, location: .init(file: PullRequestBodyRules.file, line: index + 1), ruleID: id,
                     message:
                         "the pull request description still asks for \(what.isEmpty ? "the author's words" : what): write it in place of the `<!-- rationale:todo … -->` comment"
                 ))
         }
-        let document = MarkdownDocument(body.replacingOccurrences(of: "\r\n", with: "\n"))
+        return findings
+    }
+}
+
+/// `pr_section`: every section `pr_sections` requires is present and not empty.
+public enum PullRequestSectionRule: PullRequestBodyRule {
+    public static let id = "pr_section"
+    public static let description = "every section `pr_sections` in .rationale.yml requires is present and filled in"
+    public static let examples: [PullRequestBodyExample] = [
+        .init(triggers: false, "no section required", body: "Small fix.\n"),
+        .init(triggers: false, "the section filled in", body: "## Validation\nRow counts match.\n", requiredSections: ["Validation"]),
+        .init(triggers: true, "the section missing", line: ExpectedLine.none, body: "## Story\nA fix.\n", requiredSections: ["Validation"]),
+        .init(
+            triggers: true, "the section empty", line: .line(4), body: "## Story\nA fix.\n\n## Validation\n\n",
+            requiredSections: ["Validation"]),
+    ]
+
+    public static func check(_ body: String, requiredSections: [String]) -> [Finding] {
+        var findings: [Finding] = []
+        let document = MarkdownDocument(body)
         for title in requiredSections {
             guard let section = document.section(title) else {
                 findings.append(
                     Finding(
-                        severity: .error, location: .init(file: file), ruleID: "pr_section",
+                        severity: .error, location: .init(file: PullRequestBodyRules.file), ruleID: id,
                         message: "the pull request description has no `\(title)` section: add it (`pr_sections` in .rationale.yml requires it)"))
                 continue
             }
             if section.isEmpty {
                 findings.append(
                     Finding(
-                        severity: .error, location: .init(file: file, line: section.line), ruleID: "pr_section",
+                        severity: .error, location: .init(file: PullRequestBodyRules.file, line: section.line), ruleID: id,
                         message: "the `\(section.title)` section of the pull request description is empty: fill it in"))
             }
         }

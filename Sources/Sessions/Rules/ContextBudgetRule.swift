@@ -39,13 +39,13 @@ public enum ContextBudgetRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "2600 of 4000"),
         RuleExample(
-            triggers: true, "over budget",
+            triggers: true, "over budget", line: .line(18),
             files: [SessionInput.File.summary: RuleExample.summary(replacing: "Used: 2600 tokens", with: "Used: 5,200 tokens")]),
         RuleExample(
-            triggers: true, "no budget",
+            triggers: true, "no budget", line: .none,
             files: [SessionInput.File.summary: RuleExample.summary(replacing: "Budget: 4000 tokens\n", with: "")]),
         RuleExample(
-            triggers: true, "used left as a placeholder",
+            triggers: true, "used left as a placeholder", line: .line(18),
             files: [SessionInput.File.summary: RuleExample.summary(replacing: "Used: 2600 tokens", with: "Used: [[fill: tokens used]] tokens")]),
         RuleExample(
             triggers: false, "bold labels and an approximate figure",

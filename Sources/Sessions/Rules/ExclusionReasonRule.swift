@@ -19,14 +19,14 @@ public enum ExclusionReasonRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "the exclusion has a reason"),
         RuleExample(
-            triggers: true, "no reason",
+            triggers: true, "no reason", line: .line(21),
             files: [
                 SessionInput.File.summary: RuleExample.summary(
                     replacing: "- excluded: revenue — downstream; reads only order_id and amount, whose meaning is kept",
                     with: "- excluded: revenue")
             ]),
         RuleExample(
-            triggers: true, "only a placeholder for a reason",
+            triggers: true, "only a placeholder for a reason", line: .line(21),
             files: [
                 SessionInput.File.summary: RuleExample.summary(
                     replacing: "downstream; reads only order_id and amount, whose meaning is kept",

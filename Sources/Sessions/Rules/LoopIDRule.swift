@@ -27,7 +27,7 @@ public enum LoopIDRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "one loop"),
         RuleExample(
-            triggers: true, "L-1 twice",
+            triggers: true, "L-1 twice", line: .line(6),
             files: [SessionInput.File.loops: SessionSamples.loops + "- L-1 (proposed) Another question\n"]),
         RuleExample(
             triggers: false, "L-1 and L-2",

@@ -20,7 +20,7 @@ public enum LoopProposedRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "closing with approved loops", closing: true),
         RuleExample(
-            triggers: true, "closing with a proposed loop",
+            triggers: true, "closing with a proposed loop", line: .line(6),
             files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (proposed) Is the seed stale? [by: claude]\n"], closing: true),
         RuleExample(
             triggers: false, "a proposed loop while the session is still open",

@@ -14,10 +14,10 @@ public enum LoopSyntaxRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "well-formed loops"),
         RuleExample(
-            triggers: true, "an unknown status",
+            triggers: true, "an unknown status", line: .line(6),
             files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 (maybe) Is the seed stale?\n"]),
         RuleExample(
-            triggers: true, "no status",
+            triggers: true, "no status", line: .line(6),
             files: [SessionInput.File.loops: SessionSamples.loops + "- L-2 Is the seed stale?\n"]),
         RuleExample(
             triggers: false, "prose and other lists are not loops",

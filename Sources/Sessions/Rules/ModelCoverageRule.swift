@@ -25,14 +25,14 @@ public enum ModelCoverageRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "the modified model is loaded"),
         RuleExample(
-            triggers: true, "a second modified model is not named",
+            triggers: true, "a second modified model is not named", line: .line(16),
             modified: SessionSamples.modified + [ModifiedNode(name: "customers", uniqueID: "model.shop.customers", path: "models/marts/customers.sql")]),
         RuleExample(
             triggers: false, "named by unique id in CONTEXT.md",
             files: [SessionInput.File.context: SessionSamples.context + "- excluded: model.shop.customers — only a comment changed\n"],
             modified: SessionSamples.modified + [ModifiedNode(name: "customers", uniqueID: "model.shop.customers", path: "models/marts/customers.sql")]),
         RuleExample(
-            triggers: true, "a deleted model must be explained too",
+            triggers: true, "a deleted model must be explained too", line: .line(16),
             modified: SessionSamples.modified + [
                 ModifiedNode(name: "legacy_orders", uniqueID: "model.shop.legacy_orders", path: "models/marts/legacy_orders.sql", deleted: true)
             ]),
@@ -47,7 +47,7 @@ public enum ModelCoverageRule: SessionRule {
             files: [SessionInput.File.context: SessionSamples.context + "- loaded: `stg_orders`, orders_daily — inputs\n"],
             modified: [ModifiedNode(name: "orders_daily", uniqueID: "model.shop.orders_daily", path: "models/marts/orders_daily.sql")]),
         RuleExample(
-            triggers: true, "orders is named, orders_daily is not",
+            triggers: true, "orders is named, orders_daily is not", line: .line(16),
             modified: [ModifiedNode(name: "orders_daily", uniqueID: "model.shop.orders_daily", path: "models/marts/orders_daily.sql")]),
     ]
 }

@@ -33,14 +33,14 @@ public enum PlaceholderRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "all filled"),
         RuleExample(
-            triggers: true, "a placeholder left beside real text",
+            triggers: true, "a placeholder left beside real text", line: .line(9),
             files: [
                 SessionInput.File.summary: RuleExample.summary(
                     replacing: "Aggregated payments per order in a CTE before the join.",
                     with: "Aggregated payments per order in a CTE before the join. [[fill: tests added]]")
             ]),
         RuleExample(
-            triggers: true, "a placeholder reason in CONTEXT.md",
+            triggers: true, "a placeholder reason in CONTEXT.md", line: .line(7),
             files: [
                 SessionInput.File.context: SessionSamples.context.replacingOccurrences(
                     of: "the model whose join changes", with: "[[fill: why the agent needs it]]")

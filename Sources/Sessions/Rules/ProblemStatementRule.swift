@@ -39,7 +39,7 @@ public enum ProblemStatementRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "a real sentence"),
         RuleExample(
-            triggers: true, "two words",
+            triggers: true, "two words", line: .line(4),
             files: [
                 SessionInput.File.summary: RuleExample.summary(
                     replacing: "Orders double count refunds because payments are joined before they are aggregated per order.",

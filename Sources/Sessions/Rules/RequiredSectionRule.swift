@@ -43,16 +43,16 @@ public enum RequiredSectionRule: SessionRule {
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "every section filled"),
-        RuleExample(triggers: true, "no SUMMARY.md", files: [SessionInput.File.summary: nil]),
+        RuleExample(triggers: true, "no SUMMARY.md", line: .none, files: [SessionInput.File.summary: nil]),
         RuleExample(
-            triggers: true, "Reasoning missing",
+            triggers: true, "Reasoning missing", line: .none,
             files: [
                 SessionInput.File.summary: RuleExample.summary(
                     replacing: "## Reasoning\nAggregating first keeps the grain at one row per order; a distinct would hide the fan-out.\n",
                     with: "")
             ]),
         RuleExample(
-            triggers: true, "Excluded scope holds only a comment and a placeholder",
+            triggers: true, "Excluded scope holds only a comment and a placeholder", line: .line(26),
             files: [
                 SessionInput.File.summary: RuleExample.summary(
                     replacing: "The refund logic in stg_payments stays as it is.",

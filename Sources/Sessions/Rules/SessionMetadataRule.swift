@@ -28,13 +28,13 @@ public enum SessionMetadataRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "the sample's comment"),
         RuleExample(
-            triggers: true, "no comment",
+            triggers: true, "no comment", line: .line(1),
             files: [
                 SessionInput.File.summary: RuleExample.summary(
                     replacing: "<!-- rationale:session title=\"Refactor orders\" kind=refactor started=2026-11-28 status=open -->\n", with: "")
             ]),
         RuleExample(
-            triggers: true, "an unknown status",
+            triggers: true, "an unknown status", line: .line(1),
             files: [SessionInput.File.summary: RuleExample.summary(replacing: "status=open", with: "status=paused")]),
     ]
 }

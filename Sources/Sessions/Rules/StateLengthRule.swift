@@ -21,7 +21,7 @@ public enum StateLengthRule: SessionRule {
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "a short STATE.md", state: "# State\n\n## Current focus\nRefactor orders\n"),
         RuleExample(
-            triggers: true, "a diary of 150 lines",
+            triggers: true, "a diary of 150 lines", line: .line(101),
             state: "# State\n" + (1...149).map { "- day \($0): did things" }.joined(separator: "\n") + "\n"),
         RuleExample(triggers: false, "exactly 100 lines", state: (1...100).map { "line \($0)" }.joined(separator: "\n") + "\n"),
     ]
