@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "RationaleResources", plugins: ["EmbedFiles"]),
         .target(
             name: "Workflow",
-            dependencies: ["GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "RationaleResources", "Yams"]
+            dependencies: ["GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "ContextPack", "RationaleResources", "Yams"]
         ),
         .target(
             name: "RationaleCLI",

@@ -8,26 +8,35 @@ import Narrative
 import Sessions
 
 /// Composes the lineage engine, git reads and the pack builder for `rationale context`.
-enum ContextFrontend {
-    struct Request {
-        var comparison: Comparison
-        var budget: Int?
-        var select: [String]
-        var expand: [String]
+public enum ContextFrontend {
+    public struct Request {
+        public var comparison: Comparison
+        public var budget: Int?
+        public var select: [String]
+        public var expand: [String]
         /// Answer from dbt's manifests (absolute paths: the change's manifest.json and the state)
         /// instead of git; nil reads the project from git.
-        var manifest: (path: String, state: String)? = nil
+        public var manifest: (path: String, state: String)? = nil
+
+        /// Creates a request.
+        public init(comparison: Comparison, budget: Int?, select: [String], expand: [String], manifest: (path: String, state: String)? = nil) {
+            self.comparison = comparison
+            self.budget = budget
+            self.select = select
+            self.expand = expand
+            self.manifest = manifest
+        }
     }
 
-    struct Packed {
-        var pack: ContextPack
-        var scope: String
+    public struct Packed {
+        public var pack: ContextPack
+        public var scope: String
     }
 
     /// The block `--write` keeps in the session's CONTEXT.md.
-    static let block = MarkedBlock(begin: "<!-- rationale:context:begin -->", end: "<!-- rationale:context:end -->")
+    public static let block = MarkedBlock(begin: "<!-- rationale:context:begin -->", end: "<!-- rationale:context:end -->")
 
-    static func pack(_ workspace: Workspace, _ request: Request) throws -> Packed {
+    public static func pack(_ workspace: Workspace, _ request: Request) throws -> Packed {
         let repository = workspace.repository
         let budget = request.budget ?? workspace.config.budget
         var (base, head, scope) = try snapshots(workspace, request.comparison)
@@ -144,13 +153,13 @@ enum ContextFrontend {
     }
 
     /// The 1-based line numbers of the pack's block, markers included.
-    static func blockLines(_ text: String) -> [Int] {
+    public static func blockLines(_ text: String) -> [Int] {
         let lines = TextLines(text).lines.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let start = lines.firstIndex(of: block.begin), let end = lines[start...].firstIndex(of: block.end) else { return [] }
         return Array((start + 1)...(end + 1))
     }
 
-    static func reachable(from roots: Set<String>, to target: String, children: [String: [String]]) -> Bool {
+    public static func reachable(from roots: Set<String>, to target: String, children: [String: [String]]) -> Bool {
         var frontier = Array(roots)
         var seen = roots
         while let id = frontier.popLast() {
@@ -160,13 +169,13 @@ enum ContextFrontend {
         return false
     }
 
-    static func displayName(_ node: Node) -> String {
+    public static func displayName(_ node: Node) -> String {
         // A source table often shares its name with the staging model that reads it.
         if node.resourceType == .source, let source = node.fqn.dropLast().last { return "\(source).\(node.name)" }
         return node.versionedName
     }
 
-    static func packNode(
+    public static func packNode(
         _ node: Node, relation: PackNode.Relation, distance: Int, reasons: [String], code: Bool,
         head: Snapshot, workspace: Workspace, fromManifest: Bool = false
     ) throws -> PackNode {
@@ -197,7 +206,7 @@ enum ContextFrontend {
     }
 
     /// A file's bytes in the head snapshot.
-    static func read(_ path: String, id: ObjectID?, head: Snapshot, workspace: Workspace) throws -> [UInt8]? {
+    public static func read(_ path: String, id: ObjectID?, head: Snapshot, workspace: Workspace) throws -> [UInt8]? {
         switch head {
         case .workdir:
             // As git holds it: a symbolic link is its target's text, never the file it points to.
@@ -214,7 +223,7 @@ enum ContextFrontend {
     }
 
     /// The two states compared, and how the pack names them.
-    static func snapshots(_ workspace: Workspace, _ comparison: Comparison) throws -> (Snapshot, Snapshot, String) {
+    public static func snapshots(_ workspace: Workspace, _ comparison: Comparison) throws -> (Snapshot, Snapshot, String) {
         let (base, head, mode) = try ImpactEngine.snapshots(comparison, in: workspace.repository)
         switch (mode, base, head) {
         case (.staged, _, _): return (base, head, "staged changes against HEAD")
@@ -227,7 +236,7 @@ enum ContextFrontend {
 
     /// Writes the pack's decisions into the session's CONTEXT.md, inside its `Context decisions`
     /// section (a marked block, replaced on the next write; the author's lines stay).
-    static func write(_ pack: ContextPack, to workspace: Workspace, session requested: String?) throws -> String {
+    public static func write(_ pack: ContextPack, to workspace: Workspace, session requested: String?) throws -> String {
         let session = try workspace.activeSession(requested)
         let path = session.path(SessionInput.File.context)
         let lines = ["Budget: \(pack.budget) tokens", "Used: \(pack.tokens) tokens (\(TokenEstimate.method))", ""] + pack.decisions.map(\.line)
@@ -269,11 +278,11 @@ enum ContextFrontend {
     }
 }
 
-enum ContextError: Error, LocalizedError {
+public enum ContextError: Error, LocalizedError {
     case doesNotFit(needed: Int, budget: Int, nodes: [String])
     case unknownNode(String)
 
-    var errorDescription: String? {
+    public var errorDescription: String? {
         switch self {
         case .doesNotFit(let needed, let budget, let nodes):
             let list = nodes.prefix(8).joined(separator: ", ")

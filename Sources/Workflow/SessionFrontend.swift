@@ -5,19 +5,19 @@ import GitKit
 import Sessions
 
 /// Composes the workspace, the lineage engine and the Sessions module for `rationale session`.
-enum SessionFrontend {
+public enum SessionFrontend {
     /// What `session start` did.
-    struct Started {
-        var folder: String
-        var files: [String]
-        var scope: ChangeScope
-        var carried: [Loop]
-        var previous: String?
-        var stateNote: String?
+    public struct Started {
+        public var folder: String
+        public var files: [String]
+        public var scope: ChangeScope
+        public var carried: [Loop]
+        public var previous: String?
+        public var stateNote: String?
     }
 
     /// Scaffolds a new session; never writes over an existing folder.
-    static func start(_ workspace: Workspace, title given: String, kind: SessionKind, date: String) throws -> Started {
+    public static func start(_ workspace: Workspace, title given: String, kind: SessionKind, date: String) throws -> Started {
         // One line that cannot break the session comment, in every file and STATE.md alike.
         let title = SessionNaming.title(given)
         // STATE.md is rewritten last: refuse a link there before anything is written.
@@ -59,7 +59,7 @@ enum SessionFrontend {
 
     /// Rewrites STATE.md's block (creating STATE.md from its template when missing); returns a
     /// note when the file has no block and was left alone.
-    static func updateState(_ workspace: Workspace, lines: [String], templates: TemplateSet, values: [String: Any]) throws -> String? {
+    public static func updateState(_ workspace: Workspace, lines: [String], templates: TemplateSet, values: [String: Any]) throws -> String? {
         let path = workspace.config.stateFile
         let existing = try workspace.read(path)
         let text = try existing ?? templates.render("STATE.md", values)
@@ -72,7 +72,7 @@ enum SessionFrontend {
     }
 
     /// The rule context for a session of this workspace.
-    static func context(_ workspace: Workspace, modified: [ModifiedNode], closing: Bool) throws -> RuleContext {
+    public static func context(_ workspace: Workspace, modified: [ModifiedNode], closing: Bool) throws -> RuleContext {
         let statePath = workspace.config.stateFile
         return RuleContext(
             requiredSections: workspace.config.requiredSections, modified: modified, closing: closing,
@@ -80,15 +80,15 @@ enum SessionFrontend {
     }
 
     /// What `status` found.
-    struct Status {
-        var session: SessionInput
-        var findings: [Finding]
-        var modified: [ModifiedNode]
-        var description: String
+    public struct Status {
+        public var session: SessionInput
+        public var findings: [Finding]
+        public var modified: [ModifiedNode]
+        public var description: String
     }
 
     /// Validates a session against everything the branch changes.
-    static func status(_ workspace: Workspace, session requested: String?, closing: Bool = false) throws -> Status {
+    public static func status(_ workspace: Workspace, session requested: String?, closing: Bool = false) throws -> Status {
         let session = try workspace.activeSession(requested)
         let change = try ChangeScope.branch(workspace)
         let findings = SessionValidator.validate(session, try context(workspace, modified: change.modified, closing: closing))
@@ -96,11 +96,11 @@ enum SessionFrontend {
     }
 
     /// What `close` did (or would have, when findings stop it).
-    struct Closed {
-        var status: Status
-        var bootloader: String?
-        var tokens: Int?
-        var openLoops: [Loop]
+    public struct Closed {
+        public var status: Status
+        public var bootloader: String?
+        public var tokens: Int?
+        public var openLoops: [Loop]
     }
 
     /// Validates strictly, then writes BOOTLOADER.md, rewrites STATE.md's block, and marks
@@ -114,7 +114,7 @@ enum SessionFrontend {
     ///
     /// - Parameter written: called after each file is written, with its path (a test stops the
     ///   close there, as a kill would).
-    static func close(
+    public static func close(
         _ workspace: Workspace, session requested: String?, date: String,
         written: (String) throws -> Void = { _ in }
     ) throws -> Closed {
@@ -158,20 +158,20 @@ enum SessionFrontend {
     }
 
     /// One line of `session list`.
-    struct Listed: Encodable {
-        var name: String
-        var folder: String
-        var title: String
-        var kind: String
-        var status: String
-        var started: String
-        var closed: String?
-        var openLoops: Int
-        var loops: Int
+    public struct Listed: Encodable {
+        public var name: String
+        public var folder: String
+        public var title: String
+        public var kind: String
+        public var status: String
+        public var started: String
+        public var closed: String?
+        public var openLoops: Int
+        public var loops: Int
     }
 
     /// Every session, oldest first.
-    static func list(_ workspace: Workspace) throws -> [Listed] {
+    public static func list(_ workspace: Workspace) throws -> [Listed] {
         try workspace.allSessions().map { session in
             let metadata = session.metadata
             let loops = session.loops?.loops ?? []
@@ -185,9 +185,9 @@ enum SessionFrontend {
 }
 
 /// `rationale loops …` on the active session's LOOPS.md.
-enum LoopsFrontend {
+public enum LoopsFrontend {
     /// Applies `edit` to the session's LOOPS.md, writes it and refreshes SUMMARY.md's loops block.
-    static func edit(_ workspace: Workspace, session requested: String?, _ edit: (inout LoopsDocument, String) throws -> Loop) throws -> (
+    public static func edit(_ workspace: Workspace, session requested: String?, _ edit: (inout LoopsDocument, String) throws -> Loop) throws -> (
         loop: Loop, file: String
     ) {
         let session = try workspace.activeSession(requested)
@@ -197,7 +197,8 @@ enum LoopsFrontend {
     /// Edits one session's LOOPS.md in place (a missing file starts empty) and refreshes the
     /// loops block of its SUMMARY.md.
     @discardableResult
-    static func edit<Result>(_ workspace: Workspace, _ session: SessionInput, _ change: (inout LoopsDocument, String) throws -> Result) throws -> Result {
+    public static func edit<Result>(_ workspace: Workspace, _ session: SessionInput, _ change: (inout LoopsDocument, String) throws -> Result) throws -> Result
+    {
         let path = session.path(SessionInput.File.loops)
         var document = LoopsDocument(session.files[SessionInput.File.loops] ?? "# Loops\n\n## Loops\n")
         let result = try change(&document, path)
@@ -209,7 +210,7 @@ enum LoopsFrontend {
         return result
     }
 
-    static func propose(_ workspace: Workspace, session: String?, text: String, model: String?, by: String) throws -> (loop: Loop, file: String) {
+    public static func propose(_ workspace: Workspace, session: String?, text: String, model: String?, by: String) throws -> (loop: Loop, file: String) {
         let number = try workspace.nextLoopNumber()
         return try edit(workspace, session: session) { document, _ in
             var loop = Loop(number: number, status: .proposed, text: text.replacingOccurrences(of: "\n", with: " "))
@@ -220,7 +221,7 @@ enum LoopsFrontend {
         }
     }
 
-    static func approve(_ workspace: Workspace, session: String?, id: String, by: String) throws -> (loop: Loop, file: String) {
+    public static func approve(_ workspace: Workspace, session: String?, id: String, by: String) throws -> (loop: Loop, file: String) {
         try edit(workspace, session: session) { document, file in
             try document.update(id, file: file) { loop in
                 guard loop.status == .proposed else {
@@ -232,7 +233,7 @@ enum LoopsFrontend {
         }
     }
 
-    static func close(_ workspace: Workspace, session: String?, id: String, note: String) throws -> (loop: Loop, file: String) {
+    public static func close(_ workspace: Workspace, session: String?, id: String, note: String) throws -> (loop: Loop, file: String) {
         try edit(workspace, session: session) { document, file in
             try document.update(id, file: file) { loop in
                 guard loop.status != .closed else {

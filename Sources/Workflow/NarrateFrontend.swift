@@ -7,16 +7,16 @@ import Sessions
 
 /// Composes the range, its sessions, the lineage engine and dbt's run results into the PR
 /// narrative.
-enum NarrateFrontend {
-    struct Drafted {
-        var draft: NarrativeDraft
-        var markdown: String
-        var sessions: [SessionInput]
+public enum NarrateFrontend {
+    public struct Drafted {
+        public var draft: NarrativeDraft
+        public var markdown: String
+        public var sessions: [SessionInput]
     }
 
     /// `manifests`, when given (absolute paths), answer the lineage from dbt's manifests instead
     /// of git; the sessions still come from the range.
-    static func draft(
+    public static func draft(
         _ workspace: Workspace, base: String, head: String?, runResults: String?,
         manifests: (path: String, state: String)? = nil
     ) throws -> Drafted {
@@ -54,7 +54,7 @@ enum NarrateFrontend {
     }
 
     /// The impact of the range with attached tests; none when the repository has no dbt project.
-    static func impactReports(_ workspace: Workspace, range: RangeSessions.Range) throws -> [ImpactReport] {
+    public static func impactReports(_ workspace: Workspace, range: RangeSessions.Range) throws -> [ImpactReport] {
         do {
             return try workspace.impact(
                 [.range(base: range.base.hex, head: range.head.hex)],
@@ -66,7 +66,7 @@ enum NarrateFrontend {
     }
 
     /// The impact from dbt's manifests, each report saying so in its notes.
-    static func manifestReports(_ workspace: Workspace, _ manifests: (path: String, state: String)) throws -> [ImpactReport] {
+    public static func manifestReports(_ workspace: Workspace, _ manifests: (path: String, state: String)) throws -> [ImpactReport] {
         let result = try ManifestImpact.run(
             manifest: manifests.path, state: manifests.state,
             options: ImpactOptions(downstream: workspace.config.downstream, withTests: true))
@@ -81,7 +81,7 @@ enum NarrateFrontend {
     }
 
     /// The draft plus a compact context pack, as one text any agent can be asked to turn into prose.
-    static func prompt(_ drafted: Drafted) -> String {
+    public static func prompt(_ drafted: Drafted) -> String {
         var lines = [
             "You are helping the author of a dbt pull request write its description. Keep their reasoning:",
             "do not invent causes, numbers or validation. Keep every `<!-- rationale:todo … -->` comment where",
@@ -109,10 +109,10 @@ enum NarrateFrontend {
     }
 }
 
-enum NarrateError: Error, LocalizedError {
+public enum NarrateError: Error, LocalizedError {
     case noRunResults(String)
 
-    var errorDescription: String? {
+    public var errorDescription: String? {
         switch self {
         case .noRunResults(let path):
             return "--run-results \(path): no such file; run `dbt build` first (it writes target/run_results.json) or leave the option out"

@@ -17,7 +17,7 @@ public enum ImpactFrontend {
         let settings = try RationaleConfig.load(workdir: repository.workdir)
         var options = options
         if options.downstream == nil { options.downstream = settings.downstream }
-        let cache = ParseCache(file: useCache ? ParseCache.defaultFile(for: repository) : nil, version: Rationale.version)
+        let cache = ParseCache(file: useCache ? ParseCache.defaultFile(for: repository) : nil, version: Tool.version)
         var projectPath = project ?? settings.project
         if let project, let workdir = repository.workdir {
             let absolute = project.hasPrefix("/") ? project : (directory as NSString).appendingPathComponent(project)

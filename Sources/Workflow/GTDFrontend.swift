@@ -4,22 +4,22 @@ import Sessions
 
 /// `rationale loops export | import`: moves loops between the sessions' LOOPS.md files and a
 /// GTD tool's file, through the pure formats of the Sessions module.
-enum GTDFrontend {
+public enum GTDFrontend {
     /// The repository's name: the list (TickTick) and project (todo.txt) the loops go to.
-    static func projectName(_ workspace: Workspace) -> String {
+    public static func projectName(_ workspace: Workspace) -> String {
         URL(fileURLWithPath: workspace.root).standardizedFileURL.lastPathComponent
     }
 
     /// What `export` did.
-    struct Exported {
+    public struct Exported {
         /// The rendered file.
-        var text: String
+        public var text: String
         /// The loops written, with their sessions.
-        var items: [GTDExport.Item]
+        public var items: [GTDExport.Item]
         /// Loops left out because they are still proposed.
-        var proposed: [String]
+        public var proposed: [String]
         /// LOOPS.md files changed, with the ids marked `exported` in each.
-        var marked: [(file: String, ids: [String])]
+        public var marked: [(file: String, ids: [String])]
     }
 
     /// Renders the open loops of one session (or every session, the newest copy of each id) and,
@@ -31,7 +31,7 @@ enum GTDFrontend {
     /// `publish` makes the export visible (renames the temporary file into place, or prints it).
     /// Killed in between, the loops are marked `exported` and no file claims what LOOPS.md does
     /// not: marked loops are still exportable, so the same export run again writes the file.
-    static func export(
+    public static func export(
         _ workspace: Workspace, format: GTDFormat, session requested: String?, all: Bool, mark: Bool,
         date: String, stage: (String) throws -> Void, publish: () throws -> Void
     ) throws -> Exported {
@@ -69,16 +69,16 @@ enum GTDFrontend {
     }
 
     /// What `import` found, and whether it was written.
-    struct Imported {
-        var format: GTDFormat
-        var outcome: GTDImport.Outcome
+    public struct Imported {
+        public var format: GTDFormat
+        public var outcome: GTDImport.Outcome
         /// LOOPS.md files changed (none on a dry run).
-        var files: [String]
+        public var files: [String]
     }
 
     /// Reads a GTD file and applies what came back to the LOOPS.md files that hold the loops.
     /// - Parameter name: the file as the user named it, for messages.
-    static func importFile(
+    public static func importFile(
         _ workspace: Workspace, text: String, name: String, format requested: GTDFormat?, dryRun: Bool,
         date: String
     ) throws -> Imported {
