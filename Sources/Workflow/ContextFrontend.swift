@@ -1,4 +1,3 @@
-import Workflow
 import ContextPack
 import Diagnostics
 import Foundation

@@ -1,4 +1,3 @@
-import Workflow
 import Diagnostics
 import Foundation
 import GitKit

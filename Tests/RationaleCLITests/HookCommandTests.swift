@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import _TestSupport
 @testable import RationaleCLI
+@testable import Workflow
 import RationaleResources
 
 /// A stand-in for the real `rationale check` (built elsewhere): appends `rationale <arguments>`

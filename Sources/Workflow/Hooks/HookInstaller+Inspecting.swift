@@ -1,4 +1,3 @@
-import Workflow
 import Foundation
 import GitKit
 

@@ -1,4 +1,3 @@
-import Workflow
 import Foundation
 
 /// Builds the sample project in a new git repository and walks the whole loop with the real
