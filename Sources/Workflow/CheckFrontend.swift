@@ -39,7 +39,7 @@ public enum CheckFrontend {
     }
 
     /// The rule id of "no session explains this change".
-    public static let sessionRequired = "session_required"
+    public static let sessionRequired = SessionRequiredRule.id
 
     public static func run(_ workspace: Workspace, skip: String?) throws -> Outcome {
         if let skip, !skip.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -133,35 +133,14 @@ public enum CheckFrontend {
         Set(changes.filter { $0.oldMode == .gitlink || $0.newMode == .gitlink }.map(\.path))
     }
 
-    /// The finding when no session explains a gated change; names the models (and gated
-    /// submodules, by path) and the fix.
+    /// The `session_required` finding for a change no session explains.
     public static func noSession(_ workspace: Workspace, change: ChangeScope, gated: [String], submodules: [String] = [], staged: Bool = true) -> Finding {
-        var what: String
-        if change.modified.isEmpty {
-            let files = gated.filter { !submodules.contains($0) }
-            what = files.isEmpty ? "" : "changes \(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? " and \(files.count - 3) more" : "")"
-        } else {
-            let shown = change.modified.prefix(5).map { $0.display }
-            what =
-                "\(change.modified.first?.deleted == true ? "deletes" : "modifies") \(shown.joined(separator: ", "))\(change.modified.count > 5 ? " and \(change.modified.count - 5) more" : "")"
-        }
-        if !submodules.isEmpty {
-            let bump =
-                "moves the submodule\(submodules.count == 1 ? "" : "s") \(submodules.prefix(3).joined(separator: ", "))\(submodules.count > 3 ? " and \(submodules.count - 3) more" : "") to another commit"
-            what = what.isEmpty ? bump : what + ", and " + bump
-        }
         // An open session on disk that is not staged is the usual cause.
         let unstaged = staged ? ((try? workspace.allSessions()) ?? []).filter { ($0.metadata?.status ?? .open) == .open }.map(\.folder) : []
-        // The gate reads commits: a session only counts once it is committed on the branch and pushed.
-        let fix =
-            !staged
-            ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, commit it on this branch (`git add \(workspace.config.sessions)/ && git commit`) and push"
-            : unstaged.isEmpty
-                ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, and `git add \(workspace.config.sessions)/`"
-                : "stage the session that explains it: `git add \(unstaged.last ?? workspace.config.sessions)/`"
-        return Finding(
-            severity: .error, location: Finding.Location(file: change.modified.first?.path ?? gated.first ?? ""),
-            ruleID: sessionRequired, message: "the \(staged ? "staged change" : "pull request") \(what), but no session explains it: \(fix)")
+        let input = SessionRequiredRule.Input(
+            modified: change.modified, gated: gated, submodules: submodules, staged: staged, unstagedSessions: unstaged,
+            sessionsFolder: workspace.config.sessions, explainingSessions: [])
+        return SessionRequiredRule.check(input)[0]
     }
 
     /// The session folder name of a path under the sessions folder, or nil.

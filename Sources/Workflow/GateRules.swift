@@ -94,8 +94,97 @@ public enum SkipForbiddenRule: RangeRule {
 public enum Rules {
     /// Every rule.
     public static let all: [any Rule.Type] =
-        SessionValidator.rules.map { $0 as any Rule.Type } + PullRequestBodyRules.rules.map { $0 as any Rule.Type } + rangeRules
+        [SessionRequiredRule.self] + SessionValidator.rules.map { $0 as any Rule.Type }
+        + PullRequestBodyRules.rules.map { $0 as any Rule.Type } + rangeRules
 
     /// The rules over a range's commits.
     public static let rangeRules: [any RangeRule.Type] = [SkipRecordedRule.self, SkipForbiddenRule.self]
+}
+
+/// `session_required`: a change to gated dbt paths needs a session that explains it (the hook's
+/// and the gate's first rule).
+public enum SessionRequiredRule: Rule {
+    public static let id = "session_required"
+    public static let description = "a change to dbt models, macros, seeds or snapshots comes with a session that explains it"
+
+    /// What the rule looks at.
+    public struct Input: Sendable {
+        /// The models, seeds and snapshots the change modifies or deletes.
+        public var modified: [ModifiedNode]
+        /// The changed files under gated paths.
+        public var gated: [String]
+        /// Gated submodules the change moves.
+        public var submodules: [String]
+        /// A staged change (the hook) or a pull request (the gate).
+        public var staged: Bool
+        /// Open sessions on disk that are not staged (the usual cause).
+        public var unstagedSessions: [String]
+        /// The sessions folder (`sessions:` of `.rationale.yml`).
+        public var sessionsFolder: String
+        /// The sessions that explain the change.
+        public var explainingSessions: [String]
+
+        /// Creates an input.
+        public init(
+            modified: [ModifiedNode], gated: [String], submodules: [String] = [], staged: Bool = true, unstagedSessions: [String] = [],
+            sessionsFolder: String = ".project/sessions", explainingSessions: [String] = []
+        ) {
+            self.modified = modified
+            self.gated = gated
+            self.submodules = submodules
+            self.staged = staged
+            self.unstagedSessions = unstagedSessions
+            self.sessionsFolder = sessionsFolder
+            self.explainingSessions = explainingSessions
+        }
+    }
+
+    static let orders = ModifiedNode(name: "orders", uniqueID: "model.shop.orders", path: "dbt/models/orders.sql")
+
+    /// Changes that must trigger it and changes that must not.
+    public static let examples: [(triggers: Bool, note: String, line: ExpectedLine?, input: Input)] = [
+        (false, "a session explains the change", nil, Input(modified: [orders], gated: ["dbt/models/orders.sql"], explainingSessions: ["2026-11-28-orders"])),
+        (false, "nothing gated changed", nil, Input(modified: [], gated: [])),
+        (true, "a model changed and no session", ExpectedLine.none, Input(modified: [orders], gated: ["dbt/models/orders.sql"])),
+        (true, "a macro changed (no model modified) and no session", ExpectedLine.none, Input(modified: [], gated: ["dbt/macros/money.sql"])),
+        (
+            true, "an open session left unstaged is named in the fix", ExpectedLine.none,
+            Input(modified: [orders], gated: ["dbt/models/orders.sql"], unstagedSessions: [".project/sessions/2026-11-28-orders"])
+        ),
+    ]
+
+    public static func exampleRuns() -> [RuleExampleRun] {
+        examples.map { RuleExampleRun(triggers: $0.triggers, note: $0.note, line: $0.line, findings: check($0.input)) }
+    }
+
+    /// The finding for a change no session explains; none when one does or nothing gated changed.
+    public static func check(_ input: Input) -> [Finding] {
+        guard input.explainingSessions.isEmpty, !input.gated.isEmpty || !input.modified.isEmpty else { return [] }
+        var what: String
+        if input.modified.isEmpty {
+            let files = input.gated.filter { !input.submodules.contains($0) }
+            what = files.isEmpty ? "" : "changes \(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? " and \(files.count - 3) more" : "")"
+        } else {
+            let shown = input.modified.prefix(5).map { $0.display }
+            what =
+                "\(input.modified.first?.deleted == true ? "deletes" : "modifies") \(shown.joined(separator: ", "))\(input.modified.count > 5 ? " and \(input.modified.count - 5) more" : "")"
+        }
+        if !input.submodules.isEmpty {
+            let bump =
+                "moves the submodule\(input.submodules.count == 1 ? "" : "s") \(input.submodules.prefix(3).joined(separator: ", "))\(input.submodules.count > 3 ? " and \(input.submodules.count - 3) more" : "") to another commit"
+            what = what.isEmpty ? bump : what + ", and " + bump
+        }
+        // The gate reads commits: a session only counts once it is committed on the branch and pushed.
+        let fix =
+            !input.staged
+            ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, commit it on this branch (`git add \(input.sessionsFolder)/ && git commit`) and push"
+            : input.unstagedSessions.isEmpty
+                ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, and `git add \(input.sessionsFolder)/`"
+                : "stage the session that explains it: `git add \(input.unstagedSessions.last ?? input.sessionsFolder)/`"
+        return [
+            Finding(
+                severity: .error, location: Finding.Location(file: input.modified.first?.path ?? input.gated.first ?? ""),
+                ruleID: id, message: "the \(input.staged ? "staged change" : "pull request") \(what), but no session explains it: \(fix)")
+        ]
+    }
 }
