@@ -157,6 +157,14 @@ public enum SessionRequiredRule: Rule {
         examples.map { RuleExampleRun(triggers: $0.triggers, note: $0.note, line: $0.line, findings: check($0.input)) }
     }
 
+    /// The file the finding names: one the change touched — the first modified node's file when
+    /// it changed, else the first changed gated file (a YAML edit names the YAML, a macro edit
+    /// the macro, not a model file nobody touched).
+    static func changedFile(_ input: Input) -> String {
+        if let path = input.modified.first?.path, input.gated.contains(path) { return path }
+        return input.gated.first ?? input.modified.first?.path ?? ""
+    }
+
     /// The finding for a change no session explains; none when one does or nothing gated changed.
     public static func check(_ input: Input) -> [Finding] {
         guard input.explainingSessions.isEmpty, !input.gated.isEmpty || !input.modified.isEmpty else { return [] }
@@ -183,7 +191,7 @@ public enum SessionRequiredRule: Rule {
                 : "stage the session that explains it: `git add \(input.unstagedSessions.last ?? input.sessionsFolder)/`"
         return [
             Finding(
-                severity: .error, location: Finding.Location(file: input.modified.first?.path ?? input.gated.first ?? ""),
+                severity: .error, location: Finding.Location(file: changedFile(input)),
                 ruleID: id, message: "the \(input.staged ? "staged change" : "pull request") \(what), but no session explains it: \(fix)")
         ]
     }

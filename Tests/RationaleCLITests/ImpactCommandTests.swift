@@ -43,6 +43,25 @@ struct ImpactCommandTests {
         #expect(run.stdout.contains("re-check with: dbt build --select stg_orders+"))
     }
 
+    @Test func aDocumentationOnlyChangeAsksForNoRebuild() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/models/marts/_marts.yml", "version: 2\nmodels:\n  - name: orders\n    description: Orders.\n")
+        _ = try repo.commit("describe")
+        _ = try repo.git("checkout", "-q", "-b", "docs")
+        repo.write("dbt/models/marts/_marts.yml", "version: 2\nmodels:\n  - name: orders\n    description: One row per order.\n")
+        _ = try repo.commit("reword")
+        let text = try rationale(["impact", "--base", "main"], in: repo.path)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("documentation only: nothing to rebuild"), "\(text.stdout)")
+        #expect(!text.stdout.contains("re-check with"))
+        let selector = try rationale(["impact", "--base", "main", "--format", "selector"], in: repo.path)
+        #expect(selector.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        let narrative = try rationale(["narrate", "--base", "main"], in: repo.path)
+        #expect(narrative.stdout.contains("Nothing to rebuild: the change is documentation only"), "\(narrative.stdout)\(narrative.stderr)")
+        #expect(narrative.stdout.contains("documentation only: the descriptions change in dbt docs"))
+        #expect(!narrative.stdout.contains("dbt build --select"))
+    }
+
     @Test func selectorsQuoteNamesAShellWouldRunOrSplit() throws {
         // dbt refuses only spaces in names: backticks, `$(…)` and quotes are model names it builds.
         let repo = try shopRepository()

@@ -64,3 +64,38 @@ struct CheckPolicyTests {
         #expect(String(decoding: encoded, as: UTF8.self) == #"["passed","failed","skipped","out_of_scope"]"#)
     }
 }
+
+/// A change that only touches documentation.
+@Suite("documentation-only changes")
+struct DocumentationOnlyTests {
+    /// A shop whose `orders` description is edited (staged), with or without persist_docs.
+    func describedShop(persistDocs: Bool) throws -> ScratchRepository {
+        let repo = ScratchRepository()
+        repo.write("dbt/dbt_project.yml", "name: shop\n" + (persistDocs ? "models:\n  shop:\n    +persist_docs: {relation: true}\n" : ""))
+        repo.write("dbt/models/orders.sql", "select 1 as id\n")
+        repo.write("dbt/models/revenue.sql", "select * from {{ ref('orders') }}\n")
+        repo.write("dbt/models/_orders.yml", "version: 2\nmodels:\n  - name: orders\n    description: Orders.\n")
+        _ = try repo.commit("base")
+        repo.write("dbt/models/_orders.yml", "version: 2\nmodels:\n  - name: orders\n    description: One row per order.\n")
+        repo.stage("dbt/models/_orders.yml")
+        return repo
+    }
+
+    @Test func aDescriptionEditAsksForNoRebuildAndTheCheckNamesTheYAML() throws {
+        let repo = try describedShop(persistDocs: false)
+        let workspace = try Workspace.open(repo.path)
+        let report = try #require(try workspace.impact([.staged]).first?.reports.first)
+        #expect(report.ids(.modified) == ["model.shop.orders"])
+        #expect(report.documentationOnly)
+        #expect(report.selector == "", "nothing to rebuild: \(report.selector)")
+        let outcome = try CheckFrontend.run(workspace, skip: nil)
+        #expect(outcome.findings.first?.location?.file == "dbt/models/_orders.yml", "the file the change touched")
+    }
+
+    @Test func withPersistDocsTheDescriptionReachesTheWarehouse() throws {
+        let repo = try describedShop(persistDocs: true)
+        let report = try #require(try Workspace.open(repo.path).impact([.staged]).first?.reports.first)
+        #expect(!report.documentationOnly)
+        #expect(report.selector == "orders+")
+    }
+}

@@ -78,13 +78,28 @@ public struct ImpactReport: Sendable {
     /// for a POSIX shell when its name holds anything a shell would act on (dbt allows a model
     /// file named ``a`b`.sql`` or `$(x).sql`; only spaces are refused, from dbt 1.10).
     public var selector: String {
-        let modified = nodes.filter { $0.role == .modified || $0.reasons.contains { $0.code == "broken_ref" } }
+        // A node changed only in documentation dbt does not persist needs nothing rebuilt.
+        let modified = nodes.filter {
+            ($0.role == .modified && !Self.isDocumentationOnly($0)) || $0.reasons.contains { $0.code == "broken_ref" }
+        }
         guard !modified.isEmpty else { return "" }
         let plus = options.downstream == nil ? "+" : (options.downstream == 0 ? "" : "+\(options.downstream ?? 0)")
         let up = options.upstream > 0 ? "\(options.upstream)+" : ""
         return modified.map { impacted in
             ShellWord.quoted(up + Self.selectorName(impacted.node) + plus)
         }.sorted().joined(separator: " ")
+    }
+
+    /// Whether the change is documentation only: every modified node changed only in
+    /// descriptions that reach no warehouse (no `persist_docs`), and nothing was deleted.
+    public var documentationOnly: Bool {
+        let changed = nodes.filter { $0.role == .modified || $0.role == .deleted }
+        return !changed.isEmpty && changed.allSatisfy(Self.isDocumentationOnly)
+    }
+
+    /// A modified node whose only reason is a description dbt does not persist (`docs`).
+    public static func isDocumentationOnly(_ item: ImpactedNode) -> Bool {
+        item.role == .modified && !item.reasons.isEmpty && item.reasons.allSatisfy { $0.code == "docs" }
     }
 
     static func selectorName(_ node: Node) -> String {

@@ -75,7 +75,7 @@ public struct NarrativeDraft: Sendable, Encodable {
 
     /// A risk for the rollout.
     public struct Risk: Sendable, Encodable, Hashable {
-        /// `full_refresh`, `contract`, `deleted_with_users`, `renamed`, `large_seed`, `exposure`.
+        /// `documentation_only`, `full_refresh`, `contract`, `deleted_with_users`, `renamed`, `large_seed`, `exposure`.
         public var kind: String
         public var text: String
     }
@@ -340,6 +340,12 @@ public enum NarrativeBuilder {
 
     static func risks(modified: [ImpactedNode], downstream: [ImpactedNode]) -> [NarrativeDraft.Risk] {
         var risks: [NarrativeDraft.Risk] = []
+        if !modified.isEmpty, modified.allSatisfy(ImpactReport.isDocumentationOnly) {
+            risks.append(
+                .init(
+                    kind: "documentation_only",
+                    text: "documentation only: the descriptions change in dbt docs and nothing in the warehouse (persist_docs is off): nothing to rebuild"))
+        }
         for item in modified {
             let node = item.node
             let name = node.versionedName

@@ -66,6 +66,9 @@ public enum NarrativeRenderer {
         if !draft.proof.isEmpty, draft.runResults != nil { values["proof_table"] = proofTable(draft) }
         if let file = draft.runResults { values["run_results"] = file }
         if !draft.untested.isEmpty { values["untested"] = draft.untested.map(MarkdownSafety.code).joined(separator: ", ") }
+        if draft.selector.isEmpty, draft.risks.contains(where: { $0.kind == "documentation_only" }) {
+            values["docs_only"] = true
+        }
         if !draft.selector.isEmpty {
             values["selector"] = draft.selector
             values["recheck"] = MarkdownSafety.inlineCode("dbt build --select " + draft.selector)

@@ -77,9 +77,16 @@ enum ImpactRenderer {
         if !report.selector.isEmpty {
             lines.append("")
             lines.append("re-check with: dbt build --select \(report.selector)")
+        } else if report.documentationOnly {
+            lines.append("")
+            lines.append(ImpactRenderer.documentationOnly)
         }
         return lines.joined(separator: "\n")
     }
+
+    /// What a documentation-only change asks for.
+    static let documentationOnly =
+        "documentation only: nothing to rebuild (descriptions change in dbt docs; persist_docs is off for these nodes)"
 
     static let knownLayers = ["staging", "intermediate", "marts", "seeds", "snapshots", "sources", "exposures"]
 
@@ -120,6 +127,9 @@ enum ImpactRenderer {
         if !report.selector.isEmpty {
             lines.append("")
             lines.append("Re-check: " + MarkdownSafety.inlineCode("dbt build --select \(report.selector)"))
+        } else if report.documentationOnly {
+            lines.append("")
+            lines.append("Re-check: " + ImpactRenderer.documentationOnly)
         }
         return lines.joined(separator: "\n")
     }
@@ -190,6 +200,7 @@ enum ImpactRenderer {
         object["deleted"] = .strings(report.ids(.deleted))
         object["exposures"] = .strings(report.exposures)
         object["selector"] = .string(report.selector)
+        object["documentation_only"] = .bool(report.documentationOnly)
         object["tests"] = .array(
             report.tests.map {
                 .object([
