@@ -43,6 +43,30 @@ struct ImpactCommandTests {
         #expect(run.stdout.contains("re-check with: dbt build --select stg_orders+"))
     }
 
+    @Test func textIsAlignedAndSaysStepsShortNamesAndTheMacrosFile() throws {
+        let repo = try shopRepository()
+        let long = "a_model_whose_name_is_longer_than_the_usual_column"
+        repo.write("dbt/models/marts/\(long).sql", "select {{ cents('amount') }} from {{ ref('orders') }}\n")
+        repo.write("dbt/macros/money.sql", "{% macro cents(c) %}{{ c }} / 100{% endmacro %}\n")
+        _ = try repo.commit("long name and a macro")
+        repo.write("dbt/models/staging/stg_orders.sql", "select *, 1 as flag from raw.orders\n")
+        repo.write("dbt/macros/money.sql", "{% macro cents(c) %}{{ c }} / 100.0{% endmacro %}\n")
+        repo.stage("dbt/models/staging/stg_orders.sql", "dbt/macros/money.sql")
+        let run = try rationale(["impact"], in: repo.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = run.stdout.split(separator: "\n").filter { $0.hasPrefix("    ") }
+        let columns = Set(
+            rows.map { row in
+                row.dropFirst(4).firstIndex(of: " ").map { _ in
+                    row.dropFirst(4).count - row.dropFirst(4).drop(while: { $0 != " " }).drop(while: { $0 == " " }).count
+                } ?? 0
+            })
+        #expect(columns.count == 1, "one column for the reasons: \(rows)")
+        #expect(run.stdout.contains("orders") && run.stdout.contains("1 step downstream; depends on stg_orders"), "\(run.stdout)")
+        #expect(run.stdout.contains("uses changed macro cents (dbt/macros/money.sql)"), "\(run.stdout)")
+        #expect(!run.stdout.contains("edge"))
+    }
+
     @Test func aDocumentationOnlyChangeAsksForNoRebuild() throws {
         let repo = try shopRepository()
         repo.write("dbt/models/marts/_marts.yml", "version: 2\nmodels:\n  - name: orders\n    description: Orders.\n")

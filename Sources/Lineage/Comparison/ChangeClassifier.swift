@@ -227,7 +227,10 @@ public enum ChangeClassifier {
         var hits: [String] = []
         while let id = stack.popLast() {
             guard seen.insert(id).inserted else { continue }
-            if modified.contains(id) { hits.append(project.macros[id]?.name ?? id) }
+            if modified.contains(id) {
+                // The name and where it is defined, so the reader finds the edit.
+                hits.append(project.macros[id].map { "\($0.name) (\($0.path))" } ?? id)
+            }
             stack += project.macros[id]?.calls ?? []
         }
         return hits.sorted()

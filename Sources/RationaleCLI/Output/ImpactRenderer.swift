@@ -38,6 +38,9 @@ enum ImpactRenderer {
         if report.nodes.isEmpty {
             lines.append("no dbt node is modified by this change")
         }
+        // One column for every name of the report, however long the longest.
+        let width = max(28, (report.nodes.map { displayName($0.node).count }.max() ?? 0) + 2)
+        let short = shortNames(report)
         for role in [ImpactedNode.Role.modified, .deleted, .downstream, .upstream] {
             let group = report.nodes.filter { $0.role == role }
             guard !group.isEmpty else { continue }
@@ -52,11 +55,13 @@ enum ImpactRenderer {
                     let why: String
                     switch role {
                     case .downstream, .upstream:
-                        why = "\(item.distance) edge\(item.distance == 1 ? "" : "s"); " + (item.reasons.first?.detail ?? "")
+                        let steps = "\(item.distance) step\(item.distance == 1 ? "" : "s") \(role == .downstream ? "downstream" : "upstream")"
+                        let detail = item.reasons.first?.detail ?? ""
+                        why = steps + (detail.isEmpty ? "" : "; " + shortened(detail, short))
                     default:
                         why = item.reasons.map { r in r.dbt ? "\(r.code): \(r.detail)" : "\(r.code) [beyond dbt]: \(r.detail)" }.joined(separator: "; ")
                     }
-                    lines.append("    \(name.padding(toLength: max(28, name.count + 2), withPad: " ", startingAt: 0))\(why)")
+                    lines.append("    \(name.padding(toLength: width, withPad: " ", startingAt: 0))\(why)")
                 }
             }
         }
@@ -67,7 +72,10 @@ enum ImpactRenderer {
         if !report.tests.isEmpty {
             lines.append("")
             lines.append("tests (\(report.tests.count)):")
-            for test in report.tests { lines.append("  \(test.name)  (\(test.attachedTo))") }
+            var seen: Set<String> = []
+            for test in report.tests where seen.insert(test.name + "\u{1}" + test.attachedTo).inserted {
+                lines.append("  \(test.name)  (\(short[test.attachedTo] ?? test.attachedTo))")
+            }
         }
         if !report.notes.isEmpty {
             lines.append("")
@@ -82,6 +90,27 @@ enum ImpactRenderer {
             lines.append(ImpactRenderer.documentationOnly)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Short names for the report's nodes: the display name where no other node of the report
+    /// shares it, else the unique id.
+    static func shortNames(_ report: ImpactReport) -> [String: String] {
+        var byName: [String: [String]] = [:]
+        for node in report.project.nodes.values { byName[displayName(node), default: []].append(node.uniqueID) }
+        for item in report.nodes where report.project.nodes[item.node.uniqueID] == nil {
+            byName[displayName(item.node), default: []].append(item.node.uniqueID) // deleted nodes
+        }
+        var short: [String: String] = [:]
+        for (name, ids) in byName where ids.count == 1 { short[ids[0]] = name }
+        return short
+    }
+
+    /// `depends on model.shop.stg_orders` as `depends on stg_orders` where that name is unambiguous.
+    static func shortened(_ detail: String, _ short: [String: String]) -> String {
+        guard let space = detail.lastIndex(of: " ") else { return detail }
+        let id = String(detail[detail.index(after: space)...])
+        guard let name = short[id] else { return detail }
+        return detail[...space] + name
     }
 
     /// What a documentation-only change asks for.
