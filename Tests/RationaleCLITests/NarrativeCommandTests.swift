@@ -243,6 +243,25 @@ struct NarrateCommandTests {
 
 @Suite("rationale gate, end to end")
 struct GateCommandTests {
+    @Test func answeredLoopsAppearWithTheirAnswersAndOnlyOpenOnesStayOpen() throws {
+        let repo = try narrativeRepository()
+        let loops = ".project/sessions/2026-11-20-drop-cancelled-orders/LOOPS.md"
+        repo.write(
+            loops,
+            (repo.read(loops) ?? "")
+                + "- L-3 (clarified) Do May totals still agree with the billing system? [note: May totals match the source system to the cent]\n")
+        _ = try repo.commit("an answered loop")
+        let run = try rationale(["narrate", "--base", "main"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = run.stdout
+        let proof = try #require(text.components(separatedBy: "### Proof of correctness").last?.components(separatedBy: "### Risks").first)
+        #expect(proof.contains("L-3 Do May totals still agree with the billing system? — May totals match the source system to the cent"), "\(proof)")
+        let reasoning = try #require(text.components(separatedBy: "### Problem & reasoning").last?.components(separatedBy: "### What changed").first)
+        #expect(reasoning.contains("L-2 Is void a status? — no"), "\(reasoning)")
+        let open = try #require(text.components(separatedBy: "### Open loops").last?.components(separatedBy: "### Reviewer").first)
+        #expect(open.contains("L-1") && !open.contains("L-2") && !open.contains("L-3"), "\(open)")
+    }
+
     func gate(_ repo: ScratchRepository, _ extra: [String] = [], env: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         try rationale(["gate", "--base", "main"] + extra, in: repo, extra: env)
     }

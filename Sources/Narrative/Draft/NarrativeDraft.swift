@@ -113,6 +113,11 @@ public struct NarrativeDraft: Sendable, Encodable {
     public var selector: String
     public var risks: [Risk]
     public var openLoops: [String]
+    /// Loops answered during the work (clarified or closed) whose answer says how something was
+    /// checked: evidence, shown under *Proof of correctness*.
+    public var evidenceLoops: [String] = []
+    /// The other answered loops: decisions, shown under *Problem & reasoning*.
+    public var answeredLoops: [String] = []
     /// What only the author can write, left as `rationale:todo` placeholders.
     public var todos: [String]
     /// Notes on the limits of the answer (from impact).
@@ -225,11 +230,22 @@ public enum NarrativeBuilder {
             item.node.resourceType != .test && discussed.isDisjoint(with: ModifiedNode(item.node).aliases)
         }.sorted { ($0.distance, $0.node.uniqueID) < ($1.distance, $1.node.uniqueID) }.map { $0.node.versionedName }
 
-        // Loops.
+        // Loops: the open ones stay open; the answered ones (clarified, closed) come with their
+        // answer — as evidence when the answer says how something was checked.
         var open: [String] = []
+        var evidenceLoops: [String] = []
+        var answeredLoops: [String] = []
         for session in sessions {
-            for loop in session.loops?.loops ?? [] where loop.status.isOpen && loop.status != .proposed {
-                open.append(loop.line.hasPrefix("- ") ? String(loop.line.dropFirst(2)) : loop.line)
+            for loop in session.loops?.loops ?? [] {
+                switch loop.status {
+                case .proposed: continue
+                case .approved, .open, .exported:
+                    open.append(loop.line.hasPrefix("- ") ? String(loop.line.dropFirst(2)) : loop.line)
+                case .clarified, .closed:
+                    let answer = loop["note"] ?? ""
+                    let line = "\(loop.id) \(loop.text) — " + (answer.isEmpty ? "closed without a note" : answer)
+                    if Self.isEvidence(loop.text + " " + answer) { evidenceLoops.append(line) } else { answeredLoops.append(line) }
+                }
             }
         }
 
@@ -262,11 +278,19 @@ public enum NarrativeBuilder {
             excludedScope: quotes("Excluded scope"), exclusions: exclusions,
             undiscussedDownstream: Array(undiscussed.prefix(input.limits.undiscussed)),
             undiscussedMore: max(0, undiscussed.count - input.limits.undiscussed),
-            deferredLoops: open.filter { !$0.contains("(closed)") }, proof: proof, proofMore: ranked.count - proof.count, validation: validation,
+            deferredLoops: open, proof: proof, proofMore: ranked.count - proof.count, validation: validation,
             untested: untested,
             runResults: input.runResults == nil ? nil : (input.runResultsFile ?? "run_results.json"),
             selector: selectors.joined(separator: " "), risks: risks(modified: modified, downstream: downstream),
-            openLoops: open, todos: todos, notes: Array(Set(notes)).sorted())
+            openLoops: open, evidenceLoops: evidenceLoops, answeredLoops: answeredLoops, todos: todos, notes: Array(Set(notes)).sorted())
+    }
+
+    /// Whether a loop's question and answer say how something was checked (row counts, totals
+    /// matching a source, a test passing): words of verification, not of decision.
+    static func isEvidence(_ text: String) -> Bool {
+        let words = text.lowercased()
+        return ["match", "checked", "verified", "compared", "reconcil", "tie out", "ties out", "row count", "same as", "equal", "passes", "passed", "tested"]
+            .contains { words.contains($0) }
     }
 
     /// A session section's visible text: comments and placeholders removed, blank lines trimmed.
@@ -338,48 +362,4 @@ public enum NarrativeBuilder {
         return (rows, untested)
     }
 
-    static func risks(modified: [ImpactedNode], downstream: [ImpactedNode]) -> [NarrativeDraft.Risk] {
-        var risks: [NarrativeDraft.Risk] = []
-        if !modified.isEmpty, modified.allSatisfy(ImpactReport.isDocumentationOnly) {
-            risks.append(
-                .init(
-                    kind: "documentation_only",
-                    text: "documentation only: the descriptions change in dbt docs and nothing in the warehouse (persist_docs is off): nothing to rebuild"))
-        }
-        for item in modified {
-            let node = item.node
-            let name = node.versionedName
-            let codes = Set(item.reasons.map(\.code))
-            if item.role == .deleted {
-                let users = item.reasons.map(\.detail).filter { !$0.isEmpty }.joined(separator: "; ")
-                risks.append(.init(kind: "deleted_with_users", text: "\(name) is deleted\(users.isEmpty ? "" : ": \(users)")"))
-                continue
-            }
-            if codes.contains("renamed") {
-                risks.append(.init(kind: "renamed", text: "\(name) is renamed: queries outside dbt that read the old relation break"))
-            }
-            if node.resourceType == .model, node.materialized == "incremental", !codes.isDisjoint(with: ["body", "configs", "macros", "new"]) {
-                let command = MarkdownSafety.inlineCode("dbt build --full-refresh --select " + ShellWord.quoted(name))
-                risks.append(
-                    .init(kind: "full_refresh", text: "\(name) is incremental and its logic changed: rows already built keep the old logic until \(command)"))
-            }
-            if codes.contains("contract") || (node.resourceType == .model && node.contractEnforced && codes.contains("body")) {
-                risks.append(.init(kind: "contract", text: "\(name) has an enforced contract: check its columns and types still match what consumers expect"))
-            }
-            if node.resourceType == .seed, node.bodyKey.hasPrefix("path:") {
-                risks.append(
-                    .init(
-                        kind: "large_seed",
-                        text: "\(name) is a seed of 1 MiB or more: dbt compares it by path only, so content changes are invisible to state:modified"))
-            }
-        }
-        let exposures = (modified + downstream).filter { $0.node.resourceType == .exposure }.map { $0.node.versionedName }
-        if !exposures.isEmpty {
-            risks.append(
-                .init(
-                    kind: "exposure", text: "exposures downstream (dashboards, applications): \(exposures.sorted().joined(separator: ", ")) — tell their owners"
-                ))
-        }
-        return risks
-    }
 }
