@@ -81,8 +81,16 @@ public enum GTDFrontend {
         _ workspace: Workspace, text: String, name: String, format requested: GTDFormat?, dryRun: Bool,
         date: String
     ) throws -> Imported {
-        let format = requested ?? GTDFormat.detect(text)
+        let detected = GTDFormat.detect(text)
+        // A JSON or TickTick file read as another format would be misread, not refused.
+        if let requested, requested != detected, detected != .todotxt {
+            throw WorkspaceError.wrongGTDFormat(name, looksLike: detected.rawValue, asked: requested.rawValue)
+        }
+        let format = requested ?? detected
         let items = try format.read(text, file: name)
+        if items.isEmpty, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw WorkspaceError.noLoopsInFile(name)
+        }
         let sessions = try workspace.allSessions()
         let located = GTDImport.locate(sessions.map { ($0.folder, $0.loops?.loops ?? []) })
         let outcome = GTDImport.plan(items, loops: located, source: format.rawValue, date: date)

@@ -181,6 +181,8 @@ public enum WorkspaceError: Error, LocalizedError, Equatable {
     case symbolicLink(String, target: String)
     case outsideRepository(String)
     case holdsNUL(String, line: Int)
+    case wrongGTDFormat(String, looksLike: String, asked: String)
+    case noLoopsInFile(String)
 
     public var errorDescription: String? {
         switch self {
@@ -209,6 +211,10 @@ public enum WorkspaceError: Error, LocalizedError, Equatable {
                 ".rationale.yml: default_branch `\(Echo.shortened(name))` is not a branch or revision here: fetch it (`git fetch origin \(name)`) or fix the key"
         case .sessionExists(let path):
             return "\(path) already exists: a session folder is never written over"
+        case .wrongGTDFormat(let path, let looksLike, let asked):
+            return "\(Echo.shortened(path)) looks like \(looksLike), not \(asked): leave out --format, or give the file `loops export --format \(asked)` wrote"
+        case .noLoopsInFile(let path):
+            return "\(Echo.shortened(path)) holds no loop of rationale's (no item carries an id L-<n>): is it a file `rationale loops export` wrote?"
         case .cannotRead(let path):
             return "cannot read \(Echo.shortened(path)): check the path (it is relative to the folder you run in)"
         }

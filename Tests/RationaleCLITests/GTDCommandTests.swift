@@ -159,10 +159,32 @@ struct GTDCommandTests {
         #expect(json.status == 0, "\(json.stderr)")
         #expect(json.stdout.contains("\"id\" : \"L-2\""))
         #expect(!json.stdout.contains("\"id\" : \"L-1\""), "closed loops are not exported")
+        #expect(repo.read(loopsPath)?.contains("- L-2 (exported)") == false, "to standard output nothing is marked unless --mark")
+        let marked = try rationale(["loops", "export", "--format", "json", "--all", "--mark"], in: repo)
+        #expect(marked.status == 0, "\(marked.stderr)")
         #expect(repo.read(loopsPath)?.contains("- L-2 (exported)") == true)
         repo.write("answers.json", #"[{"id": "L-2", "status": "exported", "text": "Is void a status, too?", "note": "no"}]"#)
         let fromJSON = try rationale(["loops", "import", "answers.json"], in: repo)
         #expect(fromJSON.stdout.contains("L-2 clarified: no"), "\(fromJSON.stdout)\(fromJSON.stderr)")
+    }
+
+    @Test func importRefusesTheWrongFormatAndNeverApprovesAProposedLoop() throws {
+        let repo = try shopRepository()
+        let folder = try sessionWithTwoLoops(repo)
+        let loopsPath = ".project/sessions/\(folder)/LOOPS.md"
+        #expect(try rationale(["loops", "propose", "Should orders keep voided rows?"], in: repo).status == 0)
+        repo.write("answers.json", #"[{"id": "L-3", "status": "exported", "text": "Should orders keep voided rows?", "note": "yes"}]"#)
+        let wrong = try rationale(["loops", "import", "answers.json", "--format", "todotxt"], in: repo)
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("answers.json looks like json, not todotxt"), "\(wrong.stderr)")
+        repo.write("notes.txt", "buy milk\ncall the bank\n")
+        let none = try rationale(["loops", "import", "notes.txt"], in: repo)
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("holds no loop of rationale's"), "\(none.stderr)")
+        let proposed = try rationale(["loops", "import", "answers.json"], in: repo)
+        #expect(proposed.status == 0, "\(proposed.stderr)")
+        #expect(proposed.stdout.contains("L-3 is still proposed: left as it is"), "\(proposed.stdout)")
+        #expect(repo.read(loopsPath)?.contains("- L-3 (proposed) Should orders keep voided rows?") == true, "\(repo.read(loopsPath) ?? "")")
     }
 
     @Test func anUnreadableFileNamesItsLineAndWhatWasExpected() throws {

@@ -164,15 +164,16 @@ extension Rationale.Loops {
             abstract: "Write the open loops for a GTD tool: TickTick's backup CSV, todo.txt or JSON.",
             discussion: """
                 Writes the approved, carried, exported and clarified loops of the active session (or \
-                --session NAME, or --all sessions) and marks the approved and carried ones `exported` \
-                in their LOOPS.md (nothing else in the file changes; --no-mark leaves them alone). \
+                --session NAME, or --all sessions). Written to a file (--output), it marks the approved \
+                and carried ones `exported` in their LOOPS.md (nothing else in the file changes; \
+                --no-mark leaves them alone); to standard output it marks nothing unless --mark. \
                 Proposed loops wait for approval and are left out. Formats are in docs/SESSIONS.md \
                 ("GTD exchange"). Exit 0 written, 2 could not run.
 
                 Examples:
                   rationale loops export --format ticktick --output loops.csv
-                  rationale loops export --format todotxt --all >> ~/todo.txt
-                  rationale loops export --format json --no-mark
+                  rationale loops export --format todotxt --all --mark >> ~/todo.txt
+                  rationale loops export --format json
                 """
         )
 
@@ -185,13 +186,17 @@ extension Rationale.Loops {
         @Flag(name: .long, help: "Every session's open loops (the newest copy of each id).")
         var all = false
 
-        @Flag(name: .customLong("no-mark"), help: "Leave the loops' statuses as they are.")
+        @Flag(name: .customLong("no-mark"), help: "Leave the loops' statuses as they are (the default on standard output).")
         var noMark = false
+
+        @Flag(name: .long, help: "Mark the exported loops `exported` even when the export goes to standard output.")
+        var mark = false
 
         @OptionGroup var options: LoopsOptions
 
         func validate() throws {
             if all, options.session != nil { throw ValidationError("--all and --session exclude each other: pick one") }
+            if mark, noMark { throw ValidationError("--mark and --no-mark exclude each other: pick one") }
         }
 
         func run() throws {
@@ -203,7 +208,10 @@ extension Rationale.Loops {
                 var staged: GTDCommandSupport.Staged?
                 var printed: String?
                 let done = try GTDFrontend.export(
-                    workspace, format: format, session: options.session, all: all, mark: !noMark,
+                    workspace, format: format, session: options.session, all: all,
+                    // To a file, loops are marked unless --no-mark; to standard output (a look, a
+                    // pipe), only with --mark.
+                    mark: output != nil ? !noMark : mark,
                     date: GTDCommandSupport.utcDay(Date()),
                     stage: { text in
                         if let target, let output {
@@ -349,10 +357,15 @@ enum GTDCommandSupport {
         }
         for id in outcome.notFound { lines.append("\(id) not found in any session's LOOPS.md") }
         for id in outcome.alreadyClosed { lines.append("\(id) already closed, left as it is") }
+        for id in outcome.stillProposed {
+            lines.append("\(id) is still proposed: left as it is (approve it first with `rationale loops approve \(id)`)")
+        }
         if !outcome.unchanged.isEmpty {
             lines.append("unchanged (still open, nothing new): \(outcome.unchanged.joined(separator: ", "))")
         }
-        if outcome.changes.isEmpty && outcome.notFound.isEmpty && outcome.alreadyClosed.isEmpty && outcome.unchanged.isEmpty {
+        if outcome.changes.isEmpty && outcome.notFound.isEmpty && outcome.alreadyClosed.isEmpty && outcome.unchanged.isEmpty
+            && outcome.stillProposed.isEmpty
+        {
             lines.append("no loops in it (no item carries an id L-<n>)")
         }
         return lines.joined(separator: "\n")

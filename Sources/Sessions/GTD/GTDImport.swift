@@ -46,6 +46,8 @@ public enum GTDImport {
         public var alreadyClosed: [String] = []
         /// Ids of loops the file leaves as they are (open, nothing new).
         public var unchanged: [String] = []
+        /// Ids of loops still proposed: an import never moves a loop past the author's approval.
+        public var stillProposed: [String] = []
     }
 
     /// The note a done item without a clarification closes its loop with.
@@ -80,6 +82,10 @@ public enum GTDImport {
             let loop = located.loop
             guard loop.status != .closed else {
                 outcome.alreadyClosed.append(id)
+                continue
+            }
+            guard loop.status != .proposed else {
+                outcome.stillProposed.append(id)
                 continue
             }
             let answer = clarification(of: item, for: loop)
