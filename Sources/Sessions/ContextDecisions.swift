@@ -18,7 +18,19 @@ public struct ContextDecisions: Sendable, Hashable {
         public var file: String
         /// Its 1-based line.
         public var line: Int
+        /// Whether `rationale context --write` put it there (inside the pack's marked block):
+        /// the tool's bookkeeping of what the agent was shown, not the author's decision.
+        public var byTool = false
     }
+
+    /// The markers around what `rationale context --write` writes into CONTEXT.md.
+    public static let packBegin = "<!-- rationale:context:begin -->"
+    public static let packEnd = "<!-- rationale:context:end -->"
+
+    /// The author's decisions (the pack's bookkeeping left out).
+    public var authorDecisions: [Decision] { decisions.filter { !$0.byTool } }
+    /// The pack's bookkeeping: what `rationale context` loaded and left out, and why.
+    public var toolDecisions: [Decision] { decisions.filter(\.byTool) }
 
     /// A declared figure (`Budget:` or `Used:`) and where it is.
     public struct Figure: Sendable, Hashable {
@@ -50,6 +62,16 @@ public struct ContextDecisions: Sendable, Hashable {
     public mutating func read(_ text: String, file: String) {
         guard let section = MarkdownDocument(text).section(Self.sectionTitle) else { return }
         sectionFound = true
+        // The lines (1-based) between the pack's markers.
+        var packLines: [ClosedRange<Int>] = []
+        var open: Int?
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.contains(Self.packBegin) { open = index + 1 }
+            if line.contains(Self.packEnd), let start = open {
+                packLines.append(start...(index + 1))
+                open = nil
+            }
+        }
         for line in section.visibleBody {
             var content = Substring(line.text).trimmingSpaces
             if let figure = Self.figure(content, label: "budget") {
@@ -92,7 +114,10 @@ public struct ContextDecisions: Sendable, Hashable {
                 String(name.trimmingSpaces.trimmingCharacters(in: CharacterSet(charactersIn: "`*_+")))
             }.filter { !$0.isEmpty }
             let cleanReason = MarkdownText.withoutPlaceholders(String(reason)).trimmingCharacters(in: .whitespaces)
-            decisions.append(Decision(verdict: verdict, names: names, reason: cleanReason, file: file, line: line.number))
+            decisions.append(
+                Decision(
+                    verdict: verdict, names: names, reason: cleanReason, file: file, line: line.number,
+                    byTool: packLines.contains { $0.contains(line.number) }))
         }
     }
 

@@ -36,19 +36,27 @@ public enum Handoff {
         }
         let state = text("What was done").joined(separator: "\n")
         var decisions = text("Reasoning").map(Self.unbulleted)
-        for decision in session.decisions.decisions {
+        for decision in session.decisions.authorDecisions {
             let reason = decision.reason.isEmpty ? "" : " — \(decision.reason)"
             decisions.append("\(decision.verdict.rawValue): \(decision.names.joined(separator: ", "))\(reason)")
         }
+        // What the context pack left out is the tool's budget at work, said apart and as such.
+        for decision in session.decisions.toolDecisions where decision.verdict == .excluded {
+            decisions.append("(context pack, not a decision) left out: \(decision.names.joined(separator: ", ")) — \(decision.reason)")
+        }
         let openLoops = (session.loops?.loops ?? []).filter { $0.status.isOpen && $0.status != .proposed }.map(\.line)
         let cameBack = cameBackFromGTD(session.loops?.loops ?? [])
+        // Load first: what the author's Next session names (in `code`), then what the author
+        // loaded, then what the pack loaded.
         var loadFirst = [session.path(SessionInput.File.summary)]
-        let loaded = session.decisions.decisions.filter { $0.verdict == .loaded }.flatMap(\.names)
+        let next = text("Next session").map(Self.unbulleted).joined(separator: " ")
+        let named = next.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        let loaded = session.decisions.authorDecisions.filter { $0.verdict == .loaded }.flatMap(\.names)
+        let packed = session.decisions.toolDecisions.filter { $0.verdict == .loaded }.flatMap(\.names)
         var seen = Set<String>()
-        for name in loaded where seen.insert(name).inserted {
+        for name in named + loaded + packed where !name.isEmpty && !name.contains(" ") && seen.insert(name).inserted {
             loadFirst.append(name)
         }
-        let next = text("Next session").map(Self.unbulleted).joined(separator: " ")
         return Content(
             state: state.isEmpty ? "(What was done is empty.)" : state, decisions: decisions, openLoops: openLoops,
             cameBack: cameBack, loadFirst: loadFirst, nextAction: next.isEmpty ? "(Next session is empty.)" : next)

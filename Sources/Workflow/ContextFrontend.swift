@@ -33,7 +33,7 @@ public enum ContextFrontend {
     }
 
     /// The block `--write` keeps in the session's CONTEXT.md.
-    public static let block = MarkedBlock(begin: "<!-- rationale:context:begin -->", end: "<!-- rationale:context:end -->")
+    public static let block = MarkedBlock(begin: ContextDecisions.packBegin, end: ContextDecisions.packEnd)
 
     public static func pack(_ workspace: Workspace, _ request: Request) throws -> Packed {
         let repository = workspace.repository

@@ -243,6 +243,28 @@ struct NarrateCommandTests {
 
 @Suite("rationale gate, end to end")
 struct GateCommandTests {
+    @Test func whatThePackLeftOutIsSaidApartFromTheAuthorsExclusions() throws {
+        let repo = try narrativeRepository()
+        repo.write(
+            ".project/sessions/2026-11-20-drop-cancelled-orders/CONTEXT.md",
+            """
+            # Context
+
+            ## Context decisions
+            <!-- rationale:context:begin -->
+            - excluded: int_order_payments — direct neighbours beyond the budget: raise --budget or --expand the one you need
+            <!-- rationale:context:end -->
+            """)
+        _ = try repo.commit("the pack's decisions")
+        let run = try rationale(["narrate", "--base", "main"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        let excluded = try #require(run.stdout.components(separatedBy: "### Excluded scope").last?.components(separatedBy: "### Proof").first)
+        #expect(excluded.contains("Excluded `revenue`"), "the author's exclusion: \(excluded)")
+        #expect(excluded.contains("Not shown to the agent for its context budget (by `rationale context`, not a scope decision): `int_order_payments`"))
+        #expect(!excluded.contains("Excluded `int_order_payments`"))
+        #expect(!excluded.contains("beyond the budget"), "the tool's reason is not presented as the author's")
+    }
+
     @Test func answeredLoopsAppearWithTheirAnswersAndOnlyOpenOnesStayOpen() throws {
         let repo = try narrativeRepository()
         let loops = ".project/sessions/2026-11-20-drop-cancelled-orders/LOOPS.md"

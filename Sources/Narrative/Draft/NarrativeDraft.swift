@@ -118,6 +118,9 @@ public struct NarrativeDraft: Sendable, Encodable {
     public var evidenceLoops: [String] = []
     /// The other answered loops: decisions, shown under *Problem & reasoning*.
     public var answeredLoops: [String] = []
+    /// What `rationale context` left out of the agent's pack for its budget (the tool's, not the
+    /// author's decision).
+    public var packLeftOut: [String] = []
     /// What only the author can write, left as `rationale:todo` placeholders.
     public var todos: [String]
     /// Notes on the limits of the answer (from impact).
@@ -214,15 +217,21 @@ public enum NarrativeBuilder {
 
         // Excluded scope: the sessions' words, their exclusions, downstream nobody discussed.
         var exclusions: [NarrativeDraft.Exclusion] = []
+        // What the agent's context pack left out for its budget: the tool's, said apart.
+        var packLeftOut = Set<String>()
         var discussed = Set<String>()
         for session in sessions {
             for decision in session.decisions.decisions {
-                discussed.formUnion(decision.names)
+                if !decision.byTool { discussed.formUnion(decision.names) }
                 // A context pack's bookkeeping (tests collapsed to names, dbt's own macros) is no
                 // scope decision a reviewer needs.
                 let names = decision.names.filter { !$0.hasPrefix("tests of ") && !$0.hasPrefix("macro.") }
                 if decision.verdict == .excluded, !names.isEmpty {
-                    exclusions.append(.init(names: names, reason: decision.reason, session: session.name))
+                    if decision.byTool {
+                        packLeftOut.formUnion(names)
+                    } else {
+                        exclusions.append(.init(names: names, reason: decision.reason, session: session.name))
+                    }
                 }
             }
         }
@@ -282,7 +291,8 @@ public enum NarrativeBuilder {
             untested: untested,
             runResults: input.runResults == nil ? nil : (input.runResultsFile ?? "run_results.json"),
             selector: selectors.joined(separator: " "), risks: risks(modified: modified, downstream: downstream),
-            openLoops: open, evidenceLoops: evidenceLoops, answeredLoops: answeredLoops, todos: todos, notes: Array(Set(notes)).sorted())
+            openLoops: open, evidenceLoops: evidenceLoops, answeredLoops: answeredLoops, packLeftOut: packLeftOut.sorted(), todos: todos,
+            notes: Array(Set(notes)).sorted())
     }
 
     /// Whether a loop's question and answer say how something was checked (row counts, totals

@@ -55,7 +55,8 @@ public enum NarrativeRenderer {
             "has_evidence_loops": !draft.evidenceLoops.isEmpty,
             "notes": draft.notes.map(MarkdownSafety.cell),
             "has_lineage": !draft.lineage.isEmpty,
-            "has_excluded": !draft.excludedScope.isEmpty || !draft.exclusions.isEmpty || !draft.undiscussedDownstream.isEmpty || !draft.deferredLoops.isEmpty,
+            "has_excluded": !draft.excludedScope.isEmpty || !draft.exclusions.isEmpty || !draft.undiscussedDownstream.isEmpty || !draft.deferredLoops.isEmpty
+                || !draft.packLeftOut.isEmpty,
         ]
         if !draft.lineage.isEmpty {
             values["lineage_table"] = lineageTable(draft)
@@ -70,6 +71,11 @@ public enum NarrativeRenderer {
         if !draft.proof.isEmpty, draft.runResults != nil { values["proof_table"] = proofTable(draft) }
         if let file = draft.runResults { values["run_results"] = file }
         if !draft.untested.isEmpty { values["untested"] = draft.untested.map(MarkdownSafety.code).joined(separator: ", ") }
+        if !draft.packLeftOut.isEmpty {
+            values["pack_left_out"] =
+                draft.packLeftOut.prefix(12).map(MarkdownSafety.code).joined(separator: ", ")
+                + (draft.packLeftOut.count > 12 ? " and \(draft.packLeftOut.count - 12) more" : "")
+        }
         if draft.selector.isEmpty, draft.risks.contains(where: { $0.kind == "documentation_only" }) {
             values["docs_only"] = true
         }
