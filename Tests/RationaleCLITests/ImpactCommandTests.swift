@@ -65,6 +65,12 @@ struct ImpactCommandTests {
         #expect(run.stdout.contains("orders") && run.stdout.contains("1 step downstream; depends on stg_orders"), "\(run.stdout)")
         #expect(run.stdout.contains("uses changed macro cents (dbt/macros/money.sql)"), "\(run.stdout)")
         #expect(!run.stdout.contains("edge"))
+        #expect(run.stdout.contains("changed macros (1)\n    cents"), "the macro is a changed node too: \(run.stdout)")
+        let json = try rationale(["impact", "--format", "json"], in: repo.path)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let macros = try #require(object["macros"] as? [[String: Any]])
+        #expect(macros.map { $0["unique_id"] as? String } == ["macro.shop.cents"])
+        #expect(macros.first?["path"] as? String == "dbt/macros/money.sql")
     }
 
     @Test func aDocumentationOnlyChangeAsksForNoRebuild() throws {

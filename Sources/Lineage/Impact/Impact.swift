@@ -61,6 +61,20 @@ public struct ImpactReport: Sendable {
     public var notes: [ImpactNote]
     /// Options used.
     public var options: ImpactOptions
+    /// Macros the change edits, adds or deletes (the project's and its local packages'), by id.
+    public var changedMacros: [ChangedMacro] = []
+
+    /// A macro the change edits, adds or deletes.
+    public struct ChangedMacro: Sendable, Hashable {
+        /// dbt's unique id (`macro.<project>.<name>`).
+        public var uniqueID: String
+        /// The macro name.
+        public var name: String
+        /// The defining file, relative to the repository root.
+        public var path: String
+        /// Whether the change deletes it.
+        public var deleted: Bool
+    }
 
     /// Ids with a given role, sorted.
     public func ids(_ role: ImpactedNode.Role) -> [String] {
@@ -239,6 +253,12 @@ public enum ImpactAnalyzer {
             }
             tests.sort { ($0.attachedTo, $0.name) < ($1.attachedTo, $1.name) }
         }
-        return ImpactReport(project: head, nodes: nodes, tests: tests, notes: notes, options: options)
+        var report = ImpactReport(project: head, nodes: nodes, tests: tests, notes: notes, options: options)
+        report.changedMacros = changes.modifiedMacros.sorted().compactMap { id in
+            if let macro = head.macros[id] { return ImpactReport.ChangedMacro(uniqueID: id, name: macro.name, path: macro.path, deleted: false) }
+            if let macro = base?.macros[id] { return ImpactReport.ChangedMacro(uniqueID: id, name: macro.name, path: macro.path, deleted: true) }
+            return nil
+        }
+        return report
     }
 }

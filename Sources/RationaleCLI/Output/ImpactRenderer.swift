@@ -39,7 +39,7 @@ enum ImpactRenderer {
             lines.append("no dbt node is modified by this change")
         }
         // One column for every name of the report, however long the longest.
-        let width = max(28, (report.nodes.map { displayName($0.node).count }.max() ?? 0) + 2)
+        let width = max(28, ((report.nodes.map { displayName($0.node).count } + report.changedMacros.map(\.name.count)).max() ?? 0) + 2)
         let short = shortNames(report)
         for role in [ImpactedNode.Role.modified, .deleted, .downstream, .upstream] {
             let group = report.nodes.filter { $0.role == role }
@@ -63,6 +63,13 @@ enum ImpactRenderer {
                     }
                     lines.append("    \(name.padding(toLength: width, withPad: " ", startingAt: 0))\(why)")
                 }
+            }
+        }
+        if !report.changedMacros.isEmpty {
+            lines.append("")
+            lines.append("changed macros (\(report.changedMacros.count))")
+            for macro in report.changedMacros {
+                lines.append("    \(macro.name.padding(toLength: width, withPad: " ", startingAt: 0))\(macro.path)\(macro.deleted ? " (deleted)" : "")")
             }
         }
         if !report.exposures.isEmpty {
@@ -230,6 +237,13 @@ enum ImpactRenderer {
         object["exposures"] = .strings(report.exposures)
         object["selector"] = .string(report.selector)
         object["documentation_only"] = .bool(report.documentationOnly)
+        object["macros"] = .array(
+            report.changedMacros.map { macro in
+                .object([
+                    "unique_id": .string(macro.uniqueID), "name": .string(macro.name), "path": .string(macro.path),
+                    "deleted": .bool(macro.deleted),
+                ])
+            })
         object["tests"] = .array(
             report.tests.map {
                 .object([
