@@ -18,6 +18,25 @@ struct HostileInputTests {
         return "name: bomb\nversion: '1.0'\n" + lines.joined(separator: "\n") + "\n"
     }()
 
+    @Test func loopListsStayBoundedInNestingNamesAndRefs() {
+        // Many names appended under deep `if`s, then looped over again and again: unbounded, each
+        // loop would copy every name with every condition (a 189 KB file took 24 GB).
+        var parts = ["{% set names = [] %}"] + Array(repeating: "{% if x %}", count: 300)
+        parts += (0..<300).map { "{% do names.append('m\($0)') %}" }
+        parts += Array(repeating: "{% endif %}", count: 300)
+        parts += Array(repeating: "{% for n in names %}{{ ref(n) }}{% endfor %}", count: 300)
+        let scan = TemplateScanner.scanTemplate(Array(parts.joined().utf8)).scan
+        #expect(scan.conditionalRefs.isEmpty, "names added under 300 nested ifs are not followed")
+        #expect(scan.unresolved.count == 300, "each ref(n) stays an unresolved ref")
+
+        // Within the nesting bound, the refs a scan holds stop at the limit.
+        var many = ["{% set names = [] %}"] + (0..<LoopRefTracker.nameLimit).map { "{% do names.append('m\($0)') %}" }
+        many += Array(repeating: "{% for n in names %}{{ ref(n) }}{% endfor %}", count: 100)
+        let bounded = TemplateScanner.scanTemplate(Array(many.joined().utf8)).scan
+        #expect(bounded.conditionalRefs.count <= LoopRefTracker.refLimit)
+        #expect(bounded.conditionalRefs.count + bounded.unresolved.count * LoopRefTracker.nameLimit >= 100 * LoopRefTracker.nameLimit)
+    }
+
     @Test func anAliasBombIsRefusedNotExpanded() {
         #expect(Self.aliasBomb.utf8.count < 600)
         let parsed = ParsedFile.parse(Array(Self.aliasBomb.utf8), as: .yaml)

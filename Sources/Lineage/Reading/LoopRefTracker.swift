@@ -10,6 +10,13 @@
 /// conditions are not false. Anything else (a list from a macro, a computed name) stays an
 /// unresolved ref, as before.
 struct LoopRefTracker {
+    /// Bounds that keep a hostile template linear: a list of more names, or one built or looped
+    /// over under more nested `if`s, is no longer followed (its refs stay unresolved), and a scan
+    /// holds at most `refLimit` refs of loops.
+    static let nameLimit = 256
+    static let conditionDepthLimit = 16
+    static let refLimit = 2_048
+
     /// A name added to a list, with the conditions it was added under.
     private struct Item {
         var name: String
@@ -52,7 +59,7 @@ struct LoopRefTracker {
             if isPunct(2, "="), !text.contains("("), case .list(let values)? = ConfigExpression.evaluate(text, in: .literalsOnly),
                 let names = Self.strings(values)
             {
-                lists[name] = .some(names.map { Item(name: $0, conditions: conditions) })
+                lists[name] = .some(bounded(names.map { Item(name: $0, conditions: conditions) }))
             } else {
                 lists[name] = .some(nil)
             }
@@ -70,7 +77,7 @@ struct LoopRefTracker {
             default: added = nil
             }
             if let items = known, let added {
-                lists[name] = .some(items + added.map { Item(name: $0, conditions: conditions) })
+                lists[name] = .some(bounded(items + added.map { Item(name: $0, conditions: conditions) }))
             } else {
                 lists[name] = .some(nil)
             }
@@ -80,8 +87,8 @@ struct LoopRefTracker {
                 loops.append(("", nil))
                 return
             }
-            let items = (lists[list] ?? nil).map { items in
-                items.map { Item(name: $0.name, conditions: conditions + $0.conditions) }
+            let items = (lists[list] ?? nil).flatMap { items in
+                bounded(items.map { Item(name: $0.name, conditions: conditions + $0.conditions) })
             }
             loops.append((variable, items))
         case "endfor":
@@ -97,6 +104,14 @@ struct LoopRefTracker {
         guard let loop = loops.last(where: { $0.variable == variable }), let items = loop.items else { return nil }
         // An `else`/`elif` branch's condition is not kept: the ref counts unless another is false.
         return items.map { ReferenceScan.ConditionalRef(name: $0.name, conditions: $0.conditions.filter { !$0.isEmpty }) }
+    }
+
+    /// `items`, or nil (no longer followed) past the bounds.
+    private func bounded(_ items: [Item]) -> [Item]? {
+        guard items.count <= Self.nameLimit, conditions.count <= Self.conditionDepthLimit,
+            items.allSatisfy({ $0.conditions.count <= 2 * Self.conditionDepthLimit })
+        else { return nil }
+        return items
     }
 
     private static func strings(_ values: [Value]) -> [String]? {

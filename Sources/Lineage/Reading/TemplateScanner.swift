@@ -129,7 +129,7 @@ public enum TemplateScanner {
         for entry in scan.unresolved[start...] {
             let inner = entry.text.dropFirst(4).dropLast().filter { $0 != " " }
             guard entry.text.hasSuffix(")"), !inner.isEmpty, inner.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
-                let refs = loops.refs(of: String(inner))
+                let refs = loops.refs(of: String(inner)), scan.conditionalRefs.count + refs.count <= LoopRefTracker.refLimit
             else {
                 kept.append(entry)
                 continue
