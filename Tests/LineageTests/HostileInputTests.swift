@@ -37,6 +37,25 @@ struct HostileInputTests {
         #expect(bounded.conditionalRefs.count + bounded.unresolved.count * LoopRefTracker.nameLimit >= 100 * LoopRefTracker.nameLimit)
     }
 
+    @Test func aDescriptionNamingALargeDocsBlockManyTimesRendersBounded() throws {
+        let config = try ProjectConfig(yaml: .map([("name", .string("p"))]), file: "dbt_project.yml")
+        let big = String(repeating: "x", count: 100_000)
+        let project = DbtProject(
+            root: "", config: config, nodes: [:], macros: [:], docs: ["big": big, "small": " tiny \n"],
+            unresolved: [], children: [:])
+        let hostile = String(repeating: "{{ doc('big') }}", count: 50_000)
+        let rendered = ChangeClassifier.rendered(hostile, project)
+        #expect(rendered.utf8.count <= hostile.utf8.count + big.utf8.count + 2, "5 GB if expanded")
+        #expect(
+            rendered
+                != ChangeClassifier.rendered(
+                    hostile,
+                    DbtProject(
+                        root: "", config: config, nodes: [:], macros: [:], docs: ["big": big + "y"], unresolved: [], children: [:])),
+            "an edit to the block still shows")
+        #expect(ChangeClassifier.rendered("a {{ doc('small') }} b {{ doc('small') }}", project) == "a tiny b tiny")
+    }
+
     @Test func anAliasBombIsRefusedNotExpanded() {
         #expect(Self.aliasBomb.utf8.count < 600)
         let parsed = ParsedFile.parse(Array(Self.aliasBomb.utf8), as: .yaml)

@@ -255,20 +255,34 @@ public enum ChangeClassifier {
     /// keeps its call.
     static func rendered(_ description: String, _ project: DbtProject?) -> String {
         guard let project, description.contains("{{"), description.contains("doc(") else { return description }
-        var out = ""
+        // One pass: the text between expressions, each expression as written, the block it names.
+        var pieces: [(text: Substring, raw: Substring, doc: String?)] = []
         var rest = Substring(description)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            out += rest[..<open.lowerBound]
             let expression = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: CharacterSet(charactersIn: "- \t\n"))
-            if let name = docName(expression), let text = project.docs[name] {
-                out += text.trimmingCharacters(in: .whitespacesAndNewlines)
-            } else {
-                out += rest[open.lowerBound..<close.upperBound]
-            }
+            pieces.append(
+                (rest[..<open.lowerBound], rest[open.lowerBound..<close.upperBound], docName(expression).flatMap { project.docs[$0] != nil ? $0 : nil }))
             rest = rest[close.upperBound...]
+        }
+        // Each block trimmed once, however often it is named.
+        var blocks: [String: String] = [:]
+        for name in Set(pieces.compactMap(\.doc)) { blocks[name] = project.docs[name]?.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // A description naming a large block many times would render without bound: past the
+        // limit, it is compared as its text and each block it names, once.
+        let size = description.utf8.count + pieces.reduce(0) { $0 + ($1.doc.flatMap { blocks[$0]?.utf8.count } ?? 0) }
+        guard size <= renderedLimit else {
+            return ([description] + blocks.keys.sorted().map { blocks[$0] ?? "" }).joined(separator: "\n")
+        }
+        var out = ""
+        for piece in pieces {
+            out += piece.text
+            out += piece.doc.flatMap { blocks[$0] } ?? String(piece.raw)
         }
         return out + rest
     }
+
+    /// Rendered descriptions longer than this are compared by their text and named blocks.
+    static let renderedLimit = 1 << 20
 
     /// `name` of `doc('name')` or `doc("name")`, else nil.
     static func docName(_ expression: String) -> String? {
