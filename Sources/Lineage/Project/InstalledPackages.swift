@@ -13,9 +13,6 @@ struct InstalledPackages {
     var isInstalled: Bool { !packages.isEmpty }
     /// A digest of every path and content id read: part of the project cache key.
     var digest: String = ""
-    /// Package folders left out (a symbolic link: `local:` packages, read from git instead; no
-    /// `dbt_project.yml`; too many files).
-    var skipped: [String] = []
 
     /// Files per package at most (elementary, the largest common package, has about 1,000).
     static let fileLimit = 20_000
@@ -38,10 +35,7 @@ struct InstalledPackages {
                 case .yaml(let yaml) = try source.parsed(projectEntry, as: .yaml),
                 let packageConfig = try? ProjectConfig(yaml: yaml, file: projectEntry.path),
                 !names.contains(packageConfig.name)
-            else {
-                result.skipped.append(packageRoot)
-                continue
-            }
+            else { continue } // not a package (or the project itself); a symlink is never listed
             // Only what the loader reads: the project file and files under the resource paths.
             let folders =
                 packageConfig.modelPaths + packageConfig.macroPaths + packageConfig.seedPaths
@@ -51,10 +45,7 @@ struct InstalledPackages {
                 guard ["sql", "yml", "yaml", "py", "md", "csv"].contains(ProjectLoader.fileExtension(relative)) else { return false }
                 return folders.contains { ProjectLoader.subpath(relative, [$0]) != nil }
             }
-            if truncated {
-                result.skipped.append(packageRoot)
-                continue
-            }
+            if truncated { continue } // more files than any package has: left out
             result.packages.append((packageRoot, entries))
             for entry in entries { digestText += entry.path + "=" + entry.id.hex + "\n" }
         }
@@ -67,13 +58,6 @@ struct InstalledPackages {
     /// Whether the project's `packages.yml` / `dependencies.yml` (in `entries`) asks for packages
     /// that are not local folders: hub or git packages, which only `dbt deps` places.
     static func wanted(root: String, entries: [TreeEntry], source: some ProjectFileSource) throws -> Bool {
-        let prefix = ProjectLoader.folderPrefix(root)
-        for file in ["packages.yml", "dependencies.yml"] {
-            guard let entry = entries.first(where: { $0.path == prefix + file }),
-                case .yaml(let document) = try source.parsed(entry, as: .yaml)
-            else { continue }
-            if Value.asList(document["packages"] ?? .null).contains(where: { $0["local"] == nil }) { return true }
-        }
-        return false
+        try ProjectLoader.packageSpecs(root: root, entries: entries, source: source).contains { $0["local"] == nil }
     }
 }

@@ -311,18 +311,16 @@ extension ProjectLoader {
             for node in versionedNodes {
                 if let latest = node.properties["latest_version"]?.scalarText { declared[node.name] = latest }
             }
+            /// `latest_version`, else the highest version.
+            func latest(_ name: String, _ versionMap: [String: String]) -> String? {
+                declared[name].flatMap { versionMap[$0] } ?? versionMap.max(by: { Self.versionLess($0.key, $1.key) })?.value
+            }
             for (name, versionMap) in versioned {
-                let latest =
-                    declared[name].flatMap { versionMap[$0] }
-                    ?? versionMap.max(by: { Self.versionLess($0.key, $1.key) })?.value
-                if let latest { byName[name] = latest }
+                if let id = latest(name, versionMap) { byName[name] = id }
             }
             for (key, versionMap) in qualifiedVersioned {
-                let name = String(key[key.index(after: key.firstIndex(of: ".") ?? key.startIndex)...])
-                let latest =
-                    declared[name].flatMap { versionMap[$0] }
-                    ?? versionMap.max(by: { Self.versionLess($0.key, $1.key) })?.value
-                if let latest { qualified[key] = latest }
+                // `package.name`
+                if let id = latest(String(key[key.index(after: key.firstIndex(of: ".") ?? key.startIndex)...]), versionMap) { qualified[key] = id }
             }
         }
 

@@ -101,23 +101,30 @@ public enum ProjectLoader {
     /// `packages.yml` or `dependencies.yml` (relative to the project) that hold a
     /// `dbt_project.yml` at this revision. A path that leaves the repository is not followed.
     public static func localPackages(root: String, entries: [TreeEntry], source: some ProjectFileSource) throws -> [String] {
-        let prefix = folderPrefix(root)
         var found: [String] = []
+        for package in try packageSpecs(root: root, entries: entries, source: source) {
+            guard let local = package["local"]?.scalarText,
+                let folder = Self.resolve(local, from: root)
+            else { continue }
+            let marker = folder.isEmpty ? "dbt_project.yml" : folder + "/dbt_project.yml"
+            if folder != root, !found.contains(folder), entries.contains(where: { $0.path == marker }) {
+                found.append(folder)
+            }
+        }
+        return found
+    }
+
+    /// The package entries of the project's `packages.yml` and `dependencies.yml`, in order.
+    static func packageSpecs(root: String, entries: [TreeEntry], source: some ProjectFileSource) throws -> [Value] {
+        let prefix = folderPrefix(root)
+        var specs: [Value] = []
         for file in ["packages.yml", "dependencies.yml"] {
             guard let entry = entries.first(where: { $0.path == prefix + file }),
                 case .yaml(let document) = try source.parsed(entry, as: .yaml)
             else { continue }
-            for package in Value.asList(document["packages"] ?? .null) {
-                guard let local = package["local"]?.scalarText,
-                    let folder = Self.resolve(local, from: root)
-                else { continue }
-                let marker = folder.isEmpty ? "dbt_project.yml" : folder + "/dbt_project.yml"
-                if folder != root, !found.contains(folder), entries.contains(where: { $0.path == marker }) {
-                    found.append(folder)
-                }
-            }
+            specs += Value.asList(document["packages"] ?? .null)
         }
-        return found
+        return specs
     }
 
     /// A folder as a path prefix: `a/b/` for `a/b`, nothing for the repository root.
