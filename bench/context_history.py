@@ -101,7 +101,7 @@ def classify(repo: Path, parent: str, sha: str, projects: list[str]) -> tuple[st
     if not files or len(files) > 12:
         return None, []
     code = [f for f in files if f[1].endswith((".sql", ".py"))]
-    models = [f for f in code if "models/" in f[2].split("/", 1)[0] + "/" or f[2].startswith("models/")]
+    models = [f for f in code if f[2].startswith("models/")]
     macros = [f for f in code if f[2].startswith("macros/")]
     paths = [f[1] for f in files]
     if len(code) == 1 and len(models) == 1 and models[0][0] == "M":
@@ -146,7 +146,9 @@ def shares(data: dict) -> dict:
 
 
 def sample(entry: dict, repo: Path, rng: random.Random, depth: int) -> dict:
-    projects = entry["dbt_projects"]
+    # The dbt projects and the local packages they install (tuva's is the repository's root).
+    projects = sorted(set(entry["dbt_projects"]) | {d for dirs in (entry.get("local_package_dirs") or {}).values() for d in dirs},
+                      key=lambda d: -len(d))
     shas = git(repo, "rev-list", "--first-parent", f"--max-count={depth}", "HEAD").split()
     kinds: dict = {"one-model": [], "macro": [], "yaml": []}
     for sha in shas:

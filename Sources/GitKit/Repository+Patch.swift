@@ -4,14 +4,16 @@ extension Repository {
     /// A unified diff (`git diff` style, 3 lines of context) between two versions of a file's
     /// content; nil content is an absent side (an added or deleted file). Binary content gives
     /// git's one-line "Binary files differ". The header states each side's mode as git does
-    /// (`new file mode 120000` for a symbolic link, whose content is its target).
+    /// (`new file mode 120000` for a symbolic link, whose content is its target). `contextLines`
+    /// unchanged lines surround each hunk (git's default, 3).
     public static func unifiedDiff(
         old: [UInt8]?, new: [UInt8]?, oldPath: String, newPath: String,
-        oldMode: FileMode = .file, newMode: FileMode = .file
+        oldMode: FileMode = .file, newMode: FileMode = .file, contextLines: Int = 3
     ) throws -> String {
         try LibGit2.initialize()
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
+        options.context_lines = UInt32(max(0, min(contextLines, 1_000)))
         var patch: OpaquePointer?
         let oldBytes = old ?? []
         let newBytes = new ?? []

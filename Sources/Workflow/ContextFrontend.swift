@@ -45,12 +45,21 @@ public enum ContextFrontend {
         let changes = try repository.diff(from: base, to: head, renames: true)
         let sessionsPrefix = workspace.config.sessions + "/"
 
-        var full: [PackNode] = []
-        var neighbours: [PackNode] = []
+        var changed: [PackNode] = []
+        var indirect: [PackNode] = []
+        var children: [PackNode] = []
+        var parents: [PackNode] = []
         var farther: [PackNode] = []
         var foreignMacros = Set<String>()
         var nodePaths = Set<String>()
         var manifestPaths = Set<String>()
+        var fromManifestPaths = false
+        // Files of the selected nodes (with --select, the diff keeps to them and to files that
+        // define no node).
+        var selectedPaths = Set<String>()
+        // The dbt projects' folders ("" for the root): their files' diffs are essential.
+        var projectRoots: [String] = []
+        let changedPaths = Set(changes.flatMap { [$0.path, $0.oldPath, $0.newPath].compactMap { $0 } })
         do {
             let options = ImpactOptions(downstream: nil, upstream: 1, withTests: true)
             let result: ImpactResult
@@ -62,45 +71,72 @@ public enum ContextFrontend {
             }
             // A manifest holds each node's code (raw_code) and paths relative to the project.
             let fromManifest = result.source == .manifest
+            fromManifestPaths = fromManifest
             for report in result.reports {
                 let project = report.project
+                projectRoots.append(project.root)
                 var modified = report.nodes.filter { $0.role == .modified || $0.role == .deleted }
                 if !request.select.isEmpty {
                     modified = modified.filter { item in !ModifiedNode(item.node).aliases.isDisjoint(with: request.select) }
+                    for item in modified { selectedPaths.formUnion([item.node.path, item.node.propertiesPath].compactMap { $0 }) }
                 }
-                var fullIDs = Set(modified.map(\.node.uniqueID))
+                let changedMacros = Set(report.changedMacros.map(\.uniqueID))
+                var fullIDs = Set<String>()
                 for item in modified {
-                    full.append(
-                        try packNode(
-                            item.node, relation: .modified, distance: 0, reasons: item.reasons.map { "\($0.code): \($0.detail)" },
-                            code: true, head: head, workspace: workspace, fromManifest: fromManifest))
-                    for macro in item.node.macroDependencies where !macro.hasPrefix("macro.\(project.name).") { foreignMacros.insert(macro) }
+                    let node = item.node
+                    let reasons = item.reasons.map { "\($0.code): \($0.detail)" }
+                    // Its own file changed (or it is new, deleted, or asked for by name): in full.
+                    let direct =
+                        item.role == .deleted || item.reasons.contains { ["new", "fqn", "body", "checksum"].contains($0.code) }
+                        || changedPaths.contains(node.path) || !request.select.isEmpty
+                    for macro in node.macroDependencies where !macro.hasPrefix("macro.\(project.name).") { foreignMacros.insert(macro) }
+                    if direct {
+                        fullIDs.insert(node.uniqueID)
+                        changed.append(
+                            try packNode(
+                                node, relation: .modified, distance: 0, reasons: reasons, code: true, head: head, workspace: workspace,
+                                fromManifest: fromManifest))
+                    } else {
+                        var packed = try packNode(node, relation: .indirect, distance: 0, reasons: reasons, code: true, head: head, workspace: workspace)
+                        packed.via = via(node, item.reasons, project: project, changedMacros: changedMacros, changedPaths: changedPaths)
+                        indirect.append(packed)
+                    }
                 }
                 for name in request.expand {
                     guard let node = project.nodes.values.first(where: { !ModifiedNode($0).aliases.isDisjoint(with: [name]) }) else {
                         throw ContextError.unknownNode(name)
                     }
                     guard fullIDs.insert(node.uniqueID).inserted else { continue }
-                    full.append(
+                    indirect.removeAll { $0.uniqueID == node.uniqueID }
+                    changed.append(
                         try packNode(
-                            node, relation: .expanded, distance: 0, reasons: [], code: true, head: head, workspace: workspace,
-                            fromManifest: fromManifest))
+                            node, relation: .expanded, distance: 0, reasons: [], code: true, head: head, workspace: workspace, fromManifest: fromManifest))
+                }
+                // The columns each changed model's diff touches, to put the children that read them first.
+                var changedColumns: [String] = []
+                for id in fullIDs.sorted() {
+                    guard let node = project.nodes[id], node.resourceType == .model, let change = changes.first(where: { $0.path == node.path }) else {
+                        continue
+                    }
+                    changedColumns += try Self.changedColumns(node, change: change, head: head, workspace: workspace)
                 }
                 // Direct parents and children of what is shown in full; then the rest downstream.
-                var seen = fullIDs
+                var seen = fullIDs.union(indirect.map(\.uniqueID))
                 for id in fullIDs.sorted() {
                     let node = project.nodes[id]
                     for parent in (node?.parents ?? []) where seen.insert(parent).inserted {
                         if let parentNode = project.nodes[parent] {
-                            neighbours.append(
-                                try packNode(parentNode, relation: .parent, distance: 1, reasons: [], code: false, head: head, workspace: workspace))
+                            parents.append(try packNode(parentNode, relation: .parent, distance: 1, reasons: [], code: false, head: head, workspace: workspace))
                         }
                     }
                     for child in project.children[id] ?? [] where seen.insert(child).inserted {
-                        if let childNode = project.nodes[child], childNode.resourceType != .test {
-                            neighbours.append(
-                                try packNode(childNode, relation: .child, distance: 1, reasons: [], code: false, head: head, workspace: workspace))
+                        guard let childNode = project.nodes[child], childNode.resourceType != .test else { continue }
+                        var packed = try packNode(childNode, relation: .child, distance: 1, reasons: [], code: false, head: head, workspace: workspace)
+                        if !changedColumns.isEmpty, !fromManifest, let bytes = try read(childNode.path, id: nil, head: head, workspace: workspace) {
+                            let words = Self.words(String(decoding: bytes.prefix(1 << 20), as: UTF8.self))
+                            packed.readsChangedColumns = changedColumns.filter { words.contains($0.lowercased()) }
                         }
+                        children.append(packed)
                     }
                 }
                 let restricted = !request.select.isEmpty
@@ -121,8 +157,10 @@ public enum ContextFrontend {
             // Not a dbt repository: the pack is the changed files.
         }
         farther.sort { ($0.distance, $0.name) < ($1.distance, $1.name) }
+        // Those that read a changed column first, in the order found.
+        children = children.filter { !$0.readsChangedColumns.isEmpty } + children.filter { $0.readsChangedColumns.isEmpty }
 
-        // Changed files that define no node: their diffs, then whole.
+        // Every changed file as a diff; whole, later, when no node shows it.
         var files: [PackFile] = []
         // Session files and STATE.md are the protocol's own notes, not the change.
         let protocolFiles: Set<String> = [workspace.config.stateFile]
@@ -131,23 +169,38 @@ public enum ContextFrontend {
         func definesNode(_ path: String) -> Bool {
             nodePaths.contains(path) || (!manifestPaths.isEmpty && manifestPaths.contains { path.hasSuffix("/" + $0) })
         }
-        for change in changes where !change.path.hasPrefix(sessionsPrefix) && !protocolFiles.contains(change.path) && !definesNode(change.path) {
+        for change in changes where !change.path.hasPrefix(sessionsPrefix) && !protocolFiles.contains(change.path) {
+            if !request.select.isEmpty, definesNode(change.path) || change.path.hasSuffix(".yml") || change.path.hasSuffix(".yaml"),
+                !selectedPaths.contains(change.path)
+            {
+                continue
+            }
             let old = try change.oldID.map { try repository.readBlob($0) }
             let new = try change.newPath.map { try read($0, id: change.newID, head: head, workspace: workspace) } ?? nil
-            let diff = try Repository.unifiedDiff(
-                old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path,
-                oldMode: change.oldMode ?? .file, newMode: change.newMode ?? .file)
-            let content = new.flatMap { String(validating: $0, as: UTF8.self) }
-            files.append(PackFile(path: change.path, diff: diff.isEmpty ? "(no textual change)" : diff, content: content))
+            func diff(_ context: Int) throws -> String {
+                try Repository.unifiedDiff(
+                    old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path,
+                    oldMode: change.oldMode ?? .file, newMode: change.newMode ?? .file, contextLines: context)
+            }
+            let full = try diff(3)
+            var tight = try diff(0)
+            // A seed is data: past a few lines, its changed rows are counted, the first shown.
+            if change.path.hasSuffix(".csv") { tight = Self.dataSummary(tight) }
+            let content = definesNode(change.path) ? nil : new.flatMap { String(validating: $0, as: UTF8.self) }
+            let essential = projectRoots.isEmpty || fromManifestPaths || projectRoots.contains { $0.isEmpty || change.path.hasPrefix($0 + "/") }
+            files.append(
+                PackFile(
+                    path: change.path, diff: full.isEmpty ? "(no textual change)" : full, tightDiff: tight == full || tight.isEmpty ? nil : tight,
+                    content: content, essential: essential))
         }
 
         let input = ContextPackBuilder.Input(
-            scope: scope, budget: budget, full: full, neighbours: neighbours, farther: farther,
-            files: files, foreignMacros: foreignMacros.sorted())
+            scope: scope, budget: budget, files: files, changed: changed, indirect: indirect, children: children, parents: parents,
+            farther: farther, foreignMacros: foreignMacros.sorted())
         do {
             return Packed(pack: try ContextPackBuilder.build(input), scope: scope)
-        } catch ContextPackError.modifiedDoNotFit(let needed, let budget, let nodes) {
-            throw ContextError.doesNotFit(needed: needed, budget: budget, nodes: nodes)
+        } catch ContextPackError.diffDoesNotFit(let needed, let suggested, let budget, let files, let nodes) {
+            throw ContextError.doesNotFit(needed: needed, suggested: suggested, budget: budget, files: files, nodes: nodes)
         }
     }
 
@@ -278,15 +331,26 @@ public enum ContextFrontend {
 }
 
 public enum ContextError: Error, LocalizedError {
-    case doesNotFit(needed: Int, budget: Int, nodes: [String])
+    /// Past this, a budget is no advice: the change is too large for one pack.
+    static let largestSuggestion = 50_000
+
+    case doesNotFit(needed: Int, suggested: Int, budget: Int, files: [String], nodes: [String])
     case unknownNode(String)
 
     public var errorDescription: String? {
         switch self {
-        case .doesNotFit(let needed, let budget, let nodes):
-            let list = nodes.prefix(8).joined(separator: ", ")
-            return
-                "the modified nodes alone need about \(needed) tokens, over the budget of \(budget): narrow with --select NAME (one of \(list)\(nodes.count > 8 ? ", …" : "")) or raise --budget"
+        case .doesNotFit(let needed, let suggested, let budget, let files, let nodes):
+            var unique: [String] = []
+            for node in nodes where !unique.contains(node) { unique.append(node) }
+            let narrow =
+                unique.count > 1 ? " or narrow with --select NAME (one of \(unique.prefix(8).joined(separator: ", "))\(unique.count > 8 ? ", …" : ""))" : ""
+            let what =
+                "the diff of the change alone (\(files.count) file\(files.count == 1 ? "" : "s"), without context lines) needs about \(needed) tokens, over the budget of \(budget)"
+            guard needed <= Self.largestSuggestion else {
+                return
+                    "\(what): more than a pack should hold; narrow with --select NAME\(unique.isEmpty ? "" : " (one of \(unique.prefix(8).joined(separator: ", "))\(unique.count > 8 ? ", …" : ""))"), or read the change with git diff"
+            }
+            return "\(what): use --budget \(suggested) (it holds the diff with its context and the changed SQL)\(narrow)"
         case .unknownNode(let name):
             return "--expand \(Echo.shortened(name)): no such node in the project (a model, seed, snapshot or source name, a unique id or a path)"
         }

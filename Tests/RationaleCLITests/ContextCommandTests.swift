@@ -11,14 +11,20 @@ struct ContextCommandTests {
         let run = try rationale(["context", "--budget", "1500"], in: repo)
         #expect(run.status == 0, "\(run.stderr)")
         let text = run.stdout
+        let diff = try #require(
+            text.range(
+                of:
+                    "## Diff\n\n### dbt/models/staging/stg_orders.sql\n\n```diff\n@@ -1 +1 @@\n-select * from raw.orders\n+select * from raw.orders where status != 'void'"
+            ))
         let modified = try #require(text.range(of: "### stg_orders (model, staging)"))
-        let neighbours = try #require(text.range(of: "## Direct parents and children"))
-        #expect(modified.lowerBound < neighbours.lowerBound)
+        let neighbours = try #require(text.range(of: "## Direct children"))
+        #expect(diff.lowerBound < modified.lowerBound && modified.lowerBound < neighbours.lowerBound)
         #expect(text.contains("```sql\nselect * from raw.orders where status != 'void'\n```"))
         #expect(text.contains("- `int_order_payments` (child; model, intermediate)"))
         #expect(text.contains("## Farther downstream and upstream (by name, nearest first)\n`orders` (2), `revenue` (3), `finance_dashboard` (4)"))
         #expect(text.contains("Budget: 1500 tokens"))
-        #expect(text.contains("- loaded: stg_orders — modified by the change"))
+        #expect(text.contains("- loaded: stg_orders — changed by the edit: in full"))
+        #expect(text.contains("The tool's notes on what this pack holds and leaves out (not the author's decisions)."))
         let used = try #require(text.components(separatedBy: "Used: ").dropFirst().first?.split(separator: " ").first.flatMap { Int($0) })
         #expect(used <= 1500)
     }
@@ -48,15 +54,90 @@ struct ContextCommandTests {
         #expect(unknown.stderr.contains("--expand nope: no such node"))
     }
 
-    @Test func whenEvenTheModifiedNodesDoNotFitItSaysHowToNarrow() throws {
+    @Test func onlyWhenTheDiffItselfDoesNotFitItRefusesAndNamesABudgetThatWorks() throws {
         let repo = try narrativeRepository()
         try repo.git("checkout", "-q", "main")
         repo.write(
             "dbt/models/staging/stg_orders.sql", (0..<300).map { "select \($0) as c from raw.orders union all" }.joined(separator: "\n") + "\nselect 1\n")
         let run = try rationale(["context", "--budget", "500"], in: repo)
         #expect(run.status == 1)
-        #expect(run.stderr.contains("over the budget of 500: narrow with --select NAME (one of stg_orders) or raise --budget"))
+        #expect(run.stderr.contains("the diff of the change alone (1 file, without context lines) needs about "), "\(run.stderr)")
         #expect(run.stdout.isEmpty)
+        // The budget it names gives a pack with the whole diff and the SQL.
+        let suggested = try #require(run.stderr.components(separatedBy: "use --budget ").dropFirst().first?.split(separator: " ").first.flatMap { Int($0) })
+        let again = try rationale(["context", "--budget", "\(suggested)"], in: repo)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("+select 299 as c from raw.orders union all"))
+        #expect(again.stdout.contains("- loaded: stg_orders — changed by the edit: in full"))
+    }
+
+    @Test func aHeavilyDocumentedModelsOneLineEditFitsAThousandTokensWithItsDiffAndSQL() throws {
+        let repo = try shopRepository()
+        // A 28 KB properties file: 70 columns described at length.
+        let columns = (0..<70).map {
+            "      - name: col_\($0)\n        description: \"\(String(repeating: "What column \($0) holds, where it comes from and how it is computed. ", count: 6))\""
+        }
+        repo.write(
+            "dbt/models/staging/stg_orders.yml",
+            "version: 2\nmodels:\n  - name: stg_orders\n    description: Orders.\n    columns:\n" + columns.joined(separator: "\n") + "\n")
+        repo.write("dbt/models/staging/stg_orders.sql", "select\n    id,\n    amount as col_1\nfrom raw.orders\n")
+        for index in 0..<7 { repo.write("dbt/models/marts/child_\(index).sql", "select \(index == 3 ? "col_1" : "id") from {{ ref('stg_orders') }}\n") }
+        _ = try repo.commit("documented")
+        repo.write("dbt/models/staging/stg_orders.sql", "select\n    id,\n    amount / 100 as col_1\nfrom raw.orders\n")
+        for budget in [1_000, 2_000, 5_000] {
+            let run = try rationale(["context", "--budget", "\(budget)", "--format", "json"], in: repo)
+            #expect(run.status == 0, "\(budget): \(run.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let markdown = try #require(object["markdown"] as? String)
+            #expect((object["tokens"] as? Int).map { $0 <= budget } == true)
+            #expect(markdown.contains("-    amount as col_1\n+    amount / 100 as col_1"))
+            #expect(markdown.contains("```sql\nselect\n    id,\n    amount / 100 as col_1"))
+            // The child that reads the changed column comes first.
+            #expect(markdown.contains("## Direct children (8)\n- `child_3` (child; model, marts, table) — reads changed column `col_1`"), "\(markdown)")
+            let sections = try #require(object["sections"] as? [[String: Any]])
+            #expect(Set(sections.compactMap { $0["kind"] as? String }).isSuperset(of: ["diff", "sql", "children", "decisions"]))
+            if budget == 1_000 {
+                #expect(!markdown.contains("where it comes from"))
+                #expect(markdown.contains("- excluded: descriptions of stg_orders — cut to fit the budget"))
+            }
+        }
+    }
+
+    @Test func aMacroEditShowsTheMacrosDiffThenItsCallersByFolder() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/macros/money.sql", "{% macro cents(c) %}{{ c }} / 100{% endmacro %}\n{% macro to_dollars(c) %}round({{ cents(c) }}, 2){% endmacro %}\n")
+        for index in 0..<12 { repo.write("dbt/models/staging/stg_pay_\(index).sql", "select {{ to_dollars('amount') }} as dollars from raw.pay_\(index)\n") }
+        for index in 0..<5 { repo.write("dbt/models/marts/fin_\(index).sql", "select {{ cents('amount') }} as dollars from {{ ref('orders') }}\n") }
+        _ = try repo.commit("money")
+        repo.write(
+            "dbt/macros/money.sql", "{% macro cents(c) %}{{ c }} / 100.0{% endmacro %}\n{% macro to_dollars(c) %}round({{ cents(c) }}, 2){% endmacro %}\n")
+        let run = try rationale(["context", "--budget", "1000"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = run.stdout
+        let diff = try #require(
+            text.range(
+                of:
+                    "### dbt/macros/money.sql\n\n```diff\n@@ -1,2 +1,2 @@\n-{% macro cents(c) %}{{ c }} / 100{% endmacro %}\n+{% macro cents(c) %}{{ c }} / 100.0{% endmacro %}"
+            ))
+        let groups = try #require(text.range(of: "## Modified through a macro or config (17)"))
+        #expect(diff.lowerBound < groups.lowerBound)
+        #expect(text.contains("Through macro `to_dollars` → `cents` (`dbt/macros/money.sql`): 12 nodes\n- `dbt/models/staging/` (12): "), "\(text)")
+        #expect(text.contains("Through macro `cents` (`dbt/macros/money.sql`): 5 nodes\n- `dbt/models/marts/` (5): "), "\(text)")
+        #expect(text.contains("- loaded: dbt/macros/money.sql — the diff of each changed file"))
+        // A caller in full when the budget allows.
+        let wide = try rationale(["context", "--budget", "3000"], in: repo)
+        #expect(wide.stdout.contains("— modified through macro `to_dollars` → `cents`"), "\(wide.stdout)")
+        #expect(wide.stdout.contains("in full, as an example of what the change reaches"))
+    }
+
+    @Test func aConfigChangeInDbtProjectYmlShowsTheBlockThenWhatItConfigures() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/dbt_project.yml", "name: shop\nmodels:\n  shop:\n    marts:\n      +materialized: view\n")
+        let run = try rationale(["context", "--budget", "1000"], in: repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("-      +materialized: table\n+      +materialized: view"))
+        #expect(run.stdout.contains("## Modified through a macro or config (2)"))
+        #expect(run.stdout.contains("Through configs in `dbt/dbt_project.yml`: 2 nodes\n- `dbt/models/marts/` (2): `orders`, `revenue`"), "\(run.stdout)")
     }
 
     @Test func writeRecordsTheDecisionsAndTheSessionRulesAccept() throws {
@@ -70,7 +151,7 @@ struct ContextCommandTests {
         #expect(written.stderr.contains("decisions recorded in .project/sessions/\(folder)/CONTEXT.md"))
         let context = try #require(repo.read(".project/sessions/\(folder)/CONTEXT.md"))
         #expect(context.contains("<!-- rationale:context:begin -->\nBudget: 2000 tokens\nUsed: "))
-        #expect(context.contains("- loaded: stg_payments — modified by the change"))
+        #expect(context.contains("- loaded: stg_payments — changed by the edit: in full"))
         #expect(!context.contains("[[fill:"))
         // A second write replaces the block instead of adding one.
         _ = try rationale(["context", "--budget", "2500", "--write"], in: repo)
@@ -94,10 +175,10 @@ struct ContextCommandTests {
         repo.write("etl/new.sql", "select 1\n")
         let run = try rationale(["context", "--budget", "800"], in: repo)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("### etl/load.py\n\n```diff\ndiff --git a/etl/load.py b/etl/load.py"))
+        #expect(run.stdout.contains("### etl/load.py\n\n```diff\n@@ -1,2 +1,2 @@"))
         #expect(run.stdout.contains("-    return 1\n+    return 2"))
         #expect(run.stdout.contains("### etl/new.sql (whole file)"))
-        #expect(run.stdout.contains("- loaded: etl/load.py, etl/new.sql — changed files: their diffs"))
+        #expect(run.stdout.contains("- loaded: etl/load.py, etl/new.sql — the diff of each changed file, hunks with 3 lines of context"))
     }
 }
 

@@ -10,13 +10,18 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Print a context pack of the change for an agent, within a token budget, with its decisions.",
             discussion: """
-                The modified nodes in full (SQL, config, columns, test names), their direct parents \
-                and children summarised, then farther nodes by name, nearest first — never more than \
-                the budget (tokens estimated offline: one per 5 letters, 3 digits, symbol or 2 line \
-                breaks, rounded up; never more than 5 % under a real BPE tokenizer on dbt code). It ends with the context decisions: what was loaded, what was excluded and why, \
-                and the tokens used. Changed files that are no dbt node (or a repository without dbt) \
-                come as diffs, then whole files. --write records the decisions in the active \
-                session's CONTEXT.md.
+                Most needed first, never more than the budget: the diff of each changed file; the \
+                changed models' SQL (cut step by step when tight: without comments, then left to \
+                the diff); what the change modifies through a macro or config, grouped by folder \
+                with counts; columns by name; the direct children (those reading a changed column \
+                first); one or two indirectly modified models in full; the direct parents; farther \
+                nodes by name; descriptions and test lists last. The pack always holds the diff: it \
+                refuses only when the diff alone is over the budget, and names a budget that works. \
+                Tokens are estimated offline (one per 5 letters, 3 digits, symbol or 2 line breaks, \
+                rounded up; never more than 5 % under a real BPE tokenizer on dbt code). It ends \
+                with the context decisions, the tool's notes on what was loaded and cut, and the \
+                tokens used; --format json adds where they went (sections). --write records the \
+                decisions in the active session's CONTEXT.md.
 
                 Examples:
                   rationale context                        # the working tree against HEAD, budget from .rationale.yml (4000)
@@ -86,6 +91,8 @@ extension Rationale {
             var budget: Int
             var tokens: Int
             var decisions: [PackDecision]
+            /// Where the tokens went, by kind (`diff`, `sql`, `children`, …).
+            var sections: [PackSection]
             var markdown: String
             var written: String?
         }
@@ -118,7 +125,7 @@ extension Rationale {
                         FindingsOutput.json(
                             Output(
                                 scope: packed.scope, budget: packed.pack.budget, tokens: packed.pack.tokens,
-                                decisions: packed.pack.decisions, markdown: packed.pack.markdown, written: written)))
+                                decisions: packed.pack.decisions, sections: packed.pack.sections, markdown: packed.pack.markdown, written: written)))
                 case .markdown:
                     emit(packed.pack.markdown)
                     if let written { emitError("decisions recorded in \(written)") }
