@@ -110,15 +110,24 @@ public struct ContextDecisions: Sendable, Hashable {
                     break
                 }
             }
-            let names = MarkdownText.withoutPlaceholders(String(namesPart)).split(separator: ",").map { name in
-                String(name.trimmingSpaces.trimmingCharacters(in: CharacterSet(charactersIn: "`*_+")))
-            }.filter { !$0.isEmpty }
+            let names = MarkdownText.withoutPlaceholders(String(namesPart)).split(separator: ",").map { Self.name($0) }.filter { !$0.isEmpty }
             let cleanReason = MarkdownText.withoutPlaceholders(String(reason)).trimmingCharacters(in: .whitespaces)
             decisions.append(
                 Decision(
                     verdict: verdict, names: names, reason: cleanReason, file: file, line: line.number,
                     byTool: packLines.contains { $0.contains(line.number) }))
         }
+    }
+
+    /// A name as written, without its code ticks and the emphasis around it (`**x**`, `_x_`):
+    /// a glob's `*` or a selector's `+` stay.
+    static func name(_ raw: Substring) -> String {
+        var name = raw.trimmingSpaces.trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+        for marker in ["**", "__", "*", "_"] where name.count > 2 * marker.count && name.hasPrefix(marker) && name.hasSuffix(marker) {
+            name = String(name.dropFirst(marker.count).dropLast(marker.count))
+            break
+        }
+        return name.trimmingCharacters(in: CharacterSet(charactersIn: "`")).trimmingCharacters(in: .whitespaces)
     }
 
     /// Every name that a decision covers.

@@ -77,15 +77,37 @@ public struct ModifiedNode: Sendable, Hashable, Codable {
     public var version: String?
     /// Whether the change deletes it.
     public var deleted: Bool
+    /// Its file relative to its dbt project's folder (`models/staging/stg_x.sql`), when the
+    /// project is not at the repository's root.
+    public var projectPath: String? = nil
+    /// Its tags.
+    public var tags: [String] = []
+    /// The names of the project's macros it calls, directly or through other macros.
+    public var macros: [String] = []
+    /// The names of the nodes upstream of it (for `name+` selectors), and downstream (`+name`).
+    public var ancestors: [String] = []
+    public var descendants: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case name, uniqueID, path, resourceType, version, deleted
+    }
 
     /// Creates a node.
-    public init(name: String, uniqueID: String, path: String, resourceType: String = "model", version: String? = nil, deleted: Bool = false) {
+    public init(
+        name: String, uniqueID: String, path: String, resourceType: String = "model", version: String? = nil, deleted: Bool = false,
+        projectPath: String? = nil, tags: [String] = [], macros: [String] = [], ancestors: [String] = [], descendants: [String] = []
+    ) {
         self.name = name
         self.uniqueID = uniqueID
         self.path = path
         self.resourceType = resourceType
         self.version = version
         self.deleted = deleted
+        self.projectPath = projectPath
+        self.tags = tags
+        self.macros = macros
+        self.ancestors = ancestors
+        self.descendants = descendants
     }
 
     /// What a decision may call it: name, `name.vN`, unique id, path, or the path's file name.

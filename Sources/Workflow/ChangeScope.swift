@@ -47,7 +47,7 @@ public struct ChangeScope {
                     case .modified, .deleted:
                         scopeModified[node.uniqueID] = item
                         if explainedTypes.contains(node.resourceType) {
-                            modified[node.uniqueID] = ModifiedNode(node, deleted: impacted.role == .deleted)
+                            modified[node.uniqueID] = ModifiedNode(node, in: report.project, deleted: impacted.role == .deleted)
                         }
                     case .downstream:
                         var detailed = item

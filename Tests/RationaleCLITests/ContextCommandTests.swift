@@ -130,6 +130,44 @@ struct ContextCommandTests {
         #expect(wide.stdout.contains("in full, as an example of what the change reaches"))
     }
 
+    @Test func aSessionCoversAMacrosCallersByNamingTheMacroAFolderOrAGlob() throws {
+        let repo = try shopRepository()
+        repo.write("dbt/macros/money.sql", "{% macro cents(c) %}{{ c }} / 100{% endmacro %}\n{% macro to_dollars(c) %}round({{ cents(c) }}, 2){% endmacro %}\n")
+        for index in 0..<12 { repo.write("dbt/models/staging/stg_pay__\(index).sql", "select {{ to_dollars('amount') }} as dollars from raw.pay_\(index)\n") }
+        for index in 0..<5 { repo.write("dbt/models/marts/fin_\(index).sql", "select {{ cents('amount') }} as dollars from {{ ref('orders') }}\n") }
+        _ = try repo.commit("money")
+        try repo.git("checkout", "-q", "-b", "cents")
+        repo.write(
+            "dbt/macros/money.sql", "{% macro cents(c) %}{{ c }} / 100.0{% endmacro %}\n{% macro to_dollars(c) %}round({{ cents(c) }}, 2){% endmacro %}\n")
+        _ = try rationale(["session", "start", "Cents as decimals"], in: repo)
+        let folder = try #require(sessionFolders(repo).first)
+        // The author's words only: the template's one line per modified model goes.
+        func fill(_ names: [String]) throws {
+            try fillSession(repo, folder, loaded: names, excluded: [])
+            let path = ".project/sessions/\(folder)/CONTEXT.md"
+            let context = try #require(repo.read(path))
+            repo.write(
+                path,
+                context.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasSuffix("— the model being changed") }.joined(separator: "\n"))
+        }
+        // Neither the macro nor a selector: 17 models to name.
+        try fill(["orders"])
+        let before = try rationale(["session", "status"], in: repo)
+        #expect(before.status == 1, "\(repo.read(".project/sessions/\(folder)/CONTEXT.md") ?? "")")
+        #expect(before.stdout.components(separatedBy: "[model_not_covered]").count - 1 == 17, "\(before.stdout)")
+        #expect(before.stdout.contains("(a macro it calls, a folder, a glob like `stg_x__*`, `tag:NAME` or `name+` covers it too)"))
+        // The macro covers its callers, nested or not; a glob or a folder what they select.
+        for names in [["cents"], ["stg_pay__*", "models/marts/"], ["path:dbt/models/staging", "fin_*"]] {
+            try fill(names)
+            let status = try rationale(["session", "status"], in: repo)
+            #expect(status.status == 0, "\(names): \(status.stdout)")
+            if names == ["cents"] { #expect(status.stdout.contains("  cents covers 17 of them"), "\(status.stdout)") }
+            if names.first == "stg_pay__*" {
+                #expect(status.stdout.contains("  stg_pay__* covers 12 of them\n  models/marts/ covers 5 of them"), "\(status.stdout)")
+            }
+        }
+    }
+
     @Test func aConfigChangeInDbtProjectYmlShowsTheBlockThenWhatItConfigures() throws {
         let repo = try shopRepository()
         repo.write("dbt/dbt_project.yml", "name: shop\nmodels:\n  shop:\n    marts:\n      +materialized: view\n")

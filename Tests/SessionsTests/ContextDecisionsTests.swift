@@ -9,7 +9,7 @@ struct ContextDecisionsTests {
             ## Context decisions
             **Budget:** 4,000 tokens
             Used: ~2 600 tokens
-            - loaded: `stg_orders`, orders+ — the models being changed
+            - loaded: `stg_orders`, orders+, **stg_pay__***, _dim_x_ — the models being changed
             - excluded: revenue -- downstream only
             - excluded: customers
             - something else
@@ -18,9 +18,13 @@ struct ContextDecisionsTests {
         #expect(decisions.budget?.tokens == 4000)
         #expect(decisions.used?.tokens == 2600)
         #expect(decisions.used?.line == 3)
-        #expect(decisions.decisions.map(\.names) == [["stg_orders", "orders"], ["revenue"], ["customers"]])
+        // A selector's `+` and a glob's `*` stay; emphasis around a name goes.
+        #expect(decisions.decisions.map(\.names) == [["stg_orders", "orders+", "stg_pay__*", "dim_x"], ["revenue"], ["customers"]])
         #expect(decisions.decisions.map(\.reason) == ["the models being changed", "downstream only", ""])
-        #expect(decisions.coveredNames == ["stg_orders", "orders", "revenue", "customers"])
+        #expect(decisions.coveredNames == ["stg_orders", "orders+", "stg_pay__*", "dim_x", "revenue", "customers"])
+        #expect(decisions.covers(ModifiedNode(name: "orders", uniqueID: "model.s.orders", path: "models/orders.sql")))
+        #expect(decisions.covers(ModifiedNode(name: "stg_pay__cards", uniqueID: "model.s.stg_pay__cards", path: "models/stg_pay__cards.sql")))
+        #expect(!decisions.covers(ModifiedNode(name: "stg_payments", uniqueID: "model.s.stg_payments", path: "models/stg_payments.sql")))
     }
 
     @Test func tokenEstimateErrsHigh() {

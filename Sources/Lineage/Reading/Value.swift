@@ -151,7 +151,8 @@ extension Value {
         return .map(mine)
     }
 
-    static func asList(_ value: Value) -> [Value] {
+    /// A list as itself, null as empty, anything else as a list of one.
+    public static func asList(_ value: Value) -> [Value] {
         if case .list(let l) = value { return l }
         if case .null = value { return [] }
         return [value]

@@ -96,13 +96,22 @@ extension Rationale.Session {
                 let workspace = try Workspace.open(repository.resolvedDirectory)
                 let status = try SessionFrontend.status(workspace, session: session)
                 let failed = status.findings.contains { $0.severity == .error }
+                // Names that cover more than themselves: a macro, folder, glob, tag or selector.
+                let broad = status.session.decisions.broadNames(covering: status.modified)
                 switch format {
                 case .json:
-                    emit(FindingsOutput.json(StatusJSON(session: status.session.folder, passed: !failed, modified: status.modified, findings: status.findings)))
+                    emit(
+                        FindingsOutput.json(
+                            StatusJSON(
+                                session: status.session.folder, passed: !failed, modified: status.modified,
+                                coverage: broad.map { StatusJSON.Cover(name: $0.name, covers: $0.covers) }, findings: status.findings)))
                 case .text:
                     var lines = [
                         "session \(status.session.folder)/ — \(status.modified.count) modified model\(status.modified.count == 1 ? "" : "s") in \(status.description)"
                     ]
+                    for cover in broad {
+                        lines.append("  \(Echo.shortened(cover.name)) covers \(cover.covers) of them")
+                    }
                     if status.findings.isEmpty {
                         lines.append("complete: every required section filled, every modified model named in the context decisions")
                     } else {
@@ -119,7 +128,14 @@ extension Rationale.Session {
         var session: String
         var passed: Bool
         var modified: [ModifiedNode]
+        /// Decision names that cover more than themselves, with how many modified models each covers.
+        var coverage: [Cover]
         var findings: [Finding]
+
+        struct Cover: Encodable {
+            var name: String
+            var covers: Int
+        }
     }
 
     struct Close: ParsableCommand {

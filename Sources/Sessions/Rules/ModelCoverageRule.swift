@@ -10,14 +10,13 @@ public enum ModelCoverageRule: SessionRule {
     public static func check(_ session: SessionInput, _ context: RuleContext) -> [Finding] {
         guard !context.modified.isEmpty else { return [] }
         let decisions = session.decisions
-        let covered = decisions.coveredNames.union(context.coveredElsewhere)
         let summaryPath = session.path(SessionInput.File.summary)
         let line = session.files[SessionInput.File.summary].flatMap { MarkdownDocument($0).section(ContextDecisions.sectionTitle)?.line }
-        return context.modified.filter { covered.isDisjoint(with: $0.aliases) }.map { node in
+        return context.modified.filter { !decisions.covers($0, elsewhere: context.coveredElsewhere) }.map { node in
             let verb = node.deleted ? "deletes" : "modifies"
             return error(
                 summaryPath, line: line,
-                "the change \(verb) \(node.display), which the context decisions do not name: add `- loaded: \(node.name) — why the agent needed it` or `- excluded: \(node.name) — why it was left out` under `## Context decisions`"
+                "the change \(verb) \(node.display), which the context decisions do not name: add `- loaded: \(node.name) — why the agent needed it` or `- excluded: \(node.name) — why it was left out` under `## Context decisions` (a macro it calls, a folder, a glob like `stg_x__*`, `tag:NAME` or `name+` covers it too)"
             )
         }
     }
@@ -46,6 +45,29 @@ public enum ModelCoverageRule: SessionRule {
             triggers: false, "a name inside a longer word does not count, but this one is whole",
             files: [SessionInput.File.context: SessionSamples.context + "- loaded: `stg_orders`, orders_daily — inputs\n"],
             modified: [ModifiedNode(name: "orders_daily", uniqueID: "model.shop.orders_daily", path: "models/marts/orders_daily.sql")]),
+        RuleExample(
+            triggers: false, "a macro covers the models that call it, directly or not",
+            files: [SessionInput.File.context: SessionSamples.context + "- loaded: cents — the edit; its callers only change through it\n"],
+            modified: SessionSamples.modified
+                + (0..<3).map {
+                    ModifiedNode(name: "fin_\($0)", uniqueID: "model.shop.fin_\($0)", path: "models/fin/fin_\($0).sql", macros: ["to_dollars", "cents"])
+                }),
+        RuleExample(
+            triggers: false, "a folder, a glob, a tag and a selector each cover what they select",
+            files: [
+                SessionInput.File.context: SessionSamples.context
+                    + "- loaded: models/fin/, stg_pay__*, tag:finance, stg_base+ — what they select\n"
+            ],
+            modified: SessionSamples.modified + [
+                ModifiedNode(name: "fin_0", uniqueID: "model.shop.fin_0", path: "dbt/models/fin/fin_0.sql", projectPath: "models/fin/fin_0.sql"),
+                ModifiedNode(name: "stg_pay__cards", uniqueID: "model.shop.stg_pay__cards", path: "dbt/models/staging/stg_pay__cards.sql"),
+                ModifiedNode(name: "ledger", uniqueID: "model.shop.ledger", path: "dbt/models/ledger.sql", tags: ["finance"]),
+                ModifiedNode(name: "int_base", uniqueID: "model.shop.int_base", path: "dbt/models/int_base.sql", ancestors: ["stg_base"]),
+            ]),
+        RuleExample(
+            triggers: true, "a glob that selects other models does not cover this one", line: .line(16),
+            files: [SessionInput.File.context: SessionSamples.context + "- loaded: stg_pay__* — the payment models\n"],
+            modified: SessionSamples.modified + [ModifiedNode(name: "stg_orders_v2", uniqueID: "model.shop.stg_orders_v2", path: "models/stg_orders_v2.sql")]),
         RuleExample(
             triggers: true, "orders is named, orders_daily is not", line: .line(16),
             modified: [ModifiedNode(name: "orders_daily", uniqueID: "model.shop.orders_daily", path: "models/marts/orders_daily.sql")]),
