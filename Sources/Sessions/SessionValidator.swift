@@ -12,6 +12,7 @@ public enum SessionValidator {
         ModelCoverageRule.self,
         ExclusionReasonRule.self,
         ContextBudgetRule.self,
+        ContextFiguresRule.self,
         LoopSyntaxRule.self,
         LoopIDRule.self,
         LoopProposedRule.self,

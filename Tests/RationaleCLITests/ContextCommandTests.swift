@@ -196,11 +196,21 @@ struct ContextCommandTests {
         let again = try #require(repo.read(".project/sessions/\(folder)/CONTEXT.md"))
         #expect(again.components(separatedBy: "<!-- rationale:context:begin -->").count == 2)
         #expect(again.contains("Budget: 2500 tokens"))
-        // Filled in the way an author would, SUMMARY.md without its own decisions: the rules pass.
+        // SUMMARY.md with figures of its own that the pack no longer has: one session, two figures.
         try fillSession(repo, folder, loaded: ["stg_payments"], excluded: [])
-        let path = ".project/sessions/\(folder)/SUMMARY.md"
-        repo.write(path, try #require(repo.read(path)).replacingOccurrences(of: "Used: 1800 tokens", with: "Used: 1700 tokens"))
         repo.write(".project/sessions/\(folder)/CONTEXT.md", again)
+        let differ = try rationale(["session", "status"], in: repo)
+        #expect(differ.status == 1)
+        #expect(
+            differ.stdout.contains("SUMMARY.md:16: error: `Budget: 4000 tokens` here, `Budget: 2500 tokens` in .project/sessions/\(folder)/CONTEXT.md:"),
+            "\(differ.stdout)")
+        #expect(differ.stdout.contains("[context_figures_differ]"))
+        // Without them, CONTEXT.md is the one record: the rules pass.
+        let path = ".project/sessions/\(folder)/SUMMARY.md"
+        repo.write(
+            path,
+            try #require(repo.read(path)).split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix("Budget:") && !$0.hasPrefix("Used:") }.joined(separator: "\n"))
         let status = try rationale(["session", "status"], in: repo)
         #expect(status.status == 0, "\(status.stdout)")
     }

@@ -201,8 +201,7 @@ public struct DemoRunner {
             <!-- rationale:loops:begin -->\(loops)<!-- rationale:loops:end -->
 
             ## Context decisions
-            Budget: 2000 tokens
-            Used: 900 tokens
+            The budget and the tokens used are in CONTEXT.md, where `rationale context --write` recorded them.
 
             - loaded: stg_payments — the model whose amount changes, and the macro it calls
             - excluded: customers — sums orders.amount; the grain and keys stay the same
