@@ -113,8 +113,21 @@ def classify(repo: Path, parent: str, sha: str, projects: list[str]) -> tuple[st
     return None, paths
 
 
+ARTIFACTS = {"manifest.json", "catalog.json", "run_results.json", "sources.json", "semantic_manifest.json",
+             "partial_parse.msgpack", "graph.gpickle", "graph_summary.json"}
+
+
+def is_artifact(path: str) -> bool:
+    """dbt's own output committed by mistake: the pack states its size, not its text (as rationale)."""
+    parts = path.split("/")
+    return parts[-1] in ARTIFACTS or any(p in ("target", "dbt_packages", "logs") for p in parts[:-1])
+
+
 def changed_lines(repo: Path, parent: str, sha: str, paths: list[str]) -> list[str]:
-    """Added and removed lines (their text, without the +/-), blank ones left out."""
+    """Added and removed lines (their text, without the +/-), blank ones left out; dbt artifacts left out."""
+    paths = [p for p in paths if not is_artifact(p)]
+    if not paths:
+        return []
     out = git(repo, "diff", "-U0", "--no-color", parent, sha, "--", *paths)
     lines = []
     for line in out.splitlines():

@@ -33,6 +33,19 @@ public struct LineageScope: Sendable, Hashable {
     public var downstream: [Item]
     /// Something the reader should know about the scope (no dbt project, notes of impact).
     public var note: String
+    /// What the context decisions should name, when it is not every modified node: a changed
+    /// macro in place of the models that call it (`note` says how many), then the rest.
+    public var toName: [(name: String, note: String)] = []
+
+    public static func == (a: LineageScope, b: LineageScope) -> Bool {
+        a.description == b.description && a.modified == b.modified && a.downstream == b.downstream && a.note == b.note
+            && a.toName.map(\.name) == b.toName.map(\.name) && a.toName.map(\.note) == b.toName.map(\.note)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(description)
+        hasher.combine(modified)
+    }
 
     /// Creates a scope.
     public init(description: String, modified: [Item], downstream: [Item], note: String = "") {
@@ -134,6 +147,7 @@ public struct SessionScaffold {
             "impact_base": "",
             "impact_note": "",
             "modified": [[String: Any]](),
+            "to_name": [[String: Any]](),
             "downstream": [[String: Any]](),
         ]
         // Mustache treats an empty string as true: leave empty values out.
@@ -146,6 +160,14 @@ public struct SessionScaffold {
             values["impact_base"] = scope.description
             values["impact_note"] = scope.note
             values["modified"] = scope.modified.map(item)
+            values["to_name"] =
+                scope.toName.isEmpty
+                ? scope.modified.map { ["name": $0.name] as [String: Any] }
+                : scope.toName.map { entry -> [String: Any] in
+                    var value: [String: Any] = ["name": entry.name]
+                    if !entry.note.isEmpty { value["note"] = entry.note }
+                    return value
+                }
             values["downstream"] = scope.downstream.prefix(downstreamShown).map(item)
             if scope.downstream.count > downstreamShown {
                 values["downstream_more"] = String(scope.downstream.count - downstreamShown)

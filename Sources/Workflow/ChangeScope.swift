@@ -34,9 +34,11 @@ public struct ChangeScope {
         var scopeModified: [String: LineageScope.Item] = [:]
         var downstream: [String: (Int, LineageScope.Item)] = [:]
         var notes: [String] = []
+        var changedMacros: [String: String] = [:]
         for result in results {
             for report in result.reports {
                 notes += report.notes.map(\.message)
+                for macro in report.changedMacros where !macro.deleted { changedMacros[macro.name] = macro.path }
                 for impacted in report.nodes {
                     let node = impacted.node
                     let item = LineageScope.Item(
@@ -61,12 +63,28 @@ public struct ChangeScope {
             }
         }
         for id in scopeModified.keys { downstream[id] = nil }
-        let scope = LineageScope(
+        var scope = LineageScope(
             description: description,
             modified: scopeModified.sorted { $0.key < $1.key }.map(\.value),
             downstream: downstream.sorted { ($0.value.0, $0.key) < ($1.value.0, $1.key) }.map(\.value.1),
             note: Array(Set(notes)).sorted().joined(separator: " "))
+        scope.toName = toName(scope.modified, modified: Array(modified.values), macros: changedMacros)
         return ChangeScope(modified: modified.values.sorted { $0.uniqueID < $1.uniqueID }, scope: scope, hasProject: true)
+    }
+
+    /// What a new session's context decisions should name: each changed macro that reaches more
+    /// than one modified model, in their place, then the modified nodes it does not reach.
+    static func toName(_ items: [LineageScope.Item], modified: [ModifiedNode], macros: [String: String]) -> [(name: String, note: String)] {
+        var entries: [(name: String, note: String)] = []
+        var covered = Set<String>()
+        for (name, path) in macros.sorted(by: { $0.key < $1.key }) {
+            let reached = modified.filter { $0.macros.contains(name) }
+            guard reached.count > 1 else { continue }
+            entries.append((name, "the macro in \(path): covers the \(reached.count) models that call it"))
+            covered.formUnion(reached.map(\.path))
+        }
+        guard !entries.isEmpty else { return [] }
+        return entries + items.filter { !covered.contains($0.path) }.map { ($0.name, "") }
     }
 
     /// Everything the current branch changes: its commits since it left the default branch, and

@@ -62,6 +62,18 @@ extension ContextFrontend {
         return nil
     }
 
+    /// The files dbt writes (`manifest.json`, `catalog.json`, `run_results.json`, …, anything
+    /// under `target/`, `dbt_packages/` or `logs/`): generated, never the change's substance.
+    static func isArtifact(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        guard let file = parts.last else { return false }
+        let artifacts: Set<Substring> = [
+            "manifest.json", "catalog.json", "run_results.json", "sources.json", "semantic_manifest.json", "partial_parse.msgpack",
+            "graph.gpickle", "graph_summary.json",
+        ]
+        return artifacts.contains(file) || parts.dropLast().contains { $0 == "target" || $0 == "dbt_packages" || $0 == "logs" }
+    }
+
     /// A data file's diff as counts and its first changed lines.
     static func dataSummary(_ diff: String, lines limit: Int = 10) -> String {
         var added = 0

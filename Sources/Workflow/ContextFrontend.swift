@@ -177,6 +177,12 @@ public enum ContextFrontend {
             }
             let old = try change.oldID.map { try repository.readBlob($0) }
             let new = try change.newPath.map { try read($0, id: change.newID, head: head, workspace: workspace) } ?? nil
+            // dbt's own output committed by mistake (docs/manifest.json, target/…): its size, not its text.
+            if Self.isArtifact(change.path) {
+                let note = "(a dbt artifact, generated: \(old?.count ?? 0) → \(new?.count ?? 0) bytes; not shown)"
+                files.append(PackFile(path: change.path, diff: note, content: nil, essential: false))
+                continue
+            }
             func diff(_ context: Int) throws -> String {
                 try Repository.unifiedDiff(
                     old: old, new: new, oldPath: change.oldPath ?? change.path, newPath: change.newPath ?? change.path,

@@ -141,14 +141,21 @@ struct ContextCommandTests {
             "dbt/macros/money.sql", "{% macro cents(c) %}{{ c }} / 100.0{% endmacro %}\n{% macro to_dollars(c) %}round({{ cents(c) }}, 2){% endmacro %}\n")
         _ = try rationale(["session", "start", "Cents as decimals"], in: repo)
         let folder = try #require(sessionFolders(repo).first)
-        // The author's words only: the template's one line per modified model goes.
+        // The template asks for the macro, not for 17 models.
+        let scaffold = try #require(repo.read(".project/sessions/\(folder)/CONTEXT.md"))
+        #expect(
+            scaffold.contains(
+                "- loaded: cents — [[fill: why the agent needs it]] <!-- the macro in dbt/macros/money.sql: covers the 17 models that call it -->"),
+            "\(scaffold)")
+        #expect(!scaffold.contains("- loaded: fin_0 —"))
+        // The author's words only: the template's lines go.
         func fill(_ names: [String]) throws {
             try fillSession(repo, folder, loaded: names, excluded: [])
             let path = ".project/sessions/\(folder)/CONTEXT.md"
             let context = try #require(repo.read(path))
             repo.write(
                 path,
-                context.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasSuffix("— the model being changed") }.joined(separator: "\n"))
+                context.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("— the model being changed") }.joined(separator: "\n"))
         }
         // Neither the macro nor a selector: 17 models to name.
         try fill(["orders"])

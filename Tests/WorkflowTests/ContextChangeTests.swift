@@ -14,6 +14,16 @@ struct ContextChangeTests {
         #expect(ContextFrontend.dataSummary(short) == short)
     }
 
+    @Test func dbtsOwnOutputIsAnArtifact() {
+        for path in [
+            "docs/manifest.json", "integration_tests/target/run_results.json", "dbt/target/compiled/x.sql", "catalog.json",
+            "dbt_packages/dbt_utils/macros/x.sql",
+        ] {
+            #expect(ContextFrontend.isArtifact(path), "\(path)")
+        }
+        for path in ["models/stg_x.sql", "seeds/targets.csv", "models/target.sql", "docs/overview.md"] { #expect(!ContextFrontend.isArtifact(path), "\(path)") }
+    }
+
     @Test func identifiersAreLowerCasedWords() {
         #expect(ContextFrontend.words("select Amount_USD, (x/100) as c2 from t") == ["select", "amount_usd", "x", "100", "as", "c2", "from", "t"])
     }
