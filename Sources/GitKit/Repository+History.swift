@@ -1,4 +1,5 @@
 import CLibgit2
+import Foundation
 
 /// A commit's id and full message.
 public struct CommitInfo: Sendable, Hashable {
@@ -55,5 +56,13 @@ extension Repository {
             result.append(CommitInfo(id: id, message: message))
         }
         return result
+    }
+}
+
+extension Repository {
+    /// When a commit was made (its committer time).
+    public func commitDate(_ id: ObjectID) throws -> Date {
+        let seconds = try withCommit(id) { commit in git_commit_time(commit) }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 }

@@ -35,7 +35,9 @@ public enum GateFrontend {
 
     public static let prFile = PullRequestBodyRules.file
 
-    public static func run(_ workspace: Workspace, base: String, head: String?, body: PullRequestBody?) throws -> Outcome {
+    public static func run(
+        _ workspace: Workspace, base: String, head: String?, body: PullRequestBody?, runResults: (results: RunResults, file: String)? = nil
+    ) throws -> Outcome {
         let repository = workspace.repository
         let range = try RangeSessions.resolve(workspace, base: base, head: head)
         // Submodule bumps count: a gitlink under a gated path is a change to explain.
@@ -72,6 +74,10 @@ public enum GateFrontend {
         }
 
         if let body { findings += PullRequestBodyRules.check(body.text, requiredSections: workspace.config.prSections) }
+        if let runResults {
+            let input = try proofInput(workspace, range: range, modified: change.modified, sessions: sessions, runResults: runResults)
+            findings += Rules.proofRules.flatMap { $0.check(input) }
+        }
 
         var skips: [String] = []
         for commit in try repository.commits(from: range.head, excluding: range.mergeBase) {
@@ -84,6 +90,28 @@ public enum GateFrontend {
         return Outcome(
             result: failed ? .failed : .passed, findings: findings, gatedFiles: gated, modified: change.modified,
             sessions: sessions.map(\.folder), skips: skips, prBody: body?.source)
+    }
+
+    /// What the proof rules look at: the nodes the range reaches and their tests, the sessions'
+    /// text, the head commit's date.
+    static func proofInput(
+        _ workspace: Workspace, range: RangeSessions.Range, modified: [ModifiedNode], sessions: [SessionInput],
+        runResults: (results: RunResults, file: String)
+    ) throws -> ProofInput {
+        var reached: [String: String] = [:]
+        var tests: [String: String] = [:]
+        do {
+            let results = try workspace.impact(
+                [.range(base: range.base.hex, head: range.head.hex)], options: ImpactOptions(downstream: nil, upstream: 0, withTests: true))
+            for report in results.flatMap(\.reports) {
+                for item in report.nodes where item.role != .upstream { reached[item.node.uniqueID] = item.node.versionedName }
+                for test in report.tests where reached[test.attachedTo] != nil { tests[test.name] = test.attachedTo }
+            }
+        } catch LineageError.noProject {}
+        let texts = sessions.flatMap { session in session.files.sorted { $0.key < $1.key }.map { (session.path($0.key), $0.value) } }
+        return ProofInput(
+            results: runResults.results, file: runResults.file, modified: modified, reached: reached, tests: tests, sessions: texts,
+            head: try workspace.repository.commitDate(range.head))
     }
 
     /// GitHub Actions workflow commands for the findings (`::error file=…,line=…::…`).

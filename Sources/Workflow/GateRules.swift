@@ -95,7 +95,10 @@ public enum Rules {
     /// Every rule.
     public static let all: [any Rule.Type] =
         [SessionRequiredRule.self] + SessionValidator.rules.map { $0 as any Rule.Type }
-        + PullRequestBodyRules.rules.map { $0 as any Rule.Type } + rangeRules
+        + PullRequestBodyRules.rules.map { $0 as any Rule.Type } + rangeRules + proofRules.map { $0 as any Rule.Type }
+
+    /// The rules over dbt's run results (`gate --run-results`).
+    public static let proofRules: [any ProofRule.Type] = [RunFailedRule.self, ModelUntestedRule.self, RunResultsStaleRule.self]
 
     /// The rules over a range's commits.
     public static let rangeRules: [any RangeRule.Type] = [SkipRecordedRule.self, SkipForbiddenRule.self]

@@ -11,6 +11,13 @@ public struct RunResults: Sendable, Hashable {
         public var status: String
         /// Failing rows of a test, when dbt reports them.
         public var failures: Int?
+
+        /// Creates a result.
+        public init(uniqueID: String, status: String, failures: Int? = nil) {
+            self.uniqueID = uniqueID
+            self.status = status
+            self.failures = failures
+        }
     }
 
     /// Every result, in file order.

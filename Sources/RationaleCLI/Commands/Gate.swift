@@ -38,6 +38,13 @@ extension Rationale {
         @Option(name: .long, help: "A file holding the PR description (default: from the CI event).")
         var prBodyFile: String?
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "dbt's target/run_results.json of this head: a failed test or model the change reaches, or a modified model no test ran on, fails the gate unless a session says why.",
+                valueName: "file"))
+        var runResults: String?
+
         @Option(name: .long, help: "Output format: text, json.")
         var format: ReportFormat = .text
 
@@ -53,7 +60,13 @@ extension Rationale {
                 let context = base == nil ? try CIContext.detect(environment: environment) : nil
                 guard let baseRevision = base ?? context?.baseSHA else { throw GateError.noBase }
                 let headRevision = head ?? (base == nil ? context?.headSHA : nil)
-                let outcome = try GateFrontend.run(workspace, base: baseRevision, head: headRevision, body: body)
+                let proof = try runResults.map { file in
+                    let path = file.hasPrefix("/") ? file : (repository.resolvedDirectory as NSString).appendingPathComponent(file)
+                    guard FileManager.default.fileExists(atPath: path) else { throw GateError.noRunResults(file) }
+                    return try RunResults(path: path, file: file)
+                }
+                let outcome = try GateFrontend.run(
+                    workspace, base: baseRevision, head: headRevision, body: body, runResults: proof.map { ($0, runResults ?? "") })
                 switch format {
                 case .json:
                     emit(FindingsOutput.json(outcome))
@@ -114,10 +127,13 @@ enum PullRequestBodySource {
 enum GateError: Error, LocalizedError {
     case noBodyFile(String)
     case noBase
+    case noRunResults(String)
 
     var errorDescription: String? {
         switch self {
         case .noBodyFile(let path): return "--pr-body-file \(Echo.shortened(path)): no such file"
+        case .noRunResults(let path):
+            return "--run-results \(Echo.shortened(path)): no such file — pass the run_results.json `dbt build` wrote in target/, or leave the option out"
         case .noBase: return "no base to compare with: pass --base REV (the branch the pull request merges into), or run on a pull_request or merge_group event"
         }
     }

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import _TestSupport
+
+@Suite("rationale gate --run-results, end to end")
+struct GateProofTests {
+    func results(_ lines: [String], generated: String = "2099-01-01T00:00:00Z") -> String {
+        "{\"metadata\": {\"generated_at\": \"\(generated)\"}, \"results\": [\n" + lines.joined(separator: ",\n") + "\n]}"
+    }
+
+    func result(_ id: String, _ status: String, failures: Int? = nil) -> String {
+        "{\"unique_id\": \"\(id)\", \"status\": \"\(status)\", \"failures\": \(failures.map(String.init) ?? "null"), \"compiled_code\": \"select 1\"}"
+    }
+
+    func explain(_ repo: ScratchRepository, _ line: String) throws {
+        let path = ".project/sessions/2026-11-20-drop-cancelled-orders/SUMMARY.md"
+        repo.write(path, try #require(repo.read(path)).replacingOccurrences(of: "## Excluded scope\n", with: "\(line)\n\n## Excluded scope\n"))
+        _ = try repo.commit("explain")
+    }
+
+    @Test func aFailedTestOfAModifiedModelBlocksTheGateAndIsNamed() throws {
+        let repo = try narrativeRepository()
+        repo.write(
+            "target/run_results.json",
+            results([
+                result("model.shop.orders", "success"), result("test.shop.unique_orders_id.1a2b3c4d5e", "pass"),
+                result("test.shop.not_null_orders_id.5e4d3c2b1a", "fail", failures: 3), result("test.shop.unique_customers_id.9f", "fail", failures: 1),
+            ]))
+        let run = try rationale(["gate", "--base", "main", "--run-results", "target/run_results.json"], in: repo)
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(
+            run.stdout.contains("target/run_results.json: error: test `not_null_orders_id` on `orders` failed (3 failing rows), and this change reaches it"),
+            "\(run.stdout)")
+        #expect(run.stdout.contains("[run_failed]"))
+        // A failure of a test the change does not reach is not this change's.
+        #expect(!run.stdout.contains("unique_customers_id"))
+        // stg_orders is modified and no test ran on it.
+        #expect(run.stdout.contains("`stg_orders` is modified but target/run_results.json ran no test on it"), "\(run.stdout)")
+        #expect(run.stdout.contains("[model_untested]"))
+    }
+
+    @Test func aSessionThatExplainsTheFailureAndTheMissingTestPasses() throws {
+        let repo = try narrativeRepository()
+        try explain(
+            repo,
+            "Known: not_null_orders_id fails on 3 legacy rows until the backfill runs.\nstg_orders has no test of its own: a filter over raw, checked by the row counts in the PR."
+        )
+        repo.write(
+            "target/run_results.json",
+            results([result("model.shop.orders", "success"), result("test.shop.not_null_orders_id.5e4d3c2b1a", "fail", failures: 3)]))
+        let run = try rationale(["gate", "--base", "main", "--run-results", "target/run_results.json"], in: repo)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("SUMMARY.md:"), "the explained failure is still shown, where it is explained: \(run.stdout)")
+        #expect(
+            run.stdout.contains(
+                "warning: test `not_null_orders_id` on `orders` failed (3 failing rows) in target/run_results.json; the session explains it here"))
+    }
+
+    @Test func staleOrForeignRunResultsAreReported() throws {
+        let repo = try narrativeRepository()
+        try explain(repo, "stg_orders has no test of its own: checked by row counts.")
+        repo.write(
+            "old.json",
+            results([result("test.shop.unique_orders_id.1a2b3c4d5e", "pass")], generated: "2020-01-01T00:00:00.000000Z"))
+        let old = try rationale(["gate", "--base", "main", "--run-results", "old.json"], in: repo)
+        #expect(old.status == 0, "\(old.stdout)")
+        #expect(old.stdout.contains("old.json: warning: old.json was written at 2020-01-01T00:00:00.000000Z — before the head commit"), "\(old.stdout)")
+        repo.write("other.json", results([result("model.shop.customers", "success")]))
+        let other = try rationale(["gate", "--base", "main", "--run-results", "other.json"], in: repo)
+        #expect(other.stdout.contains("has no result for any node this change modifies or reaches: it is of another selection"), "\(other.stdout)")
+        let missing = try rationale(["gate", "--base", "main", "--run-results", "nope.json"], in: repo)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("--run-results nope.json: no such file"))
+        repo.write("bad.json", "not json")
+        let bad = try rationale(["gate", "--base", "main", "--run-results", "bad.json"], in: repo)
+        #expect(bad.status != 0 && bad.stderr.contains("bad.json has no `results` list"), "\(bad.stderr)")
+    }
+}
