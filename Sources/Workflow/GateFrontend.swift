@@ -35,8 +35,10 @@ public enum GateFrontend {
 
     public static let prFile = PullRequestBodyRules.file
 
+    /// - Parameter runResults: dbt's run results, how the user named the file, and its absolute path.
     public static func run(
-        _ workspace: Workspace, base: String, head: String?, body: PullRequestBody?, runResults: (results: RunResults, file: String)? = nil
+        _ workspace: Workspace, base: String, head: String?, body: PullRequestBody?,
+        runResults: (results: RunResults, file: String, path: String)? = nil
     ) throws -> Outcome {
         let repository = workspace.repository
         let range = try RangeSessions.resolve(workspace, base: base, head: head)
@@ -75,7 +77,14 @@ public enum GateFrontend {
 
         if let body { findings += PullRequestBodyRules.check(body.text, requiredSections: workspace.config.prSections) }
         if let runResults {
-            let input = try proofInput(workspace, range: range, modified: change.modified, sessions: sessions, runResults: runResults)
+            var input = try proofInput(
+                workspace, range: range, modified: change.modified, sessions: sessions, runResults: (runResults.results, runResults.file))
+            let root = workspace.root.hasSuffix("/") ? workspace.root : workspace.root + "/"
+            let standardized = (runResults.path as NSString).standardizingPath
+            if standardized.hasPrefix(root) {
+                let relative = String(standardized.dropFirst(root.count))
+                input.committed = try !workspace.repository.entries(of: .commit(range.head), under: relative).filter { $0.path == relative }.isEmpty
+            }
             findings += Rules.proofRules.flatMap { $0.check(input) }
         }
 

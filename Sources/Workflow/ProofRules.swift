@@ -19,6 +19,8 @@ public struct ProofInput: Sendable {
     public var sessions: [(file: String, text: String)]
     /// When the head commit was made: results generated before it are stale.
     public var head: Date?
+    /// Whether the file is committed in the pull request's head: anyone who opens one can write it.
+    public var committed = false
 
     public init(
         results: RunResults, file: String, modified: [ModifiedNode], reached: [String: String], tests: [String: String],
@@ -192,10 +194,19 @@ public enum ModelUntestedRule: ProofRule {
 /// what the change modifies, prove nothing about it.
 public enum RunResultsStaleRule: ProofRule {
     public static let id = "run_results_stale"
-    public static let description = "the run results were written after the head commit and cover the nodes the change modifies"
+    public static let description =
+        "the run results come from the CI job (not the pull request's files), were written after the head commit and cover the nodes the change modifies"
 
     public static func check(_ input: ProofInput) -> [Finding] {
         var findings: [Finding] = []
+        if input.committed {
+            findings.append(
+                Finding(
+                    severity: .error, location: .init(file: input.file, line: nil), ruleID: id,
+                    message:
+                        "\(input.file) is committed in the pull request, and whoever opens one can write it: pass the run_results.json a dbt step of the CI job wrote, and remove this one from the repository"
+                ))
+        }
         if let head = input.head, let written = input.results.generatedAt.flatMap(parse), written < head {
             findings.append(
                 Finding(
@@ -231,6 +242,13 @@ public enum RunResultsStaleRule: ProofRule {
         ProofExample(
             triggers: true, "written before the head commit", line: ExpectedLine.none,
             input: ProofExample.sample([("test.shop.not_null_orders_id.1a", "pass")], generated: "2023-01-02T10:00:00.123456Z")),
+        ProofExample(
+            triggers: true, "committed in the pull request: proof its author wrote", line: ExpectedLine.none,
+            input: {
+                var input = ProofExample.sample([("test.shop.not_null_orders_id.1a", "pass")], generated: "2024-01-02T10:00:00Z")
+                input.committed = true
+                return input
+            }()),
         ProofExample(
             triggers: true, "of another selection", line: ExpectedLine.none,
             input: ProofExample.sample([("model.shop.customers", "success")], generated: "2024-01-02T10:00:00Z")),

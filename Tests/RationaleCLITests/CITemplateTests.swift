@@ -48,8 +48,8 @@ struct CITemplateTests {
         ("      pull-requests: read   #", "      pull-requests: write   #", "gate job"),
         ("      contents: read        #", "      contents: write        #", "contents: write"),
         (
-            #"run: rationale gate --base "$BASE_SHA""#,
-            #"run: rationale gate --base "${{ github.event.pull_request.base.sha }}""#, "${{"
+            #"rationale gate --base "$BASE_SHA" --head "$HEAD_SHA" "$@""#,
+            #"rationale gate --base "${{ github.event.pull_request.base.sha }}" --head "$HEAD_SHA" "$@""#, "${{"
         ),
         ("run: rationale publish --github", #"run: echo "${{ github.event.pull_request.body }}"; rationale publish --github"#, "${{"),
         ("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", "actions/checkout@v7", "not pinned"),

@@ -68,6 +68,14 @@ struct GateProofTests {
         repo.write("other.json", results([result("model.shop.customers", "success")]))
         let other = try rationale(["gate", "--base", "main", "--run-results", "other.json"], in: repo)
         #expect(other.stdout.contains("has no result for any node this change modifies or reaches: it is of another selection"), "\(other.stdout)")
+        // Committed in the pull request: whoever opens it wrote the proof.
+        repo.write("dbt/target/run_results.json", results([result("test.shop.unique_orders_id.1a2b3c4d5e", "pass")]))
+        _ = try repo.commit("results")
+        let committed = try rationale(["gate", "--base", "main", "--run-results", "dbt/target/run_results.json"], in: repo)
+        #expect(committed.status == 1)
+        #expect(
+            committed.stdout.contains("dbt/target/run_results.json is committed in the pull request, and whoever opens one can write it"), "\(committed.stdout)"
+        )
         let missing = try rationale(["gate", "--base", "main", "--run-results", "nope.json"], in: repo)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("--run-results nope.json: no such file"))

@@ -63,10 +63,9 @@ extension Rationale {
                 let proof = try runResults.map { file in
                     let path = file.hasPrefix("/") ? file : (repository.resolvedDirectory as NSString).appendingPathComponent(file)
                     guard FileManager.default.fileExists(atPath: path) else { throw GateError.noRunResults(file) }
-                    return try RunResults(path: path, file: file)
+                    return (results: try RunResults(path: path, file: file), file: file, path: path)
                 }
-                let outcome = try GateFrontend.run(
-                    workspace, base: baseRevision, head: headRevision, body: body, runResults: proof.map { ($0, runResults ?? "") })
+                let outcome = try GateFrontend.run(workspace, base: baseRevision, head: headRevision, body: body, runResults: proof)
                 switch format {
                 case .json:
                     emit(FindingsOutput.json(outcome))
