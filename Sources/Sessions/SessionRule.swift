@@ -139,6 +139,9 @@ public struct RuleContext: Sendable {
     public var state: (path: String, text: String)?
     /// The most lines STATE.md may have.
     public var stateLimit: Int
+    /// What else the change touches that reasoning may name: changed macros, and the columns and
+    /// identifiers on the diff's changed lines.
+    public var touched: [String]
 
     /// The default required sections of SUMMARY.md.
     public static let defaultRequiredSections = [
@@ -152,8 +155,9 @@ public struct RuleContext: Sendable {
     public init(
         requiredSections: [String] = RuleContext.defaultRequiredSections, modified: [ModifiedNode] = [],
         coveredElsewhere: Set<String> = [], closing: Bool = false,
-        state: (path: String, text: String)? = nil, stateLimit: Int = RuleContext.defaultStateLimit
+        state: (path: String, text: String)? = nil, stateLimit: Int = RuleContext.defaultStateLimit, touched: [String] = []
     ) {
+        self.touched = touched
         self.requiredSections = requiredSections
         self.modified = modified
         self.coveredElsewhere = coveredElsewhere
@@ -203,12 +207,15 @@ public struct RuleExample: Sendable {
     public var state: String?
     /// For a triggering example, where its findings stand.
     public var line: ExpectedLine?
+    /// What else the change touches (macros, columns).
+    public var touched: [String]
 
     /// Creates an example.
     public init(
         triggers: Bool, _ note: String, line: ExpectedLine? = nil, files: [String: String?] = [:],
-        modified: [ModifiedNode] = SessionSamples.modified, closing: Bool = false, state: String? = nil
+        modified: [ModifiedNode] = SessionSamples.modified, closing: Bool = false, state: String? = nil, touched: [String] = []
     ) {
+        self.touched = touched
         self.line = line
         self.triggers = triggers
         self.note = note
@@ -227,7 +234,7 @@ public struct RuleExample: Sendable {
         let session = SessionInput(folder: SessionSamples.folder, files: files)
         let context = RuleContext(
             modified: modified, closing: closing,
-            state: state.map { (path: ".project/STATE.md", text: $0) })
+            state: state.map { (path: ".project/STATE.md", text: $0) }, touched: touched)
         return (session, context)
     }
 

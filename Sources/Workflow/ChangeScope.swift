@@ -13,6 +13,9 @@ public struct ChangeScope {
     public var scope: LineageScope
     /// Whether a dbt project was found at all.
     public var hasProject: Bool
+    /// The macros the change edits, and the identifiers (columns, CTEs, macro names) on the
+    /// changed lines of the modified nodes' and macros' files: what reasoning may name.
+    public var touched: [String] = []
 
     /// The resource types a session must name.
     public static let explainedTypes: Set<ResourceType> = [.model, .seed, .snapshot]
@@ -69,7 +72,50 @@ public struct ChangeScope {
             downstream: downstream.sorted { ($0.value.0, $0.key) < ($1.value.0, $1.key) }.map(\.value.1),
             note: Array(Set(notes)).sorted().joined(separator: " "))
         scope.toName = toName(scope.modified, modified: Array(modified.values), macros: changedMacros)
-        return ChangeScope(modified: modified.values.sorted { $0.uniqueID < $1.uniqueID }, scope: scope, hasProject: true)
+        let paths = Set(modified.values.map(\.path)).union(changedMacros.values)
+        let identifiers = try comparisons.flatMap { try changedIdentifiers(workspace, $0, paths: paths) }
+        var touched = changedMacros.keys.sorted()
+        for identifier in identifiers where !touched.contains(identifier) { touched.append(identifier) }
+        return ChangeScope(
+            modified: modified.values.sorted { $0.uniqueID < $1.uniqueID }, scope: scope, hasProject: true, touched: Array(touched.prefix(500)))
+    }
+
+    /// SQL and Jinja words no reasoning is "about".
+    static let keywords: Set<String> = [
+        "select", "from", "where", "join", "left", "right", "inner", "outer", "full", "cross", "on", "and", "or", "not", "as",
+        "with", "group", "order", "by", "having", "limit", "union", "all", "distinct", "case", "when", "then", "else", "end",
+        "null", "is", "in", "true", "false", "cast", "coalesce", "sum", "count", "min", "max", "avg", "over", "partition",
+        "ref", "source", "config", "var", "if", "endif", "for", "endfor", "set", "macro", "endmacro", "do", "return", "this",
+        "materialized", "models", "columns", "name", "description", "tests", "data_tests", "version", "int", "integer",
+        "varchar", "text", "date", "timestamp", "numeric", "decimal", "boolean", "string", "the", "a", "an", "of", "to",
+        "is_incremental", "unique_key", "like", "between", "exists", "row_number", "lag", "lead", "asc", "desc", "nulls",
+        "first", "last", "into", "values", "insert", "update", "delete", "qualify", "using", "interval", "extract",
+    ]
+
+    /// The identifiers on the changed lines of `paths` in one comparison (bounded: files under
+    /// 1 MiB, 200 identifiers a file).
+    static func changedIdentifiers(_ workspace: Workspace, _ comparison: Comparison, paths: Set<String>) throws -> [String] {
+        guard !paths.isEmpty else { return [] }
+        let (base, head, _) = try ContextFrontend.snapshots(workspace, comparison)
+        var found: [String] = []
+        for change in try workspace.repository.diff(from: base, to: head, renames: false) {
+            guard let path = change.newPath ?? change.oldPath, paths.contains(path) || change.oldPath.map(paths.contains) == true else { continue }
+            let old = try change.oldID.map { try workspace.repository.readBlob($0) }
+            let new = try change.newPath.map { try ContextFrontend.read($0, id: change.newID, head: head, workspace: workspace) } ?? nil
+            guard (old?.count ?? 0) + (new?.count ?? 0) < 1 << 20 else { continue }
+            let diff = try Repository.unifiedDiff(old: old, new: new, oldPath: path, newPath: path, contextLines: 0)
+            var own = 0
+            for line in diff.split(separator: "\n") where (line.hasPrefix("+") || line.hasPrefix("-")) && !line.hasPrefix("+++") && !line.hasPrefix("---") {
+                for token in line.dropFirst().lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }) {
+                    guard own < 200, token.count > 2, token.first?.isLetter == true || token.first == "_" else { continue }
+                    let word = String(token)
+                    guard !keywords.contains(word), !found.contains(word) else { continue }
+                    found.append(word)
+                    own += 1
+                }
+            }
+        }
+        return found
     }
 
     /// What a new session's context decisions should name: each changed macro that reaches more

@@ -72,7 +72,7 @@ public enum GateFrontend {
                 sessions: sessions,
                 RuleContext(
                     requiredSections: workspace.config.requiredSections, modified: change.modified,
-                    state: state, stateLimit: workspace.config.stateLimit))
+                    state: state, stateLimit: workspace.config.stateLimit, touched: change.touched))
         }
 
         if let body { findings += PullRequestBodyRules.check(body.text, requiredSections: workspace.config.prSections) }

@@ -71,11 +71,11 @@ public enum SessionFrontend {
     }
 
     /// The rule context for a session of this workspace.
-    public static func context(_ workspace: Workspace, modified: [ModifiedNode], closing: Bool) throws -> RuleContext {
+    public static func context(_ workspace: Workspace, modified: [ModifiedNode], closing: Bool, touched: [String] = []) throws -> RuleContext {
         let statePath = workspace.config.stateFile
         return RuleContext(
             requiredSections: workspace.config.requiredSections, modified: modified, closing: closing,
-            state: try workspace.read(statePath).map { (statePath, $0) }, stateLimit: workspace.config.stateLimit)
+            state: try workspace.read(statePath).map { (statePath, $0) }, stateLimit: workspace.config.stateLimit, touched: touched)
     }
 
     /// What `status` found.
@@ -90,7 +90,7 @@ public enum SessionFrontend {
     public static func status(_ workspace: Workspace, session requested: String?, closing: Bool = false) throws -> Status {
         let session = try workspace.activeSession(requested)
         let change = try ChangeScope.branch(workspace)
-        let findings = SessionValidator.validate(session, try context(workspace, modified: change.modified, closing: closing))
+        let findings = SessionValidator.validate(session, try context(workspace, modified: change.modified, closing: closing, touched: change.touched))
         return Status(session: session, findings: findings, modified: change.modified, description: change.scope.description)
     }
 

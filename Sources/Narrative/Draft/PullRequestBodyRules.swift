@@ -8,7 +8,7 @@ public enum PullRequestBodyRules {
     public static let file = "pull request description"
 
     /// The rules, in the order their findings print.
-    public static let rules: [any PullRequestBodyRule.Type] = [PullRequestTodoRule.self, PullRequestSectionRule.self]
+    public static let rules: [any PullRequestBodyRule.Type] = [PullRequestTodoRule.self, PullRequestSectionRule.self, ValidationEvidenceRule.self]
 
     /// The findings for a PR description: every unfilled `rationale:todo` placeholder, and
     /// each required section missing or empty.
@@ -122,4 +122,60 @@ public enum PullRequestSectionRule: PullRequestBodyRule {
         }
         return findings
     }
+}
+
+/// `validation_without_evidence`: the description's validation cites evidence — a test run, a
+/// figure, a query, a proof file or a link — not "looked fine".
+public enum ValidationEvidenceRule: PullRequestBodyRule {
+    public static let id = "validation_without_evidence"
+    public static let description =
+        "the `Validation` of the description cites evidence (a test run, a figure, a query, a proof file or a link), not \"looked fine\""
+
+    /// The label the drafted narrative asks after.
+    static let label = "**Validation:**"
+
+    public static func check(_ body: String, requiredSections: [String]) -> [Finding] {
+        var claims: [(line: Int, text: String)] = []
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // `**Validation:** text`, and the lines of its paragraph after it.
+        for (index, line) in lines.enumerated() {
+            guard let range = line.range(of: label) else { continue }
+            var text = String(line[range.upperBound...])
+            var next = index + 1
+            while next < lines.count, !lines[next].trimmingCharacters(in: .whitespaces).isEmpty, MarkdownDocument.heading(lines[next]) == nil,
+                !lines[next].hasPrefix("**")
+            {
+                text += "\n" + lines[next]
+                next += 1
+            }
+            claims.append((index + 1, text))
+        }
+        // A `Validation` section.
+        for section in MarkdownDocument(body).sections where section.title.trimmingCharacters(in: .whitespaces).lowercased() == "validation" {
+            claims.append((section.line, section.visibleBody.map(\.text).joined(separator: "\n")))
+        }
+        return claims.compactMap { claim in
+            // A placeholder left is pr_todo's to report, an empty section pr_section's.
+            let text = claim.text.replacingOccurrences(of: #"<!--[\s\S]*?-->"#, with: "", options: .regularExpression)
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !claim.text.contains(MarkdownSafety.todoOpen),
+                Substance.evidence(text) == nil
+            else { return nil }
+            let said = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+            return Finding(
+                severity: .error, location: .init(file: PullRequestBodyRules.file, line: claim.line), ruleID: id,
+                message:
+                    "the validation (`\(said.count > 50 ? String(said.prefix(47)) + "…" : said)`) cites no evidence: name the test run, the figures, the query or the proof file, e.g. \"dbt build --select orders+: 14 tests pass; May revenue 1,204,330.12 before and after, to the cent\""
+            )
+        }
+    }
+
+    public static let examples: [PullRequestBodyExample] = [
+        .init(triggers: false, "figures", body: "## Proof\n\n**Validation:** row counts match: 1,204 before and after.\n"),
+        .init(triggers: false, "a test run", body: "**Validation:** dbt build on the branch, all tests passed.\n"),
+        .init(triggers: false, "a named test", body: "## Validation\nThe new unique test on order_id holds.\n"),
+        .init(triggers: false, "a proof file", body: "**Validation:** see proof/orders_compare.csv\n"),
+        .init(triggers: true, "looked fine", line: .line(3), body: "## Proof\n\n**Validation:** looked fine\n"),
+        .init(triggers: true, "a Validation section of words", line: .line(1), body: "## Validation\nI checked it and it works as expected now.\n"),
+        .init(triggers: false, "still a placeholder: pr_todo's", body: "**Validation:** <!-- rationale:todo how you checked the data -->\n"),
+    ]
 }

@@ -207,7 +207,7 @@ public struct DemoRunner {
             - excluded: customers — sums orders.amount; the grain and keys stay the same
 
             ## Reasoning
-            Rounding in the macro fixes every model that converts cents at once; rounding in the marts would leave staging wrong for anyone reading it directly.
+            Rounding in `cents_to_dollars` fixes every model that converts cents at once; rounding in the marts would leave `stg_payments` wrong for anyone reading it directly.
 
             ## Excluded scope
             Historical snapshots are not rebuilt; they keep the truncated values.

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// Filling the blanks is not enough: the hollow session a reviewer found passing every check
+/// (problem credited to the agent, "Because.", "looked fine") now fails `check` and `gate`, each
+/// finding naming its rule and what would do; the same session written with substance passes.
+@Suite("reasoning with substance, end to end")
+struct SubstanceTests {
+    /// The shop on a feature branch with stg_orders edited and a filled session staged.
+    func filledShop() throws -> (ScratchRepository, String) {
+        let repo = try shopRepository()
+        try repo.git("checkout", "-q", "-b", "feature")
+        repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders where status != 'cancelled'\n")
+        let start = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
+        #expect(start.status == 0, "\(start.stderr)")
+        let folder = try #require(sessionFolders(repo).first)
+        try fillSession(repo, folder, loaded: ["stg_orders"])
+        repo.stage(".")
+        return (repo, ".project/sessions/\(folder)/SUMMARY.md")
+    }
+
+    func replace(_ repo: ScratchRepository, _ path: String, _ old: String, _ new: String) throws {
+        let text = try #require(repo.read(path))
+        #expect(text.contains(old), "the fixture holds `\(old)`")
+        repo.write(path, text.replacingOccurrences(of: old, with: new))
+        repo.stage(path)
+    }
+
+    static let problem = "Orders count cancelled orders as revenue because the staging model keeps every status."
+    static let reasoning = "Filtering in staging keeps every consumer consistent; a filter in the mart would leave others wrong."
+
+    @Test func theHollowSessionFailsTheCheckNamingEachRuleAndWhatWouldDo() throws {
+        let (repo, summary) = try filledShop()
+        try replace(repo, summary, Self.problem, "The agent said orders needs a comment so I am adding one now ok")
+        try replace(repo, summary, Self.reasoning, "Because.")
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stdout.contains("the problem statement credits the agent (`agent … said`)"), "\(run.stdout)")
+        #expect(run.stdout.contains("[problem_credits_agent]"))
+        #expect(run.stdout.contains("the reasoning is a stock phrase (`Because.`)"), "\(run.stdout)")
+        #expect(run.stdout.contains("e.g. \"Aggregating payments per order before the join"), "the message shows what would do")
+        #expect(run.stdout.contains("[reasoning_hollow]"))
+    }
+
+    @Test func reasoningThatSaysOnlyWhatOrAboutNothingInTheChangeFails() throws {
+        let (repo, summary) = try filledShop()
+        try replace(repo, summary, Self.reasoning, "I changed the SQL file and updated the filter in the query today.")
+        let what = try rationale(["check"], in: repo)
+        #expect(what.status == 1)
+        #expect(what.stdout.contains("the reasoning says what, not why"), "\(what.stdout)")
+        try replace(
+            repo, summary, "I changed the SQL file and updated the filter in the query today.",
+            "It is cleaner this way because readers will understand it faster.")
+        let nothing = try rationale(["check"], in: repo)
+        #expect(nothing.status == 1)
+        #expect(nothing.stdout.contains("the reasoning names nothing the change touches"), "\(nothing.stdout)")
+        #expect(nothing.stdout.contains("`stg_orders`"), "it suggests what to name: \(nothing.stdout)")
+        // Naming the column the diff touches is naming the change.
+        try replace(
+            repo, summary, "It is cleaner this way because readers will understand it faster.",
+            "The status filter belongs upstream because every mart reads the same cancelled rows.")
+        let column = try rationale(["check"], in: repo)
+        #expect(column.status == 0, "\(column.stdout)")
+    }
+
+    @Test func aSessionWithSubstancePasses() throws {
+        let (repo, _) = try filledShop()
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+    }
+
+    @Test func theGateRefusesAValidationThatCitesNoEvidence() throws {
+        let repo = try narrativeRepository()
+        repo.write("hollow.md", "## Drop cancelled orders\n\n**Validation:** looked fine\n")
+        let hollow = try rationale(["gate", "--base", "main", "--pr-body-file", repo.absolute("hollow.md")], in: repo)
+        #expect(hollow.status == 1)
+        #expect(hollow.stdout.contains("the validation (`looked fine`) cites no evidence"), "\(hollow.stdout)")
+        #expect(hollow.stdout.contains("[validation_without_evidence]"))
+        repo.write("proved.md", "## Drop cancelled orders\n\n**Validation:** dbt build --select stg_orders+: 120 fewer rows, all cancelled.\n")
+        let proved = try rationale(["gate", "--base", "main", "--pr-body-file", repo.absolute("proved.md")], in: repo)
+        #expect(proved.status == 0, "\(proved.stdout)")
+    }
+
+    @Test func theGateRefusesAHollowSessionOnTheBranch() throws {
+        let repo = try narrativeRepository()
+        let summary = ".project/sessions/2026-11-20-drop-cancelled-orders/SUMMARY.md"
+        let text = try #require(repo.read(summary))
+        repo.write(summary, text.replacingOccurrences(of: "Filtering in staging keeps every consumer consistent.", with: "See code."))
+        _ = try repo.commit("hollow reasoning")
+        let run = try rationale(["gate", "--base", "main"], in: repo)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("\(summary):23: error: the reasoning is a stock phrase (`See code.`)"), "\(run.stdout)")
+    }
+}
