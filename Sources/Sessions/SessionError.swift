@@ -19,6 +19,8 @@ public enum SessionError: Error, LocalizedError, Equatable {
     case unreadableImport(file: String, line: Int, expected: String)
     /// Loops that could not be written in a GTD format.
     case exportFailed(format: String, reason: String)
+    /// A problem statement given to `session start` that cannot be the problem (why, and what would do).
+    case hollowProblem(String)
 
     public var errorDescription: String? {
         switch self {
@@ -37,6 +39,8 @@ public enum SessionError: Error, LocalizedError, Equatable {
             return "unknown kind `\(Echo.shortened(kind))`; use one of \(SessionKind.allCases.map(\.rawValue).joined(separator: ", "))"
         case .unreadableImport(let file, let line, let expected):
             return "\(Echo.shortened(file)):\(line): expected \(expected)"
+        case .hollowProblem(let why):
+            return "\(why); nothing was written"
         case .exportFailed(let format, let reason):
             return "the loops could not be written as \(format): \(reason); try --format json, and report this"
         }

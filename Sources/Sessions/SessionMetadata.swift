@@ -18,12 +18,21 @@ public struct SessionMetadata: Sendable, Hashable, Codable {
     public var status: Status
     /// `YYYY-MM-DD` when closed.
     public var closed: String?
+    /// The problem statement's fingerprint when `session start --problem` recorded it
+    /// (``ProblemRecord/digest(_:)``): a later rewrite shows.
+    public var problem: String?
+    /// The commit the session started from (HEAD at `session start`), abbreviated.
+    public var base: String?
 
     /// The comment's opening.
     public static let marker = "<!-- rationale:session"
 
     /// Creates metadata.
-    public init(title: String, kind: String, started: String, status: Status = .open, closed: String? = nil) {
+    public init(
+        title: String, kind: String, started: String, status: Status = .open, closed: String? = nil, problem: String? = nil, base: String? = nil
+    ) {
+        self.problem = problem
+        self.base = base
         self.title = title
         self.kind = kind
         self.started = started
@@ -36,6 +45,8 @@ public struct SessionMetadata: Sendable, Hashable, Codable {
     public var line: String {
         var line = "\(Self.marker) title=\"\(SessionNaming.title(title))\" kind=\(kind) started=\(started) status=\(status.rawValue)"
         if let closed { line += " closed=\(closed)" }
+        if let problem { line += " problem=\(problem)" }
+        if let base { line += " base=\(base)" }
         return line + " -->"
     }
 
@@ -57,10 +68,16 @@ public struct SessionMetadata: Sendable, Hashable, Codable {
             return (
                 SessionMetadata(
                     title: title, kind: fields["kind"] ?? SessionKind.general.rawValue, started: started,
-                    status: status, closed: fields["closed"]), index + 1, nil
+                    status: status, closed: fields["closed"], problem: fields["problem"].flatMap(hex), base: fields["base"].flatMap(hex)),
+                index + 1, nil
             )
         }
         return (nil, nil, nil)
+    }
+
+    /// A fingerprint or commit id as the line may hold it: 4 to 64 hex digits, else nothing.
+    static func hex(_ value: String) -> String? {
+        (4...64).contains(value.count) && value.allSatisfy(\.isHexDigit) ? value.lowercased() : nil
     }
 
     /// `key=value` and `key="quoted value"` pairs.

@@ -78,12 +78,18 @@ public struct SessionScaffold {
         public var previousSession: String
         /// The sessions folder, relative to the repository root.
         public var sessionsFolder: String
+        /// The problem in the author's words, when given at start.
+        public var problem: String?
+        /// The commit the session starts from, abbreviated.
+        public var base: String?
 
         /// Creates a request.
         public init(
             title: String, kind: SessionKind, date: String, author: String, budget: Int, scope: LineageScope?,
-            carriedLoops: [Loop], previousSession: String, sessionsFolder: String
+            carriedLoops: [Loop], previousSession: String, sessionsFolder: String, problem: String? = nil, base: String? = nil
         ) {
+            self.problem = problem
+            self.base = base
             self.title = title
             self.kind = kind
             self.date = date
@@ -129,6 +135,15 @@ public struct SessionScaffold {
         if let summary = files[SessionInput.File.summary], SessionMetadata.find(in: summary).metadata == nil {
             files[SessionInput.File.summary] = SessionMetadata(title: request.title, kind: request.kind.rawValue, started: request.date).line + "\n" + summary
         }
+        // The problem as first stated, and where the work began: a later rewrite shows.
+        if let summary = files[SessionInput.File.summary], let problem = request.problem {
+            files[SessionInput.File.summary] = ProblemRecord.recorded(problem, base: request.base, in: summary)
+        } else if let summary = files[SessionInput.File.summary], let base = request.base,
+            var metadata = SessionMetadata.find(in: summary).metadata
+        {
+            metadata.base = base
+            files[SessionInput.File.summary] = metadata.applied(to: summary)
+        }
         return (folder, files)
     }
 
@@ -152,6 +167,7 @@ public struct SessionScaffold {
         ]
         // Mustache treats an empty string as true: leave empty values out.
         if !request.previousSession.isEmpty { values["previous_session"] = request.previousSession }
+        if let problem = request.problem { values["problem"] = ProblemRecord.markdown(problem) }
         if let scope = request.scope {
             func item(_ item: LineageScope.Item) -> [String: Any] {
                 ["name": item.name, "type": item.type, "path": item.path, "layer": item.layer, "reasons": item.reasons]

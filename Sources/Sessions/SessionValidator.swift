@@ -9,6 +9,7 @@ public enum SessionValidator {
         RequiredSectionRule.self,
         ProblemStatementRule.self,
         ProblemCreditsAgentRule.self,
+        ProblemRevisedRule.self,
         PlaceholderRule.self,
         ModelCoverageRule.self,
         ExclusionReasonRule.self,

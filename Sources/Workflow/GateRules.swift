@@ -188,9 +188,9 @@ public enum SessionRequiredRule: Rule {
         // The gate reads commits: a session only counts once it is committed on the branch and pushed.
         let fix =
             !input.staged
-            ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, commit it on this branch (`git add \(input.sessionsFolder)/ && git commit`) and push"
+            ? "start one with `rationale session start \"<title>\" --problem \"<what is wrong, in your words>\"`, fill in its SUMMARY.md, commit it on this branch (`git add \(input.sessionsFolder)/ && git commit`) and push"
             : input.unstagedSessions.isEmpty
-                ? "start one with `rationale session start \"<title>\"`, fill in its SUMMARY.md, and `git add \(input.sessionsFolder)/`"
+                ? "start one with `rationale session start \"<title>\" --problem \"<what is wrong, in your words>\"`, fill in its SUMMARY.md, and `git add \(input.sessionsFolder)/`"
                 : "stage the session that explains it: `git add \(input.unstagedSessions.last ?? input.sessionsFolder)/`"
         return [
             Finding(

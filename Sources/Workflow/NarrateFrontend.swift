@@ -44,12 +44,39 @@ public enum NarrateFrontend {
                 }
             }
         }
-        let draft = NarrativeBuilder.build(
-            .init(
-                base: range.mergeBase.hex, head: range.head.hex, reports: reports, sessions: sessions,
-                runResults: results, runResultsFile: resultsFile))
+        var input = NarrativeBuilder.Input(
+            base: range.mergeBase.hex, head: range.head.hex, reports: reports, sessions: sessions,
+            runResults: results, runResultsFile: resultsFile)
+        input.firstProblems = try firstProblems(workspace, range: range, sessions: sessions)
+        let draft = NarrativeBuilder.build(input)
         let markdown = try NarrativeRenderer.markdown(draft, templates: try workspace.templates())
         return Drafted(draft: draft, markdown: markdown, sessions: sessions)
+    }
+
+    /// The problem statements as `session start --problem` recorded them, for the sessions that
+    /// revised theirs since: the oldest committed SUMMARY.md of the range whose statement has the
+    /// recorded fingerprint (at most the range's 200 newest commits are read).
+    static func firstProblems(_ workspace: Workspace, range: RangeSessions.Range, sessions: [SessionInput]) throws -> [String: String] {
+        let wanted = sessions.filter { ProblemRecord.revised($0) == true }
+        guard !wanted.isEmpty else { return [:] }
+        let commits = try workspace.repository.commits(from: range.head, excluding: range.mergeBase).prefix(200).reversed()
+        var found: [String: String] = [:]
+        for session in wanted {
+            guard let recorded = session.metadata?.problem else { continue }
+            let path = session.path(SessionInput.File.summary)
+            for commit in commits {
+                guard let entry = try workspace.repository.entries(of: .commit(commit.id), under: path).first(where: { $0.path == path }) else {
+                    continue
+                }
+                let bytes = try workspace.repository.read(entry)
+                guard bytes.count < 1 << 20, let statement = ProblemRecord.statement(in: String(decoding: bytes, as: UTF8.self)),
+                    ProblemRecord.digest(statement) == recorded
+                else { continue }
+                found[session.name] = statement
+                break
+            }
+        }
+        return found
     }
 
     /// The impact of the range with attached tests; none when the repository has no dbt project.

@@ -16,7 +16,11 @@ public enum SessionFrontend {
     }
 
     /// Scaffolds a new session; never writes over an existing folder.
-    public static func start(_ workspace: Workspace, title given: String, kind: SessionKind, date: String) throws -> Started {
+    /// - Parameter problem: the problem in the author's words; refused (nothing written) when it
+    ///   is too short or credits the agent.
+    public static func start(_ workspace: Workspace, title given: String, kind: SessionKind, date: String, problem: String? = nil) throws -> Started {
+        let problem = problem?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let problem, let why = ProblemRecord.refusal(problem) { throw SessionError.hollowProblem(why) }
         // One line that cannot break the session comment, in every file and STATE.md alike.
         let title = SessionNaming.title(given)
         // STATE.md is rewritten last: refuse a link there before anything is written.
@@ -28,7 +32,8 @@ public enum SessionFrontend {
         let request = SessionScaffold.Request(
             title: title, kind: kind, date: date, author: workspace.author, budget: workspace.config.budget,
             scope: change.hasProject ? change.scope : LineageScope(description: "", modified: [], downstream: [], note: change.scope.note),
-            carriedLoops: carried, previousSession: previous?.name ?? "", sessionsFolder: workspace.config.sessions)
+            carriedLoops: carried, previousSession: previous?.name ?? "", sessionsFolder: workspace.config.sessions,
+            problem: problem, base: try workspace.repository.headCommit().map { String($0.hex.prefix(12)) })
         let made = try SessionScaffold(templates: templates).files(for: request, existingFolders: Set(try workspace.sessionNames()))
         let folder = workspace.config.sessions + "/" + made.folder
         var files = made.files

@@ -150,6 +150,9 @@ public enum NarrativeBuilder {
         /// The run results' file, for the narrative to name.
         public var runResultsFile: String?
         public var limits: NarrativeLimits
+        /// For a session whose problem statement was revised after `session start` recorded it:
+        /// the statement as first given, found in the range's history (session name → text).
+        public var firstProblems: [String: String] = [:]
 
         public init(
             base: String, head: String, reports: [ImpactReport], sessions: [SessionInput],
@@ -178,7 +181,19 @@ public enum NarrativeBuilder {
         }
         var todos: [String] = []
         let summary = quotes("What was done")
-        let problems = quotes("Problem, in my words")
+        // A statement revised after the work began shows beside the first one.
+        let problems = quotes("Problem, in my words").map { quote -> NarrativeDraft.Quote in
+            guard let session = sessions.first(where: { $0.name == quote.session }), ProblemRecord.revised(session) == true else { return quote }
+            var revised = quote
+            if let first = input.firstProblems[quote.session] {
+                revised.text = "**As first stated:** \(first)\n\n**Revised after the work began:** \(quote.text)"
+            } else {
+                revised.text =
+                    quote.text
+                    + "\n\n_Revised after the work began: the statement `session start` recorded is not in this branch's history._"
+            }
+            return revised
+        }
         let reasoning = quotes("Reasoning")
         if summary.isEmpty { todos.append("what this pull request does, in two sentences") }
         if problems.isEmpty { todos.append("the problem this change solves, in your words") }

@@ -46,12 +46,20 @@ extension Rationale.Session {
         @Option(name: .long, help: "The kind of work: refactor, test-failure, new-model, pipeline-debugging, general.")
         var kind: SessionKind = .general
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The problem in your own words: what is wrong, where it shows, how you will know it is fixed.",
+                discussion: "Written into SUMMARY.md and recorded, so a later rewrite shows. On a terminal, asked for when left out."))
+        var problem: String?
+
         @OptionGroup var repository: RepositoryOptions
 
         func run() throws {
             try runReportingErrors {
                 let workspace = try Workspace.open(repository.resolvedDirectory)
-                let started = try SessionFrontend.start(workspace, title: title, kind: kind, date: SessionNaming.day(Date()))
+                let statement = problem ?? askForProblem()
+                let started = try SessionFrontend.start(workspace, title: title, kind: kind, date: SessionNaming.day(Date()), problem: statement)
                 var lines = ["started \(started.folder)/ (\(started.files.joined(separator: ", ")))"]
                 let scope = started.scope
                 if scope.hasProject {
@@ -64,9 +72,31 @@ extension Rationale.Session {
                     lines.append("  LOOPS.md: \(started.carried.count) open loop\(started.carried.count == 1 ? "" : "s") carried from \(previous)")
                 }
                 if let note = started.stateNote { lines.append("  note: \(note)") }
-                lines.append("next: write `Problem, in my words` in SUMMARY.md yourself, before the agent proposes a fix")
+                if statement == nil {
+                    lines.append("next: write `Problem, in my words` in SUMMARY.md yourself, before the agent proposes a fix")
+                } else {
+                    lines.append("  SUMMARY.md: the problem in your words, recorded (a later rewrite shows in `session status` and the narrative)")
+                    lines.append("next: give the agent the pack (`rationale context`), then write the reasoning as the work goes")
+                }
                 emit(lines.joined(separator: "\n"))
             }
+        }
+
+        /// On a terminal, asks for the problem (lines until an empty one); nil when not on a
+        /// terminal or left empty.
+        func askForProblem() -> String? {
+            guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else { return nil }
+            FileHandle.standardOutput.write(
+                Data(
+                    "Problem, in your words: what is wrong, where it shows, how you will know it is fixed.\n(An empty line ends it; an empty answer leaves it to write in SUMMARY.md.)\n> "
+                        .utf8))
+            var lines: [String] = []
+            while let line = readLine(), !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                lines.append(line)
+                FileHandle.standardOutput.write(Data("> ".utf8))
+            }
+            let text = lines.joined(separator: "\n")
+            return text.isEmpty ? nil : text
         }
     }
 

@@ -63,8 +63,8 @@ public struct DemoRunner {
             note: "the hook refuses: the change has no session explaining it")
 
         try context.rationale(
-            ["session", "start", "Round payments to cents", "--kind", "refactor"],
-            note: "scaffold the session; CONTEXT.md holds the lineage and the budget")
+            ["session", "start", "Round payments to cents", "--kind", "refactor", "--problem", Self.problem],
+            note: "scaffold the session with the problem in your words, first (recorded: a later rewrite shows); CONTEXT.md holds the lineage and the budget")
         let session = try sessionFolder(path)
         try context.rationale(
             ["context", "--budget", "2000", "--write"], quietOutput: true,
@@ -76,7 +76,7 @@ public struct DemoRunner {
         try fillSummary(path: path, session: session)
         context.show(
             "edit \(session)/SUMMARY.md",
-            output: "(the demo writes the problem in its own words, the reasoning, the excluded scope and the context decisions, as you would)",
+            output: "(the demo writes what was done, the reasoning, the excluded scope and the context decisions, as you would)",
             note: "the author writes the why")
         try context.rationale(["session", "status"], note: "nothing missing")
         try context.git(["add", "-A"], quiet: true)
@@ -178,6 +178,10 @@ public struct DemoRunner {
         return ".project/sessions/" + name
     }
 
+    /// The problem, as the demo's author states it before any fix.
+    static let problem =
+        "Payment amounts are cast to numeric(16, 2), which truncates half cents, so daily revenue drifts from the payment provider's totals by a few cents a day."
+
     /// Writes SUMMARY.md the way its author would: the session comment and the loops block kept.
     func fillSummary(path: String, session: String) throws {
         let file = path + "/" + session + "/SUMMARY.md"
@@ -191,7 +195,7 @@ public struct DemoRunner {
             # Round payments to cents
 
             ## Problem, in my words
-            Payment amounts are cast to numeric(16, 2), which truncates half cents, so daily revenue drifts from the payment provider's totals by a few cents a day.
+            \(Self.problem)
 
             ## What was done
             - `cents_to_dollars` rounds to two decimals instead of casting.
