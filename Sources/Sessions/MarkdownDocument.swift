@@ -105,10 +105,14 @@ extension MarkdownDocument.Section {
         MarkdownText.withoutComments(body)
     }
 
-    /// Whether nothing but comments, blank lines and placeholders is left.
+    /// Whether nothing but comments, blank lines, placeholders and headings is left (sub-headings
+    /// alone, such as the steps of an unfilled Reasoning, hold nothing; code does).
     public var isEmpty: Bool {
-        visibleBody.allSatisfy { line in
-            MarkdownText.withoutPlaceholders(line.text).trimmingCharacters(in: .whitespaces).isEmpty
+        let outside = Set(MarkdownText.outsideFences(body).map(\.number))
+        return visibleBody.allSatisfy { line in
+            guard outside.contains(line.number) else { return false }
+            let text = MarkdownText.withoutPlaceholders(line.text).trimmingCharacters(in: .whitespaces)
+            return text.isEmpty || MarkdownDocument.heading(text) != nil
         }
     }
 }

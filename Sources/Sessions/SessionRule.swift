@@ -87,6 +87,14 @@ public struct ModifiedNode: Sendable, Hashable, Codable {
     /// The names of the nodes upstream of it (for `name+` selectors), and downstream (`+name`).
     public var ancestors: [String] = []
     public var descendants: [String] = []
+    /// Its layer (`staging`, `marts`, …), or empty.
+    public var layer: String = ""
+    /// Its materialization, when configured.
+    public var materialized: String? = nil
+    /// Whether the change adds it (it is not in the base).
+    public var added = false
+    /// The exposures downstream of it.
+    public var exposures: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case name, uniqueID, path, resourceType, version, deleted
@@ -95,8 +103,13 @@ public struct ModifiedNode: Sendable, Hashable, Codable {
     /// Creates a node.
     public init(
         name: String, uniqueID: String, path: String, resourceType: String = "model", version: String? = nil, deleted: Bool = false,
-        projectPath: String? = nil, tags: [String] = [], macros: [String] = [], ancestors: [String] = [], descendants: [String] = []
+        projectPath: String? = nil, tags: [String] = [], macros: [String] = [], ancestors: [String] = [], descendants: [String] = [],
+        layer: String = "", materialized: String? = nil, added: Bool = false, exposures: [String] = []
     ) {
+        self.layer = layer
+        self.materialized = materialized
+        self.added = added
+        self.exposures = exposures
         self.name = name
         self.uniqueID = uniqueID
         self.path = path
@@ -142,6 +155,8 @@ public struct RuleContext: Sendable {
     /// What else the change touches that reasoning may name: changed macros, and the columns and
     /// identifiers on the diff's changed lines.
     public var touched: [String]
+    /// Which reasoning steps a change must fill; nil when `.rationale.yml` turns them off.
+    public var reasoningSteps: StepRequirements?
 
     /// The default required sections of SUMMARY.md.
     public static let defaultRequiredSections = [
@@ -155,9 +170,11 @@ public struct RuleContext: Sendable {
     public init(
         requiredSections: [String] = RuleContext.defaultRequiredSections, modified: [ModifiedNode] = [],
         coveredElsewhere: Set<String> = [], closing: Bool = false,
-        state: (path: String, text: String)? = nil, stateLimit: Int = RuleContext.defaultStateLimit, touched: [String] = []
+        state: (path: String, text: String)? = nil, stateLimit: Int = RuleContext.defaultStateLimit, touched: [String] = [],
+        reasoningSteps: StepRequirements? = .defaults
     ) {
         self.touched = touched
+        self.reasoningSteps = reasoningSteps
         self.requiredSections = requiredSections
         self.modified = modified
         self.coveredElsewhere = coveredElsewhere

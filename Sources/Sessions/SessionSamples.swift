@@ -9,6 +9,12 @@ public enum SessionSamples {
         ModifiedNode(name: "orders", uniqueID: "model.shop.orders", path: "models/marts/orders.sql")
     ]
 
+    /// Its Reasoning: the two steps a model change must fill, as labelled lines.
+    public static let reasoning = """
+        Transformation: aggregating first keeps the grain at one row per order; a distinct would hide the fan-out.
+        Quality: unique and not_null on order_id still pass, and row counts match before and after.
+        """
+
     /// SUMMARY.md, filled in.
     public static let summary = """
         <!-- rationale:session title="Refactor orders" kind=refactor started=2026-11-28 status=open -->
@@ -34,7 +40,7 @@ public enum SessionSamples {
         - excluded: revenue — downstream; reads only order_id and amount, whose meaning is kept
 
         ## Reasoning
-        Aggregating first keeps the grain at one row per order; a distinct would hide the fan-out.
+        \(reasoning)
 
         ## Excluded scope
         The refund logic in stg_payments stays as it is.

@@ -14,6 +14,7 @@ public enum SessionValidator {
         ModelCoverageRule.self,
         ExclusionReasonRule.self,
         ReasoningHollowRule.self,
+        ReasoningStepRule.self,
         ContextBudgetRule.self,
         ContextFiguresRule.self,
         LoopSyntaxRule.self,

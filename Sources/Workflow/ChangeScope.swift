@@ -52,7 +52,9 @@ public struct ChangeScope {
                     case .modified, .deleted:
                         scopeModified[node.uniqueID] = item
                         if explainedTypes.contains(node.resourceType) {
-                            modified[node.uniqueID] = ModifiedNode(node, in: report.project, deleted: impacted.role == .deleted)
+                            var changed = ModifiedNode(node, in: report.project, deleted: impacted.role == .deleted)
+                            changed.added = impacted.reasons.contains { $0.code == "new" }
+                            modified[node.uniqueID] = changed
                         }
                     case .downstream:
                         var detailed = item

@@ -72,7 +72,8 @@ public enum GateFrontend {
                 sessions: sessions,
                 RuleContext(
                     requiredSections: workspace.config.requiredSections, modified: change.modified,
-                    state: state, stateLimit: workspace.config.stateLimit, touched: change.touched))
+                    state: state, stateLimit: workspace.config.stateLimit, touched: change.touched,
+                    reasoningSteps: workspace.config.reasoningSteps))
         }
 
         if let body { findings += PullRequestBodyRules.check(body.text, requiredSections: workspace.config.prSections) }

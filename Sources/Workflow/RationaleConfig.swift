@@ -29,6 +29,8 @@ public struct RationaleConfig: Equatable {
     public var allowSkips = true
     /// PR body sections that must be present and not empty (`pr_sections:`).
     public var prSections: [String] = []
+    /// Which reasoning steps a change must fill (`reasoning_steps:`); nil: `off`.
+    public var reasoningSteps: StepRequirements? = .defaults
 
     /// The defaults: what applies without a `.rationale.yml`.
     public init() {}
@@ -53,6 +55,10 @@ public struct RationaleConfig: Equatable {
         ("default_branch", "the branch feature branches start from, e.g. main"),
         ("skips", "allow or forbid: whether the CI gate accepts commits with a Rationale-Skip trailer"),
         ("pr_sections", "a list of PR description section titles that must be filled, e.g. [\"Description & motivation\"]"),
+        (
+            "reasoning_steps",
+            "off, or a mapping of what a change modifies (model, seed, snapshot, new, deleted, incremental, exposure or a layer such as staging or marts) to the Reasoning steps it must fill (source, destination, transformation, quality, performance, operations), e.g. {marts: [destination, quality]}"
+        ),
     ]
 
     /// The file name.
@@ -134,6 +140,29 @@ public struct RationaleConfig: Equatable {
                 default: throw bad()
                 }
             case "pr_sections": config.prSections = try list()
+            case "reasoning_steps":
+                if value.scalar?.string == "off" {
+                    config.reasoningSteps = nil
+                    break
+                }
+                guard let entries = value.mapping else { throw bad() }
+                var table = StepRequirements.defaults.table
+                for (condition, steps) in entries {
+                    guard let name = condition.string, !name.isEmpty, let sequence = steps.sequence else {
+                        throw Self.bad(key, file, line: condition.mark?.line ?? line, value: steps)
+                    }
+                    table[name.lowercased()] = try sequence.map { item in
+                        guard let text = item.scalar?.string, let step = ReasoningStep(rawValue: text.lowercased()) else {
+                            throw ConfigError(
+                                file: file, line: item.mark?.line ?? line, key: key,
+                                message:
+                                    "`\(item.scalar?.string ?? "")` under `reasoning_steps.\(name)` is no reasoning step: use \(ReasoningStep.allCases.map(\.rawValue).joined(separator: ", "))"
+                            )
+                        }
+                        return step
+                    }
+                }
+                config.reasoningSteps = StepRequirements(table: table)
             default:
                 let hint = Self.nearestKey(to: key).map { "did you mean `\($0)`? " } ?? ""
                 throw ConfigError(

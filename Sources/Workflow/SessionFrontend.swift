@@ -80,7 +80,8 @@ public enum SessionFrontend {
         let statePath = workspace.config.stateFile
         return RuleContext(
             requiredSections: workspace.config.requiredSections, modified: modified, closing: closing,
-            state: try workspace.read(statePath).map { (statePath, $0) }, stateLimit: workspace.config.stateLimit, touched: touched)
+            state: try workspace.read(statePath).map { (statePath, $0) }, stateLimit: workspace.config.stateLimit, touched: touched,
+            reasoningSteps: workspace.config.reasoningSteps)
     }
 
     /// What `status` found.

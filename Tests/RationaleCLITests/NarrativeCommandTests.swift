@@ -60,7 +60,10 @@ func narrativeRepository(session: Bool = true, skip: String? = nil) throws -> Sc
             - excluded: revenue — sums amount over orders; cancelled rows had amount 0 | so totals hold
 
             ## Reasoning
-            Filtering in staging keeps every consumer consistent.
+            Transformation: filtering in staging keeps every consumer consistent.
+            Quality: unique and not_null on orders.id still hold; 120 fewer rows, all cancelled.
+            Destination: finance_dashboard reads revenue, which drops by the cancelled amounts only.
+            Operations: orders is incremental, so it needs one --full-refresh after merge.
 
             ## Excluded scope
             Refund handling stays as it is.
@@ -105,7 +108,7 @@ struct NarrateCommandTests {
         // The author's words, mentions defused.
         #expect(text.contains("Revenue counts cancelled orders because stg_orders keeps every status"))
         #expect(text.contains("@\u{2060}alice"))
-        #expect(text.contains("Filtering in staging keeps every consumer consistent."))
+        #expect(text.contains("Transformation: filtering in staging keeps every consumer consistent."))
         // What changed, by layer, with reasons.
         #expect(text.contains("**staging**\n- `stg_orders` (model): body: raw code differs"))
         #expect(text.contains("**marts**\n- `orders` (model, incremental): body"))

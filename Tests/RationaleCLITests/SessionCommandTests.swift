@@ -12,6 +12,13 @@ func sessionFolders(_ repo: ScratchRepository) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: repo.absolute(".project/sessions"))) ?? []).sorted()
 }
 
+/// The Reasoning `fillSession` writes: the two steps a staging fix fills.
+let filledReasoning = """
+    Transformation: filtering in staging keeps every consumer consistent; a filter in the mart would leave others wrong.
+    Quality: orders loses only the cancelled rows, and unique on order id still holds.
+    Destination: revenue and the dashboards that read orders lose only the cancelled rows.
+    """
+
 /// Fills a started session as its author would: SUMMARY.md keeps its first (session) line and
 /// its loops block; CONTEXT.md loses its placeholders.
 func fillSession(_ repo: ScratchRepository, _ folder: String, loaded: [String], excluded: [String] = ["revenue"], used: Int = 1800) throws {
@@ -44,7 +51,7 @@ func fillSession(_ repo: ScratchRepository, _ folder: String, loaded: [String], 
         \(excluded.isEmpty ? "" : "- excluded: \(excluded.joined(separator: ", ")) — downstream; sums amount, whose meaning is kept")
 
         ## Reasoning
-        Filtering in staging keeps every consumer consistent; a filter in the mart would leave others wrong.
+        \(filledReasoning)
 
         ## Excluded scope
         Refunds stay as they are.

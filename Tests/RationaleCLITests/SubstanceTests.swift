@@ -28,7 +28,7 @@ struct SubstanceTests {
     }
 
     static let problem = "Orders count cancelled orders as revenue because the staging model keeps every status."
-    static let reasoning = "Filtering in staging keeps every consumer consistent; a filter in the mart would leave others wrong."
+    static let reasoning = filledReasoning
 
     @Test func theHollowSessionFailsTheCheckNamingEachRuleAndWhatWouldDo() throws {
         let (repo, summary) = try filledShop()
@@ -45,23 +45,51 @@ struct SubstanceTests {
 
     @Test func reasoningThatSaysOnlyWhatOrAboutNothingInTheChangeFails() throws {
         let (repo, summary) = try filledShop()
-        try replace(repo, summary, Self.reasoning, "I changed the SQL file and updated the filter in the query today.")
+        try replace(repo, summary, Self.reasoning, "Transformation: I changed the SQL file and updated the filter in the query today.\nQuality: I ran it.")
         let what = try rationale(["check"], in: repo)
         #expect(what.status == 1)
         #expect(what.stdout.contains("the reasoning says what, not why"), "\(what.stdout)")
         try replace(
-            repo, summary, "I changed the SQL file and updated the filter in the query today.",
-            "It is cleaner this way because readers will understand it faster.")
+            repo, summary, "Transformation: I changed the SQL file and updated the filter in the query today.\nQuality: I ran it.",
+            "Transformation: it is cleaner this way because readers will understand it faster.\nQuality: I ran it twice.")
         let nothing = try rationale(["check"], in: repo)
         #expect(nothing.status == 1)
         #expect(nothing.stdout.contains("the reasoning names nothing the change touches"), "\(nothing.stdout)")
         #expect(nothing.stdout.contains("`stg_orders`"), "it suggests what to name: \(nothing.stdout)")
         // Naming the column the diff touches is naming the change.
         try replace(
-            repo, summary, "It is cleaner this way because readers will understand it faster.",
-            "The status filter belongs upstream because every mart reads the same cancelled rows.")
+            repo, summary, "Transformation: it is cleaner this way because readers will understand it faster.",
+            "Transformation: the status filter belongs upstream because every mart reads the same cancelled rows.")
         let column = try rationale(["check"], in: repo)
         #expect(column.status == 0, "\(column.stdout)")
+    }
+
+    @Test func aNewModelNeedsEverySixStepsAndTheConfigurationCanAskForLess() throws {
+        let (repo, summary) = try filledShop()
+        repo.write("dbt/models/marts/refunds.sql", "select * from {{ ref('stg_orders') }} where status = 'refunded'\n")
+        let text = try #require(repo.read(summary))
+        repo.write(summary, text.replacingOccurrences(of: "- loaded: stg_orders —", with: "- loaded: stg_orders, refunds —"))
+        repo.stage(".")
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 1)
+        for step in ["Source", "Performance", "Operations"] {
+            #expect(run.stdout.contains("Reasoning has no `\(step)` step, which the new model `refunds` needs"), "\(step): \(run.stdout)")
+        }
+        #expect(!run.stdout.contains("no `Transformation` step"), "filled steps are not asked for again")
+        // A team that wants less says so in .rationale.yml.
+        repo.write(".rationale.yml", "reasoning_steps:\n  new: [transformation, quality]\n")
+        repo.stage(".rationale.yml")
+        #expect(try rationale(["check"], in: repo).status == 0)
+        repo.write(".rationale.yml", "reasoning_steps: off\n")
+        repo.stage(".rationale.yml")
+        try replace(repo, summary, Self.reasoning, "Filtering in staging keeps every consumer of stg_orders consistent, so no mart repeats it.")
+        let off = try rationale(["check"], in: repo)
+        #expect(off.status == 0, "without steps, prose with substance passes: \(off.stdout)")
+        repo.write(".rationale.yml", "reasoning_steps:\n  new: [transformation, qualty]\n")
+        repo.stage(".rationale.yml")
+        let bad = try rationale(["check"], in: repo)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains(".rationale.yml:2: `qualty` under `reasoning_steps.new` is no reasoning step"), "\(bad.stderr)")
     }
 
     @Test func aSessionWithSubstancePasses() throws {
@@ -86,10 +114,13 @@ struct SubstanceTests {
         let repo = try narrativeRepository()
         let summary = ".project/sessions/2026-11-20-drop-cancelled-orders/SUMMARY.md"
         let text = try #require(repo.read(summary))
-        repo.write(summary, text.replacingOccurrences(of: "Filtering in staging keeps every consumer consistent.", with: "See code."))
+        repo.write(
+            summary,
+            text.replacingOccurrences(of: "Transformation: filtering in staging keeps every consumer consistent.", with: "Transformation: see code."))
         _ = try repo.commit("hollow reasoning")
         let run = try rationale(["gate", "--base", "main"], in: repo)
         #expect(run.status == 1)
-        #expect(run.stdout.contains("\(summary):23: error: the reasoning is a stock phrase (`See code.`)"), "\(run.stdout)")
+        #expect(run.stdout.contains("\(summary):23: error: the `Transformation` step is too thin to check (`see code.`)"), "\(run.stdout)")
+        #expect(run.stdout.contains("[reasoning_step]"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Sessions
 import Testing
 @testable import Workflow
 
@@ -40,6 +41,17 @@ struct RationaleConfigTests {
         #expect(RationaleConfig().stateFile == ".project/STATE.md")
     }
 
+    @Test func reasoningStepsReplaceTheDefaultsTheyNameOrTurnOff() throws {
+        let config = try RationaleConfig.parse(
+            Array("reasoning_steps:\n  Model: [transformation]\n  finance: [destination, Quality]\n".utf8), file: ".rationale.yml")
+        let table = try #require(config.reasoningSteps?.table)
+        #expect(table["model"] == [.transformation])
+        #expect(table["finance"] == [.destination, .quality])
+        #expect(table["new"] == ReasoningStep.allCases, "keys not named keep their defaults")
+        #expect(try RationaleConfig.parse(Array("reasoning_steps: off\n".utf8), file: ".rationale.yml").reasoningSteps == nil)
+        #expect(RationaleConfig().reasoningSteps == .defaults)
+    }
+
     @Test func anUnknownKeyFarFromEveryKnownOneGetsNoGuess() {
         #expect(RationaleConfig.nearestKey(to: "lineage") == nil)
         #expect(RationaleConfig.nearestKey(to: "budegt") == "budget")
@@ -59,6 +71,9 @@ struct RationaleConfigTests {
         ("gated: dbt/models\n", "bad value for `gated`"),
         ("sessions: ../elsewhere\n", "must be a folder inside the repository"),
         ("budget: 1\nbudget: 2\n", "duplicated key(s): 'budget'"),
+        ("reasoning_steps:\n  marts: [destination, sauce]\n", "2: `sauce` under `reasoning_steps.marts` is no reasoning step: use source, destination"),
+        ("reasoning_steps: on\n", "bad value for `reasoning_steps` (got `on`): expected off, or a mapping"),
+        ("reasoning_steps:\n  marts: destination\n", "2: bad value for `reasoning_steps`"),
     ])
     func badInputNamesTheKeyAndLine(text: String, message: String) {
         #expect {

@@ -185,7 +185,8 @@ Used: 1800 tokens
 - loaded: stg_orders — the model whose rows change
 
 ## Reasoning
-Filtering in staging keeps every consumer consistent; a filter in the mart would leave others wrong.
+Transformation: filtering in staging keeps every consumer consistent; a filter in the mart would leave others wrong.
+Quality: orders loses only the cancelled rows, and unique on order id still holds.
 
 ## Excluded scope
 Refunds stay as they are.

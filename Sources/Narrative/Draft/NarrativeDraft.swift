@@ -318,16 +318,6 @@ public enum NarrativeBuilder {
             .contains { words.contains($0) }
     }
 
-    /// A session section's visible text: comments and placeholders removed, blank lines trimmed.
-    public static func sectionText(_ session: SessionInput, _ title: String) -> String? {
-        guard let lines = session.writtenLines(title) else { return nil }
-        // Deeper headings inside the section would break the narrative's outline: make them bold.
-        return lines.map { line in
-            if let heading = MarkdownDocument.heading(line) { return "**\(heading.title)**" }
-            return line
-        }.joined(separator: "\n")
-    }
-
     static func layerGroup(_ layer: String) -> String {
         switch layer.lowercased() {
         case "staging", "stg", "base": return "staging"

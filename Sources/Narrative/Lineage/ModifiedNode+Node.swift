@@ -30,16 +30,19 @@ extension ModifiedNode {
         macros = macroNames.sorted()
         ancestors = Self.reach(from: node.uniqueID, in: project) { project.nodes[$0]?.parents ?? [] }
         descendants = Self.reach(from: node.uniqueID, in: project) { project.children[$0] ?? [] }
+        layer = node.layer
+        materialized = node.materialized
+        exposures = Self.reach(from: node.uniqueID, in: project, only: .exposure) { project.children[$0] ?? [] }
     }
 
     /// The names of the nodes reachable by `next`, bounded.
-    static func reach(from id: String, in project: DbtProject, _ next: (String) -> [String]) -> [String] {
+    static func reach(from id: String, in project: DbtProject, only type: ResourceType? = nil, _ next: (String) -> [String]) -> [String] {
         var seen: Set<String> = [id]
         var stack = [id]
         var names = Set<String>()
         while let current = stack.popLast(), seen.count < reachLimit {
             for other in next(current) where seen.insert(other).inserted {
-                if let node = project.nodes[other] { names.insert(node.name) }
+                if let node = project.nodes[other], type == nil || node.resourceType == type { names.insert(node.name) }
                 stack.append(other)
             }
         }

@@ -19,12 +19,17 @@ public enum ReasoningHollowRule: SessionRule {
     public static func check(_ session: SessionInput, _ context: RuleContext) -> [Finding] {
         guard let text = session.files[SessionInput.File.summary], let section = MarkdownDocument(text).section(title) else { return [] }
         let path = session.path(SessionInput.File.summary)
-        let lines = section.visibleBody.map { MarkdownText.withoutPlaceholders($0.text) }
+        // The steps' headings are structure, not reasoning.
+        let lines = section.visibleBody.map { MarkdownText.withoutPlaceholders($0.text) }.filter { MarkdownDocument.heading($0) == nil }
         let body = lines.joined(separator: "\n")
         // An empty section is required_section's to report, a placeholder placeholder_left's.
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
         let words = Substance.words(body)
-        let line = section.visibleBody.first { !MarkdownText.withoutPlaceholders($0.text).trimmingCharacters(in: .whitespaces).isEmpty }?.number ?? section.line
+        let line =
+            section.visibleBody.first { line in
+                let text = MarkdownText.withoutPlaceholders(line.text).trimmingCharacters(in: .whitespaces)
+                return !text.isEmpty && MarkdownDocument.heading(text) == nil
+            }?.number ?? section.line
         if Substance.isBoilerplate(body) {
             return [
                 error(
@@ -91,7 +96,7 @@ public enum ReasoningHollowRule: SessionRule {
         return line.count > 60 ? String(line.prefix(57)) + "…" : line
     }
 
-    static let sampleReasoning = "Aggregating first keeps the grain at one row per order; a distinct would hide the fan-out."
+    static let sampleReasoning = SessionSamples.reasoning
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "names the model and says why"),

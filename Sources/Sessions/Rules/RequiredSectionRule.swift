@@ -48,11 +48,11 @@ public enum RequiredSectionRule: SessionRule {
             triggers: true, "Reasoning missing", line: .none,
             files: [
                 SessionInput.File.summary: RuleExample.summary(
-                    replacing: "## Reasoning\nAggregating first keeps the grain at one row per order; a distinct would hide the fan-out.\n",
+                    replacing: "## Reasoning\n\(SessionSamples.reasoning)\n",
                     with: "")
             ]),
         RuleExample(
-            triggers: true, "Excluded scope holds only a comment and a placeholder", line: .line(26),
+            triggers: true, "Excluded scope holds only a comment and a placeholder", line: .line(27),
             files: [
                 SessionInput.File.summary: RuleExample.summary(
                     replacing: "The refund logic in stg_payments stays as it is.",

@@ -211,7 +211,14 @@ public struct DemoRunner {
             - excluded: customers — sums orders.amount; the grain and keys stay the same
 
             ## Reasoning
+            ### Transformation
             Rounding in `cents_to_dollars` fixes every model that converts cents at once; rounding in the marts would leave `stg_payments` wrong for anyone reading it directly.
+
+            ### Destination
+            `revenue_dashboard` sums `orders.amount` per day: rounding moves a day by a few cents, towards the provider's figure.
+
+            ### Quality
+            Daily totals of `amount` must match the provider's report to the cent; the payment tests still pass.
 
             ## Excluded scope
             Historical snapshots are not rebuilt; they keep the truncated values.
