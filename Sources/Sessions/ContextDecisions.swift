@@ -132,7 +132,7 @@ public struct ContextDecisions: Sendable, Hashable {
 
     /// Every name that a decision covers.
     public var coveredNames: Set<String> {
-        Set(decisions.flatMap(\.names))
+        Set(authorDecisions.flatMap(\.names))
     }
 
     /// The rest of `text` after `label:` (case-insensitive, emphasis allowed), or nil.

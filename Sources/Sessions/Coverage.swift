@@ -89,8 +89,16 @@ public enum Coverage {
 
 extension ContextDecisions {
     /// Whether some decision (or one of `elsewhere`'s names) covers the node.
+    /// Whether the author's decisions (here, or `elsewhere`: names other sessions give) cover
+    /// the node. What `rationale context --write` recorded of its pack does not: it says what the
+    /// agent was shown, not why.
     public func covers(_ node: ModifiedNode, elsewhere: Set<String> = []) -> Bool {
-        decisions.contains { $0.names.contains { Coverage.covers($0, node) } } || elsewhere.contains { Coverage.covers($0, node) }
+        authorDecisions.contains { $0.names.contains { Coverage.covers($0, node) } } || elsewhere.contains { Coverage.covers($0, node) }
+    }
+
+    /// Whether only the pack's record names the node.
+    public func coveredByToolOnly(_ node: ModifiedNode) -> Bool {
+        toolDecisions.contains { $0.names.contains { Coverage.covers($0, node) } }
     }
 
     /// Each name the decisions give that covers more than itself — a macro, folder, glob, tag or
@@ -98,7 +106,7 @@ extension ContextDecisions {
     public func broadNames(covering nodes: [ModifiedNode]) -> [(name: String, covers: Int)] {
         var seen = Set<String>()
         var result: [(String, Int)] = []
-        for decision in decisions {
+        for decision in authorDecisions {
             for name in decision.names where seen.insert(name).inserted {
                 let exact = nodes.filter { $0.aliases.contains(name) }.count
                 let count = nodes.filter { Coverage.covers(name, $0) }.count

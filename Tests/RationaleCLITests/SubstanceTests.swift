@@ -92,6 +92,24 @@ struct SubstanceTests {
         #expect(bad.stderr.contains(".rationale.yml:2: `qualty` under `reasoning_steps.new` is no reasoning step"), "\(bad.stderr)")
     }
 
+    @Test func thePacksRecordIsNotTheAuthorsDecision() throws {
+        let (repo, summary) = try filledShop()
+        try replace(repo, summary, "- loaded: stg_orders — the models whose rows change\n", "")
+        let context = ".project/sessions/\(try #require(sessionFolders(repo).first))/CONTEXT.md"
+        // Only the scaffold's own line named it: take that out too, as an author who leaves it to the tool would.
+        let scaffold = try #require(repo.read(context))
+        repo.write(
+            context, scaffold.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("- loaded: stg_orders") }.joined(separator: "\n"))
+        let write = try rationale(["context", "--budget", "2000", "--write"], in: repo)
+        #expect(write.status == 0, "\(write.stderr)")
+        #expect(try #require(repo.read(context)).contains("- loaded: stg_orders — changed by the edit"), "the pack's record names it")
+        repo.stage(".")
+        let run = try rationale(["check"], in: repo)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("which only `rationale context --write`'s record names (what the pack held, not why)"), "\(run.stdout)")
+        #expect(run.stdout.contains("[model_not_covered]"))
+    }
+
     @Test func aSessionWithSubstancePasses() throws {
         let (repo, _) = try filledShop()
         let run = try rationale(["check"], in: repo)

@@ -14,6 +14,12 @@ public enum ModelCoverageRule: SessionRule {
         let line = session.files[SessionInput.File.summary].flatMap { MarkdownDocument($0).section(ContextDecisions.sectionTitle)?.line }
         return context.modified.filter { !decisions.covers($0, elsewhere: context.coveredElsewhere) }.map { node in
             let verb = node.deleted ? "deletes" : "modifies"
+            if decisions.coveredByToolOnly(node) {
+                return error(
+                    summaryPath, line: line,
+                    "the change \(verb) \(node.display), which only `rationale context --write`'s record names (what the pack held, not why): add your own `- loaded: \(node.name) — why the agent needed it` or `- excluded: \(node.name) — why it was left out` under `## Context decisions` (a macro it calls, a folder, a glob, `tag:NAME` or `name+` covers it too)"
+                )
+            }
             return error(
                 summaryPath, line: line,
                 "the change \(verb) \(node.display), which the context decisions do not name: add `- loaded: \(node.name) — why the agent needed it` or `- excluded: \(node.name) — why it was left out` under `## Context decisions` (a macro it calls, a folder, a glob like `stg_x__*`, `tag:NAME` or `name+` covers it too)"
@@ -23,6 +29,14 @@ public enum ModelCoverageRule: SessionRule {
 
     public static let examples: [RuleExample] = [
         RuleExample(triggers: false, "the modified model is loaded"),
+        RuleExample(
+            triggers: true, "named only by the pack's record, which `context --write` wrote", line: .line(16),
+            files: [
+                SessionInput.File.summary: RuleExample.summary(replacing: "- loaded: orders, stg_payments — the join being fixed and its input\n", with: ""),
+                SessionInput.File.context: SessionSamples.context.replacingOccurrences(
+                    of: "- loaded: orders — the model whose join changes\n",
+                    with: "\(ContextDecisions.packBegin)\n- loaded: orders — changed by the edit: in full\n\(ContextDecisions.packEnd)\n"),
+            ]),
         RuleExample(
             triggers: true, "a second modified model is not named", line: .line(16),
             modified: SessionSamples.modified + [ModifiedNode(name: "customers", uniqueID: "model.shop.customers", path: "models/marts/customers.sql")]),
