@@ -77,6 +77,7 @@ public enum GateFrontend {
         }
 
         if let body { findings += PullRequestBodyRules.check(body.text, requiredSections: workspace.config.prSections) }
+        var proof: ProofInput?
         if let runResults {
             var input = try proofInput(
                 workspace, range: range, modified: change.modified, sessions: sessions, runResults: (runResults.results, runResults.file))
@@ -87,6 +88,13 @@ public enum GateFrontend {
                 input.committed = try !workspace.repository.entries(of: .commit(range.head), under: relative).filter { $0.path == relative }.isEmpty
             }
             findings += Rules.proofRules.flatMap { $0.check(input) }
+            proof = input
+        }
+        if !workspace.config.checkpoints.isEmpty {
+            findings += CheckpointRule.check(
+                CheckpointInput(
+                    checkpoints: workspace.config.checkpoints, modified: change.modified,
+                    paths: changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }, body: body?.text, sessions: sessions, proof: proof))
         }
 
         var skips: [String] = []

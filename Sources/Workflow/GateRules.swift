@@ -93,9 +93,15 @@ public enum SkipForbiddenRule: RangeRule {
 /// in one list. A test runs every rule's examples and fails on a rule type missing here.
 public enum Rules {
     /// Every rule.
-    public static let all: [any Rule.Type] =
-        [SessionRequiredRule.self] + SessionValidator.rules.map { $0 as any Rule.Type }
-        + PullRequestBodyRules.rules.map { $0 as any Rule.Type } + rangeRules + proofRules.map { $0 as any Rule.Type }
+    public static let all: [any Rule.Type] = {
+        var all: [any Rule.Type] = [SessionRequiredRule.self]
+        all += SessionValidator.rules.map { $0 as any Rule.Type }
+        all += PullRequestBodyRules.rules.map { $0 as any Rule.Type }
+        all += rangeRules.map { $0 as any Rule.Type }
+        all += proofRules.map { $0 as any Rule.Type }
+        all.append(CheckpointRule.self)
+        return all
+    }()
 
     /// The rules over dbt's run results (`gate --run-results`).
     public static let proofRules: [any ProofRule.Type] = [RunFailedRule.self, ModelUntestedRule.self, RunResultsStaleRule.self]

@@ -48,9 +48,35 @@ public enum NarrateFrontend {
             base: range.mergeBase.hex, head: range.head.hex, reports: reports, sessions: sessions,
             runResults: results, runResultsFile: resultsFile)
         input.firstProblems = try firstProblems(workspace, range: range, sessions: sessions)
-        let draft = NarrativeBuilder.build(input)
+        var draft = NarrativeBuilder.build(input)
+        if !workspace.config.checkpoints.isEmpty {
+            draft.checkpoints = try checkpointLines(workspace, range: range, changes: changes, sessions: sessions, results: results, file: resultsFile)
+        }
         let markdown = try NarrativeRenderer.markdown(draft, templates: try workspace.templates())
         return Drafted(draft: draft, markdown: markdown, sessions: sessions)
+    }
+
+    /// Where each checkpoint that applies stands while the description is drafted (what the
+    /// description itself will hold is for the gate to see).
+    static func checkpointLines(
+        _ workspace: Workspace, range: RangeSessions.Range, changes: [FileChange], sessions: [SessionInput], results: RunResults?, file: String?
+    ) throws -> [NarrativeDraft.CheckpointLine] {
+        let change = try ChangeScope.analyse(
+            workspace, [.range(base: range.base.hex, head: range.head.hex)], description: "the pull request")
+        let proof = try results.map { results in
+            try GateFrontend.proofInput(
+                workspace, range: range, modified: change.modified, sessions: sessions, runResults: (results, file ?? "run_results.json"))
+        }
+        let input = CheckpointInput(
+            checkpoints: workspace.config.checkpoints, modified: change.modified,
+            paths: changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }, body: nil, sessions: sessions, proof: proof)
+        return input.evaluate().flatMap { checkpoint, trigger, items in
+            items.map { item in
+                NarrativeDraft.CheckpointLine(
+                    checkpoint: checkpoint.name, requirement: item.requirement.label, met: item.metBy != nil,
+                    detail: item.metBy ?? "\(item.missing) (\(trigger))")
+            }
+        }
     }
 
     /// The problem statements as `session start --problem` recorded them, for the sessions that

@@ -31,6 +31,8 @@ public struct RationaleConfig: Equatable {
     public var prSections: [String] = []
     /// Which reasoning steps a change must fill (`reasoning_steps:`); nil: `off`.
     public var reasoningSteps: StepRequirements? = .defaults
+    /// What a pull request must show, by what it changes (`checkpoints:`).
+    public var checkpoints: [Checkpoint] = []
 
     /// The defaults: what applies without a `.rationale.yml`.
     public init() {}
@@ -58,6 +60,10 @@ public struct RationaleConfig: Equatable {
         (
             "reasoning_steps",
             "off, or a mapping of what a change modifies (model, seed, snapshot, new, deleted, incremental, exposure or a layer such as staging or marts) to the Reasoning steps it must fill (source, destination, transformation, quality, performance, operations), e.g. {marts: [destination, quality]}"
+        ),
+        (
+            "checkpoints",
+            "a list of checkpoints, each a mapping with `name`, an optional `when` (`paths`: globs, `changes`: kinds such as new, incremental, exposure, marts) and `require`: a list of `section: TITLE`, `tests: pass`, `file: GLOB` or `checked: TEXT`"
         ),
     ]
 
@@ -163,6 +169,7 @@ public struct RationaleConfig: Equatable {
                     }
                 }
                 config.reasoningSteps = StepRequirements(table: table)
+            case "checkpoints": config.checkpoints = try Self.checkpoints(value, file: file, line: line)
             default:
                 let hint = Self.nearestKey(to: key).map { "did you mean `\($0)`? " } ?? ""
                 throw ConfigError(
@@ -171,6 +178,68 @@ public struct RationaleConfig: Equatable {
             }
         }
         return config
+    }
+
+    /// The `checkpoints:` list: each error names the line and what would do.
+    static func checkpoints(_ value: Node, file: String, line: Int?) throws -> [Checkpoint] {
+        func fail(_ node: Node?, _ message: String) -> ConfigError {
+            ConfigError(file: file, line: node?.mark?.line ?? line, key: "checkpoints", message: message)
+        }
+        func strings(_ node: Node, _ what: String) throws -> [String] {
+            if let scalar = node.scalar, !scalar.string.isEmpty { return [scalar.string] }
+            guard let items = node.sequence else { throw fail(node, "`\(what)` must be a list, e.g. [\"dbt/models/marts/**\"]") }
+            return try items.map { item in
+                guard let text = item.scalar?.string, !text.isEmpty else { throw fail(item, "`\(what)` holds an empty or nested item") }
+                return text
+            }
+        }
+        guard let list = value.sequence else {
+            throw fail(value, "`checkpoints` must be a list of checkpoints, each with `name` and `require`")
+        }
+        return try list.map { entry in
+            guard let mapping = entry.mapping else { throw fail(entry, "a checkpoint must be a mapping with `name` and `require`") }
+            var name: String?
+            var paths: [String] = []
+            var changes: [String] = []
+            var requirements: [Checkpoint.Requirement] = []
+            for (keyNode, item) in mapping {
+                switch keyNode.string ?? "" {
+                case "name": name = item.scalar?.string
+                case "when":
+                    guard let when = item.mapping else { throw fail(item, "`when` must be a mapping of `paths` and `changes`") }
+                    for (whenKey, whenValue) in when {
+                        switch whenKey.string ?? "" {
+                        case "paths": paths = try strings(whenValue, "paths")
+                        case "changes": changes = try strings(whenValue, "changes").map { $0.lowercased() }
+                        default: throw fail(whenKey, "unknown key `\(whenKey.string ?? "")` under `when`: use `paths` or `changes`")
+                        }
+                    }
+                case "require":
+                    guard let items = item.sequence, !items.isEmpty else { throw fail(item, "`require` must be a list of what the pull request shows") }
+                    requirements = try items.map { requirement in
+                        guard let pair = requirement.mapping, pair.count == 1, let (kind, argument) = pair.first,
+                            let text = argument.scalar?.string, !text.isEmpty
+                        else {
+                            throw fail(requirement, "each requirement is one of `section: TITLE`, `tests: pass`, `file: GLOB`, `checked: TEXT`")
+                        }
+                        switch kind.string ?? "" {
+                        case "section": return .section(text)
+                        case "tests":
+                            guard text == "pass" else { throw fail(argument, "`tests:` takes `pass`") }
+                            return .testsPass
+                        case "file": return .file(text)
+                        case "checked": return .checked(text)
+                        default:
+                            throw fail(kind, "unknown requirement `\(kind.string ?? "")`: use `section`, `tests`, `file` or `checked`")
+                        }
+                    }
+                default: throw fail(keyNode, "unknown key `\(keyNode.string ?? "")` in a checkpoint: use `name`, `when`, `require`")
+                }
+            }
+            guard let name, !name.isEmpty else { throw fail(entry, "a checkpoint needs a `name`") }
+            guard !requirements.isEmpty else { throw fail(entry, "checkpoint `\(name)` needs `require`: what the pull request must show") }
+            return Checkpoint(name: name, paths: paths, changes: changes, requirements: requirements)
+        }
     }
 
     /// A folder relative to the repository root, without `./` or trailing slashes.

@@ -118,6 +118,25 @@ public struct NarrativeDraft: Sendable, Encodable {
     public var evidenceLoops: [String] = []
     /// The other answered loops: decisions, shown under *Problem & reasoning*.
     public var answeredLoops: [String] = []
+    /// The checkpoints of `.rationale.yml` that apply, one requirement each: met or not, and by
+    /// what (the gate decides; the draft shows where things stand).
+    public var checkpoints: [CheckpointLine] = []
+
+    /// One requirement of a checkpoint, as the narrative's checklist shows it.
+    public struct CheckpointLine: Sendable, Encodable, Hashable {
+        public var checkpoint: String
+        public var requirement: String
+        public var met: Bool
+        /// What satisfied it, or what is missing.
+        public var detail: String
+
+        public init(checkpoint: String, requirement: String, met: Bool, detail: String) {
+            self.checkpoint = checkpoint
+            self.requirement = requirement
+            self.met = met
+            self.detail = detail
+        }
+    }
     /// What `rationale context` left out of the agent's pack for its budget (the tool's, not the
     /// author's decision).
     public var packLeftOut: [String] = []

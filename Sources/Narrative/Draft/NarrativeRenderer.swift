@@ -53,6 +53,10 @@ public enum NarrativeRenderer {
             "answered_loops": draft.answeredLoops.map(MarkdownSafety.cell),
             "has_answered_loops": !draft.answeredLoops.isEmpty,
             "has_evidence_loops": !draft.evidenceLoops.isEmpty,
+            "has_checkpoints": !draft.checkpoints.isEmpty,
+            "checkpoints": draft.checkpoints.map { line in
+                "[\(line.met ? "x" : " ")] **\(MarkdownSafety.prose(MarkdownSafety.cell(line.checkpoint)))**: \(MarkdownSafety.prose(MarkdownSafety.cell(line.requirement))) — \(MarkdownSafety.prose(MarkdownSafety.cell(line.detail)))"
+            },
             "notes": draft.notes.map(MarkdownSafety.cell),
             "has_lineage": !draft.lineage.isEmpty,
             "has_excluded": !draft.excludedScope.isEmpty || !draft.exclusions.isEmpty || !draft.undiscussedDownstream.isEmpty || !draft.deferredLoops.isEmpty
