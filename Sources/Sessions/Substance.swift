@@ -65,11 +65,13 @@ public enum Substance {
     /// The agent's name and the verb when the text credits the agent with the problem
     /// ("The agent said orders needs …", "Claude suggested …"), or nil.
     public static func creditsAgent(_ words: [String]) -> (agent: String, verb: String)? {
+        let between: Set<String> = ["has", "had", "have", "just", "also", "then", "first", "already", "clearly", "kept", "keeps", "again"]
         for (index, word) in words.enumerated() where agentNames.contains(word) {
-            // "the agent said", "claude has suggested", "copilot just told me".
-            for next in words[(index + 1)..<min(words.count, index + 4)] where reportingVerbs.contains(next) {
-                return (word, next)
-            }
+            // "the agent said", "claude has suggested", "copilot just told me" — not "the AI
+            // summary said", whose subject is the summary.
+            var next = index + 1
+            while next < words.count, next - index <= 2, between.contains(words[next]) { next += 1 }
+            if next < words.count, reportingVerbs.contains(words[next]) { return (word, words[next]) }
         }
         // "I was told by the agent", "as suggested by Copilot", "according to Claude".
         for (index, word) in words.enumerated() where word == "by" || word == "to" {

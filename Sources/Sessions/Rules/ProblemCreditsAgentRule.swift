@@ -38,6 +38,18 @@ public enum ProblemCreditsAgentRule: SessionRule {
                     replacing: sampleProblem, with: "Renaming the amount columns of orders, as suggested by Copilot in the chat.")
             ]),
         RuleExample(
+            triggers: true, "Claude has already suggested", line: .line(4),
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: sampleProblem, with: "Claude has already suggested that orders should drop the refunds column entirely.")
+            ]),
+        RuleExample(
+            triggers: false, "the subject is the AI summary, not an agent",
+            files: [
+                SessionInput.File.summary: RuleExample.summary(
+                    replacing: sampleProblem, with: "The AI summary said revenue fell 4 % in May, but orders double counts refunds, so it was wrong.")
+            ]),
+        RuleExample(
             triggers: false, "an agent mentioned, not credited",
             files: [
                 SessionInput.File.summary: RuleExample.summary(
