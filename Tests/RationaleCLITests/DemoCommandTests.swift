@@ -18,16 +18,19 @@ struct DemoCommandTests {
         let impact = try position("$ rationale impact\ndbt project sample_shop: staged changes")
         let refused = try position("but no session explains it")
         let refusedExit = try position("(exit 1)")
-        let start = try position("$ rationale session start \"Round payments to cents\" --kind refactor")
+        let start = try position("$ rationale session start \"Round payments to cents\" --kind refactor --problem")
         let complete = try position("complete: every required section filled")
         let accepted = try position("rationale check: passed — 1 modified model explained by .project/sessions/")
         let closed = try position("$ rationale session close\nclosed .project/sessions/")
         let narrative = try position("## Round payments to cents")
         let gateRefused = try position("[pr_todo]")
         let gatePassed = try position("rationale gate: passed — 1 modified model explained by")
-        #expect(
-            [install, impact, refused, refusedExit, start, complete, accepted, closed, narrative, gateRefused, gatePassed]
-                == [install, impact, refused, refusedExit, start, complete, accepted, closed, narrative, gateRefused, gatePassed].sorted())
+        let dataFailed = try position("error: test `unique_stg_payments_payment_id` on `stg_payments` failed (2 failing rows)")
+        let dataPassed = try #require(out.range(of: "rationale gate: passed", options: .backwards)).lowerBound
+        let steps = [install, impact, refused, refusedExit, start, complete, accepted, closed, narrative, gateRefused, gatePassed, dataFailed, dataPassed]
+        #expect(steps == steps.sorted())
+        #expect(out.contains("--problem \"Payment amounts are cast to numeric(16, 2)"), "the session starts with the problem in the author's words")
+        #expect(out.contains("**Transformation**\nRounding in `cents_to_dollars`"), "the narrative carries the reasoning's steps")
         for heading in [
             "### Problem & reasoning", "### What changed", "### Affected lineage", "### Excluded scope",
             "### Proof of correctness", "### Risks & rollout", "### Open loops",

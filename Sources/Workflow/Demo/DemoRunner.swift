@@ -101,6 +101,22 @@ public struct DemoRunner {
         try Data(filled.utf8).write(to: URL(fileURLWithPath: path + "/narrative.md"))
         context.show("edit narrative.md", output: "(the author says how the data was checked)", note: "only the author can write this")
         try context.rationale(["gate", "--base", "main", "--pr-body-file", "narrative.md"], note: "the required check passes")
+
+        // Proof from data: what `dbt build` writes, here written by the demo (no warehouse).
+        try writeRunResults(path: path, failing: true)
+        context.show(
+            "dbt build --select stg_payments+", output: "(the demo writes target/run_results.json as dbt would: unique_stg_payments_payment_id fails)",
+            note: "CI builds the change; a duplicate payment id slipped in")
+        try context.rationale(
+            ["gate", "--base", "main", "--pr-body-file", "narrative.md", "--run-results", "target/run_results.json"], expect: 1,
+            note: "the gate names the failed test the change reaches")
+        try writeRunResults(path: path, failing: false)
+        context.show(
+            "dbt build --select stg_payments+", output: "(the demo writes target/run_results.json again: every test passes)",
+            note: "the duplicate fixed upstream, the build runs again")
+        try context.rationale(
+            ["gate", "--base", "main", "--pr-body-file", "narrative.md", "--run-results", "target/run_results.json"],
+            note: "the gate passes on the data too")
         if let failure = context.failure { throw failure }
         return path
     }
@@ -176,6 +192,35 @@ public struct DemoRunner {
             throw DemoError.stepFailed("rationale session start", 0, "no session folder was made")
         }
         return ".project/sessions/" + name
+    }
+
+    /// Writes target/run_results.json as `dbt build --select stg_payments+` would, dated now
+    /// (results older than the head commit are stale).
+    func writeRunResults(path: String, failing: Bool) throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let results: [(String, String)] = [
+            ("model.sample_shop.stg_payments", "success"),
+            ("test.sample_shop.unique_stg_payments_payment_id.4f1f0a7c2e", failing ? "fail" : "pass"),
+            ("test.sample_shop.not_null_stg_payments_payment_id.9b2d51e0aa", "pass"),
+            ("model.sample_shop.int_order_payments", "success"),
+            ("model.sample_shop.orders", "success"),
+            ("test.sample_shop.unique_orders_order_id.0c8e7d6b5a", "pass"),
+            ("test.sample_shop.not_null_orders_order_id.1d9f8e7c6b", "pass"),
+            ("model.sample_shop.customers", "success"),
+        ]
+        let lines = results.map { id, status in
+            #"    {"unique_id": "\#(id)", "status": "\#(status)", "failures": \#(status == "fail" ? "2" : "0"), "execution_time": 0.1}"#
+        }
+        let text = """
+            {"metadata": {"dbt_version": "1.11.0", "generated_at": "\(formatter.string(from: Date()))"},
+             "results": [
+            \(lines.joined(separator: ",\n"))
+            ]}
+
+            """
+        try FileManager.default.createDirectory(atPath: path + "/target", withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path + "/target/run_results.json"))
     }
 
     /// The problem, as the demo's author states it before any fix.
