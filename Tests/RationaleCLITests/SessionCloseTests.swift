@@ -12,14 +12,7 @@ struct SessionCloseTests {
 
     /// A filled-in, staged session on the shop's feature branch, ready to close.
     func readyToClose() throws -> (repo: ScratchRepository, folder: String) {
-        let repo = try shopRepository()
-        try repo.git("checkout", "-q", "-b", "feature")
-        repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders where status != 'cancelled'\n")
-        let start = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
-        #expect(start.status == 0, "\(start.stderr)")
-        let folder = try #require(sessionFolders(repo).first)
-        try fillSession(repo, folder, loaded: ["stg_orders"])
-        return (repo, folder)
+        try filledShopSession()
     }
 
     /// The id of a process that has exited.

@@ -19,6 +19,19 @@ let filledReasoning = """
     Destination: revenue and the dashboards that read orders lose only the cancelled rows.
     """
 
+/// The shop on a feature branch with stg_orders edited, and a session started and filled in
+/// (not staged).
+func filledShopSession() throws -> (repo: ScratchRepository, folder: String) {
+    let repo = try shopRepository()
+    try repo.git("checkout", "-q", "-b", "feature")
+    repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders where status != 'cancelled'\n")
+    let start = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
+    #expect(start.status == 0, "\(start.stderr)")
+    let folder = try #require(sessionFolders(repo).first)
+    try fillSession(repo, folder, loaded: ["stg_orders"])
+    return (repo, folder)
+}
+
 /// Fills a started session as its author would: SUMMARY.md keeps its first (session) line and
 /// its loops block; CONTEXT.md loses its placeholders.
 func fillSession(_ repo: ScratchRepository, _ folder: String, loaded: [String], excluded: [String] = ["revenue"], used: Int = 1800) throws {

@@ -9,13 +9,7 @@ import _TestSupport
 struct SubstanceTests {
     /// The shop on a feature branch with stg_orders edited and a filled session staged.
     func filledShop() throws -> (ScratchRepository, String) {
-        let repo = try shopRepository()
-        try repo.git("checkout", "-q", "-b", "feature")
-        repo.write("dbt/models/staging/stg_orders.sql", "select * from raw.orders where status != 'cancelled'\n")
-        let start = try rationale(["session", "start", "Drop cancelled orders"], in: repo)
-        #expect(start.status == 0, "\(start.stderr)")
-        let folder = try #require(sessionFolders(repo).first)
-        try fillSession(repo, folder, loaded: ["stg_orders"])
+        let (repo, folder) = try filledShopSession()
         repo.stage(".")
         return (repo, ".project/sessions/\(folder)/SUMMARY.md")
     }
