@@ -154,7 +154,8 @@ FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
 MAN1DIR = $(PREFIX)/share/man/man1
 
 RELEASE_BIN := .build/release/rationale
-BUILD_INPUTS := $(shell find Sources Templates hooks Plugins -type f 2>/dev/null) Package.swift Package.resolved
+# Package.resolved is not in git (the package mirror's commit ids are not upstream's): a fresh clone has none.
+BUILD_INPUTS := $(shell find Sources Templates hooks Plugins -type f 2>/dev/null) Package.swift $(wildcard Package.resolved)
 COMPLETIONS := .build/completions/rationale.bash .build/completions/_rationale .build/completions/rationale.fish
 MAN_PAGE := .build/man/rationale.1
 # The plugin writes here (the package's plugin work folder, one folder per executable target).

@@ -15,7 +15,9 @@ completions and the man page first. The script
   3. checks the files: the bash, zsh and fish completions and the man page are non-empty, the
      bash completion offers `session`, the man page documents `impact`;
   4. runs `make uninstall PREFIX=<tmp>/prefix`: every installed file is gone, nothing else is;
-  5. the same with `DESTDIR=<tmp>/stage PREFIX=/usr`: the files land under the stage folder.
+  5. the same with `DESTDIR=<tmp>/stage PREFIX=/usr`: the files land under the stage folder;
+  6. clones the package (committed files only: no Package.resolved, no .build) and runs
+     `make -n install` there: every prerequisite has a rule.
 
 One line per check (PASS/FAIL, with the output's tail on failure). Exit 0 all passed, 1 a check
 failed, 2 the test could not run (make or git missing, the install itself failed).
@@ -162,6 +164,20 @@ def check_installed_copy(checks: Checks, prefix: Path, tmp: Path, env: dict) -> 
     checks.check("files: the binary is executable", os.access(binary, os.X_OK))
 
 
+def check_fresh_clone(checks: Checks, tmp: Path, env: dict) -> None:
+    """A fresh clone has no Package.resolved (git ignores it) and no .build: `make install` must
+    still know how to make everything (a dry run: every prerequisite has a rule; the build itself
+    is the one above)."""
+    clone = tmp / "clone"
+    result = run(["git", "clone", "-q", "--no-hardlinks", str(PACKAGE_ROOT), str(clone)], tmp, env)
+    if result.returncode != 0:
+        raise SetupError("git clone of the package failed:\n" + result.stdout + result.stderr)
+    result = run([os.environ.get("MAKE") or "make", "-n", "install", f"PREFIX={tmp / 'fresh-prefix'}"], clone, env)
+    checks.check("fresh clone: `make -n install` finds a rule for every prerequisite (no Package.resolved, no .build)",
+                 result.returncode == 0 and "swift build -c release" in result.stdout,
+                 result.stdout[-2000:] + result.stderr[-2000:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -200,6 +216,8 @@ def main() -> int:
         result = make("uninstall", {"DESTDIR": stage, "PREFIX": "/usr"}, env)
         checks.check("DESTDIR: uninstall removes them", result.returncode == 0 and installed_files(stage) == [],
                      result.stdout + result.stderr)
+
+        check_fresh_clone(checks, tmp, env)
     except SetupError as error:
         print(f"cannot run: {error}", file=sys.stderr)
         return 2
