@@ -94,8 +94,9 @@ precommit-venv:
 	  $(PRECOMMIT_VENV)/bin/pip install -q "$(PRECOMMIT_PIN)"; \
 	fi
 
-precommit: release precommit-venv
-	PRE_COMMIT=$(abspath $(PRECOMMIT_VENV))/bin/pre-commit RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/precommit/run_precommit.py
+precommit: release precommit-venv wheel
+	PRE_COMMIT=$(abspath $(PRECOMMIT_VENV))/bin/pre-commit RATIONALE_BIN=$(CURDIR)/.build/release/rationale RATIONALE_WHEELS=$(CURDIR)/dist \
+	  $(PYTHON) Tests/precommit/run_precommit.py
 
 ci-lint-venv:
 	@if [ ! -x $(CI_LINT_VENV)/bin/check-jsonschema ] || [ ! -x $(CI_LINT_VENV)/bin/zizmor ]; then \

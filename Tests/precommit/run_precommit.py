@@ -25,6 +25,10 @@ The script
 One line per check (PASS/FAIL, with the output's tail on failure). Exit 0 all passed, 1 a check
 failed, 2 the test could not run (pre-commit, git or the binary missing, a setup step failed).
 
+With $RATIONALE_WHEELS (a folder holding the wheel `make wheel` builds), the `language: python`
+hooks too: pre-commit pip-installs the wheel offline (PIP_NO_INDEX, PIP_FIND_LINKS) into its own
+environment, with no `rationale` on PATH, and its command refuses, then passes, as above.
+
 Environment: $PRE_COMMIT (default `pre-commit` on PATH), $RATIONALE_BIN (default
 .build/release/rationale under the package root); the directory of $RATIONALE_BIN goes first on
 PATH so the hooks' `rationale` resolves to it. Git runs hermetically (no system or global config,
@@ -128,6 +132,10 @@ def make_hooks_repo(tmp: Path, env: dict) -> tuple[Path, str]:
     repo = tmp / "hooks-repo"
     repo.mkdir()
     shutil.copyfile(MANIFEST, repo / ".pre-commit-hooks.yaml")
+    # What `pip install .` of a python hook reads: the in-tree backend and the version it names.
+    for relative in ("pyproject.toml", "packaging/precommit_backend.py", "Sources/Workflow/AnswerKeeper.swift"):
+        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PACKAGE_ROOT / relative, repo / relative)
     git(repo, env, "init", "-q", "-b", "main")
     git(repo, env, "config", "commit.gpgsign", "false")
     git(repo, env, "add", "-A")
@@ -135,8 +143,9 @@ def make_hooks_repo(tmp: Path, env: dict) -> tuple[Path, str]:
     return repo, git(repo, env, "rev-parse", "HEAD").strip()
 
 
-def make_shop_repo(tmp: Path, env: dict, hooks_repo: Path, rev: str) -> Path:
-    repo = tmp / "shop"
+def make_shop_repo(tmp: Path, env: dict, hooks_repo: Path, rev: str, hook_ids: list[str] = HOOK_IDS,
+                   name: str = "shop") -> Path:
+    repo = tmp / name
     repo.mkdir()
     write(repo / "dbt/dbt_project.yml", "name: shop\n")
     write(repo / STG_ORDERS, "select * from raw.orders\n")
@@ -148,7 +157,7 @@ def make_shop_repo(tmp: Path, env: dict, hooks_repo: Path, rev: str) -> Path:
     git(repo, env, "checkout", "-q", "-b", "feature")
     # verbose: pre-commit shows a passing hook's output too, so the checks can see that
     # rationale itself ran and passed (not only pre-commit's "Passed").
-    hooks = "".join(f"      - id: {h}\n        verbose: true\n" for h in HOOK_IDS)
+    hooks = "".join(f"      - id: {h}\n        verbose: true\n" for h in hook_ids)
     write(repo / ".pre-commit-config.yaml",
           f"repos:\n  - repo: {hooks_repo}\n    rev: {rev}\n    hooks:\n{hooks}")
     git(repo, env, "add", ".pre-commit-config.yaml")
@@ -318,6 +327,43 @@ def scenario_session(repo: Path, env: dict, report: Report, rationale: Path) -> 
                  problems, output, s)
 
 
+def scenario_pip(tmp: Path, env: dict, report: Report, rationale: Path, pre_commit: Path, hooks_repo: Path,
+                 rev: str, wheels: Path) -> None:
+    """The `language: python` hooks: pre-commit pip-installs the wheel (offline, from the folder
+    `make wheel` wrote); no `rationale` on PATH, so the hooks can only run the one they installed."""
+    pip_env = {**env, "PATH": os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != str(rationale.parent)),
+               "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels.resolve())}
+    if shutil.which("rationale", path=pip_env["PATH"]):
+        raise SetupError("a `rationale` is on PATH besides the one under test: the pip hooks would not be tested")
+    repo = make_shop_repo(tmp, pip_env, hooks_repo, rev, ["rationale-check-pip", "rationale-commit-msg-pip"], name="shop-pip")
+    must([str(pre_commit), "install", "--hook-type", "pre-commit", "--hook-type", "commit-msg"], repo, pip_env)
+    edit_stg_orders(repo, pip_env, "select * from raw.orders where status != 'cancelled'\n")
+    p, s = commit(repo, pip_env, "Drop cancelled orders")
+    problems = []
+    if p.returncode == 0:
+        problems.append("git commit succeeded; the hook installed from the wheel should refuse it")
+    if not re.search(r"^rationale check \(installed from the wheel\).*\.Failed$", p.stdout, re.M):
+        problems.append("pre-commit does not report the rationale-check-pip hook as Failed")
+    if "session_required" not in p.stdout:
+        problems.append("the output does not name session_required: the wheel's rationale did not run")
+    report.check("pip: the hook pre-commit installs from the wheel refuses a model edit without a session",
+                 problems, p.stdout, s)
+    start = run([str(rationale), "session", "start", "Drop cancelled orders"], repo, pip_env)
+    folders = sorted(d.name for d in (repo / ".project/sessions").iterdir()) if start.returncode == 0 else []
+    problems = [] if len(folders) == 1 else [f"`rationale session start` exited {start.returncode}"]
+    output = start.stdout
+    if folders:
+        fill_session(repo, folders[0])
+        git(repo, pip_env, "add", "-A")
+        p, s = commit(repo, pip_env, "Drop cancelled orders, with the session")
+        output = p.stdout
+        if p.returncode != 0:
+            problems.append(f"git commit exited {p.returncode}; a filled-in session should pass")
+        elif "rationale check: passed" not in p.stdout:
+            problems.append("the output does not show the wheel's rationale passing the check")
+    report.check("pip: the same hook lets an explained edit through", problems, output, s)
+
+
 # ---------------------------------------------------------------------------------------------
 # Driver
 # ---------------------------------------------------------------------------------------------
@@ -380,6 +426,10 @@ def main() -> int:
         scenario_no_session(repo, env, report)
         scenario_skip(repo, env, report)
         scenario_session(repo, env, report, rationale)
+
+        wheels = os.environ.get("RATIONALE_WHEELS")
+        if wheels:
+            scenario_pip(tmp, env, report, rationale, pre_commit, hooks_repo, rev, Path(wheels))
 
         n_fail = len(report.failed)
         print(f"# {report.count - n_fail} passed, {n_fail} failed in {time.monotonic() - t0:.1f}s")
