@@ -23,14 +23,24 @@ struct CITemplateTests {
 
     @Test func githubWorkflowRunsTheThreeCommands() throws {
         let workflow = try #require(try Yams.compose(yaml: Self.text(Self.githubPath)))
-        let runs = steps(of: workflow).compactMap { $0.value("run")?.string }.joined(separator: "\n")
-        #expect(runs.contains(#"rationale gate --base "$BASE_SHA" --head "$HEAD_SHA""#))
-        #expect(runs.contains(#"rationale narrate --base "$BASE_SHA" --head "$HEAD_SHA" --output"#))
-        #expect(runs.contains("rationale publish --github --file"))
+        let commands = steps(of: workflow).compactMap { $0.value("with")?.value("command")?.string }
+        #expect(commands == ["install", "gate", "install", "narrate", "publish"])
         let gate = try #require(workflow.value("jobs")?.mapping?.first { $0.value.value("name")?.string == "rationale gate" }?.value)
-        let gateEnv = steps(ofJob: gate).compactMap { $0.value("env") }
-        let shas = gateEnv.compactMap { $0.value("BASE_SHA")?.string }.joined()
-        #expect(shas.contains("github.event.merge_group.base_sha") && shas.contains("github.event.pull_request.base.sha"))
+        let with = try #require(steps(ofJob: gate).first { $0.value("with")?.value("command")?.string == "gate" }?.value("with"))
+        let base = with.value("base")?.string ?? ""
+        #expect(base.contains("github.event.merge_group.base_sha") && base.contains("github.event.pull_request.base.sha"))
+    }
+
+    /// The action keeps the same promises: inputs reach its scripts through `env:` only, it
+    /// installs outside the checkout and puts only the `rationale` command on PATH.
+    @Test func theActionKeepsItsPromises() throws {
+        #expect(try actionProblems(Self.text("action.yml"), install: Self.text("ci/github/install-rationale.sh")) == [])
+        let broken = try Self.text("action.yml").replacingOccurrences(
+            of: #"run: bash "$ACTION_PATH/ci/github/run-rationale.sh""#, with: #"run: bash "$ACTION_PATH/ci/github/run-rationale.sh" "${{ inputs.command }}""#)
+        #expect(try actionProblems(broken, install: Self.text("ci/github/install-rationale.sh")).contains { $0.contains("${{") })
+        let onPath = try Self.text("ci/github/install-rationale.sh").replacingOccurrences(
+            of: #"echo "$RUNNER_TEMP/rationale-bin" >> "$GITHUB_PATH""#, with: #"echo "$venv/bin" >> "$GITHUB_PATH""#)
+        #expect(try actionProblems(Self.text("action.yml"), install: onPath).contains { $0.contains("PATH") })
     }
 
     /// Each broken copy must be caught, with a message that names the broken promise.
@@ -48,24 +58,19 @@ struct CITemplateTests {
         ("      pull-requests: read   #", "      pull-requests: write   #", "gate job"),
         ("      contents: read        #", "      contents: write        #", "contents: write"),
         (
-            #"rationale gate --base "$BASE_SHA" --head "$HEAD_SHA" "$@""#,
-            #"rationale gate --base "${{ github.event.pull_request.base.sha }}" --head "$HEAD_SHA" "$@""#, "${{"
+            "          command: gate\n",
+            "          command: gate\n          file: ${{ github.event.pull_request.title }}\n", "attacker-controlled"
         ),
-        ("run: rationale publish --github", #"run: echo "${{ github.event.pull_request.body }}"; rationale publish --github"#, "${{"),
         ("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", "actions/checkout@v7", "not pinned"),
+        ("your-org/rationale@0000000000000000000000000000000000000000", "your-org/rationale@main", "not pinned"),
         ("fetch-depth: 0", "fetch-depth: 1", "fetch-depth"),
         ("persist-credentials: false", "persist-credentials: true", "persist-credentials"),
         ("  cancel-in-progress: true", "  cancel-in-progress: false", "concurrency"),
         (
-            "      - name: Check out rationale's source\n        id: source\n",
-            "      - name: Check out the repository first\n        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n        with:\n          fetch-depth: 0\n          persist-credentials: false\n\n      - name: Check out rationale's source\n        id: source\n",
-            "built after the pull request's files are checked out"
+            "      - name: Install rationale (before the pull request's files are on disk)\n        uses: your-org/rationale@0000000000000000000000000000000000000000 # v0.1.0\n        with:\n          command: install\n",
+            "      - name: Check out the repository first\n        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n        with:\n          fetch-depth: 0\n          persist-credentials: false\n\n      - name: Install rationale (before the pull request's files are on disk)\n        uses: your-org/rationale@0000000000000000000000000000000000000000 # v0.1.0\n        with:\n          command: install\n",
+            "installed after the pull request's files are checked out"
         ),
-        (
-            "          path: ${{ runner.temp }}/rationale-bin\n          key: rationale-${{ runner.os }}",
-            "          path: .rationale-bin\n          key: rationale-${{ runner.os }}", "inside the checkout"
-        ),
-        (#"echo "$RUNNER_TEMP/rationale-bin" >> "$GITHUB_PATH""#, #"echo "$GITHUB_WORKSPACE/.rationale-bin" >> "$GITHUB_PATH""#, "on PATH"),
     ])
     func brokenGithubWorkflowIsCaught(original: String, broken: String, message: String) throws {
         let text = try Self.text(Self.githubPath)
@@ -218,25 +223,24 @@ func githubProblems(_ text: String) throws -> [String] {
             }
         }
     }
-    // The binary: built before the pull request's files are on disk, and kept (cached, put on
-    // PATH) outside the checkout, so nothing a pull request commits can be the binary a job runs.
+    // The binary: installed (command: install of the action) before the pull request's files are on
+    // disk; no attacker-controlled event field is handed to the action.
     for (id, job) in jobs {
         let name = job.value("name")?.string ?? id.string ?? "?"
         let jobSteps = steps(ofJob: job)
         let checkout = jobSteps.firstIndex { ($0.value("uses")?.string ?? "").hasPrefix("actions/checkout@") && $0.value("with")?.value("repository") == nil }
-        let builds = jobSteps.indices.filter { (jobSteps[$0].value("run")?.string ?? "").contains("swift build") }
-        if let checkout, let build = builds.last, build > checkout {
-            problems.append("job `\(name)`: rationale is built after the pull request's files are checked out; build it first, outside the checkout")
-        }
-        for step in jobSteps where (step.value("uses")?.string ?? "").hasPrefix("actions/cache@") {
-            let path = step.value("with")?.value("path")?.string ?? ""
-            if !path.hasPrefix("${{ runner.temp }}") {
-                problems.append("job `\(name)`: the rationale binary is cached at `\(path)`, inside the checkout; cache it under ${{ runner.temp }}")
-            }
+        let install = jobSteps.firstIndex { $0.value("with")?.value("command")?.string == "install" }
+        if install == nil { problems.append("job `\(name)`: no `command: install` step of the rationale action") }
+        if let checkout, let install, install > checkout {
+            problems.append("job `\(name)`: rationale is installed after the pull request's files are checked out; install it first")
         }
         for step in jobSteps {
-            for line in (step.value("run")?.string ?? "").split(separator: "\n") where line.contains("GITHUB_PATH") && !line.contains("\"$RUNNER_TEMP/") {
-                problems.append("job `\(name)`: `\(line.trimmingCharacters(in: .whitespaces))` puts a folder other than one under $RUNNER_TEMP on PATH")
+            for (key, value) in step.value("with")?.mapping ?? [:] {
+                let text = value.string ?? ""
+                for field in ["pull_request.title", "pull_request.body", "head_ref", "pull_request.head.ref", "head_commit.message"] where text.contains(field)
+                {
+                    problems.append("job `\(name)`: `with.\(key.string ?? "")` passes `\(field)`, which is attacker-controlled")
+                }
             }
         }
     }
@@ -245,6 +249,27 @@ func githubProblems(_ text: String) throws -> [String] {
     for line in text.split(separator: "\n") where line.contains("uses:") && !line.contains("# v") {
         problems.append("`\(line.trimmingCharacters(in: .whitespaces))` has no `# vX.Y.Z` comment")
     }
+    return problems
+}
+
+/// What is wrong with the composite action (action.yml and its install script); empty when nothing is.
+func actionProblems(_ text: String, install: String) throws -> [String] {
+    guard let action = try Yams.compose(yaml: text) else { return ["action.yml is empty"] }
+    var problems: [String] = []
+    if action.value("runs")?.value("using")?.string != "composite" { problems.append("the action is not composite") }
+    for step in action.value("runs")?.value("steps")?.sequence.map({ Array($0) }) ?? [] {
+        let label = step.value("name")?.string ?? "a step"
+        if let run = step.value("run")?.string, run.contains("${{") {
+            problems.append("action step `\(label)`: `${{` inside `run:`; pass inputs through `env:`")
+        }
+    }
+    for line in install.split(separator: "\n") where line.contains("GITHUB_PATH") && !line.contains("\"$RUNNER_TEMP/rationale-bin\"") {
+        problems.append(
+            "the install script puts `\(line.trimmingCharacters(in: .whitespaces))` on PATH: only $RUNNER_TEMP/rationale-bin (the `rationale` link) may go there"
+        )
+    }
+    if !install.contains("sha256sum --check") { problems.append("the install script does not check the wheel's SHA-256") }
+    if !install.contains("--proto '=https'") { problems.append("the install script may download the wheel over something other than HTTPS") }
     return problems
 }
 

@@ -558,7 +558,11 @@ struct HookManagerDocumentationTests {
 
     @Test func preCommitManifestRunsCheckAndCommitMsg() throws {
         let hooks = try manifest()
-        #expect(hooks.map(\.id) == ["rationale-check", "rationale-commit-msg", "rationale-check-swift", "rationale-commit-msg-swift"])
+        #expect(
+            hooks.map(\.id) == [
+                "rationale-check", "rationale-commit-msg", "rationale-check-swift", "rationale-commit-msg-swift", "rationale-check-pip",
+                "rationale-commit-msg-pip",
+            ])
         #expect(hooks.allSatisfy { $0.entry == ($0.id.contains("commit-msg") ? "rationale check --commit-msg" : "rationale check") })
     }
 

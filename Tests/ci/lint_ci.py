@@ -7,7 +7,8 @@ Checks, one line each (PASS/FAIL, with the tool's output on failure):
 
   github-schema   `check-jsonschema --builtin-schema vendor.github-workflows ci/github/rationale.yml`
   gitlab-schema   `check-jsonschema --builtin-schema vendor.gitlab-ci ci/gitlab/rationale.gitlab-ci.yml`
-  zizmor          `zizmor --offline --no-config --min-severity medium ci/github/rationale.yml`:
+  action-schema   `check-jsonschema --builtin-schema vendor.github-actions action.yml` (the composite action)
+  zizmor          `zizmor --offline --no-config --min-severity medium ci/github/rationale.yml action.yml`:
                   no finding of medium severity or above (template injection, unpinned actions,
                   persisted credentials, excessive permissions, ...)
 
@@ -32,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 PACKAGE_ROOT = HERE.parent.parent
 GITHUB_WORKFLOW = "ci/github/rationale.yml"
 GITLAB_FILE = "ci/gitlab/rationale.gitlab-ci.yml"
+ACTION = "action.yml"
 TIMEOUT = 120  # seconds, per tool run
 
 
@@ -68,15 +70,16 @@ def main() -> int:
         zizmor = tool("ZIZMOR", "zizmor")
         versions = [run([check_jsonschema, "--version"]).stdout.strip(), run([zizmor, "--version"]).stdout.strip()]
         print("tools: " + "; ".join(versions))
-        for path in (GITHUB_WORKFLOW, GITLAB_FILE):
+        for path in (GITHUB_WORKFLOW, GITLAB_FILE, ACTION):
             if not (PACKAGE_ROOT / path).is_file():
                 raise ToolError(f"{path} is missing")
 
         checks = [
             ("github-schema", [check_jsonschema, "--builtin-schema", "vendor.github-workflows", GITHUB_WORKFLOW]),
             ("gitlab-schema", [check_jsonschema, "--builtin-schema", "vendor.gitlab-ci", GITLAB_FILE]),
+            ("action-schema", [check_jsonschema, "--builtin-schema", "vendor.github-actions", ACTION]),
             ("zizmor", [zizmor, "--offline", "--no-config", "--no-progress", "--color", "never",
-                        "--min-severity", "medium", GITHUB_WORKFLOW]),
+                        "--min-severity", "medium", GITHUB_WORKFLOW, ACTION]),
         ]
         failed = 0
         for name, argv in checks:

@@ -90,6 +90,40 @@ def check_install(checks: Checks, label: str, prefix: list, venv: str, work: str
                  and '"stg_payments"' in result.stdout, result.stdout[-1500:] + result.stderr)
 
 
+def check_action(checks: Checks, wheel: Path, tmp: Path, repo: str) -> None:
+    """The composite action's scripts (action.yml) as a runner runs them: install from the wheel
+    checked against its SHA-256, then gate and narrate in the demo's repository."""
+    package = Path(__file__).resolve().parent.parent.parent
+    runner = tmp / "runner"
+    runner.mkdir()
+    github_path, github_output = runner / "path", runner / "output"
+    digest = subprocess.run(["sha256sum", str(wheel)], capture_output=True, text=True, check=True).stdout.split()[0]
+    base = {**bare_env("/usr/bin", str(tmp / "home")), "RUNNER_TEMP": str(runner), "GITHUB_PATH": str(github_path),
+            "GITHUB_OUTPUT": str(github_output), "ACTION_PATH": str(package)}
+    script = package / "ci/github/install-rationale.sh"
+    wrong = run(["bash", script], env={**base, "WHEEL": str(wheel), "WHEEL_SHA256": "0" * 64})
+    checks.check("action: a wheel whose SHA-256 differs is refused, exit 2", wrong.returncode == 2
+                 and "does not have the SHA-256" in wrong.stdout and not (runner / "rationale-bin").exists(), wrong.stdout + wrong.stderr)
+    shutil.rmtree(runner / "rationale-venv", ignore_errors=True)
+    result = run(["bash", script], env={**base, "WHEEL": str(wheel), "WHEEL_SHA256": digest})
+    on_path = github_path.read_text().split() if github_path.exists() else []
+    checks.check("action: install puts only $RUNNER_TEMP/rationale-bin on PATH", result.returncode == 0
+                 and on_path == [str(runner / "rationale-bin")] and os.listdir(runner / "rationale-bin") == ["rationale"],
+                 result.stdout + result.stderr + str(on_path))
+    script = package / "ci/github/run-rationale.sh"
+    env = {**base, "PATH": f"{runner / 'rationale-bin'}:/usr/bin:/bin", "BASE": "main", "HEAD": "HEAD"}
+    result = run(["bash", script], env={**env, "COMMAND": "gate"}, cwd=Path(repo))
+    checks.check("action: command gate passes on the demo's branch", result.returncode == 0
+                 and "rationale gate: passed" in result.stdout, result.stdout + result.stderr)
+    result = run(["bash", script], env={**env, "COMMAND": "narrate"}, cwd=Path(repo))
+    written = runner / "narrative.md"
+    checks.check("action: command narrate writes the narrative and names it as the step's output", result.returncode == 0
+                 and written.is_file() and f"file={written}" in github_output.read_text(), result.stdout + result.stderr)
+    result = run(["bash", script], env={**env, "COMMAND": "rm -rf /"}, cwd=Path(repo))
+    checks.check("action: an unknown command is refused, exit 2", result.returncode == 2
+                 and "command must be install, gate, narrate or publish" in result.stdout, result.stdout + result.stderr)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("wheel", type=Path)
@@ -114,6 +148,7 @@ def main() -> int:
         if result.returncode == 0:
             (tmp / "home").mkdir()
             check_install(checks, "venv", [], str(venv), str(tmp / "home"))
+            check_action(checks, wheel, tmp, str(tmp / "home" / "demo"))
 
         if options.debootstrap:
             root = options.debootstrap.resolve()
