@@ -8,7 +8,9 @@ Checks, one line each (PASS/FAIL, with the tool's output on failure):
   github-schema   `check-jsonschema --builtin-schema vendor.github-workflows ci/github/rationale.yml`
   gitlab-schema   `check-jsonschema --builtin-schema vendor.gitlab-ci ci/gitlab/rationale.gitlab-ci.yml`
   action-schema   `check-jsonschema --builtin-schema vendor.github-actions action.yml` (the composite action)
-  zizmor          `zizmor --offline --no-config --min-severity medium ci/github/rationale.yml action.yml`:
+  release-schema  `check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/release.yml`
+  zizmor          `zizmor --offline --no-config --min-severity medium` on the template, action.yml and
+                  this repository's release workflow:
                   no finding of medium severity or above (template injection, unpinned actions,
                   persisted credentials, excessive permissions, ...)
 
@@ -34,6 +36,7 @@ PACKAGE_ROOT = HERE.parent.parent
 GITHUB_WORKFLOW = "ci/github/rationale.yml"
 GITLAB_FILE = "ci/gitlab/rationale.gitlab-ci.yml"
 ACTION = "action.yml"
+RELEASE_WORKFLOW = ".github/workflows/release.yml"
 TIMEOUT = 120  # seconds, per tool run
 
 
@@ -70,7 +73,7 @@ def main() -> int:
         zizmor = tool("ZIZMOR", "zizmor")
         versions = [run([check_jsonschema, "--version"]).stdout.strip(), run([zizmor, "--version"]).stdout.strip()]
         print("tools: " + "; ".join(versions))
-        for path in (GITHUB_WORKFLOW, GITLAB_FILE, ACTION):
+        for path in (GITHUB_WORKFLOW, GITLAB_FILE, ACTION, RELEASE_WORKFLOW):
             if not (PACKAGE_ROOT / path).is_file():
                 raise ToolError(f"{path} is missing")
 
@@ -78,8 +81,9 @@ def main() -> int:
             ("github-schema", [check_jsonschema, "--builtin-schema", "vendor.github-workflows", GITHUB_WORKFLOW]),
             ("gitlab-schema", [check_jsonschema, "--builtin-schema", "vendor.gitlab-ci", GITLAB_FILE]),
             ("action-schema", [check_jsonschema, "--builtin-schema", "vendor.github-actions", ACTION]),
+            ("release-schema", [check_jsonschema, "--builtin-schema", "vendor.github-workflows", RELEASE_WORKFLOW]),
             ("zizmor", [zizmor, "--offline", "--no-config", "--no-progress", "--color", "never",
-                        "--min-severity", "medium", GITHUB_WORKFLOW, ACTION]),
+                        "--min-severity", "medium", GITHUB_WORKFLOW, ACTION, RELEASE_WORKFLOW]),
         ]
         failed = 0
         for name, argv in checks:
