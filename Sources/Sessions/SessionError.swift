@@ -7,6 +7,12 @@ public enum SessionError: Error, LocalizedError, Equatable {
     case unknownLoop(id: String, file: String, known: [String])
     /// A status change that makes no sense (approving a closed loop, …).
     case badTransition(id: String, from: Loop.Status, to: Loop.Status, file: String)
+    /// `loops propose --option` values that make no question with options (why, and what would do).
+    case badOptions(String)
+    /// `loops close --chose` on a loop without options.
+    case noOptions(id: String, file: String)
+    /// `loops close --chose` naming no option of the loop (its options as `LABEL (text)`).
+    case unknownOption(id: String, file: String, chose: String, options: [String])
     /// A template could not be parsed.
     case badTemplate(name: String, message: String)
     /// A template needed to write a session is missing.
@@ -29,6 +35,13 @@ public enum SessionError: Error, LocalizedError, Equatable {
             return "\(file): no loop \(Echo.shortened(id)); \(list) (`rationale loops list` shows them)"
         case .badTransition(let id, let from, let to, let file):
             return "\(file): \(id) is \(from.rawValue) and cannot become \(to.rawValue)"
+        case .badOptions(let why):
+            return "\(why); nothing was written"
+        case .noOptions(let id, let file):
+            return "\(file): \(id) offers no options to choose from: close it with --note \"how it was settled\"; nothing was written"
+        case .unknownOption(let id, let file, let chose, let options):
+            return
+                "\(file): \(id) has no option `\(Echo.shortened(chose))`: choose one of \(options.joined(separator: ", ")) with --chose LABEL; nothing was written"
         case .badTemplate(let name, let message):
             return "template \(name) cannot be read: \(message); fix it or delete the override to use the built-in one"
         case .missingTemplate(let name):
