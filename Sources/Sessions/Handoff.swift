@@ -38,7 +38,11 @@ public enum Handoff {
         var decisions = text("Reasoning").map(Self.unbulleted)
         for decision in session.decisions.authorDecisions {
             let reason = decision.reason.isEmpty ? "" : " — \(decision.reason)"
-            decisions.append("\(decision.verdict.rawValue): \(decision.names.joined(separator: ", "))\(reason)")
+            // How sure it was, and what it assumed, go with it.
+            let stated = [(Confidence.key, decision.confidence), (Confidence.assumptionKey, decision.assumption)].compactMap { key, value in
+                value.map { " [\(key): \($0)]" }
+            }.joined()
+            decisions.append("\(decision.verdict.rawValue): \(decision.names.joined(separator: ", "))\(reason)\(stated)")
         }
         // What the context pack left out is the tool's budget at work, said apart and as such.
         for decision in session.decisions.toolDecisions where decision.verdict == .excluded {

@@ -16,6 +16,7 @@ public enum SessionValidator {
         ReasoningHollowRule.self,
         ContextBudgetRule.self,
         ContextFiguresRule.self,
+        ConfidenceStatedRule.self,
         LoopSyntaxRule.self,
         LoopIDRule.self,
         LoopProposedRule.self,
