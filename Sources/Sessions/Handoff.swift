@@ -23,6 +23,8 @@ public enum Handoff {
         public var openLoops: [String]
         /// What came back from GTD: clarified loops, and loops an import closed, with their notes.
         public var cameBack: [String] = []
+        /// The attempts of ATTEMPTS.md, failed ones first, so the next session does not retry them.
+        public var attempts: [String] = []
         /// What the next session should load first.
         public var loadFirst: [String]
         /// The next action.
@@ -61,9 +63,21 @@ public enum Handoff {
         for name in named + loaded + packed where !name.isEmpty && !name.contains(" ") && seen.insert(name).inserted {
             loadFirst.append(name)
         }
-        return Content(
+        var content = Content(
             state: state.isEmpty ? "(What was done is empty.)" : state, decisions: decisions, openLoops: openLoops,
             cameBack: cameBack, loadFirst: loadFirst, nextAction: next.isEmpty ? "(Next session is empty.)" : next)
+        content.attempts = attemptLines(session.attempts?.attempts ?? [])
+        return content
+    }
+
+    /// The attempts as handoff lines (`A-4 (failed) text — why`): failed first, then partial,
+    /// then worked, each kind in the order they were tried.
+    public static func attemptLines(_ attempts: [Attempt]) -> [String] {
+        Attempt.Result.allCases.flatMap { result in
+            attempts.filter { $0.result == result }.map { attempt in
+                "\(attempt.id) (\(attempt.result.rawValue)) \(attempt.text)" + (attempt["why"].map { " — \($0)" } ?? "")
+            }
+        }
     }
 
     /// The loops that came back from GTD, one line each (`L-7 closed: text — note`): every
@@ -91,6 +105,7 @@ public enum Handoff {
             "decisions": content.decisions,
             "open_loops": content.openLoops,
             "came_back": content.cameBack,
+            "attempts": content.attempts,
             "load_first": content.loadFirst,
             "next_action": content.nextAction,
             "tokens": "0",

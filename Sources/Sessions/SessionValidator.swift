@@ -20,6 +20,8 @@ public enum SessionValidator {
         LoopSyntaxRule.self,
         LoopIDRule.self,
         LoopProposedRule.self,
+        AttemptSyntaxRule.self,
+        AttemptsEscalateRule.self,
         StateLengthRule.self,
     ]
 
