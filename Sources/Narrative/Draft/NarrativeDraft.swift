@@ -121,6 +121,10 @@ public struct NarrativeDraft: Sendable, Encodable {
     /// What `rationale context` left out of the agent's pack for its budget (the tool's, not the
     /// author's decision).
     public var packLeftOut: [String] = []
+    /// The sessions' attempts (ATTEMPTS.md), failures included, in the order they were tried.
+    public var attempts: [AttemptRow] = []
+    /// What medium-confidence decisions and loops assume, shown under the reasoning.
+    public var assumptions: [Assumption] = []
     /// What only the author can write, left as `rationale:todo` placeholders.
     public var todos: [String]
     /// Notes on the limits of the answer (from impact).
@@ -295,7 +299,7 @@ public enum NarrativeBuilder {
             title = names.isEmpty ? "dbt change" : "Change to " + names.joined(separator: ", ") + (modified.count > 3 ? " and \(modified.count - 3) more" : "")
         }
 
-        return NarrativeDraft(
+        var draft = NarrativeDraft(
             base: input.base, head: input.head, sessions: sessions.map(\.name), title: title,
             summary: summary, problems: problems, reasoning: reasoning, changes: changes,
             lineage: lineage, lineageMore: downstream.count - shownDownstream.count, exposures: exposures,
@@ -308,6 +312,9 @@ public enum NarrativeBuilder {
             selector: selectors.joined(separator: " "), risks: risks(modified: modified, downstream: downstream),
             openLoops: open, evidenceLoops: evidenceLoops, answeredLoops: answeredLoops, packLeftOut: packLeftOut.sorted(), todos: todos,
             notes: Array(Set(notes)).sorted())
+        draft.attempts = attempts(sessions)
+        draft.assumptions = assumptions(sessions)
+        return draft
     }
 
     /// Whether a loop's question and answer say how something was checked (row counts, totals
