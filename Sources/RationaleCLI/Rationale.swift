@@ -18,6 +18,7 @@ public struct Rationale: ParsableCommand {
         version: version,
         subcommands: [
             Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Publish.self, Tokens.self, Install.self, Uninstall.self,
+            Attempts.self,
             Doctor.self, Demo.self,
         ]
     )

@@ -21,6 +21,10 @@ public struct ContextDecisions: Sendable, Hashable {
         /// Whether `rationale context --write` put it there (inside the pack's marked block):
         /// the tool's bookkeeping of what the agent was shown, not the author's decision.
         public var byTool = false
+        /// The `[confidence: …]` it states, as written (lowercased), if any.
+        public var confidence: String? = nil
+        /// The `[assumption: …]` a medium confidence rests on, if any.
+        public var assumption: String? = nil
     }
 
     /// The markers around what `rationale context --write` writes into CONTEXT.md.
@@ -101,6 +105,9 @@ public struct ContextDecisions: Sendable, Hashable {
                 }
             }
             guard let verdict else { continue }
+            // `[confidence: …]` and `[assumption: …]` at the end are the decision's, not its reason's.
+            let (core, attributes) = ItemAttributes.split(content, keys: [Confidence.key, Confidence.assumptionKey])
+            content = core
             var namesPart = content
             var reason: Substring = ""
             for separator in [" — ", " -- ", " – ", "—"] {
@@ -110,12 +117,18 @@ public struct ContextDecisions: Sendable, Hashable {
                     break
                 }
             }
+            // … or at the end of the names, before the reason.
+            let (namesOnly, nameAttributes) = ItemAttributes.split(namesPart, keys: [Confidence.key, Confidence.assumptionKey])
+            namesPart = namesOnly
+            let stated = nameAttributes + attributes
             let names = MarkdownText.withoutPlaceholders(String(namesPart)).split(separator: ",").map { Self.name($0) }.filter { !$0.isEmpty }
             let cleanReason = MarkdownText.withoutPlaceholders(String(reason)).trimmingCharacters(in: .whitespaces)
             decisions.append(
                 Decision(
                     verdict: verdict, names: names, reason: cleanReason, file: file, line: line.number,
-                    byTool: packLines.contains { $0.contains(line.number) }))
+                    byTool: packLines.contains { $0.contains(line.number) },
+                    confidence: stated.last { $0.key == Confidence.key }?.value.lowercased(),
+                    assumption: stated.last { $0.key == Confidence.assumptionKey }?.value))
         }
     }
 

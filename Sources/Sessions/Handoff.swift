@@ -23,6 +23,8 @@ public enum Handoff {
         public var openLoops: [String]
         /// What came back from GTD: clarified loops, and loops an import closed, with their notes.
         public var cameBack: [String] = []
+        /// The attempts of ATTEMPTS.md, failed ones first, so the next session does not retry them.
+        public var attempts: [String] = []
         /// What the next session should load first.
         public var loadFirst: [String]
         /// The next action.
@@ -38,7 +40,11 @@ public enum Handoff {
         var decisions = text("Reasoning").map(Self.unbulleted)
         for decision in session.decisions.authorDecisions {
             let reason = decision.reason.isEmpty ? "" : " — \(decision.reason)"
-            decisions.append("\(decision.verdict.rawValue): \(decision.names.joined(separator: ", "))\(reason)")
+            // How sure it was, and what it assumed, go with it.
+            let stated = [(Confidence.key, decision.confidence), (Confidence.assumptionKey, decision.assumption)].compactMap { key, value in
+                value.map { " [\(key): \($0)]" }
+            }.joined()
+            decisions.append("\(decision.verdict.rawValue): \(decision.names.joined(separator: ", "))\(reason)\(stated)")
         }
         // What the context pack left out is the tool's budget at work, said apart and as such.
         for decision in session.decisions.toolDecisions where decision.verdict == .excluded {
@@ -57,9 +63,21 @@ public enum Handoff {
         for name in named + loaded + packed where !name.isEmpty && !name.contains(" ") && seen.insert(name).inserted {
             loadFirst.append(name)
         }
-        return Content(
+        var content = Content(
             state: state.isEmpty ? "(What was done is empty.)" : state, decisions: decisions, openLoops: openLoops,
             cameBack: cameBack, loadFirst: loadFirst, nextAction: next.isEmpty ? "(Next session is empty.)" : next)
+        content.attempts = attemptLines(session.attempts?.attempts ?? [])
+        return content
+    }
+
+    /// The attempts as handoff lines (`A-4 (failed) text — why`): failed first, then partial,
+    /// then worked, each kind in the order they were tried.
+    public static func attemptLines(_ attempts: [Attempt]) -> [String] {
+        Attempt.Result.allCases.flatMap { result in
+            attempts.filter { $0.result == result }.map { attempt in
+                "\(attempt.id) (\(attempt.result.rawValue)) \(attempt.text)" + (attempt["why"].map { " — \($0)" } ?? "")
+            }
+        }
     }
 
     /// The loops that came back from GTD, one line each (`L-7 closed: text — note`): every
@@ -87,6 +105,7 @@ public enum Handoff {
             "decisions": content.decisions,
             "open_loops": content.openLoops,
             "came_back": content.cameBack,
+            "attempts": content.attempts,
             "load_first": content.loadFirst,
             "next_action": content.nextAction,
             "tokens": "0",

@@ -7,6 +7,18 @@ public enum SessionError: Error, LocalizedError, Equatable {
     case unknownLoop(id: String, file: String, known: [String])
     /// A status change that makes no sense (approving a closed loop, …).
     case badTransition(id: String, from: Loop.Status, to: Loop.Status, file: String)
+    /// `attempts add` without text.
+    case emptyAttempt(file: String)
+    /// `attempts add --result` with something else than failed, partial or worked.
+    case unknownAttemptResult(String)
+    /// ATTEMPTS.md holds a line that starts like an attempt but is not one (or repeats an id).
+    case malformedAttempt(file: String, line: Int, message: String)
+    /// `loops propose --option` values that make no question with options (why, and what would do).
+    case badOptions(String)
+    /// `loops close --chose` on a loop without options.
+    case noOptions(id: String, file: String)
+    /// `loops close --chose` naming no option of the loop (its options as `LABEL (text)`).
+    case unknownOption(id: String, file: String, chose: String, options: [String])
     /// A template could not be parsed.
     case badTemplate(name: String, message: String)
     /// A template needed to write a session is missing.
@@ -29,6 +41,20 @@ public enum SessionError: Error, LocalizedError, Equatable {
             return "\(file): no loop \(Echo.shortened(id)); \(list) (`rationale loops list` shows them)"
         case .badTransition(let id, let from, let to, let file):
             return "\(file): \(id) is \(from.rawValue) and cannot become \(to.rawValue)"
+        case .emptyAttempt(let file):
+            return
+                "\(file): an attempt needs text: say what was tried (the error it answered and the fix), e.g. `rationale attempts add \"dedupe with distinct in orders\" --result failed --why \"still 1,204 rows\"`; nothing was written"
+        case .unknownAttemptResult(let given):
+            return "`\(Echo.shortened(given))` is not a result: use --result failed, partial or worked; nothing was written"
+        case .malformedAttempt(let file, let line, let message):
+            return "\(file):\(line): \(message); fix that line (or put it inside a comment) and add again; nothing was written"
+        case .badOptions(let why):
+            return "\(why); nothing was written"
+        case .noOptions(let id, let file):
+            return "\(file): \(id) offers no options to choose from: close it with --note \"how it was settled\"; nothing was written"
+        case .unknownOption(let id, let file, let chose, let options):
+            return
+                "\(file): \(id) has no option `\(Echo.shortened(chose))`: choose one of \(options.joined(separator: ", ")) with --chose LABEL; nothing was written"
         case .badTemplate(let name, let message):
             return "template \(name) cannot be read: \(message); fix it or delete the override to use the built-in one"
         case .missingTemplate(let name):

@@ -72,10 +72,22 @@ public enum SessionSamples {
 
         """
 
+    /// ATTEMPTS.md: one attempt failed, the next worked.
+    public static let attempts = """
+        # Attempts — Refactor orders
+
+        <!-- why: log every attempt, failures too. Example: - A-9 (failed) text [why: …] -->
+        ## Attempts
+        - A-1 (failed) Dedupe orders with distinct [why: hid the fan-out; 1,204 rows vs 1,187 in the ledger] [by: claude] [at: 2026-11-28]
+        - A-2 (worked) Aggregate payments per order before the join [why: 1,187 rows, as the ledger] [by: claude] [at: 2026-11-28]
+
+        """
+
     /// Every file of the sample session.
     public static let files: [String: String] = [
         SessionInput.File.summary: summary,
         SessionInput.File.loops: loops,
         SessionInput.File.context: context,
+        SessionInput.File.attempts: attempts,
     ]
 }

@@ -17,9 +17,12 @@ public enum SessionValidator {
         ReasoningStepRule.self,
         ContextBudgetRule.self,
         ContextFiguresRule.self,
+        ConfidenceStatedRule.self,
         LoopSyntaxRule.self,
         LoopIDRule.self,
         LoopProposedRule.self,
+        AttemptSyntaxRule.self,
+        AttemptsEscalateRule.self,
         StateLengthRule.self,
     ]
 

@@ -215,11 +215,17 @@ public enum LoopsFrontend {
         return result
     }
 
-    public static func propose(_ workspace: Workspace, session: String?, text: String, model: String?, by: String) throws -> (loop: Loop, file: String) {
+    /// - Parameter options: a question's ways on, `A: hourly, costs …` (two or more), stored as
+    ///   `[options: …]`; refused (nothing written) when they make no choice.
+    public static func propose(
+        _ workspace: Workspace, session: String?, text: String, model: String?, by: String, options: [String] = []
+    ) throws -> (loop: Loop, file: String) {
+        let optionsValue = options.isEmpty ? nil : try Loop.optionsValue(options)
         let number = try workspace.nextLoopNumber()
         return try edit(workspace, session: session) { document, _ in
             var loop = Loop(number: number, status: .proposed, text: text.replacingOccurrences(of: "\n", with: " "))
             if let model { loop.set("model", model) }
+            if let optionsValue { loop.set(Loop.optionsKey, optionsValue) }
             loop.set("by", by)
             document.append(loop)
             return loop
@@ -234,6 +240,29 @@ public enum LoopsFrontend {
                 }
                 loop.status = .approved
                 if !by.isEmpty { loop.set("approved-by", by) }
+            }
+        }
+    }
+
+    /// Closes a question with options on the author's choice, `[chose: B]`; its note is the
+    /// option chosen, then the author's note when one is given.
+    ///
+    /// - Throws: ``SessionError/noOptions(id:file:)``, ``SessionError/unknownOption(id:file:chose:options:)``
+    ///   (nothing written), or a bad transition for a loop already closed.
+    public static func choose(_ workspace: Workspace, session: String?, id: String, chose: String, note: String?) throws -> (loop: Loop, file: String) {
+        try edit(workspace, session: session) { document, file in
+            try document.update(id, file: file) { loop in
+                guard loop.status != .closed else {
+                    throw SessionError.badTransition(id: loop.id, from: loop.status, to: .closed, file: file)
+                }
+                guard !loop.options.isEmpty else { throw SessionError.noOptions(id: loop.id, file: file) }
+                guard let option = loop.option(chose) else {
+                    throw SessionError.unknownOption(id: loop.id, file: file, chose: chose, options: loop.options.map { "\($0.label) (\($0.text))" })
+                }
+                loop.status = .closed
+                loop.set(Loop.choiceKey, option.label)
+                // The note says what was chosen, so every place that shows the answer shows it.
+                loop.set("note", Loop.attributeValue(note.map { "\(option.written) — \($0)" } ?? option.written))
             }
         }
     }

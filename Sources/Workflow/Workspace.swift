@@ -36,7 +36,10 @@ public struct Workspace {
     public func readSession(_ name: String) throws -> SessionInput {
         let folder = config.sessions + "/" + name
         var files: [String: String] = [:]
-        for file in [SessionInput.File.summary, SessionInput.File.loops, SessionInput.File.context, SessionInput.File.task, SessionInput.File.bootloader] {
+        for file in [
+            SessionInput.File.summary, SessionInput.File.loops, SessionInput.File.context, SessionInput.File.task, SessionInput.File.bootloader,
+            SessionInput.File.attempts,
+        ] {
             files[file] = try read(folder + "/" + file)
         }
         return SessionInput(folder: folder, files: files)

@@ -2,6 +2,15 @@ import Foundation
 import Lineage
 import Sessions
 
+extension NarrativeDraft {
+    /// A risk for the rollout.
+    public struct Risk: Sendable, Encodable, Hashable {
+        /// `documentation_only`, `full_refresh`, `contract`, `deleted_with_users`, `renamed`, `large_seed`, `exposure`.
+        public var kind: String
+        public var text: String
+    }
+}
+
 /// The rollout risks a change carries.
 extension NarrativeBuilder {
     static func risks(modified: [ImpactedNode], downstream: [ImpactedNode]) -> [NarrativeDraft.Risk] {

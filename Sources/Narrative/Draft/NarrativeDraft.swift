@@ -73,13 +73,6 @@ public struct NarrativeDraft: Sendable, Encodable {
         public var buildStatus: String?
     }
 
-    /// A risk for the rollout.
-    public struct Risk: Sendable, Encodable, Hashable {
-        /// `documentation_only`, `full_refresh`, `contract`, `deleted_with_users`, `renamed`, `large_seed`, `exposure`.
-        public var kind: String
-        public var text: String
-    }
-
     /// Where the draft came from.
     public var base: String
     public var head: String
@@ -144,6 +137,10 @@ public struct NarrativeDraft: Sendable, Encodable {
     public var todos: [String]
     /// Notes on the limits of the answer (from impact).
     public var notes: [String]
+    /// The sessions' attempts (ATTEMPTS.md), failures included, in the order they were tried.
+    public var attempts: [AttemptRow] = []
+    /// What medium-confidence decisions and loops assume, shown under the reasoning.
+    public var assumptions: [Assumption] = []
 }
 
 /// How long the narrative may grow: a reviewer reads it in two minutes.
@@ -326,7 +323,7 @@ public enum NarrativeBuilder {
             runResults: input.runResults == nil ? nil : (input.runResultsFile ?? "run_results.json"),
             selector: selectors.joined(separator: " "), risks: risks(modified: modified, downstream: downstream),
             openLoops: open, evidenceLoops: evidenceLoops, answeredLoops: answeredLoops, packLeftOut: packLeftOut.sorted(), todos: todos,
-            notes: Array(Set(notes)).sorted())
+            notes: Array(Set(notes)).sorted(), attempts: attempts(sessions), assumptions: assumptions(sessions))
     }
 
     /// Whether a loop's question and answer say how something was checked (row counts, totals

@@ -66,6 +66,12 @@ public enum NarrativeRenderer {
             values["lineage_table"] = lineageTable(draft)
             values["mermaid"] = mermaid(draft)
         }
+        if !draft.attempts.isEmpty {
+            values["attempts_table"] = attemptsTable(draft)
+            values["attempts_note"] = attemptsNote(draft)
+        }
+        values["assumptions"] = assumptionItems(draft)
+        values["has_assumptions"] = !draft.assumptions.isEmpty
         if draft.lineageMore > 0 { values["lineage_more"] = String(draft.lineageMore) }
         if !draft.undiscussedDownstream.isEmpty {
             values["undiscussed"] =

@@ -16,8 +16,10 @@ extension Rationale {
 
                 Examples:
                   rationale loops propose "Does orders need a full refresh?" --model orders
+                  rationale loops propose "How fresh must revenue be?" --option "A: hourly, 24 runs a day" --option "B: daily, a day late"
                   rationale loops approve L-7
                   rationale loops close L-7 --note "yes: the grain changed"
+                  rationale loops close L-8 --chose B
                   rationale loops list
                   rationale loops export --format ticktick --output loops.csv
                   rationale loops import loops.csv
@@ -39,7 +41,11 @@ extension Rationale.Loops {
     struct Propose: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Propose a loop (what an agent calls); the user approves it.",
-            discussion: "Example:\n  rationale loops propose \"Is currency always USD?\" --model stg_payments --by claude"
+            discussion: """
+                A question can offer its ways on (two or more --option "LABEL: text"); the user answers with --chose LABEL on close.
+                Example:
+                  rationale loops propose "How fresh must revenue be?" --option "A: hourly, 24 runs a day" --option "B: daily, a day late"
+                """
         )
 
         @Argument(help: "The question or thread, in one line.")
@@ -47,6 +53,9 @@ extension Rationale.Loops {
 
         @Option(name: .long, help: "The dbt model it is about.")
         var model: String?
+
+        @Option(name: .customLong("option"), help: "A way on, `LABEL: text with its trade-off` (give two or more).")
+        var choices: [String] = []
 
         @Option(name: .long, help: "Who proposes it (default: agent).")
         var by: String = "agent"
@@ -60,7 +69,7 @@ extension Rationale.Loops {
         func run() throws {
             try runReportingErrors {
                 let workspace = try Workspace.open(options.repository.resolvedDirectory)
-                let done = try LoopsFrontend.propose(workspace, session: options.session, text: text, model: model, by: by)
+                let done = try LoopsFrontend.propose(workspace, session: options.session, text: text, model: model, by: by, options: choices)
                 emit("\(done.file): \(done.loop.line)\nthe user approves it with `rationale loops approve \(done.loop.id)`")
             }
         }
@@ -91,22 +100,36 @@ extension Rationale.Loops {
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Close a loop with a note saying how it was settled.",
-            discussion: "Example:\n  rationale loops close L-7 --note \"yes: full refresh planned after merge\""
+            abstract: "Close a loop with a note saying how it was settled, or with the option chosen.",
+            discussion: """
+                --chose LABEL answers a loop proposed with options: `[chose: LABEL]`, the option as its note (exit 2 for a label it lacks).
+                Examples:
+                  rationale loops close L-7 --note "yes: full refresh planned after merge"
+                  rationale loops close L-8 --chose B
+                """
         )
 
         @Argument(help: "The loop id, e.g. L-7.")
         var id: String
 
         @Option(name: .long, help: "How it was settled.")
-        var note: String
+        var note: String?
+
+        @Option(name: .long, help: "The label of the option chosen, for a loop proposed with options.")
+        var chose: String?
 
         @OptionGroup var options: LoopsOptions
+
+        func validate() throws {
+            if note == nil, chose == nil { throw ValidationError("say how it was settled: --note \"…\", or --chose LABEL for a loop with options") }
+        }
 
         func run() throws {
             try runReportingErrors {
                 let workspace = try Workspace.open(options.repository.resolvedDirectory)
-                let done = try LoopsFrontend.close(workspace, session: options.session, id: id, note: note)
+                let done =
+                    try chose.map { try LoopsFrontend.choose(workspace, session: options.session, id: id, chose: $0, note: note) }
+                    ?? LoopsFrontend.close(workspace, session: options.session, id: id, note: note ?? "")
                 emit("\(done.file): \(done.loop.line)")
             }
         }
