@@ -31,6 +31,8 @@ struct DemoCommandTests {
         #expect(steps == steps.sorted())
         #expect(out.contains("--problem \"Payment amounts are cast to numeric(16, 2)"), "the session starts with the problem in the author's words")
         #expect(out.contains("**Transformation**\nRounding in `cents_to_dollars`"), "the narrative carries the reasoning's steps")
+        #expect(out.contains("### What we tried"), "the narrative shows the attempt the demo logged")
+        #expect(out.contains("round in the marts instead of the macro"))
         for heading in [
             "### Problem & reasoning", "### What changed", "### Affected lineage", "### Excluded scope",
             "### Proof of correctness", "### Risks & rollout", "### Open loops",

@@ -9,11 +9,11 @@ extension Rationale {
         static let configuration = CommandConfiguration(
             abstract: "Log and list the attempts of the active session: what was tried, and how it ended.",
             discussion: """
-                Every attempt to make the change work — the error it answered, the fix tried, the \\
-                result — is one line of the session's ATTEMPTS.md, failures included: `narrate` \\
-                shows them as a table and `session close` lists them in BOOTLOADER.md, failed ones \\
-                first. After three failed attempts in a row, escalate: `session close` refuses until \\
-                a loop names them. An agent that can only edit files appends the same line format: \\
+                Every attempt to make the change work — the error it answered, the fix tried, the \
+                result — is one line of the session's ATTEMPTS.md, failures included: `narrate` \
+                shows them as a table and `session close` lists them in BOOTLOADER.md, failed ones \
+                first. After three failed attempts in a row, escalate: `session close` refuses until \
+                a loop names them. An agent that can only edit files appends the same line format: \
                 `- A-4 (failed) dedupe with distinct in orders [why: still 1,204 rows] [by: claude]`.
 
                 Examples:
@@ -39,8 +39,8 @@ extension Rationale.Attempts {
         static let configuration = CommandConfiguration(
             abstract: "Log one attempt: what was tried, its result (failed, partial, worked) and why.",
             discussion: """
-                Appends one line to ATTEMPTS.md (created from its template on the first add) and keeps \\
-                every other line of the file as it was. Empty text, an unknown result or a malformed \\
+                Appends one line to ATTEMPTS.md (created from its template on the first add) and keeps \
+                every other line of the file as it was. Empty text, an unknown result or a malformed \
                 line already in the file stop it: exit 2, nothing written.
 
                 Example:

@@ -73,6 +73,12 @@ public struct DemoRunner {
             ["loops", "propose", "Does the revenue dashboard need a note about rounding?", "--model", "customers", "--by", "agent"],
             note: "the agent raises a question")
         try context.rationale(["loops", "approve", "L-1"], note: "you decide it matters")
+        try context.rationale(
+            [
+                "attempts", "add", "round in the marts instead of the macro", "--result", "failed", "--why",
+                "stg_payments still truncates half cents for anyone who reads it", "--by", "agent",
+            ],
+            note: "a first try that did not work is logged, not hidden: the narrative and the handoff show it")
         try fillSummary(path: path, session: session)
         context.show(
             "edit \(session)/SUMMARY.md",
