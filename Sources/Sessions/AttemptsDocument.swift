@@ -3,27 +3,22 @@ import Foundation
 /// ATTEMPTS.md, read for its attempts and appended to in place: every line already in the file
 /// stays exactly as it was.
 public struct AttemptsDocument: Sendable {
+    /// The file, edited in place.
+    private var file: ItemListFile
+
     /// The file's lines, without line endings.
-    public private(set) var lines: [String]
-    private let endsWithNewline: Bool
-    /// The file's line ending (LF, CRLF or CR), which new lines get too.
-    private let ending: String
+    public var lines: [String] { file.lines }
 
     /// The heading under which new attempts are appended.
     public static let sectionTitle = "Attempts"
 
     /// Reads the file's text.
     public init(_ text: String) {
-        let split = TextLines(text)
-        endsWithNewline = split.endsWithNewline
-        ending = split.ending
-        lines = split.lines
+        file = ItemListFile(text)
     }
 
     /// The text, with the same line endings and final newline as read.
-    public var text: String {
-        lines.joined(separator: ending) + (endsWithNewline || lines.isEmpty ? ending : "")
-    }
+    public var text: String { file.text }
 
     /// An attempt found in the file, with its 1-based line.
     public struct Entry: Sendable, Hashable {
@@ -58,8 +53,7 @@ public struct AttemptsDocument: Sendable {
     private func scan() -> (entries: [Entry], problems: [Problem]) {
         var entries: [Entry] = []
         var problems: [Problem] = []
-        let numbered = lines.enumerated().map { MarkdownDocument.Line(number: $0.offset + 1, text: $0.element) }
-        for line in MarkdownText.outsideFences(MarkdownText.withoutComments(numbered)) {
+        for line in file.visibleLines() {
             switch Attempt.parse(line.text) {
             case .notAnAttempt: continue
             case .attempt(let attempt): entries.append(Entry(line: line.number, attempt: attempt))
@@ -86,28 +80,7 @@ public struct AttemptsDocument: Sendable {
     /// continuation lines), or at the end of that section when it has none yet, or at the end of
     /// the file under a new `## Attempts` heading when there is no such section.
     public mutating func append(_ attempt: Attempt) {
-        let document = MarkdownDocument(text)
-        let section = document.lastSection(Self.sectionTitle)
-        var insertAt: Int // 0-based index to insert before
-        if let lastEntry = entries.last(where: { entry in
-            section.map { s in entry.line > s.line && entry.line <= (s.body.last?.number ?? s.line) } ?? true
-        }) {
-            insertAt = lastEntry.line
-            while insertAt < lines.count, lines[insertAt].hasPrefix(" ") || lines[insertAt].hasPrefix("\t") {
-                insertAt += 1
-            }
-        } else if let section {
-            // After the section's last non-blank line (comments included).
-            let last = section.body.last { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
-            insertAt = last?.number ?? section.line
-        } else {
-            while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-            if !lines.isEmpty { lines.append("") }
-            lines.append("## \(Self.sectionTitle)")
-            lines.append("")
-            insertAt = lines.count
-        }
-        lines.insert(attempt.line, at: insertAt)
+        file.insert(attempt.line, after: entries.map(\.line), section: Self.sectionTitle)
     }
 }
 

@@ -3,27 +3,22 @@ import Foundation
 /// LOOPS.md, read for its loops and edited in place: every line that is not the loop being
 /// changed stays exactly as it was.
 public struct LoopsDocument: Sendable {
+    /// The file, edited in place.
+    private var file: ItemListFile
+
     /// The file's lines, without line endings.
-    public private(set) var lines: [String]
-    private let endsWithNewline: Bool
-    /// The file's line ending (LF, CRLF or CR), which new and changed lines get too.
-    private let ending: String
+    public var lines: [String] { file.lines }
 
     /// The heading under which new loops are appended.
     public static let sectionTitle = "Loops"
 
     /// Reads the file's text.
     public init(_ text: String) {
-        let split = TextLines(text)
-        endsWithNewline = split.endsWithNewline
-        ending = split.ending
-        lines = split.lines
+        file = ItemListFile(text)
     }
 
     /// The text, with the same line endings and final newline as read.
-    public var text: String {
-        lines.joined(separator: ending) + (endsWithNewline || lines.isEmpty ? ending : "")
-    }
+    public var text: String { file.text }
 
     /// A loop found in the file, with its 1-based line.
     public struct Entry: Sendable, Hashable {
@@ -53,7 +48,7 @@ public struct LoopsDocument: Sendable {
     private func scan() -> (entries: [Entry], problems: [Problem]) {
         var entries: [Entry] = []
         var problems: [Problem] = []
-        for line in visibleLines() {
+        for line in file.visibleLines() {
             switch Loop.parse(line.text) {
             case .notALoop: continue
             case .loop(let loop): entries.append(Entry(line: line.number, loop: loop))
@@ -63,37 +58,10 @@ public struct LoopsDocument: Sendable {
         return (entries, problems)
     }
 
-    /// Lines outside comments and fenced code.
-    private func visibleLines() -> [MarkdownDocument.Line] {
-        let numbered = lines.enumerated().map { MarkdownDocument.Line(number: $0.offset + 1, text: $0.element) }
-        return MarkdownText.outsideFences(MarkdownText.withoutComments(numbered))
-    }
-
     /// Adds a loop after the last loop of the `Loops` section (after its indented continuation
     /// lines), or at the end of that section, or at the end of the file when there is none.
     public mutating func append(_ loop: Loop) {
-        let document = MarkdownDocument(text)
-        let section = document.lastSection(Self.sectionTitle)
-        var insertAt: Int // 0-based index to insert before
-        if let lastEntry = entries.last(where: { entry in
-            section.map { s in entry.line > s.line && entry.line <= (s.body.last?.number ?? s.line) } ?? true
-        }) {
-            insertAt = lastEntry.line // the line after the item (0-based index of the next line)
-            while insertAt < lines.count, lines[insertAt].hasPrefix(" ") || lines[insertAt].hasPrefix("\t") {
-                insertAt += 1
-            }
-        } else if let section {
-            // After the section's last non-blank line (comments included).
-            let last = section.body.last { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }
-            insertAt = last?.number ?? section.line
-        } else {
-            while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-            if !lines.isEmpty { lines.append("") }
-            lines.append("## \(Self.sectionTitle)")
-            lines.append("")
-            insertAt = lines.count
-        }
-        lines.insert(loop.line, at: insertAt)
+        file.insert(loop.line, after: entries.map(\.line), section: Self.sectionTitle)
     }
 
     /// Changes the loop `id` in place (its item line only; indentation kept) and returns it.
@@ -123,9 +91,9 @@ public struct LoopsDocument: Sendable {
         for id in ids {
             guard var entry = found[id.uppercased()] else { continue }
             try change(&entry.loop)
-            let old = lines[entry.line - 1]
+            let old = self.file.lines[entry.line - 1]
             let indent = old.prefix { $0 == " " || $0 == "\t" }
-            lines[entry.line - 1] = indent + entry.loop.line
+            self.file.lines[entry.line - 1] = indent + entry.loop.line
             found[id.uppercased()] = entry
             changed.append(entry.loop)
         }
