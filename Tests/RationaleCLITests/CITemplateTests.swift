@@ -105,6 +105,7 @@ struct CITemplateTests {
         ),
         (#"    - export PATH="$RATIONALE_HOME/bin:$PATH""#, #"    - export PATH="$CI_PROJECT_DIR/.rationale-bin:$PATH""#, "inside the checkout"),
         (#"    - export PATH="$RATIONALE_HOME/bin:$PATH""#, #"    - export PATH=".rationale-bin:$PATH""#, "inside the checkout"),
+        (#"echo "$RATIONALE_WHEEL_SHA256  $wheel" | sha256sum --check --strict --quiet -"#, "true", "SHA-256"),
     ])
     func brokenGitlabFileIsCaught(original: String, broken: String, message: String) throws {
         let text = try Self.text(Self.gitlabPath)
@@ -302,6 +303,11 @@ func gitlabProblems(_ text: String) throws -> [String] {
                 if inside { problems.append("`\(name)` puts `\(entry)` on PATH, inside the checkout: a merge request could commit the binary found there") }
             }
         }
+    }
+    // The wheel it installs is the one the release lists, byte for byte, fetched over HTTPS only.
+    if text.contains(".whl") {
+        if !text.contains("sha256sum --check") { problems.append("the setup installs a wheel without checking its SHA-256") }
+        if !text.contains("--proto '=https'") { problems.append("the setup may download the wheel over something other than HTTPS") }
     }
     for (key, job) in jobs {
         let name = key.string ?? "?"
