@@ -17,7 +17,8 @@ public struct Rationale: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Publish.self, Tokens.self, Install.self, Uninstall.self,
+            Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Prove.self, Publish.self, Tokens.self, Install.self,
+            Uninstall.self,
             Doctor.self, Demo.self,
         ]
     )
