@@ -108,6 +108,15 @@ public enum ProveFrontend {
         return Outcome(report: report, findings: findings)
     }
 
+    /// Why a proof may not be of the commit `head`, or nil when it is.
+    public static func staleness(_ report: ProofReport, file: String, head: ObjectID) -> String? {
+        guard let proved = report.head else {
+            return "\(file) names no commit (it was proved without a range): prove again with --base on this commit"
+        }
+        guard proved != head.hex else { return nil }
+        return "\(file) is of commit \(proved.prefix(10)), not of the head \(head.abbreviated()): prove again on this commit"
+    }
+
     /// Every proof rule over a proof and the sessions' claims.
     public static func findings(_ report: ProofReport, file: String, claims: ProofClaims) -> [Finding] {
         Rules.proveRules.flatMap { $0.check(ProveRuleInput(report: report, file: file, claims: claims)) }

@@ -175,4 +175,34 @@ struct ProveCommandTests {
             ), "\(run.stdout)")
         #expect(run.stdout.contains("`\(summary):6`"), "\(run.stdout)")
     }
+
+    @Test func theNarrativeCarriesTheProofAndWhatItSaysAgainstTheSessions() throws {
+        let (repo, bin) = try Self.repository(events: [Self.version, Self.show(Self.answer(ordersChanged: 2))])
+        try repo.git("checkout", "-q", "-b", "feature")
+        repo.write(
+            ".project/sessions/2026-11-20-ga-fix/SUMMARY.md",
+            "<!-- rationale:session title=\"GA fix\" kind=bugfix started=2026-11-20 -->\n# GA fix\n\n## Context decisions\n- excluded: orders — unaffected\n")
+        _ = try repo.commit("session")
+        let proved = try run(["--base", "main", "--format", "json", "--output", "proof.json"], repo, path: bin)
+        #expect(proved.status == 1, "\(proved.stderr)")
+        let narrative = try rationale(["narrate", "--base", "main", "--proof", "proof.json"], in: repo)
+        #expect(narrative.status == 0, "\(narrative.stderr)")
+        let section = narrative.stdout.components(separatedBy: "### Proof of correctness").last?.components(separatedBy: "\n### ").first ?? ""
+        #expect(section.contains("**Data proof**"), "\(narrative.stdout)")
+        #expect(section.contains("| `stg_ga` | **modified** | 10 → 8 (**−2**, −20.0 %) |"))
+        #expect(section.contains("error (`excluded_data_changed`): the session excludes `orders` (unaffected)"), "\(section)")
+        #expect(section.contains("From `proof.json` (`rationale prove`)."))
+        #expect(!section.contains("rationale:todo how you checked the data"), "the proof says how")
+        // Proved on another commit: said.
+        repo.write("notes.txt", "later\n")
+        _ = try repo.commit("later")
+        let later = try rationale(["narrate", "--base", "main", "--proof", "proof.json"], in: repo)
+        #expect(later.stdout.contains("**proof.json is of commit "), "\(later.stdout)")
+        let missing = try rationale(["narrate", "--base", "main", "--proof", "nope.json"], in: repo)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("--proof nope.json: no such file — write it with `rationale prove"), "\(missing.stderr)")
+        repo.write("bad.json", "{\"schema\": \"rationale.impact/1\"}")
+        let bad = try rationale(["narrate", "--base", "main", "--proof", "bad.json"], in: repo)
+        #expect(bad.status == 2 && bad.stderr.contains("bad.json has schema rationale.impact/1"), "\(bad.stderr)")
+    }
 }

@@ -12,7 +12,7 @@ duckdb file, and then
      and builds `state:modified+` on dev with `--defer --state` (the seed is deferred);
   3. runs `rationale prove` and checks, against figures computed here from the seed itself, the
      row counts of both sides for stg_orders and its child, their key checks, and the value diff
-     of the changed column;
+     of the changed column; `narrate --proof` must carry them under *Proof of correctness*;
   4. commits a session that excludes finance_summary as unaffected: prove must flag it (exit 1);
   5. bad input: no dbt on PATH, a target that does not exist, a warehouse error (a corrupt
      database file: dbt's message is passed on), a model not built on the branch — each exit 2
@@ -299,6 +299,11 @@ def main() -> int:
                 f"(**−{want['removed']}**, −{want['removed'] * 100 / want['stg_prod']:.1f} %) | same | "
                 f"`order_id`: unique, not null on both sides | **{want['changed']} changed**, **{want['removed']} removed** (`amount` {want['changed']});")
         check("the Markdown table carries the same figures", md.returncode == 0 and line in md.stdout, md.stdout + md.stderr)
+
+        n = run([str(rationale), "narrate", "--base", "main", "--proof", "proof.json"], repo, env, check_ok=False)
+        proof_section = n.stdout.split("### Proof of correctness", 1)[-1].split("\n### ", 1)[0]
+        check("narrate --proof carries the data proof under Proof of correctness",
+              n.returncode == 0 and "**Data proof**" in proof_section and line in proof_section, n.stdout[-4000:] + n.stderr)
 
         # 4. A session that excludes finance_summary as unaffected: the data says otherwise.
         session = repo / ".project" / "sessions" / "2026-11-20-drop-returns"
