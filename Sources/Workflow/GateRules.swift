@@ -109,7 +109,9 @@ public enum Rules {
     public static let proofRules: [any ProofRule.Type] = [RunFailedRule.self, ModelUntestedRule.self, RunResultsStaleRule.self]
 
     /// The rules over a proof from data and the sessions' claims (`prove`, `gate --proof`).
-    public static let proveRules: [any ProveRule.Type] = [ExcludedDataChangedRule.self, ClaimedChangeAbsentRule.self, KeyBrokenRule.self]
+    public static let proveRules: [any ProveRule.Type] = [
+        ExcludedDataChangedRule.self, ClaimedChangeAbsentRule.self, KeyBrokenRule.self, ProofStaleRule.self,
+    ]
 
     /// The rules over a range's commits.
     public static let rangeRules: [any RangeRule.Type] = [SkipRecordedRule.self, SkipForbiddenRule.self]

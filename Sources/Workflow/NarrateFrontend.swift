@@ -59,7 +59,9 @@ public enum NarrateFrontend {
             draft.todos.removeAll { $0.hasPrefix("how you checked the data") }
         }
         if !workspace.config.checkpoints.isEmpty {
-            draft.checkpoints = try checkpointLines(workspace, range: range, changes: changes, sessions: sessions, results: results, file: resultsFile)
+            draft.checkpoints = try checkpointLines(
+                workspace, range: range, changes: changes, sessions: sessions, results: results, file: resultsFile,
+                dataProof: draft.dataProof.map { ($0.report, $0.file) })
         }
         let markdown = try NarrativeRenderer.markdown(draft, templates: try workspace.templates())
         return Drafted(draft: draft, markdown: markdown, sessions: sessions)
@@ -80,7 +82,8 @@ public enum NarrateFrontend {
     /// Where each checkpoint that applies stands while the description is drafted (what the
     /// description itself will hold is for the gate to see).
     static func checkpointLines(
-        _ workspace: Workspace, range: RangeSessions.Range, changes: [FileChange], sessions: [SessionInput], results: RunResults?, file: String?
+        _ workspace: Workspace, range: RangeSessions.Range, changes: [FileChange], sessions: [SessionInput], results: RunResults?, file: String?,
+        dataProof: (report: ProofReport, file: String)? = nil
     ) throws -> [NarrativeDraft.CheckpointLine] {
         let change = try ChangeScope.analyse(
             workspace, [.range(base: range.base.hex, head: range.head.hex)], description: "the pull request")
@@ -90,7 +93,7 @@ public enum NarrateFrontend {
         }
         let input = CheckpointInput(
             checkpoints: workspace.config.checkpoints, modified: change.modified,
-            paths: changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }, body: nil, sessions: sessions, proof: proof)
+            paths: changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }, body: nil, sessions: sessions, proof: proof, dataProof: dataProof)
         return input.evaluate().flatMap { checkpoint, trigger, items in
             items.map { item in
                 NarrativeDraft.CheckpointLine(

@@ -13,7 +13,8 @@ duckdb file, and then
   3. runs `rationale prove` and checks, against figures computed here from the seed itself, the
      row counts of both sides for stg_orders and its child, their key checks, and the value diff
      of the changed column; `narrate --proof` must carry them under *Proof of correctness*;
-  4. commits a session that excludes finance_summary as unaffected: prove must flag it (exit 1);
+  4. commits a session that excludes finance_summary as unaffected: prove must flag it (exit 1)
+     and `gate --proof` must fail on it; a checkpoint `proof: required` must be met by the proof;
   5. bad input: no dbt on PATH, a target that does not exist, a warehouse error (a corrupt
      database file: dbt's message is passed on), a model not built on the branch — each exit 2
      with a clear message and no file written;
@@ -343,6 +344,17 @@ Refunds stay as they are.
         check("the excluded grandchild is proved (role excluded), its revenue changed",
               fs.get("role") == "excluded" and fs.get("data_changed") is True
               and {c["name"]: c["changed"] for c in (fs.get("values") or {}).get("by_column", [])}.get("revenue") == 1, json.dumps(fs)[:2000])
+        gate = run([str(rationale), "gate", "--base", "main", "--proof", "proof-session.json"], repo, env, check_ok=False)
+        check("gate --proof fails on the contradiction", gate.returncode == 1 and "[excluded_data_changed]" in gate.stdout, gate.stdout + gate.stderr)
+
+        write(repo, {".rationale.yml": "checkpoints:\n  - name: staging proof\n    when: {paths: [\"models/staging/**\"]}\n    require:\n      - proof: required\n"})
+        unmet = run([str(rationale), "gate", "--base", "main"], repo, env, check_ok=False)
+        met = run([str(rationale), "gate", "--base", "main", "--proof", "proof-session.json"], repo, env, check_ok=False)
+        check("a checkpoint `proof: required`: unmet without the proof, met with it",
+              "requires a proof from data: no proof from data" in unmet.stdout and "[checkpoint_unmet]" not in met.stdout,
+              unmet.stdout + "\n---\n" + met.stdout)
+        (repo / ".rationale.yml").unlink()
+
         # 5. Bad input: a clear error, exit 2, nothing written.
         def refused(what: str, cmd: list[str], expect: str, env_: dict) -> None:
             out = repo / "refused.json"

@@ -50,11 +50,21 @@ public struct ProveRuleInput: Sendable {
     public var report: ProofReport
     public var file: String
     public var claims: ProofClaims
+    /// The commit the proof should be of (the gate's head); nil: not checked.
+    public var head: String?
+    /// Whether the file is committed in the pull request: whoever opens one can write it.
+    public var committed = false
+    /// The models, seeds and snapshots the range modifies (unique ids), as git sees them: a proof
+    /// should cover each.
+    public var modified: [String] = []
 
-    public init(report: ProofReport, file: String, claims: ProofClaims) {
+    public init(report: ProofReport, file: String, claims: ProofClaims, head: String? = nil, committed: Bool = false, modified: [String] = []) {
         self.report = report
         self.file = file
         self.claims = claims
+        self.head = head
+        self.committed = committed
+        self.modified = modified
     }
 
     /// The proved model of that name (or unique id).
