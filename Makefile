@@ -10,6 +10,7 @@
 #   make uninstall [PREFIX=…] [DESTDIR=]         removes exactly the files install wrote
 #   make install-test  installs into a temporary PREFIX and runs the installed copy elsewhere
 #   make bench-manifest  manifest mode against Python's json on a ~100 MB manifest (on demand)
+#   make bench-prove  rationale prove on 10 models of 1M rows against the same checks as separate dbt show calls
 #   make bench-context-manifest BENCH_ARGS="--manifest PATH"  context packs vs dbt-mp --offline
 #   make fuzz    libFuzzer + AddressSanitizer on every reader of untrusted text, FUZZ_RUNS inputs each
 #   make fuzz-short  the same, FUZZ_TIME seconds per target (docs/FUZZING.md)
@@ -36,7 +37,7 @@ DBTMP_PIN ?= dbt-mp==0.3.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: prove-e2e format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
+.PHONY: prove-e2e format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-prove bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
@@ -127,6 +128,9 @@ test: format-lint unit oracle prove-e2e precommit ci-lint tokens install-test
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
+
+bench-prove: release oracle-venv
+	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/prove.py $(BENCH_ARGS)
 
 bench-manifest: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/manifest.py $(BENCH_ARGS)
