@@ -32,10 +32,12 @@ enum ProofAssembler {
         var branchColumns: [[String?]]?
         var counts: [String: Int]
         var values: Values?
+        /// Column names with a quote character: never compared (nor used as a key).
+        var unquotable: [String]?
 
         enum CodingKeys: String, CodingKey {
             case id, inGraph = "in_graph", branch, production, sameRelation = "same_relation", productionColumns = "production_columns"
-            case branchColumns = "branch_columns", counts, values
+            case branchColumns = "branch_columns", counts, values, unquotable
         }
     }
 
@@ -79,6 +81,9 @@ enum ProofAssembler {
                     : "production's relation \(relationName(item.production)) is not in the warehouse: the branch side alone")
         }
         if proof.status == .compared { proof.schemaChange = schemaChange(production: productionColumns, branch: branchColumns) }
+        if let names = answer.unquotable.map(Set.init), !names.isEmpty {
+            proof.notes.append("not compared: \(names.count) column name\(names.count == 1 ? "" : "s") with a quote character (never put into SQL)")
+        }
 
         // Key.
         if item.key.isEmpty {

@@ -42,6 +42,10 @@ enum ProofQuery {
         {%- set sides = [] -%}
         {%- if p is not none -%}{%- do sides.append(['production', p, adapter.get_columns_in_relation(p)]) -%}{%- endif -%}
         {%- if b is not none and not same -%}{%- do sides.append(['branch', b, adapter.get_columns_in_relation(b)]) -%}{%- endif -%}
+        {#- Names holding a quote character are never put into SQL: adapter.quote does not escape them. -#}
+        {%- set unquotable = [] -%}
+        {%- for side in sides -%}{%- for c in side[2] if '"' in c.name or '`' in c.name -%}{%- do unquotable.append(c.name) -%}{%- endfor -%}{%- endfor -%}
+        {%- do r.update({'unquotable': unquotable}) -%}
         {%- set keys = {} -%}
         {%- set parts = [] -%}
         {%- set labels = [] -%}
@@ -51,7 +55,7 @@ enum ProofQuery {
           {%- do r.update({side[0] ~ '_columns': listed}) -%}
           {%- set found = [] -%}
           {%- for k in m['key'] -%}
-            {%- for c in side[2] if c.name | lower == k | lower -%}{%- do found.append(c) -%}{%- endfor -%}
+            {%- for c in side[2] if c.name | lower == k | lower and c.name not in unquotable -%}{%- do found.append(c) -%}{%- endfor -%}
           {%- endfor -%}
           {%- do parts.append('(select count(*) from ' ~ side[1] ~ ')') -%}
           {%- do labels.append(side[0] ~ '_rows') -%}
@@ -84,12 +88,12 @@ enum ProofQuery {
           {%- set keynames = [] -%}{%- for c in keys['branch'] -%}{%- do keynames.append(c.name | lower) -%}{%- endfor -%}
           {%- set wanted = [] -%}{%- for w in (m['compare'] or []) -%}{%- do wanted.append(w | lower) -%}{%- endfor -%}
           {%- set pairs = [] -%}
-          {%- for bc in bcols if bc.name | lower not in keynames and (not wanted or bc.name | lower in wanted) -%}
+          {%- for bc in bcols if bc.name | lower not in keynames and (not wanted or bc.name | lower in wanted) and bc.name not in unquotable -%}
             {%- for pc in pcols if pc.name | lower == bc.name | lower -%}{%- do pairs.append([pc, bc]) -%}{%- endfor -%}
           {%- endfor -%}
           {%- set fallback = (wanted | length > 0) and (pairs | length == 0) -%}
           {%- if fallback -%}
-            {%- for bc in bcols if bc.name | lower not in keynames -%}
+            {%- for bc in bcols if bc.name | lower not in keynames and bc.name not in unquotable -%}
               {%- for pc in pcols if pc.name | lower == bc.name | lower -%}{%- do pairs.append([pc, bc]) -%}{%- endfor -%}
             {%- endfor -%}
           {%- endif -%}

@@ -98,6 +98,15 @@ struct ProofAssemblerTests {
         #expect(duplicated.valuesSkipped == "a value diff needs a unique, non-null key: 1 on the branch")
     }
 
+    @Test func columnsWithAQuoteInTheirNameAreSaidToBeLeftOut() throws {
+        let answer = try ProofAssembler.answers(
+            Data(
+                #"[{"id": "model.shop.stg_orders", "in_graph": true, "branch": "b", "production": "p", "same_relation": false, "counts": {"production_rows": 3, "branch_rows": 3}, "unquotable": ["a\"b", "a\"b", "c`d"]}]"#
+                    .utf8))
+        let proof = ProofAssembler.proof(Self.item(), answer["model.shop.stg_orders"])
+        #expect(proof.notes.contains("not compared: 2 column names with a quote character (never put into SQL)"))
+    }
+
     @Test func anAnswerThatIsNotTheProgramsIsRefused() {
         #expect(throws: ProofError.self) { try ProofAssembler.answers(Data("None".utf8)) }
     }

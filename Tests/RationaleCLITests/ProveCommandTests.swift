@@ -36,7 +36,8 @@ struct ProveCommandTests {
         repo.write("prod/manifest.json", keyed(tinyManifest(packageSQL: "select 1 as id")))
         repo.write("target/manifest.json", keyed(tinyManifest(packageSQL: "select 2 as id")))
         repo.write("bin/events.jsonl", events.joined(separator: "\n") + "\n")
-        repo.write("bin/dbt", "#!/bin/sh\ncat \"$(dirname \"$0\")/events.jsonl\"\nexit \(status)\n")
+        // It also leaves the environment it was given beside itself.
+        repo.write("bin/dbt", "#!/bin/sh\nenv > \"$(dirname \"$0\")/env.txt\"\ncat \"$(dirname \"$0\")/events.jsonl\"\nexit \(status)\n")
         repo.setExecutable("bin/dbt")
         return (repo, repo.absolute("bin"))
     }
@@ -103,6 +104,20 @@ struct ProveCommandTests {
             let written = (models[0][part] ?? object[part]) as? [String: Any]
             #expect(Set(documented?.keys ?? [:].keys) == Set(written?.keys ?? [:].keys), "\(part)")
         }
+    }
+
+    @Test func dbtGetsTheUsersEnvironmentButNotTheForgeTokens() throws {
+        let (repo, bin) = try Self.repository(events: [Self.show(Self.answer())])
+        let run = try rationale(
+            ["prove", "--state", "prod"], in: repo,
+            extra: [
+                "PATH": bin + ":/usr/bin:/bin", "GITHUB_TOKEN": "ghs_secret", "RATIONALE_GITLAB_TOKEN": "glpat_secret", "WAREHOUSE_PASSWORD": "dbt-reads-this",
+            ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let environment = try #require(repo.read("bin/env.txt"))
+        #expect(environment.contains("WAREHOUSE_PASSWORD=dbt-reads-this"))
+        #expect(environment.contains("RATIONALE_PROOF_PLAN={"))
+        #expect(!environment.contains("ghs_secret") && !environment.contains("glpat_secret"))
     }
 
     @Test func badInputIsRefusedAndNothingIsWritten() throws {

@@ -90,7 +90,10 @@ extension Rationale {
                 let directory = repository.resolvedDirectory
                 let absolute = { (path: String) in path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path) }
                 let workspace = try Workspace.open(directory)
-                var options = ProveFrontend.Options(state: absolute(state), stateShown: state, environment: environment, directory: directory)
+                // dbt gets the user's environment (profiles read credentials from it) but not the
+                // forge tokens rationale holds: the branch's own Jinja runs inside that dbt.
+                let dbtEnvironment = environment.filter { !Console.secretVariables.contains($0.key) }
+                var options = ProveFrontend.Options(state: absolute(state), stateShown: state, environment: dbtEnvironment, directory: directory)
                 // In CI the event names the base; elsewhere the default branch's merge-base.
                 options.base = try base ?? CIContext.detect(environment: environment)?.baseSHA
                 options.head = head
