@@ -30,7 +30,8 @@ public struct DbtEvents: Sendable, Equatable {
             case "ConcurrencyLine": target = data["target_name"] as? String
             default: break
             }
-            if event.level == "error", !event.message.isEmpty { errors.append(event.message) }
+            // The message a user acts on, not dbt's Python stack trace (also an error event).
+            if event.level == "error", !event.message.isEmpty, event.name != "MainStackTrace" { errors.append(event.message) }
         }
     }
 

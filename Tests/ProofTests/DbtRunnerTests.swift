@@ -68,6 +68,7 @@ struct DbtRunnerTests {
     @Test func dbtsOwnErrorIsPassedOn() throws {
         let folder = try Self.fakeDbt(
             """
+            printf '%s\n' '{"info": {"name": "MainStackTrace", "level": "error", "msg": "Traceback (most recent call last):"}, "data": {}}'
             printf '%s\n' '{"info": {"name": "MainEncounteredError", "level": "error", "msg": "Encountered an error:\\nRuntime Error\\n  Catalog Error: Table with name orders does not exist!"}, "data": {}}'
             exit 2
             """)

@@ -133,6 +133,9 @@ struct ProveCommandTests {
         let noState = try rationale(["prove", "--state", "nowhere", "--output", "proof.json"], in: repo, extra: ["PATH": bin + ":/usr/bin:/bin"])
         #expect(noState.status == 2)
         #expect(noState.stderr.contains("--state nowhere: no manifest.json there"), "\(noState.stderr)")
+        let unknown = try run(["--select", "nope", "--output", "proof.json"], repo, path: bin)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("--select nope: no such model, seed or snapshot in the manifests"), "\(unknown.stderr)")
         #expect(repo.read("proof.json") == nil)
     }
 

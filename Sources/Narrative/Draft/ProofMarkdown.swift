@@ -24,15 +24,14 @@ public enum ProofMarkdown {
     public static func render(_ report: ProofReport, findings: [Finding], limits: Limits = Limits()) -> String {
         var lines: [String] = []
         let dbt = report.dbt
+        if report.models.isEmpty {
+            return "**Data proof** — nothing to prove: the change modifies no model, seed or snapshot (dbt was not asked).\n"
+        }
         let who = ["dbt \(dbt.version ?? "?")", dbt.adapter].compactMap { $0 }.joined(separator: ", ")
         lines.append(
             "**Data proof** — production (\(MarkdownSafety.code(report.state))) against the branch\(report.target.map { " (target \(MarkdownSafety.code($0)))" } ?? ""), through \(MarkdownSafety.cell(who)): \(dbt.invocations) dbt invocation\(dbt.invocations == 1 ? "" : "s"), \(String(format: "%.1f", dbt.seconds)) s."
         )
         lines.append("")
-        if report.models.isEmpty {
-            lines.append("No model, seed or snapshot to prove: the change modifies none.")
-            return lines.joined(separator: "\n") + "\n"
-        }
         var table = ["| model | role | rows: production → branch | schema | key | values |", "|---|---|---|---|---|---|"]
         for model in report.models.prefix(limits.rows) {
             let role = model.role == "modified" || model.role == "selected" ? "**\(model.role)**" : "\(model.role) (\(model.distance))"
