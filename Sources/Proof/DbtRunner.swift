@@ -171,6 +171,10 @@ public struct DbtRunner: Sendable {
         }
         process.waitUntilExit()
         drain()
+        // What it wrote between the last look and its exit counts too.
+        if failure == nil, max(Self.size(outURL.path), Self.size(errURL.path)) > outputLimit {
+            failure = .dbtOutputTooLarge(executable, limit: outputLimit)
+        }
         if let failure { throw failure }
         let seconds = Date().timeIntervalSince(started)
         let stdout = try Data(contentsOf: outURL, options: .alwaysMapped)

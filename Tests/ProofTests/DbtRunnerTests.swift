@@ -91,6 +91,11 @@ struct DbtRunnerTests {
         #expect(Date().timeIntervalSince(started) < 15)
     }
 
+    @Test func tooMuchOutputIsRefusedEvenWhenItComesAtOnce() throws {
+        let folder = try Self.fakeDbt("head -c 300000 /dev/zero | tr '\\0' x")
+        #expect(throws: ProofError.dbtOutputTooLarge(folder + "/dbt", limit: 1 << 16)) { try Self.runner(folder, outputLimit: 1 << 16).run(plan: "{}") }
+    }
+
     @Test func aFloodIsStopped() throws {
         let folder = try Self.fakeDbt("yes '{\"info\": {}}'")
         #expect(throws: ProofError.dbtOutputTooLarge(folder + "/dbt", limit: 1 << 16)) { try Self.runner(folder, outputLimit: 1 << 16).run(plan: "{}") }
