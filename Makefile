@@ -2,6 +2,7 @@
 #   make demo    build and run the main job on the embedded sample project
 #   make test    unit and end-to-end tests, the dbt oracle, the pre-commit test and ci-lint
 #   make oracle  only the oracle: rationale impact against dbt-core 1.11 itself
+#   make prove-e2e  only `rationale prove` end to end with dbt-core 1.11 + dbt-duckdb (oracle venv)
 #   make precommit  only .pre-commit-hooks.yaml driven by the real pre-commit (from PyPI)
 #   make ci-lint  only the CI templates in ci/: schemas (check-jsonschema) and zizmor, offline
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
@@ -11,6 +12,7 @@
 #   make wheel   dist/rationale_dbt-*.whl: the binary and its libraries, pip-installable without Swift
 #   make wheel-test  the wheel installed and run in a minimal Debian root (debootstrap; root, on demand)
 #   make bench-manifest  manifest mode against Python's json on a ~100 MB manifest (on demand)
+#   make bench-prove  rationale prove on 10 models of 1M rows against the same checks as separate dbt show calls
 #   make bench-context-manifest BENCH_ARGS="--manifest PATH"  context packs vs dbt-mp --offline
 #   make fuzz    libFuzzer + AddressSanitizer on every reader of untrusted text, FUZZ_RUNS inputs each
 #   make fuzz-short  the same, FUZZ_TIME seconds per target (docs/FUZZING.md)
@@ -41,7 +43,7 @@ DBTMP_PIN ?= dbt-mp==0.3.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: wheel-venv wheel wheel-check wheel-test format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-context-manifest dbtmp-venv clean
+.PHONY: wheel-venv wheel wheel-check wheel-test prove-e2e format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-prove bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
@@ -78,6 +80,11 @@ oracle-venv:
 
 oracle: release oracle-venv
 	DBT=$(abspath $(ORACLE_VENV))/bin/dbt RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/oracle/run_oracle.py
+
+# `rationale prove` against the real dbt: a production and a dev target in one duckdb file (no
+# warehouse); fails, never skips, without the venv's dbt.
+prove-e2e: release oracle-venv
+	DBT=$(abspath $(ORACLE_VENV))/bin/dbt RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/prove/run_prove.py
 
 # The history oracle (Tests/history): rationale against dbt on real commits of public dbt projects.
 # Needs the repositories under $HISTORY_REPOS (see Tests/history/README.md); fetches nothing.
@@ -124,10 +131,13 @@ tokens-venv:
 tokens: release tokens-venv
 	TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(abspath $(TOKENS_VENV))/bin/python Tests/tokens/check_estimate.py
 
-test: format-lint unit oracle precommit ci-lint tokens install-test wheel-check
+test: format-lint unit oracle prove-e2e precommit ci-lint tokens install-test wheel-check
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
+
+bench-prove: release oracle-venv
+	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/prove.py $(BENCH_ARGS)
 
 bench-manifest: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/manifest.py $(BENCH_ARGS)

@@ -33,8 +33,10 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
+        // Proof from data: the plan of checks from dbt's manifests, the program dbt runs, proof.json.
+        .target(name: "Proof", dependencies: ["Diagnostics", "Lineage"]),
         // The PR narrative, run results, CI providers and publishing (HTTP through Foundation's URLSession).
-        .target(name: "Narrative", dependencies: ["Diagnostics", "Lineage", "Sessions"]),
+        .target(name: "Narrative", dependencies: ["Diagnostics", "Lineage", "Sessions", "Proof"]),
         .target(name: "ContextPack", dependencies: ["Sessions"]),
         // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).
         .executableTarget(name: "embed-files"),
@@ -42,12 +44,12 @@ let package = Package(
         .target(name: "RationaleResources", plugins: ["EmbedFiles"]),
         .target(
             name: "Workflow",
-            dependencies: ["GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "ContextPack", "RationaleResources", "Yams"]
+            dependencies: ["GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "ContextPack", "Proof", "RationaleResources", "Yams"]
         ),
         .target(
             name: "RationaleCLI",
             dependencies: [
-                "Workflow", "GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "ContextPack", "RationaleResources", "Yams",
+                "Workflow", "GitKit", "Diagnostics", "Lineage", "Sessions", "Narrative", "ContextPack", "Proof", "RationaleResources", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions"]),
         .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "Diagnostics", "_TestSupport"]),
+        .testTarget(name: "ProofTests", dependencies: ["Proof", "Lineage", "Diagnostics", "_TestSupport"]),
         .testTarget(
             name: "RationaleCLITests",
             dependencies: [

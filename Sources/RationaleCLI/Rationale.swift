@@ -17,8 +17,8 @@ public struct Rationale: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Publish.self, Tokens.self, Install.self, Uninstall.self,
-            Attempts.self,
+            Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Prove.self, Publish.self, Tokens.self, Install.self,
+            Uninstall.self, Attempts.self,
             Doctor.self, Demo.self,
         ]
     )

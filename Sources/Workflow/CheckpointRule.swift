@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Narrative
+import Proof
 import Sessions
 
 /// `checkpoint_unmet`: every checkpoint of `.rationale.yml` that applies to the pull request is
@@ -44,7 +45,27 @@ public enum CheckpointRule: Rule {
         (true, "a test failed", ExpectedLine.none, input(body: complete, results: [("test.shop.not_null_orders_id.1a", "fail")])),
         (true, "no proof file", ExpectedLine.none, input(body: complete, paths: ["models/marts/orders.sql"])),
         (true, "owners not told: the box is not ticked", ExpectedLine.none, input(body: complete.replacingOccurrences(of: "[x]", with: "[ ]"))),
+        (true, "a proof from data is required and none is given", ExpectedLine.none, input(body: nil, checkpoint: proofRequired)),
+        (false, "the proof proves the modified model", nil, proved(["model.shop.orders"])),
+        (true, "the proof leaves the modified model out", ExpectedLine.none, proved(["model.shop.customers"])),
     ]
+
+    static let proofRequired = Checkpoint(name: "marts proof", paths: ["models/marts/**"], requirements: [.proof])
+
+    /// The marts change with a proof that compared these models.
+    static func proved(_ ids: [String]) -> CheckpointInput {
+        let models = ids.map { id in
+            ModelProof(
+                name: String(id.split(separator: ".").last ?? ""), uniqueID: id, resourceType: "model", role: "modified", distance: 0, status: .compared,
+                production: .init(relation: "p", rows: 3), branch: .init(relation: "b", rows: 2))
+        }
+        let report = ProofReport(
+            tool: "rationale", generatedAt: "2026-12-01T00:00:00Z", base: nil, head: nil, state: "prod", manifest: "target/manifest.json", target: nil,
+            dbt: .init(executable: "dbt", version: nil, adapter: nil, invocations: 1, seconds: 1), models: models)
+        var input = input(body: nil, checkpoint: proofRequired)
+        input.dataProof = report
+        return input
+    }
 
     public static func exampleRuns() -> [RuleExampleRun] {
         examples.map { RuleExampleRun(triggers: $0.triggers, note: $0.note, line: $0.line, findings: check($0.input)) }

@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Narrative
+import Proof
 import Sessions
 
 /// A checkpoint of `.rationale.yml`: for changes to some paths or of some kinds, the artifacts and
@@ -16,6 +17,8 @@ public struct Checkpoint: Sendable, Equatable {
         case file(String)
         /// A ticked box `- [x] TEXT` in the description or a session.
         case checked(String)
+        /// A proof from data (`rationale prove`) of every model the change modifies (`gate --proof`).
+        case proof
 
         /// How the checklist names it.
         public var label: String {
@@ -24,6 +27,7 @@ public struct Checkpoint: Sendable, Equatable {
             case .testsPass: return "tests pass"
             case .file(let glob): return "a file matching `\(glob)`"
             case .checked(let text): return "“\(text)” ticked"
+            case .proof: return "a proof from data"
             }
         }
     }
@@ -72,10 +76,14 @@ public struct CheckpointInput: Sendable {
     public var sessions: [SessionInput]
     /// dbt's run results, when given.
     public var proof: ProofInput?
+    /// `rationale prove`'s proof and how the user named its file, when given.
+    public var dataProof: ProofReport?
+    public var dataProofFile = "proof.json"
 
     /// Creates an input.
     public init(
-        checkpoints: [Checkpoint], modified: [ModifiedNode], paths: [String], body: String?, sessions: [SessionInput], proof: ProofInput?
+        checkpoints: [Checkpoint], modified: [ModifiedNode], paths: [String], body: String?, sessions: [SessionInput], proof: ProofInput?,
+        dataProof: (report: ProofReport, file: String)? = nil
     ) {
         self.checkpoints = checkpoints
         self.modified = modified
@@ -83,6 +91,8 @@ public struct CheckpointInput: Sendable {
         self.body = body
         self.sessions = sessions
         self.proof = proof
+        self.dataProof = dataProof?.report
+        self.dataProofFile = dataProof?.file ?? "proof.json"
     }
 
     /// One requirement, and what satisfied it or what is missing.
@@ -137,6 +147,8 @@ public struct CheckpointInput: Sendable {
             return Item(
                 requirement: requirement, metBy: "\(results.count) test\(results.count == 1 ? "" : "s") of the modified models passed in \(proof.file)",
                 missing: "")
+        case .proof:
+            return proofItem()
         case .file(let glob):
             let pattern = PathGlob(glob)
             if let path = paths.first(where: pattern.matches) { return Item(requirement: requirement, metBy: "`\(path)`", missing: "") }
@@ -158,5 +170,31 @@ public struct CheckpointInput: Sendable {
                 requirement: requirement, metBy: nil,
                 missing: "tick `- [x] \(text)` in the pull request description once it is true")
         }
+    }
+}
+
+extension CheckpointInput {
+    /// `proof: required`: a proof that proves every model, seed and snapshot the change modifies.
+    func proofItem() -> Item {
+        guard let report = dataProof else {
+            return Item(
+                requirement: .proof, metBy: nil,
+                missing:
+                    "no proof from data: after the branch's dbt build, run `rationale prove --state <production artifacts> --format json --output proof.json` in the job and pass it with `gate --proof proof.json`"
+            )
+        }
+        let proved = Set(report.models.filter { $0.status == .compared || $0.status == .new }.map(\.uniqueID))
+        let missing = modified.filter { ["model", "seed", "snapshot"].contains($0.resourceType) && !$0.deleted && !proved.contains($0.uniqueID) }
+        if !missing.isEmpty {
+            return Item(
+                requirement: .proof, metBy: nil,
+                missing:
+                    "\(dataProofFile) does not prove \(missing.prefix(5).map { "`\($0.name)`" }.joined(separator: ", ")): build \(missing.count == 1 ? "it" : "them") on the branch and prove again"
+            )
+        }
+        let changed = report.models.filter { $0.dataChanged == true }.count
+        return Item(
+            requirement: .proof,
+            metBy: "\(report.models.count) model\(report.models.count == 1 ? "" : "s") proved in \(dataProofFile), \(changed) with changed data", missing: "")
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import GitKit
 import Lineage
 import Narrative
+import Proof
 import Sessions
 
 /// The CI merge gate: a range that changes gated paths needs sessions that validate and cover
@@ -35,10 +36,12 @@ public enum GateFrontend {
 
     public static let prFile = PullRequestBodyRules.file
 
-    /// - Parameter runResults: dbt's run results, how the user named the file, and its absolute path.
+    /// - Parameters:
+    ///   - runResults: dbt's run results, how the user named the file, and its absolute path.
+    ///   - proof: `rationale prove`'s proof.json: its absolute path and how the user named it.
     public static func run(
         _ workspace: Workspace, base: String, head: String?, body: PullRequestBody?,
-        runResults: (results: RunResults, file: String, path: String)? = nil
+        runResults: (results: RunResults, file: String, path: String)? = nil, proof dataProof: (path: String, file: String)? = nil
     ) throws -> Outcome {
         let repository = workspace.repository
         let range = try RangeSessions.resolve(workspace, base: base, head: head)
@@ -81,20 +84,27 @@ public enum GateFrontend {
         if let runResults {
             var input = try proofInput(
                 workspace, range: range, modified: change.modified, sessions: sessions, runResults: (runResults.results, runResults.file))
-            let root = workspace.root.hasSuffix("/") ? workspace.root : workspace.root + "/"
-            let standardized = (runResults.path as NSString).standardizingPath
-            if standardized.hasPrefix(root) {
-                let relative = String(standardized.dropFirst(root.count))
-                input.committed = try !workspace.repository.entries(of: .commit(range.head), under: relative).filter { $0.path == relative }.isEmpty
-            }
+            input.committed = try committed(workspace, runResults.path, range: range)
             findings += Rules.proofRules.flatMap { $0.check(input) }
             proof = input
+        }
+        var report: ProofReport?
+        if let dataProof {
+            let read = try proofReport(workspace, dataProof, range: range)
+            findings += Rules.proveRules.flatMap { rule in
+                rule.check(
+                    ProveRuleInput(
+                        report: read.report, file: dataProof.file, claims: ProveFrontend.claims(sessions), head: range.head.hex, committed: read.committed,
+                        modified: change.modified.filter { ["model", "seed", "snapshot"].contains($0.resourceType) && !$0.deleted }.map(\.uniqueID)))
+            }
+            report = read.report
         }
         if !workspace.config.checkpoints.isEmpty {
             findings += CheckpointRule.check(
                 CheckpointInput(
                     checkpoints: workspace.config.checkpoints, modified: change.modified,
-                    paths: changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }, body: body?.text, sessions: sessions, proof: proof))
+                    paths: changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }, body: body?.text, sessions: sessions, proof: proof,
+                    dataProof: report.map { ($0, dataProof?.file ?? "proof.json") }))
         }
 
         var skips: [String] = []
@@ -108,6 +118,24 @@ public enum GateFrontend {
         return Outcome(
             result: failed ? .failed : .passed, findings: findings, gatedFiles: gated, modified: change.modified,
             sessions: sessions.map(\.folder), skips: skips, prBody: body?.source)
+    }
+
+    /// A proof.json, and whether the pull request itself commits it.
+    static func proofReport(_ workspace: Workspace, _ file: (path: String, file: String), range: RangeSessions.Range) throws -> (
+        report: ProofReport, committed: Bool
+    ) {
+        guard FileManager.default.fileExists(atPath: file.path) else { throw NarrateError.noProof(file.file) }
+        let report = try ProofReport.read(path: file.path, file: file.file)
+        return (report, try committed(workspace, file.path, range: range))
+    }
+
+    /// Whether the file at `path` (absolute) is in the head commit of the range.
+    static func committed(_ workspace: Workspace, _ path: String, range: RangeSessions.Range) throws -> Bool {
+        let root = workspace.root.hasSuffix("/") ? workspace.root : workspace.root + "/"
+        let standardized = (path as NSString).standardizingPath
+        guard standardized.hasPrefix(root) else { return false }
+        let relative = String(standardized.dropFirst(root.count))
+        return try !workspace.repository.entries(of: .commit(range.head), under: relative).filter { $0.path == relative }.isEmpty
     }
 
     /// What the proof rules look at: the nodes the range reaches and their tests, the sessions'

@@ -1,5 +1,6 @@
 import Diagnostics
 import Narrative
+import Proof
 import Sessions
 
 /// A rule over the commits of a pull request's range.
@@ -99,12 +100,18 @@ public enum Rules {
         all += PullRequestBodyRules.rules.map { $0 as any Rule.Type }
         all += rangeRules.map { $0 as any Rule.Type }
         all += proofRules.map { $0 as any Rule.Type }
+        all += proveRules.map { $0 as any Rule.Type }
         all.append(CheckpointRule.self)
         return all
     }()
 
     /// The rules over dbt's run results (`gate --run-results`).
     public static let proofRules: [any ProofRule.Type] = [RunFailedRule.self, ModelUntestedRule.self, RunResultsStaleRule.self]
+
+    /// The rules over a proof from data and the sessions' claims (`prove`, `gate --proof`).
+    public static let proveRules: [any ProveRule.Type] = [
+        ExcludedDataChangedRule.self, ClaimedChangeAbsentRule.self, KeyBrokenRule.self, ProofStaleRule.self,
+    ]
 
     /// The rules over a range's commits.
     public static let rangeRules: [any RangeRule.Type] = [SkipRecordedRule.self, SkipForbiddenRule.self]

@@ -1,7 +1,9 @@
+import Diagnostics
 import Foundation
 import GitKit
 import Lineage
 import Narrative
+import Proof
 import Sessions
 
 /// Composes the range, its sessions, the lineage engine and dbt's run results into the PR
@@ -15,9 +17,11 @@ public enum NarrateFrontend {
 
     /// `manifests`, when given (absolute paths), answer the lineage from dbt's manifests instead
     /// of git; the sessions still come from the range.
+    /// `proof`, when given, is a proof.json of `rationale prove` (its absolute path and how the
+    /// user named it), shown under *Proof of correctness* with what it says against the sessions.
     public static func draft(
         _ workspace: Workspace, base: String, head: String?, runResults: String?,
-        manifests: (path: String, state: String)? = nil
+        manifests: (path: String, state: String)? = nil, proof: (path: String, file: String)? = nil
     ) throws -> Drafted {
         let range = try RangeSessions.resolve(workspace, base: base, head: head)
         let changes = try workspace.repository.diff(from: .commit(range.mergeBase), to: .commit(range.head), renames: false)
@@ -49,17 +53,37 @@ public enum NarrateFrontend {
             runResults: results, runResultsFile: resultsFile)
         input.firstProblems = try firstProblems(workspace, range: range, sessions: sessions)
         var draft = NarrativeBuilder.build(input)
+        if let proof {
+            draft.dataProof = try dataProof(proof, range: range, sessions: sessions)
+            // The proof says how the data was checked: no placeholder asks for it.
+            draft.todos.removeAll { $0.hasPrefix("how you checked the data") }
+        }
         if !workspace.config.checkpoints.isEmpty {
-            draft.checkpoints = try checkpointLines(workspace, range: range, changes: changes, sessions: sessions, results: results, file: resultsFile)
+            draft.checkpoints = try checkpointLines(
+                workspace, range: range, changes: changes, sessions: sessions, results: results, file: resultsFile,
+                dataProof: draft.dataProof.map { ($0.report, $0.file) })
         }
         let markdown = try NarrativeRenderer.markdown(draft, templates: try workspace.templates())
         return Drafted(draft: draft, markdown: markdown, sessions: sessions)
     }
 
+    /// A proof.json, with the proof rules over it and the range's sessions, and whether it is of
+    /// the range's head.
+    static func dataProof(_ proof: (path: String, file: String), range: RangeSessions.Range, sessions: [SessionInput]) throws
+        -> NarrativeDraft.DataProof
+    {
+        guard FileManager.default.fileExists(atPath: proof.path) else { throw NarrateError.noProof(proof.file) }
+        let report = try ProofReport.read(path: proof.path, file: proof.file)
+        let findings = ProveFrontend.findings(report, file: proof.file, claims: ProveFrontend.claims(sessions))
+        return NarrativeDraft.DataProof(
+            file: proof.file, report: report, findings: findings, stale: ProveFrontend.staleness(report, file: proof.file, head: range.head))
+    }
+
     /// Where each checkpoint that applies stands while the description is drafted (what the
     /// description itself will hold is for the gate to see).
     static func checkpointLines(
-        _ workspace: Workspace, range: RangeSessions.Range, changes: [FileChange], sessions: [SessionInput], results: RunResults?, file: String?
+        _ workspace: Workspace, range: RangeSessions.Range, changes: [FileChange], sessions: [SessionInput], results: RunResults?, file: String?,
+        dataProof: (report: ProofReport, file: String)? = nil
     ) throws -> [NarrativeDraft.CheckpointLine] {
         let change = try ChangeScope.analyse(
             workspace, [.range(base: range.base.hex, head: range.head.hex)], description: "the pull request")
@@ -69,7 +93,7 @@ public enum NarrateFrontend {
         }
         let input = CheckpointInput(
             checkpoints: workspace.config.checkpoints, modified: change.modified,
-            paths: changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }, body: nil, sessions: sessions, proof: proof)
+            paths: changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 }, body: nil, sessions: sessions, proof: proof, dataProof: dataProof)
         return input.evaluate().flatMap { checkpoint, trigger, items in
             items.map { item in
                 NarrativeDraft.CheckpointLine(
@@ -163,11 +187,15 @@ public enum NarrateFrontend {
 
 public enum NarrateError: Error, LocalizedError {
     case noRunResults(String)
+    case noProof(String)
 
     public var errorDescription: String? {
         switch self {
         case .noRunResults(let path):
             return "--run-results \(path): no such file; run `dbt build` first (it writes target/run_results.json) or leave the option out"
+        case .noProof(let path):
+            return
+                "--proof \(Echo.shortened(path)): no such file — write it with `rationale prove --state <production artifacts> --format json --output \(Echo.shortened(path))`"
         }
     }
 }

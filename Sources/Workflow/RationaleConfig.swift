@@ -63,7 +63,7 @@ public struct RationaleConfig: Equatable {
         ),
         (
             "checkpoints",
-            "a list of checkpoints, each a mapping with `name`, an optional `when` (`paths`: globs, `changes`: kinds such as new, incremental, exposure, marts) and `require`: a list of `section: TITLE`, `tests: pass`, `file: GLOB` or `checked: TEXT`"
+            "a list of checkpoints, each a mapping with `name`, an optional `when` (`paths`: globs, `changes`: kinds such as new, incremental, exposure, marts) and `require`: a list of `section: TITLE`, `tests: pass`, `file: GLOB`, `checked: TEXT` or `proof: required`"
         ),
     ]
 
@@ -220,7 +220,8 @@ public struct RationaleConfig: Equatable {
                         guard let pair = requirement.mapping, pair.count == 1, let (kind, argument) = pair.first,
                             let text = argument.scalar?.string, !text.isEmpty
                         else {
-                            throw fail(requirement, "each requirement is one of `section: TITLE`, `tests: pass`, `file: GLOB`, `checked: TEXT`")
+                            throw fail(
+                                requirement, "each requirement is one of `section: TITLE`, `tests: pass`, `file: GLOB`, `checked: TEXT`, `proof: required`")
                         }
                         switch kind.string ?? "" {
                         case "section": return .section(text)
@@ -229,8 +230,11 @@ public struct RationaleConfig: Equatable {
                             return .testsPass
                         case "file": return .file(text)
                         case "checked": return .checked(text)
+                        case "proof":
+                            guard text == "required" else { throw fail(argument, "`proof:` takes `required`") }
+                            return .proof
                         default:
-                            throw fail(kind, "unknown requirement `\(kind.string ?? "")`: use `section`, `tests`, `file` or `checked`")
+                            throw fail(kind, "unknown requirement `\(kind.string ?? "")`: use `section`, `tests`, `file`, `checked` or `proof`")
                         }
                     }
                 default: throw fail(keyNode, "unknown key `\(keyNode.string ?? "")` in a checkpoint: use `name`, `when`, `require`")

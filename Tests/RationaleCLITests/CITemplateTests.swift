@@ -79,6 +79,35 @@ struct CITemplateTests {
         #expect(problems.contains { $0.contains(message) }, "expected a problem naming \(message), got \(problems)")
     }
 
+    /// The optional `rationale prove` step, commented out in both templates, keeps every promise
+    /// once a team uncomments it, and the gate reads the proof only from outside the checkout.
+    @Test func theCommentedProveStepKeepsThePromisesWhenUncommented() throws {
+        let github = try Self.text(Self.githubPath)
+        var inStep = false
+        let uncommented = github.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line == "      # - name: rationale prove" { inStep = true }
+            guard inStep, line.hasPrefix("      # - ") || line.hasPrefix("      #   ") else {
+                inStep = false
+                return String(line)
+            }
+            return "      " + line.dropFirst(8)
+        }.joined(separator: "\n")
+        #expect(uncommented != github, "the commented step is gone; update the test")
+        #expect(try githubProblems(uncommented) == [])
+        let workflow = try #require(try Yams.compose(yaml: uncommented))
+        let runs = steps(of: workflow).compactMap { $0.value("run")?.string }.joined(separator: "\n")
+        #expect(runs.contains(#"rationale prove --base "$BASE_SHA" --head "$HEAD_SHA" --state prod-artifacts"#))
+        #expect(runs.contains(#"--output "$RUNNER_TEMP/proof.json""#))
+        let gate = steps(of: workflow).first { $0.value("with")?.value("command")?.string == "gate" }
+        #expect(gate?.value("with")?.value("proof")?.string == "${{ runner.temp }}/proof.json", "the gate is given the proof the step writes")
+
+        let gitlab = try Self.text(Self.gitlabPath)
+        let gitlabUncommented = gitlab.replacingOccurrences(of: "    # - rationale prove", with: "    - rationale prove")
+        #expect(gitlabUncommented != gitlab)
+        #expect(try gitlabProblems(gitlabUncommented) == [])
+        #expect(gitlab.contains(#"set -- "$@" --proof "$RATIONALE_HOME/proof.json""#))
+    }
+
     // MARK: GitLab
 
     @Test func gitlabFileKeepsItsPromises() throws {

@@ -34,7 +34,7 @@ struct ArchitectureTests {
         }
     }
 
-    static let libraries: Set<String> = ["GitKit", "Lineage", "Sessions", "ContextPack", "Narrative", "Diagnostics", "RationaleResources", "Workflow"]
+    static let libraries: Set<String> = ["GitKit", "Lineage", "Sessions", "ContextPack", "Narrative", "Diagnostics", "RationaleResources", "Workflow", "Proof"]
 
     /// Why `module`'s file `path` may not import `imported`, or nil when it may.
     static func forbidden(_ module: String, _ path: String, _ imported: String) -> String? {

@@ -53,7 +53,7 @@ struct RuleExampleTests {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources")
         let pattern = try NSRegularExpression(
-            pattern: #"(?:enum|struct|final class)\s+(\w+)\s*:\s*(?:SessionRule|PullRequestBodyRule|RangeRule|ProofRule|Rule)\b"#)
+            pattern: #"(?:enum|struct|final class)\s+(\w+)\s*:\s*(?:SessionRule|PullRequestBodyRule|RangeRule|ProofRule|ProveRule|Rule)\b"#)
         var declared: Set<String> = []
         let walker = FileManager.default.enumerator(atPath: sources.path)
         while let relative = walker?.nextObject() as? String {

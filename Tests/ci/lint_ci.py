@@ -14,6 +14,9 @@ Checks, one line each (PASS/FAIL, with the tool's output on failure):
                   no finding of medium severity or above (template injection, unpinned actions,
                   persisted credentials, excessive permissions, ...)
 
+and the same three on copies with the optional `rationale prove` step uncommented (`… +prove`):
+a team that turns it on gets files that still pass.
+
 Both schemas are vendored inside check-jsonschema and `--offline` keeps zizmor to its offline
 audits, so the checks need no network. `--no-config` keeps a zizmor.yml elsewhere from silencing
 a finding. Exit 0 all passed, 1 a check failed, 2 a tool is missing or could not run.
@@ -29,6 +32,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -63,11 +67,33 @@ def run(argv: list[str]) -> subprocess.CompletedProcess:
         raise ToolError(f"{argv[0]}: {error}") from error
 
 
+def uncommented(path: str, folder: Path) -> str:
+    """A copy of the template with the optional `rationale prove` step (GitHub) or line (GitLab)
+    uncommented, in `folder`."""
+    lines = (PACKAGE_ROOT / path).read_text().split("\n")
+    out, in_step = [], False
+    for line in lines:
+        if line == "      # - name: rationale prove":
+            in_step = True
+        if in_step and (line.startswith("      # - ") or line.startswith("      #   ")):
+            out.append("      " + line[8:])
+            continue
+        in_step = False
+        out.append(line.replace("    # - rationale prove", "    - rationale prove"))
+    text = "\n".join(out)
+    if text == "\n".join(lines):
+        raise ToolError(f"{path} has no commented `rationale prove` step to uncomment")
+    copy = folder / Path(path).name
+    copy.write_text(text)
+    return str(copy)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="print each tool's output")
     args = parser.parse_args()
 
+    scratch = None
     try:
         check_jsonschema = tool("CHECK_JSONSCHEMA", "check-jsonschema")
         zizmor = tool("ZIZMOR", "zizmor")
@@ -77,13 +103,21 @@ def main() -> int:
             if not (PACKAGE_ROOT / path).is_file():
                 raise ToolError(f"{path} is missing")
 
-        checks = [
-            ("github-schema", [check_jsonschema, "--builtin-schema", "vendor.github-workflows", GITHUB_WORKFLOW]),
-            ("gitlab-schema", [check_jsonschema, "--builtin-schema", "vendor.gitlab-ci", GITLAB_FILE]),
+        scratch = Path(tempfile.mkdtemp(prefix="rationale-ci-lint-"))
+        checks = []
+        for suffix, github, gitlab in (("", GITHUB_WORKFLOW, GITLAB_FILE),
+                                       (" +prove", uncommented(GITHUB_WORKFLOW, scratch), uncommented(GITLAB_FILE, scratch))):
+            checks += [
+                ("github-schema" + suffix, [check_jsonschema, "--builtin-schema", "vendor.github-workflows", github]),
+                ("gitlab-schema" + suffix, [check_jsonschema, "--builtin-schema", "vendor.gitlab-ci", gitlab]),
+                ("zizmor" + suffix, [zizmor, "--offline", "--no-config", "--no-progress", "--color", "never",
+                                     "--min-severity", "medium", github]),
+            ]
+        checks += [
             ("action-schema", [check_jsonschema, "--builtin-schema", "vendor.github-actions", ACTION]),
             ("release-schema", [check_jsonschema, "--builtin-schema", "vendor.github-workflows", RELEASE_WORKFLOW]),
-            ("zizmor", [zizmor, "--offline", "--no-config", "--no-progress", "--color", "never",
-                        "--min-severity", "medium", GITHUB_WORKFLOW, ACTION, RELEASE_WORKFLOW]),
+            ("zizmor action+release", [zizmor, "--offline", "--no-config", "--no-progress", "--color", "never",
+                                       "--min-severity", "medium", ACTION, RELEASE_WORKFLOW]),
         ]
         failed = 0
         for name, argv in checks:
@@ -91,10 +125,10 @@ def main() -> int:
             output = (result.stdout + result.stderr).strip()
             # zizmor exits 0 when nothing at or above --min-severity is left, 10-14 with findings
             # (by their highest severity), other codes when it could not audit.
-            if name == "zizmor" and result.returncode not in (0, 10, 11, 12, 13, 14):
+            if name.startswith("zizmor") and result.returncode not in (0, 10, 11, 12, 13, 14):
                 raise ToolError(f"zizmor could not audit (exit {result.returncode}):\n{output}")
             # check-jsonschema: 0 valid, 1 invalid; anything else (a schema it lacks) is a tool error.
-            if name != "zizmor" and result.returncode not in (0, 1):
+            if not name.startswith("zizmor") and result.returncode not in (0, 1):
                 raise ToolError(f"check-jsonschema could not run (exit {result.returncode}):\n{output}")
             ok = result.returncode == 0
             failed += not ok
@@ -104,6 +138,9 @@ def main() -> int:
     except ToolError as error:
         print(f"ci-lint could not run: {error}", file=sys.stderr)
         return 2
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     total = len(checks)
     print(f"{total - failed} passed, {failed} failed")

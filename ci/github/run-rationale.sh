@@ -15,6 +15,8 @@ case "${COMMAND:-}" in
     # dbt's run results, when an earlier step wrote them (the gate refuses a file the pull
     # request commits: its author could write any result).
     if [ -n "${RUN_RESULTS:-}" ] && [ -f "$RUN_RESULTS" ]; then args+=(--run-results "$RUN_RESULTS"); fi
+    # The data proof (`rationale prove`), when an earlier step wrote it.
+    if [ -n "${PROOF:-}" ] && [ -f "$PROOF" ]; then args+=(--proof "$PROOF"); fi
     if [ "$COMMAND" = narrate ]; then args+=(--output "$file"); fi
     ;;
   publish)

@@ -114,22 +114,8 @@ public struct NarrativeDraft: Sendable, Encodable {
     /// The checkpoints of `.rationale.yml` that apply, one requirement each: met or not, and by
     /// what (the gate decides; the draft shows where things stand).
     public var checkpoints: [CheckpointLine] = []
-
-    /// One requirement of a checkpoint, as the narrative's checklist shows it.
-    public struct CheckpointLine: Sendable, Encodable, Hashable {
-        public var checkpoint: String
-        public var requirement: String
-        public var met: Bool
-        /// What satisfied it, or what is missing.
-        public var detail: String
-
-        public init(checkpoint: String, requirement: String, met: Bool, detail: String) {
-            self.checkpoint = checkpoint
-            self.requirement = requirement
-            self.met = met
-            self.detail = detail
-        }
-    }
+    /// The proof from data (`narrate --proof`), with what it says against the sessions.
+    public var dataProof: DataProof?
     /// What `rationale context` left out of the agent's pack for its budget (the tool's, not the
     /// author's decision).
     public var packLeftOut: [String] = []

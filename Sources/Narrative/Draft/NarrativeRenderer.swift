@@ -1,4 +1,5 @@
 import Foundation
+import Proof
 import Sessions
 
 /// Turns a draft into Markdown through the `PR_NARRATIVE.md` template, escaping every name and
@@ -79,6 +80,12 @@ public enum NarrativeRenderer {
                 + (draft.undiscussedMore > 0 ? " and \(draft.undiscussedMore) more" : "")
         }
         if !draft.proof.isEmpty, draft.runResults != nil { values["proof_table"] = proofTable(draft) }
+        if let proof = draft.dataProof {
+            var text = ProofMarkdown.render(proof.report, findings: proof.findings)
+            text += "\nFrom \(MarkdownSafety.code(proof.file)) (`rationale prove`)."
+            if let stale = proof.stale { text += " **\(MarkdownSafety.cell(stale))**" }
+            values["data_proof"] = text
+        }
         if let file = draft.runResults { values["run_results"] = file }
         if !draft.untested.isEmpty { values["untested"] = draft.untested.map(MarkdownSafety.code).joined(separator: ", ") }
         if !draft.packLeftOut.isEmpty {

@@ -26,6 +26,7 @@ extension Rationale {
                   rationale gate --base origin/main
                   rationale gate --base "$BASE_SHA" --head "$HEAD_SHA" --format json
                   rationale gate --base main --pr-body-file body.md
+                  rationale gate --base main --proof proof.json      # and rationale prove's data proof
                 """
         )
 
@@ -44,6 +45,13 @@ extension Rationale {
                 "dbt's target/run_results.json of this head: a failed test or model the change reaches, or a modified model no test ran on, fails the gate unless a session says why.",
                 valueName: "file"))
         var runResults: String?
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "`rationale prove`'s proof.json of this head: a model a session excluded whose data changed, or a key the change breaks, fails the gate; checkpoints may require it (`proof: required`).",
+                valueName: "file"))
+        var proof: String?
 
         @Option(name: .long, help: "Output format: text, json.")
         var format: ReportFormat = .text
@@ -65,7 +73,10 @@ extension Rationale {
                     guard FileManager.default.fileExists(atPath: path) else { throw GateError.noRunResults(file) }
                     return (results: try RunResults(path: path, file: file), file: file, path: path)
                 }
-                let outcome = try GateFrontend.run(workspace, base: baseRevision, head: headRevision, body: body, runResults: proof)
+                let dataProof = self.proof.map { file in
+                    (path: file.hasPrefix("/") ? file : (repository.resolvedDirectory as NSString).appendingPathComponent(file), file: file)
+                }
+                let outcome = try GateFrontend.run(workspace, base: baseRevision, head: headRevision, body: body, runResults: proof, proof: dataProof)
                 switch format {
                 case .json:
                     emit(FindingsOutput.json(outcome))

@@ -20,6 +20,7 @@ extension Rationale {
                   rationale narrate --base origin/main --run-results target/run_results.json --output narrative.md
                   rationale narrate --base origin/main --prompt | pbcopy      # ask any agent to write prose
                   rationale narrate --base origin/main --manifest target/manifest.json --state prod-artifacts/
+                  rationale narrate --base origin/main --proof proof.json    # rationale prove's data proof
                 """
         )
 
@@ -47,6 +48,12 @@ extension Rationale {
         @Option(name: .long, help: ArgumentHelp("The production state for --manifest: a folder holding manifest.json, or the file.", valueName: "dir"))
         var state: String?
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A proof.json of `rationale prove`: shown under Proof of correctness, with what it says against the sessions.", valueName: "file"))
+        var proof: String?
+
         @OptionGroup var repository: RepositoryOptions
 
         func validate() throws {
@@ -66,7 +73,9 @@ extension Rationale {
                 let directory = repository.resolvedDirectory
                 let absolute = { (path: String) in path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path) }
                 let manifests = manifest.flatMap { path in state.map { (path: absolute(path), state: absolute($0)) } }
-                let drafted = try NarrateFrontend.draft(workspace, base: base, head: head, runResults: runResults, manifests: manifests)
+                let proofFile = proof.map { (path: absolute($0), file: $0) }
+                let drafted = try NarrateFrontend.draft(
+                    workspace, base: base, head: head, runResults: runResults, manifests: manifests, proof: proofFile)
                 let text: String
                 switch (format, prompt) {
                 case (.json, _): text = FindingsOutput.json(drafted.draft) + "\n"
