@@ -26,6 +26,7 @@ struct DbtRunnerTests {
 
     @Test func locatesOnPathOrByPathAndSaysWhenThereIsNone() throws {
         let folder = try Self.fakeDbt("exit 0")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(try DbtRunner.locate(nil, path: "/nonexistent:\(folder)", directory: "/") == folder + "/dbt")
         #expect(try DbtRunner.locate(folder + "/dbt", path: nil, directory: "/") == folder + "/dbt")
         #expect(throws: ProofError.dbtNotFound("dbt", searched: "/nonexistent")) { try DbtRunner.locate(nil, path: "/nonexistent", directory: "/") }
@@ -39,6 +40,7 @@ struct DbtRunnerTests {
         let folder = try Self.fakeDbt(
             #"for a in "$@"; do printf '%s\n' "$a" | head -c 40; echo; done > "$(dirname "$0")/args"; printf '%s' "$RATIONALE_PROOF_PLAN" > "$(dirname "$0")/plan""#
         )
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let output = try Self.runner(folder).run(plan: "{\"models\": [\"x'; rm -rf /\"]}")
         #expect(output.status == 0)
         let arguments = try String(contentsOfFile: folder + "/args", encoding: .utf8)
@@ -57,6 +59,7 @@ struct DbtRunnerTests {
             echo '{"info": {"name": "ConcurrencyLine", "level": "info", "msg": ""}, "data": {"target_name": "dev"}}'
             echo '{"info": {"name": "ShowNode", "level": "info", "msg": "{}"}, "data": {"preview": "[{\\"rationale_proof\\": \\"%5B%5D\\"}]"}}'
             """)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         var steps: [String] = []
         let output = try Self.runner(folder).run(plan: "{}") { steps.append($0) }
         #expect(steps == ["1/1 orders"])
@@ -72,6 +75,7 @@ struct DbtRunnerTests {
             printf '%s\n' '{"info": {"name": "MainEncounteredError", "level": "error", "msg": "Encountered an error:\\nRuntime Error\\n  Catalog Error: Table with name orders does not exist!"}, "data": {}}'
             exit 2
             """)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let plan = ProofPlan(items: [
             .init(
                 name: "orders", uniqueID: "model.shop.orders", resourceType: "model", role: "modified", distance: 0, production: nil, branch: nil, key: [],
@@ -86,6 +90,7 @@ struct DbtRunnerTests {
 
     @Test func aHangingDbtIsStoppedAtTheTimeout() throws {
         let folder = try Self.fakeDbt("sleep 30")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let started = Date()
         #expect(throws: ProofError.dbtTimedOut(folder + "/dbt", seconds: 1)) { try Self.runner(folder, timeout: 1).run(plan: "{}") }
         #expect(Date().timeIntervalSince(started) < 15)
@@ -93,11 +98,13 @@ struct DbtRunnerTests {
 
     @Test func tooMuchOutputIsRefusedEvenWhenItComesAtOnce() throws {
         let folder = try Self.fakeDbt("head -c 300000 /dev/zero | tr '\\0' x")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(throws: ProofError.dbtOutputTooLarge(folder + "/dbt", limit: 1 << 16)) { try Self.runner(folder, outputLimit: 1 << 16).run(plan: "{}") }
     }
 
     @Test func aFloodIsStopped() throws {
         let folder = try Self.fakeDbt("yes '{\"info\": {}}'")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(throws: ProofError.dbtOutputTooLarge(folder + "/dbt", limit: 1 << 16)) { try Self.runner(folder, outputLimit: 1 << 16).run(plan: "{}") }
     }
 }

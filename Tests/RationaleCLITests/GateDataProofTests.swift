@@ -35,6 +35,7 @@ struct GateDataProofTests {
         let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
         let proofs = FileManager.default.temporaryDirectory.appendingPathComponent("proofs-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: proofs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: proofs) }
         try Data(Self.proof(head: head, revenueChanged: 0).utf8).write(to: URL(fileURLWithPath: proofs + "/held.json"))
         try Data(Self.proof(head: head, revenueChanged: 4).utf8).write(to: URL(fileURLWithPath: proofs + "/broken.json"))
         try Data(Self.proof(head: head, revenueChanged: 0, ordersDuplicates: 2).utf8).write(to: URL(fileURLWithPath: proofs + "/grain.json"))
@@ -79,6 +80,7 @@ struct GateDataProofTests {
                 "checkpoint `marts proof` (dbt/models/marts/orders.sql matches `dbt/models/marts/**`) requires a proof from data: no proof from data: after the branch's dbt build, run `rationale prove"
             ), "\(without.stdout)")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("proof-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
         try Data(Self.proof(head: head, revenueChanged: 0).utf8).write(to: URL(fileURLWithPath: file))
         let with = try rationale(["gate", "--base", "main", "--proof", file], in: repo)
         #expect(with.status == 0, "\(with.stdout)")
