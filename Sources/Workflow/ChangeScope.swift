@@ -13,9 +13,10 @@ public struct ChangeScope {
     public var scope: LineageScope
     /// Whether a dbt project was found at all.
     public var hasProject: Bool
-    /// The macros the change edits, and the identifiers (columns, CTEs, macro names) on the
-    /// changed lines of the modified nodes' and macros' files: what reasoning may name.
-    public var touched: [String] = []
+    /// The comparisons analysed, and the macros the change edits (name → path): what
+    /// ``touched(_:)`` reads, only when a session's reasoning is checked.
+    var comparisons: [Comparison] = []
+    var changedMacros: [String: String] = [:]
 
     /// The resource types a session must name.
     public static let explainedTypes: Set<ResourceType> = [.model, .seed, .snapshot]
@@ -74,12 +75,20 @@ public struct ChangeScope {
             downstream: downstream.sorted { ($0.value.0, $0.key) < ($1.value.0, $1.key) }.map(\.value.1),
             note: Array(Set(notes)).sorted().joined(separator: " "))
         scope.toName = toName(scope.modified, modified: Array(modified.values), macros: changedMacros)
-        let paths = Set(modified.values.map(\.path)).union(changedMacros.values)
-        let identifiers = try comparisons.flatMap { try changedIdentifiers(workspace, $0, paths: paths) }
+        return ChangeScope(
+            modified: modified.values.sorted { $0.uniqueID < $1.uniqueID }, scope: scope, hasProject: true, comparisons: comparisons,
+            changedMacros: changedMacros)
+    }
+
+    /// The macros the change edits, and the identifiers (columns, CTEs, macro names) on the
+    /// changed lines of the modified nodes' and macros' files: what reasoning may name. Read on
+    /// demand (one diff per comparison), so a hook that finds no session never pays for it.
+    public func touched(_ workspace: Workspace) throws -> [String] {
+        let paths = Set(modified.map(\.path)).union(changedMacros.values)
+        let identifiers = try comparisons.flatMap { try Self.changedIdentifiers(workspace, $0, paths: paths) }
         var touched = changedMacros.keys.sorted()
         for identifier in identifiers where !touched.contains(identifier) { touched.append(identifier) }
-        return ChangeScope(
-            modified: modified.values.sorted { $0.uniqueID < $1.uniqueID }, scope: scope, hasProject: true, touched: Array(touched.prefix(500)))
+        return Array(touched.prefix(500))
     }
 
     /// SQL and Jinja words no reasoning is "about".

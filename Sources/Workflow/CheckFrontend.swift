@@ -100,7 +100,7 @@ public enum CheckFrontend {
             sessions: ordered,
             RuleContext(
                 requiredSections: workspace.config.requiredSections, modified: change.modified,
-                state: state, stateLimit: workspace.config.stateLimit, touched: change.touched,
+                state: state, stateLimit: workspace.config.stateLimit, touched: try change.touched(workspace),
                 reasoningSteps: workspace.config.reasoningSteps))
         let failed = findings.contains { $0.severity == .error }
         return Outcome(

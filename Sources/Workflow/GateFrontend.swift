@@ -75,7 +75,7 @@ public enum GateFrontend {
                 sessions: sessions,
                 RuleContext(
                     requiredSections: workspace.config.requiredSections, modified: change.modified,
-                    state: state, stateLimit: workspace.config.stateLimit, touched: change.touched,
+                    state: state, stateLimit: workspace.config.stateLimit, touched: try change.touched(workspace),
                     reasoningSteps: workspace.config.reasoningSteps))
         }
 

@@ -96,7 +96,8 @@ public enum SessionFrontend {
     public static func status(_ workspace: Workspace, session requested: String?, closing: Bool = false) throws -> Status {
         let session = try workspace.activeSession(requested)
         let change = try ChangeScope.branch(workspace)
-        let findings = SessionValidator.validate(session, try context(workspace, modified: change.modified, closing: closing, touched: change.touched))
+        let findings = SessionValidator.validate(
+            session, try context(workspace, modified: change.modified, closing: closing, touched: try change.touched(workspace)))
         return Status(session: session, findings: findings, modified: change.modified, description: change.scope.description)
     }
 
