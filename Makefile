@@ -1,8 +1,8 @@
 # rationale — build, demo, tests, oracle and benchmark.
-#   make demo    build and run the main job on the embedded sample project
+#   make demo    build and run the main job on the embedded sample project (with dbt-duckdb: a real proof)
 #   make test    unit and end-to-end tests, the dbt oracle, the pre-commit test and ci-lint
 #   make oracle  only the oracle: rationale impact against dbt-core 1.11 itself
-#   make prove-e2e  only `rationale prove` end to end with dbt-core 1.11 + dbt-duckdb (oracle venv)
+#   make prove-e2e  only `rationale prove` and the demo's data steps end to end with dbt-core 1.11 + dbt-duckdb (oracle venv)
 #   make precommit  only .pre-commit-hooks.yaml driven by the real pre-commit (from PyPI)
 #   make ci-lint  only the CI templates in ci/: schemas (check-jsonschema) and zizmor, offline
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
@@ -57,8 +57,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
-demo: release
-	.build/release/rationale demo
+# The demo's data steps run the real dbt-core 1.11 and dbt-duckdb of the oracle venv (no warehouse).
+demo: release oracle-venv
+	.build/release/rationale demo --dbt $(ORACLE_VENV)/bin/dbt
 
 unit: deps
 	$(SWIFT) test
@@ -85,6 +86,7 @@ oracle: release oracle-venv
 # warehouse); fails, never skips, without the venv's dbt.
 prove-e2e: release oracle-venv
 	DBT=$(abspath $(ORACLE_VENV))/bin/dbt RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/prove/run_prove.py
+	DBT=$(abspath $(ORACLE_VENV))/bin/dbt RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(PYTHON) Tests/prove/run_demo.py
 
 # The history oracle (Tests/history): rationale against dbt on real commits of public dbt projects.
 # Needs the repositories under $HISTORY_REPOS (see Tests/history/README.md); fetches nothing.

@@ -66,3 +66,12 @@ extension Repository {
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 }
+
+extension Repository {
+    /// A commit's first parent; nil for a root commit.
+    public func firstParent(of id: ObjectID) throws -> ObjectID? {
+        try withCommit(id) { commit in
+            git_commit_parentcount(commit) > 0 ? git_commit_parent_id(commit, 0).map { ObjectID($0.pointee) } : nil
+        }
+    }
+}

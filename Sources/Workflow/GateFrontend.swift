@@ -157,7 +157,23 @@ public enum GateFrontend {
         let texts = sessions.flatMap { session in session.files.sorted { $0.key < $1.key }.map { (session.path($0.key), $0.value) } }
         return ProofInput(
             results: runResults.results, file: runResults.file, modified: modified, reached: reached, tests: tests, sessions: texts,
-            head: try workspace.repository.commitDate(range.head))
+            head: try lastCodeCommitDate(workspace, range: range))
+    }
+
+    /// When the newest commit of the range that changes more than session files was made: a
+    /// build before a commit that only closes a session still describes the code. At most 200
+    /// commits are looked at; past them, the head's date.
+    static func lastCodeCommitDate(_ workspace: Workspace, range: RangeSessions.Range) throws -> Date {
+        let repository = workspace.repository
+        let sessions = workspace.config.sessions + "/"
+        for commit in try repository.commits(from: range.head, excluding: range.mergeBase).prefix(200) {
+            let parent = try repository.firstParent(of: commit.id)
+            let changes = try repository.diff(from: parent.map(Snapshot.commit) ?? .empty, to: .commit(commit.id), renames: false)
+            if changes.contains(where: { change in change.paths.contains { !$0.hasPrefix(sessions) } }) {
+                return try repository.commitDate(commit.id)
+            }
+        }
+        return try repository.commitDate(range.head)
     }
 
     /// GitHub Actions workflow commands for the findings (`::error file=…,line=…::…`).

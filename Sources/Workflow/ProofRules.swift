@@ -212,7 +212,7 @@ public enum RunResultsStaleRule: ProofRule {
                 Finding(
                     severity: .warning, location: .init(file: input.file, line: nil), ruleID: id,
                     message:
-                        "\(input.file) was written at \(input.results.generatedAt ?? "") — before the head commit: run `dbt build` on this commit and pass its run_results.json"
+                        "\(input.file) was written at \(input.results.generatedAt ?? "") — before the last commit that changes more than session files: run `dbt build` on this commit and pass its run_results.json"
                 ))
         }
         let covered = input.results.results.contains { input.reachedNode($0) != nil }

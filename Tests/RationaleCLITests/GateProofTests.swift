@@ -56,6 +56,37 @@ struct GateProofTests {
                 "warning: test `not_null_orders_id` on `orders` failed (3 failing rows) in target/run_results.json; the session explains it here"))
     }
 
+    /// Commits `file` with a committer date of its own.
+    func commit(_ repo: ScratchRepository, _ file: String, _ message: String, at date: String) throws {
+        _ = try repo.git("add", "--", file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "commit", "-q", "-m", message]
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+        process.environment = repo.environment.merging(["GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date]) { _, new in new }
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func aBuildBeforeACommitOfSessionFilesOnlyIsStillCurrent() throws {
+        let repo = try narrativeRepository()
+        try explain(repo, "stg_orders has no test of its own: checked by row counts.")
+        repo.write("built.json", results([result("test.shop.unique_orders_id.1a2b3c4d5e", "pass")], generated: "2024-01-03T00:00:00Z"))
+        let path = ".project/sessions/2026-11-20-drop-cancelled-orders/SUMMARY.md"
+        repo.write(path, try #require(repo.read(path)) + "\nClosed after the build.\n")
+        try commit(repo, path, "close the session", at: "2024-01-05T00:00:00+00:00")
+        let current = try rationale(["gate", "--base", "main", "--run-results", "built.json"], in: repo)
+        #expect(current.status == 0, "\(current.stdout)\(current.stderr)")
+        #expect(!current.stdout.contains("[run_results_stale]"), "a session-only commit does not make the build stale: \(current.stdout)")
+        repo.write("dbt/models/staging/stg_orders.sql", try #require(repo.read("dbt/models/staging/stg_orders.sql")) + "\n-- after the build\n")
+        try commit(repo, "dbt/models/staging/stg_orders.sql", "code after the build", at: "2024-01-06T00:00:00+00:00")
+        let stale = try rationale(["gate", "--base", "main", "--run-results", "built.json"], in: repo)
+        #expect(
+            stale.stdout.contains("built.json was written at 2024-01-03T00:00:00Z — before the last commit that changes more than session files"),
+            "\(stale.stdout)")
+    }
+
     @Test func staleOrForeignRunResultsAreReported() throws {
         let repo = try narrativeRepository()
         try explain(repo, "stg_orders has no test of its own: checked by row counts.")
@@ -64,7 +95,10 @@ struct GateProofTests {
             results([result("test.shop.unique_orders_id.1a2b3c4d5e", "pass")], generated: "2020-01-01T00:00:00.000000Z"))
         let old = try rationale(["gate", "--base", "main", "--run-results", "old.json"], in: repo)
         #expect(old.status == 0, "\(old.stdout)")
-        #expect(old.stdout.contains("old.json: warning: old.json was written at 2020-01-01T00:00:00.000000Z — before the head commit"), "\(old.stdout)")
+        #expect(
+            old.stdout.contains(
+                "old.json: warning: old.json was written at 2020-01-01T00:00:00.000000Z — before the last commit that changes more than session files"),
+            "\(old.stdout)")
         repo.write("other.json", results([result("model.shop.customers", "success")]))
         let other = try rationale(["gate", "--base", "main", "--run-results", "other.json"], in: repo)
         #expect(other.stdout.contains("has no result for any node this change modifies or reaches: it is of another selection"), "\(other.stdout)")

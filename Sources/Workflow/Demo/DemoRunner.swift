@@ -22,11 +22,14 @@ public struct DemoRunner {
     public var folder: String?
     /// The rationale binary to run (the running one by default).
     public var binary: String
+    /// What runs the data steps: a dbt with the duckdb adapter, or a simulation.
+    public var data: DataSource
 
     /// Creates a runner.
-    public init(folder: String?, binary: String) {
+    public init(folder: String?, binary: String, data: DataSource) {
         self.folder = folder
         self.binary = binary
+        self.data = data
     }
 
     /// The branch the demo works on.
@@ -37,6 +40,12 @@ public struct DemoRunner {
     public func run(_ report: @escaping (Step) -> Void) throws -> String {
         let path = try prepareFolder()
         var context = Context(root: path, binary: binary, report: report)
+        if case .dbt(let dbt) = data {
+            // Commands find this dbt on PATH, as a user's would be; it reads the sample's profiles.yml.
+            let folder = (dbt as NSString).deletingLastPathComponent
+            context.environment = Self.dbtEnvironment(root: path)
+            context.environment["PATH"] = folder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        }
 
         try write(SampleProject.files, into: path)
         try context.git(["init", "-q", "-b", "main"], quiet: true)
@@ -52,11 +61,13 @@ public struct DemoRunner {
         try context.git(
             ["commit", "-q", "-m", "Sample shop: sources, staging, marts"],
             note: "a small dbt project (sources, seeds, staging, intermediate, marts, a macro, a snapshot, an exposure) on main")
+        try buildProduction(&context)
         try context.git(["checkout", "-q", "-b", Self.branch], note: "a branch for the change, as for a pull request")
         try context.rationale(["install"], note: "pre-commit and commit-msg hooks that run `rationale check`")
 
         try write(SampleProject.change, into: path)
-        try context.git(["add", "-A"], note: "stage the change: stg_payments gains a `method` column; cents_to_dollars rounds instead of casting")
+        try context.git(
+            ["add", "-A"], note: "stage the change: stg_payments gains a `method` column; cents_to_dollars rounds half cents instead of dropping them")
         try context.rationale(["impact"], note: "what the change modifies and what lies downstream, read from git in milliseconds")
         try context.git(
             ["commit", "-q", "-m", "Round payments to cents"], expect: 1,
@@ -76,7 +87,7 @@ public struct DemoRunner {
         try context.rationale(
             [
                 "attempts", "add", "round in the marts instead of the macro", "--result", "failed", "--why",
-                "stg_payments still truncates half cents for anyone who reads it", "--by", "agent",
+                "stg_payments still drops half cents for anyone who reads it", "--by", "agent",
             ],
             note: "a first try that did not work is logged, not hidden: the narrative and the handoff show it")
         try fillSummary(path: path, session: session)
@@ -92,104 +103,13 @@ public struct DemoRunner {
         try context.git(["add", "-A"], quiet: true)
         try context.git(["commit", "-q", "-m", "Close the session"], note: "session files only: nothing for the hook to hold")
 
-        try context.rationale(["narrate", "--base", "main", "--output", "narrative.md"], quiet: true)
-        let narrative = (try? String(contentsOfFile: path + "/narrative.md", encoding: .utf8)) ?? ""
-        context.show(
-            "rationale narrate --base main --output narrative.md && cat narrative.md", output: narrative,
-            note: "the pull request narrative, drafted from the session and the lineage")
-        try context.rationale(
-            ["gate", "--base", "main", "--pr-body-file", "narrative.md"], expect: 1,
-            note: "the gate refuses a description that still asks the author how the data was checked")
-        let filled = narrative.replacingOccurrences(
-            of: #"<!-- rationale:todo how you checked the data[^>]*-->"#,
-            with: "Totals of `amount` per day match before and after to the cent; 3 payments of odd cents now round half up.",
-            options: .regularExpression)
-        try Data(filled.utf8).write(to: URL(fileURLWithPath: path + "/narrative.md"))
-        context.show("edit narrative.md", output: "(the author says how the data was checked)", note: "only the author can write this")
-        try context.rationale(["gate", "--base", "main", "--pr-body-file", "narrative.md"], note: "the required check passes")
-
-        // Proof from data: what `dbt build` writes, here written by the demo (no warehouse).
-        try writeRunResults(path: path, failing: true)
-        context.show(
-            "dbt build --select stg_payments+", output: "(the demo writes target/run_results.json as dbt would: unique_stg_payments_payment_id fails)",
-            note: "CI builds the change; a duplicate payment id slipped in")
-        try context.rationale(
-            ["gate", "--base", "main", "--pr-body-file", "narrative.md", "--run-results", "target/run_results.json"], expect: 1,
-            note: "the gate names the failed test the change reaches")
-        try writeRunResults(path: path, failing: false)
-        context.show(
-            "dbt build --select stg_payments+", output: "(the demo writes target/run_results.json again: every test passes)",
-            note: "the duplicate fixed upstream, the build runs again")
-        try context.rationale(
-            ["gate", "--base", "main", "--pr-body-file", "narrative.md", "--run-results", "target/run_results.json"],
-            note: "the gate passes on the data too")
+        switch data {
+        case .dbt where context.failure != nil: break
+        case .dbt: try proveWithData(&context, path: path)
+        case .simulated(let reason): try simulateData(&context, path: path, reason: reason)
+        }
         if let failure = context.failure { throw failure }
         return path
-    }
-
-    /// Runs steps, reports them, and remembers the first one that did not end as expected.
-    struct Context {
-        let root: String
-        let binary: String
-        let report: (Step) -> Void
-        var failure: DemoError?
-
-        mutating func rationale(_ arguments: [String], expect: Int32 = 0, quiet: Bool = false, quietOutput: Bool = false, note: String = "") throws {
-            let result = try Self.execute(binary, arguments, in: root)
-            let command = "rationale " + arguments.map(Self.quoted).joined(separator: " ")
-            if !quiet {
-                report(
-                    Step(
-                        command: command, output: quietOutput ? "(\(result.output.split(separator: "\n").count) lines)" : result.output, status: result.status,
-                        note: note))
-            }
-            if result.status != expect, failure == nil { failure = .stepFailed(command, result.status, result.output) }
-        }
-
-        mutating func git(_ arguments: [String], expect: Int32 = 0, quiet: Bool = false, note: String = "") throws {
-            let result = try Self.execute("/usr/bin/env", ["git"] + arguments, in: root)
-            let command = "git " + arguments.map(Self.quoted).joined(separator: " ")
-            if !quiet { report(Step(command: command, output: result.output, status: result.status, note: note)) }
-            if result.status != expect, failure == nil { failure = .stepFailed(command, result.status, result.output) }
-        }
-
-        func show(_ command: String, output: String, note: String) {
-            report(Step(command: command, output: output, status: 0, note: note))
-        }
-
-        static func quoted(_ argument: String) -> String {
-            argument.contains(where: { $0 == " " || $0 == "'" || $0 == "\"" || $0 == "`" }) ? "\"\(argument)\"" : argument
-        }
-
-        static func execute(_ executable: String, _ arguments: [String], in folder: String) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: folder, isDirectory: true)
-            var environment = ProcessInfo.processInfo.environment
-            environment["NO_COLOR"] = "1"
-            environment["RATIONALE_SKIP"] = nil
-            environment["GIT_DIR"] = nil
-            environment["GIT_WORK_TREE"] = nil
-            process.environment = environment
-            // One file for both streams keeps them in the order they were written.
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rationale-demo-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: scratch.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            let handle = try FileHandle(forWritingTo: scratch)
-            process.standardOutput = handle
-            process.standardError = handle
-            process.standardInput = FileHandle.nullDevice
-            do {
-                try process.run()
-            } catch {
-                throw DemoError.cannotRun(executable == "/usr/bin/env" ? "git" : executable)
-            }
-            process.waitUntilExit()
-            try handle.close()
-            let output = String(decoding: (try? Data(contentsOf: scratch)) ?? Data(), as: UTF8.self)
-            return (process.terminationStatus, output.trimmingCharacters(in: .newlines))
-        }
     }
 
     func sessionFolder(_ root: String) throws -> String {
@@ -200,38 +120,9 @@ public struct DemoRunner {
         return ".project/sessions/" + name
     }
 
-    /// Writes target/run_results.json as `dbt build --select stg_payments+` would, dated now
-    /// (results older than the head commit are stale).
-    func writeRunResults(path: String, failing: Bool) throws {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let results: [(String, String)] = [
-            ("model.sample_shop.stg_payments", "success"),
-            ("test.sample_shop.unique_stg_payments_payment_id.4f1f0a7c2e", failing ? "fail" : "pass"),
-            ("test.sample_shop.not_null_stg_payments_payment_id.9b2d51e0aa", "pass"),
-            ("model.sample_shop.int_order_payments", "success"),
-            ("model.sample_shop.orders", "success"),
-            ("test.sample_shop.unique_orders_order_id.0c8e7d6b5a", "pass"),
-            ("test.sample_shop.not_null_orders_order_id.1d9f8e7c6b", "pass"),
-            ("model.sample_shop.customers", "success"),
-        ]
-        let lines = results.map { id, status in
-            #"    {"unique_id": "\#(id)", "status": "\#(status)", "failures": \#(status == "fail" ? "2" : "0"), "execution_time": 0.1}"#
-        }
-        let text = """
-            {"metadata": {"dbt_version": "1.11.0", "generated_at": "\(formatter.string(from: Date()))"},
-             "results": [
-            \(lines.joined(separator: ",\n"))
-            ]}
-
-            """
-        try FileManager.default.createDirectory(atPath: path + "/target", withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path + "/target/run_results.json"))
-    }
-
     /// The problem, as the demo's author states it before any fix.
     static let problem =
-        "Payment amounts are cast to numeric(16, 2), which truncates half cents, so daily revenue drifts from the payment provider's totals by a few cents a day."
+        "Payment amounts drop their half cents (cents_to_dollars floors them), so daily revenue falls below the payment provider's totals by a few cents a day."
 
     /// Writes SUMMARY.md the way its author would: the session comment and the loops block kept.
     func fillSummary(path: String, session: String) throws {
@@ -249,7 +140,7 @@ public struct DemoRunner {
             \(Self.problem)
 
             ## What was done
-            - `cents_to_dollars` rounds to two decimals instead of casting.
+            - `cents_to_dollars` rounds fractional cents instead of flooring them.
             - `stg_payments` carries the payment `method`, which finance asked for.
 
             ## Loops
@@ -272,7 +163,7 @@ public struct DemoRunner {
             Daily totals of `amount` must match the provider's report to the cent; the payment tests still pass.
 
             ## Excluded scope
-            Historical snapshots are not rebuilt; they keep the truncated values.
+            Historical snapshots are not rebuilt; they keep the floored values.
 
             ## Next session
             Compare daily revenue with the provider's report for last month.
@@ -284,7 +175,8 @@ public struct DemoRunner {
     func prepareFolder() throws -> String {
         let fm = FileManager.default
         if let folder {
-            let absolute = (folder as NSString).standardizingPath
+            let given = folder.hasPrefix("/") ? folder : fm.currentDirectoryPath + "/" + folder
+            let absolute = (given as NSString).standardizingPath
             if fm.fileExists(atPath: absolute) {
                 let contents = try fm.contentsOfDirectory(atPath: absolute)
                 guard contents.isEmpty else { throw DemoError.folderNotEmpty(absolute) }
@@ -314,15 +206,21 @@ public enum DemoError: Error, LocalizedError, Equatable {
     case cannotRun(String)
     /// A step did not end as it should.
     case stepFailed(String, Int32, String)
+    /// `--dbt` names a dbt the data steps cannot use.
+    case dbtUnusable(String, String)
 
     public var errorDescription: String? {
         switch self {
         case .folderNotEmpty(let path):
             return "\(path) is not empty: the demo never writes over files — pass a new or empty folder to --into"
+        case .cannotRun(let program) where program != "git":
+            return "cannot run \(program): check that it is an executable file"
         case .cannotRun(let program):
             return "cannot run \(program): the demo needs git on PATH (hooks run only through git itself)"
         case .stepFailed(let command, let status, let output):
             return "the demo step `\(command)` ended with exit \(status), which it should not have:\n\(output)"
+        case .dbtUnusable(let dbt, let reason):
+            return "cannot run the data steps with \(dbt): \(reason) — \(DemoRunner.dbtInstall), or leave out --dbt to simulate them"
         }
     }
 }

@@ -22,6 +22,7 @@ enum SampleProject {
             marts:
               +materialized: table
         """,
+        // Production and a developer's schema in one duckdb file: `rationale prove` compares them.
         "profiles.yml": """
         sample_shop:
           target: dev
@@ -29,6 +30,40 @@ enum SampleProject {
             dev:
               type: duckdb
               path: sample_shop.duckdb
+              schema: dev
+              threads: 1
+            prod:
+              type: duckdb
+              path: sample_shop.duckdb
+              schema: prod
+              threads: 1
+        """,
+        ".gitignore": "target/\nlogs/\ndbt_packages/\nprod-artifacts/\n*.duckdb\n*.duckdb.wal\n",
+        // The shop's raw tables, as CSV files dbt-duckdb reads in place (the sources' external_location).
+        "raw/customers.csv": "id,name,country_code\n1,Ada,FR\n2,Bruno,DE\n3,Chloé,ES\n4,Dora,FR\n5,Emil,DE\n",
+        "raw/orders.csv": """
+        id,customer_id,status,ordered_at
+        101,1,completed,2023-12-30
+        102,1,completed,2024-01-03
+        103,2,completed,2024-01-04
+        104,3,returned,2024-01-05
+        105,3,completed,2024-01-07
+        106,4,completed,2024-01-08
+        107,5,placed,2024-01-09
+        108,2,completed,2024-01-10
+        """,
+        "raw/payments.csv": """
+        id,order_id,method,amount_cents
+        9001,101,card,1250
+        9002,102,card,1999.5
+        9003,103,transfer,4500
+        9004,104,card,820.5
+        9005,105,gift_card,1000.25
+        9006,105,card,2374.5
+        9007,106,card,615
+        9008,107,transfer,3310.75
+        9009,108,card,1200.5
+        9010,108,gift_card,500
         """,
         "seeds/country_codes.csv": "code,name\nFR,France\nDE,Germany\nES,Spain\n",
         "models/staging/_sources.yml": """
@@ -36,6 +71,8 @@ enum SampleProject {
         sources:
           - name: shop
             schema: raw
+            meta:
+              external_location: "raw/{name}.csv"
             loaded_at_field: _loaded_at
             freshness:
               warn_after: {count: 12, period: hour}
@@ -119,6 +156,9 @@ enum SampleProject {
                 data_tests: [unique, not_null]
           - name: customers
             description: One row per customer with lifetime value.
+            columns:
+              - name: customer_id
+                data_tests: [unique, not_null]
         exposures:
           - name: revenue_dashboard
             type: dashboard
@@ -130,7 +170,7 @@ enum SampleProject {
         """,
         "macros/cents_to_dollars.sql": """
         {% macro cents_to_dollars(column) -%}
-            ({{ column }} / {{ cents_per_dollar() }})::numeric(16, 2)
+            floor({{ column }}) / {{ cents_per_dollar() }}
         {%- endmacro %}
 
         {% macro cents_per_dollar() -%}
@@ -157,7 +197,7 @@ enum SampleProject {
         """,
         "macros/cents_to_dollars.sql": """
         {% macro cents_to_dollars(column) -%}
-            round({{ column }} / {{ cents_per_dollar() }}, 2)
+            round({{ column }}) / {{ cents_per_dollar() }}
         {%- endmacro %}
 
         {% macro cents_per_dollar() -%}
