@@ -19,7 +19,7 @@ public struct Rationale: ParsableCommand {
         subcommands: [
             Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Prove.self, Publish.self, Tokens.self, Install.self,
             Uninstall.self, Attempts.self,
-            Doctor.self, Demo.self,
+            Doctor.self, Demo.self, Agents.self, Templates.self,
         ]
     )
 

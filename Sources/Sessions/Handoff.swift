@@ -25,6 +25,12 @@ public enum Handoff {
         public var cameBack: [String] = []
         /// The attempts of ATTEMPTS.md, failed ones first, so the next session does not retry them.
         public var attempts: [String] = []
+        /// The problem, in the author's words (SUMMARY.md), or empty.
+        public var problem: String = ""
+        /// What the author kept out: Excluded scope, then the excluded context decisions.
+        public var excluded: [String] = []
+        /// The task's progress (TASK.md): a count line, then the steps still open.
+        public var progress: [String] = []
         /// What the next session should load first.
         public var loadFirst: [String]
         /// The next action.
@@ -37,7 +43,17 @@ public enum Handoff {
             (session.writtenLines(title) ?? []).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         }
         let state = text("What was done").joined(separator: "\n")
-        var decisions = text("Reasoning").map(Self.unbulleted)
+        // A step's heading (`### Transformation`) goes with the line under it.
+        var decisions: [String] = []
+        var heading: String?
+        for line in text("Reasoning").map(Self.unbulleted) {
+            if line.hasPrefix("#") {
+                heading = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+            } else {
+                decisions.append(heading.map { "\($0): " + line } ?? line)
+                heading = nil
+            }
+        }
         for decision in session.decisions.authorDecisions {
             let reason = decision.reason.isEmpty ? "" : " — \(decision.reason)"
             // How sure it was, and what it assumed, go with it.
@@ -67,7 +83,46 @@ public enum Handoff {
             state: state.isEmpty ? "(What was done is empty.)" : state, decisions: decisions, openLoops: openLoops,
             cameBack: cameBack, loadFirst: loadFirst, nextAction: next.isEmpty ? "(Next session is empty.)" : next)
         content.attempts = attemptLines(session.attempts?.attempts ?? [])
+        content.problem = text(ProblemRecord.title).joined(separator: "\n")
+        content.excluded =
+            text("Excluded scope").map(Self.unbulleted)
+            + session.decisions.authorDecisions.filter { $0.verdict == .excluded }.map { decision in
+                decision.names.joined(separator: ", ") + (decision.reason.isEmpty ? "" : " — \(decision.reason)")
+            }
+        content.progress = progress(of: session.files[SessionInput.File.task] ?? "")
         return content
+    }
+
+    /// The most open steps a handoff lists.
+    public static let openStepsShown = 12
+
+    /// TASK.md's progress: `N of M steps done`, then each step still open (at most
+    /// ``openStepsShown``, placeholders left as written); empty without checkboxes.
+    public static func progress(of task: String) -> [String] {
+        let steps = steps(of: task)
+        let total = steps.done + steps.open.count + steps.unfilled
+        guard total > 0 else { return [] }
+        var lines = ["\(steps.done) of \(total) steps done" + (steps.unfilled > 0 ? " (\(steps.unfilled) still template lines to fill)" : "")]
+        lines += steps.open.prefix(openStepsShown).map { "open: " + $0 }
+        if steps.open.count > openStepsShown { lines.append("…and \(steps.open.count - openStepsShown) more open in TASK.md") }
+        return lines
+    }
+
+    /// TASK.md's checkboxes: how many are ticked, the open steps the author wrote or kept, and
+    /// how many open ones still hold a template's `[[fill: …]]`.
+    public static func steps(of task: String) -> (done: Int, open: [String], unfilled: Int) {
+        var done = 0
+        var open: [String] = []
+        var unfilled = 0
+        for line in task.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("- [x] ") || trimmed.hasPrefix("- [X] ") {
+                done += 1
+            } else if trimmed.hasPrefix("- [ ] ") {
+                if trimmed.contains(MarkdownText.placeholderOpen) { unfilled += 1 } else { open.append(String(trimmed.dropFirst(6))) }
+            }
+        }
+        return (done, open, unfilled)
     }
 
     /// The attempts as handoff lines (`A-4 (failed) text — why`): failed first, then partial,
@@ -107,6 +162,10 @@ public enum Handoff {
             "came_back": content.cameBack,
             "attempts": content.attempts,
             "load_first": content.loadFirst,
+            "problem": content.problem,
+            "has_problem": !content.problem.isEmpty,
+            "excluded": content.excluded,
+            "progress": content.progress,
             "next_action": content.nextAction,
             "tokens": "0",
         ]
@@ -151,7 +210,8 @@ public enum Handoff {
         }
     }
 
-    static func unbulleted(_ line: String) -> String {
+    /// A line without its leading `- ` or `* `.
+    public static func unbulleted(_ line: String) -> String {
         var rest = Substring(line).trimmingSpaces
         if rest.hasPrefix("- ") || rest.hasPrefix("* ") { rest = rest.dropFirst(2) }
         return String(rest)

@@ -8,6 +8,8 @@ public enum SessionFrontend {
     /// What `session start` did.
     public struct Started {
         public var folder: String
+        /// The title, as the folder and files carry it.
+        public var title: String = ""
         public var files: [String]
         public var scope: ChangeScope
         public var carried: [Loop]
@@ -58,7 +60,8 @@ public enum SessionFrontend {
             values: [
                 "title": title, "kind": kind.rawValue, "date": date, "folder": folder,
             ])
-        return Started(folder: folder, files: files.keys.sorted(), scope: change, carried: carried, previous: previous?.name, stateNote: stateNote)
+        return Started(
+            folder: folder, title: title, files: files.keys.sorted(), scope: change, carried: carried, previous: previous?.name, stateNote: stateNote)
     }
 
     /// Rewrites STATE.md's block (creating STATE.md from its template when missing); returns a

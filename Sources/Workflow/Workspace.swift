@@ -186,6 +186,8 @@ public enum WorkspaceError: Error, LocalizedError, Equatable {
     case holdsNUL(String, line: Int)
     case wrongGTDFormat(String, looksLike: String, asked: String)
     case noLoopsInFile(String)
+    case nothingToResume(folder: String)
+    case stillOpen(String)
 
     public var errorDescription: String? {
         switch self {
@@ -218,6 +220,11 @@ public enum WorkspaceError: Error, LocalizedError, Equatable {
             return "\(Echo.shortened(path)) looks like \(looksLike), not \(asked): leave out --format, or give the file `loops export --format \(asked)` wrote"
         case .noLoopsInFile(let path):
             return "\(Echo.shortened(path)) holds no loop of rationale's (no item carries an id L-<n>): is it a file `rationale loops export` wrote?"
+        case .nothingToResume(let folder):
+            return
+                "no closed session with a handoff in \(folder)/: `rationale session close` writes one (BOOTLOADER.md); start afresh with `rationale session start \"<title>\" --problem \"…\"`"
+        case .stillOpen(let path):
+            return "\(path) is still open: resume starts from a handoff, so close it first (`rationale session close`), or go on in it"
         case .cannotRead(let path):
             return "cannot read \(Echo.shortened(path)): check the path (it is relative to the folder you run in)"
         }

@@ -20,7 +20,7 @@ extension Rationale {
                   rationale session close
                   rationale session list
                 """,
-            subcommands: [Start.self, Status.self, Close.self, List.self]
+            subcommands: [Start.self, Resume.self, Status.self, Close.self, List.self, Prompt.self]
         )
     }
 }
