@@ -81,6 +81,10 @@ let package = Package(
             ]),
         .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "_TestSupport"]),
+        .testTarget(
+            name: "AgentDoorTests",
+            dependencies: ["AgentDoor", "Workflow", "Sessions", "_TestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

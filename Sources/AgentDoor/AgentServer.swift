@@ -17,11 +17,14 @@ public enum AgentServer {
 
     /// A server with every handler registered, not yet started.
     public static func make(directory: String) async -> Server {
+        await make(Serial(directory: directory))
+    }
+
+    static func make(_ serial: Serial) async -> Server {
         let server = Server(
             name: "rationale", version: Workflow.Tool.version, title: "rationale", instructions: instructions,
             capabilities: .init(
                 prompts: .init(listChanged: false), resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
-        let serial = Serial(directory: directory)
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: ToolCatalog.tools) }
         await server.withMethodHandler(CallTool.self) { parameters in
             try await serial.call(parameters.name, arguments: parameters.arguments)
@@ -37,19 +40,31 @@ public enum AgentServer {
 
     /// Serves on standard input and output until the client closes standard input.
     public static func serve(directory: String) async throws {
-        let server = await make(directory: directory)
+        let serial = Serial(directory: directory)
+        let server = await make(serial)
         try await server.start(transport: StdioTransport())
         await server.waitUntilCompleted()
+        // Input closed: the SDK answers each request in a task of its own, so requests read
+        // just before the end may still be running. Their answers go out before the process ends.
+        repeat {
+            try? await Task.sleep(for: .milliseconds(100))
+        } while await serial.busy
+        try? await Task.sleep(for: .milliseconds(100))
     }
 
     /// Runs one request at a time: each method is synchronous inside the actor, so none
     /// interleaves with another.
     actor Serial {
         let directory: String
+        /// When the last request ended; a request in the last 100 ms counts as busy.
+        var lastEnded = ContinuousClock.now
 
         init(directory: String) { self.directory = directory }
 
+        var busy: Bool { ContinuousClock.now - lastEnded < .milliseconds(100) }
+
         func call(_ name: String, arguments: [String: Value]?) throws -> CallTool.Result {
+            defer { lastEnded = .now }
             do {
                 return try AgentTools.call(name, arguments: arguments, directory: directory, date: SessionNaming.day(Date())).result
             } catch let unknown as UnknownTool {
