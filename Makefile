@@ -7,7 +7,7 @@
 #   make mcp-e2e  only `rationale mcp` driven by the official MCP Python client (from PyPI)
 #   make ci-lint  only the CI templates in ci/: schemas (check-jsonschema) and zizmor, offline
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
-#   make install [PREFIX=/usr/local] [DESTDIR=]  the release binary, shell completions, man page
+#   make install [PREFIX=/usr/local] [DESTDIR=]  the release binaries (rationale, rationale-mcp), shell completions, man page
 #   make uninstall [PREFIX=…] [DESTDIR=]         removes exactly the files install wrote
 #   make install-test  installs into a temporary PREFIX and runs the installed copy elsewhere
 #   make wheel   dist/rationale_dbt-*.whl: the binary and its libraries, pip-installable without Swift
