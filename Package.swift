@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rationale", targets: ["rationale"]),
+        // The stdio MCP server: an executable of its own, so the hook binary never loads the MCP SDK's HTTP stack.
+        .executable(name: "rationale-mcp", targets: ["rationale-mcp"]),
         // For the libFuzzer targets in Fuzz/, a package of their own built with sanitizers (make fuzz).
         .library(name: "Lineage", targets: ["Lineage"]),
         .library(name: "Sessions", targets: ["Sessions"]),
@@ -15,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         .systemLibrary(
@@ -54,6 +57,15 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "rationale", dependencies: ["RationaleCLI", "Workflow"]),
+        // The MCP server's tools, resources and prompts: thin calls into Workflow's entry points.
+        .target(
+            name: "AgentDoor",
+            dependencies: ["Workflow", "Sessions", "Lineage", "ContextPack", "Diagnostics", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        .executableTarget(
+            name: "rationale-mcp",
+            dependencies: ["AgentDoor", "Workflow", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .target(name: "_TestSupport", path: "Tests/_TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
@@ -69,6 +81,10 @@ let package = Package(
             ]),
         .testTarget(name: "RationaleResourcesTests", dependencies: ["RationaleResources"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "_TestSupport"]),
+        .testTarget(
+            name: "AgentDoorTests",
+            dependencies: ["AgentDoor", "Workflow", "Sessions", "_TestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Builds a self-contained wheel of the rationale binary: no Swift, libgit2 or libcurl needed.
 
-    python3 packaging/build_wheel.py BINARY --out dist [--patchelf PATH]
+    python3 packaging/build_wheel.py BINARY [--also BINARY …] --out dist [--patchelf PATH]
 
 The wheel holds the release binary as a script (pip puts it in the environment's `bin/`, as it
 does for ruff or uv) and every shared library it needs beyond glibc, libstdc++, libgcc_s and zlib
 as data under `lib/rationale/` (pip puts them in the environment's `lib/rationale/`). The binary's
-RUNPATH is `$ORIGIN/../lib/rationale`; each vendored library's is `$ORIGIN`, so they find each
+RUNPATH is `$ORIGIN/../lib/rationale`; `--also` adds another executable beside it (the MCP
+server `rationale-mcp`, which `rationale mcp` runs), its libraries vendored the same way; each vendored library's is `$ORIGIN`, so they find each
 other and never the system's copies. The platform tag is the newest glibc symbol version any of
 the files needs (`manylinux_2_36_x86_64` on Debian 12), so pip refuses the wheel where it cannot run.
 
@@ -69,6 +70,7 @@ def record_line(path: str, data: bytes) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("binary", type=Path)
+    parser.add_argument("--also", type=Path, action="append", default=[], help="another executable for bin/ (rationale-mcp)")
     parser.add_argument("--out", type=Path, default=Path("dist"))
     parser.add_argument("--patchelf", default=shutil.which("patchelf") or "patchelf")
     options = parser.parse_args()
@@ -90,20 +92,23 @@ def main() -> int:
         libs = stage / data / "data" / "lib" / "rationale"
         scripts.mkdir(parents=True)
         libs.mkdir(parents=True)
-        binary = scripts / "rationale"
-        shutil.copy2(options.binary, binary)
+        binaries = []
         vendored = []
-        for soname, path in needed(options.binary):
-            if SYSTEM.match(soname):
-                continue
-            target = libs / soname
-            shutil.copy2(path.resolve(), target)
-            os.chmod(target, 0o755)
-            subprocess.run([options.patchelf, "--set-rpath", "$ORIGIN", str(target)], check=True)
-            vendored.append(target)
-        subprocess.run([options.patchelf, "--set-rpath", "$ORIGIN/../lib/rationale", str(binary)], check=True)
-        subprocess.run(["strip", "--strip-unneeded", str(binary)], check=False)
-        major, minor = glibc_version([binary] + vendored)
+        for source, name in [(options.binary, "rationale")] + [(extra, extra.name) for extra in options.also]:
+            binary = scripts / name
+            shutil.copy2(source, binary)
+            binaries.append(binary)
+            for soname, path in needed(source):
+                if SYSTEM.match(soname) or (libs / soname).exists():
+                    continue
+                target = libs / soname
+                shutil.copy2(path.resolve(), target)
+                os.chmod(target, 0o755)
+                subprocess.run([options.patchelf, "--set-rpath", "$ORIGIN", str(target)], check=True)
+                vendored.append(target)
+            subprocess.run([options.patchelf, "--set-rpath", "$ORIGIN/../lib/rationale", str(binary)], check=True)
+            subprocess.run(["strip", "--strip-unneeded", str(binary)], check=False)
+        major, minor = glibc_version(binaries + vendored)
         tag = f"py3-none-manylinux_{major}_{minor}_x86_64"
 
         info = stage / f"{MODULE}-{version}.dist-info"

@@ -18,7 +18,7 @@ public struct Rationale: ParsableCommand {
         version: version,
         subcommands: [
             Impact.self, Context.self, Session.self, Loops.self, Check.self, Narrate.self, Gate.self, Prove.self, Publish.self, Tokens.self, Install.self,
-            Uninstall.self, Attempts.self,
+            Uninstall.self, Attempts.self, MCP.self,
             Doctor.self, Demo.self, Agents.self, Templates.self,
         ]
     )

@@ -34,7 +34,9 @@ struct ArchitectureTests {
         }
     }
 
-    static let libraries: Set<String> = ["GitKit", "Lineage", "Sessions", "ContextPack", "Narrative", "Diagnostics", "RationaleResources", "Workflow", "Proof"]
+    static let libraries: Set<String> = [
+        "GitKit", "Lineage", "Sessions", "ContextPack", "Narrative", "Diagnostics", "RationaleResources", "Workflow", "Proof", "AgentDoor",
+    ]
 
     /// Why `module`'s file `path` may not import `imported`, or nil when it may.
     static func forbidden(_ module: String, _ path: String, _ imported: String) -> String? {
@@ -42,6 +44,9 @@ struct ArchitectureTests {
         if module == "Sessions", imported == "GitKit" { return "sessions are files; finding them in git is the workspace's job" }
         if module == "Lineage", ["Sessions", "Narrative", "ContextPack"].contains(imported) { return "lineage knows nothing of sessions" }
         if libraries.contains(module), ["RationaleCLI", "ArgumentParser"].contains(imported) { return "libraries never parse a command line" }
+        // The MCP SDK links Foundation's networking (libcurl): only the server's own executable loads it.
+        if imported == "MCP", !["AgentDoor", "rationale-mcp"].contains(module) { return "only rationale-mcp loads the MCP SDK (and its HTTP stack)" }
+        if imported == "AgentDoor", module != "rationale-mcp" { return "the MCP server is reached through rationale-mcp, never linked into rationale" }
         if imported == "CYaml", !(module == "Lineage" && path.hasSuffix("/YAMLComposer.swift")) {
             return "libyaml is read in one place: Lineage/Reading/YAMLComposer.swift"
         }
@@ -93,5 +98,9 @@ struct ArchitectureTests {
         #expect(Self.forbidden("Lineage", "Lineage/Reading/YAMLComposer.swift", "CYaml") == nil)
         #expect(Self.forbidden("Narrative", "Narrative/X.swift", "RationaleCLI") != nil)
         #expect(Self.forbidden("RationaleCLI", "RationaleCLI/X.swift", "Lineage") == nil)
+        #expect(Self.forbidden("RationaleCLI", "RationaleCLI/X.swift", "MCP") != nil)
+        #expect(Self.forbidden("rationale", "rationale/main.swift", "AgentDoor") != nil)
+        #expect(Self.forbidden("AgentDoor", "AgentDoor/X.swift", "MCP") == nil)
+        #expect(Self.forbidden("AgentDoor", "AgentDoor/X.swift", "ArgumentParser") != nil)
     }
 }

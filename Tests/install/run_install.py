@@ -12,6 +12,8 @@ completions and the man page first. The script
        demo         `rationale demo --into <tmp>/demo` exits 0 and its last line names the folder;
        session      in a fresh git repository, `rationale session start "First session"` exits 0
                     and writes SUMMARY.md from the templates the binary carries;
+       mcp          in it, `rationale mcp` execs the installed rationale-mcp, which answers an
+                    MCP initialize request on its standard input;
   3. checks the files: the bash, zsh and fish completions and the man page are non-empty, the
      bash completion offers `session`, the man page documents `impact`;
   4. runs `make uninstall PREFIX=<tmp>/prefix`: every installed file is gone, nothing else is;
@@ -46,6 +48,7 @@ TIMEOUT = 600  # seconds, per subprocess
 # Where `make install` puts each file, relative to PREFIX (the Makefile's one list, checked here).
 INSTALLED = {
     "binary": "bin/rationale",
+    "MCP server": "bin/rationale-mcp",
     "bash completion": "share/bash-completion/completions/rationale",
     "zsh completion": "share/zsh/site-functions/_rationale",
     "fish completion": "share/fish/vendor_completions.d/rationale.fish",
@@ -149,6 +152,12 @@ def check_installed_copy(checks: Checks, prefix: Path, tmp: Path, env: dict) -> 
                  result.returncode == 0 and "rationale:session title=\"First session\"" in text
                  and "## Problem, in my words" in text and "[[fill:" in text,
                  result.stdout + result.stderr)
+
+    initialize = ('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
+                  '"capabilities":{},"clientInfo":{"name":"install-test","version":"1"}}}\n')
+    served = subprocess.run([binary, "mcp"], cwd=repo, env=env, input=initialize, capture_output=True, text=True, timeout=TIMEOUT)
+    checks.check("mcp: `rationale mcp` runs the installed rationale-mcp, which answers initialize",
+                 served.returncode == 0 and '"name":"rationale"' in served.stdout, served.stdout + served.stderr)
 
     for name, relative in INSTALLED.items():
         path = prefix / relative

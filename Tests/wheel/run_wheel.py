@@ -7,10 +7,11 @@ Run by `make wheel-check` (part of `make test`) and `make wheel-test` (on demand
 Debian root made by debootstrap). The script
 
   1. installs the wheel with pip into a new virtual environment (no index, no network);
-  2. checks the installed binary with `ldd`: every library it loads is inside the environment
+  2. checks the installed binaries (rationale, rationale-mcp) with `ldd`: every library it loads is inside the environment
      (`lib/rationale/`), or glibc, libstdc++, libgcc_s or zlib;
   3. runs the installed command with a bare environment (`env -i PATH=<venv>/bin:/usr/bin:/bin`):
-     `--version`, `demo --into <tmp>`, and `impact` in the demo's repository;
+     `--version`, `demo --into <tmp>`, `impact` in the demo's repository, and `rationale mcp`
+     (the wheel's rationale-mcp) answering an MCP initialize request;
   4. with --debootstrap ROOT (a Debian minbase root with python3, python3-venv and git, and no
      Swift, libgit2 or libcurl): the same inside `chroot ROOT` (as root).
 
@@ -60,19 +61,20 @@ def bare_env(bin_dir: str, home: str) -> dict:
 
 def check_install(checks: Checks, label: str, prefix: list, venv: str, work: str) -> None:
     """Checks the installed command; `prefix` runs a command where the venv is (`[]` or chroot)."""
-    binary = f"{venv}/bin/rationale"
     env = bare_env(f"{venv}/bin", work)
-    result = run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["ldd", binary])
-    outside = []
-    for line in result.stdout.splitlines():
-        match = re.match(r"\s*(\S+)\s+=>\s+(\S+)", line)
-        if not match or ALLOWED.match(match.group(1)):
-            continue
-        if not os.path.normpath(match.group(2)).startswith(f"{venv}/lib/rationale/"):
-            outside.append(line.strip())
-    missing = [line.strip() for line in result.stdout.splitlines() if "not found" in line]
-    checks.check(f"{label}: ldd finds every library in the wheel or the allowed system set",
-                 result.returncode == 0 and not outside and not missing, result.stdout + result.stderr)
+    # rationale, and the MCP server `rationale mcp` runs from beside it.
+    for name in ("rationale", "rationale-mcp"):
+        result = run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["ldd", f"{venv}/bin/{name}"])
+        outside = []
+        for line in result.stdout.splitlines():
+            match = re.match(r"\s*(\S+)\s+=>\s+(\S+)", line)
+            if not match or ALLOWED.match(match.group(1)):
+                continue
+            if not os.path.normpath(match.group(2)).startswith(f"{venv}/lib/rationale/"):
+                outside.append(line.strip())
+        missing = [line.strip() for line in result.stdout.splitlines() if "not found" in line]
+        checks.check(f"{label}: ldd finds every library of {name} in the wheel or the allowed system set",
+                     result.returncode == 0 and not outside and not missing, result.stdout + result.stderr)
 
     def rationale(*args: str) -> subprocess.CompletedProcess:
         return run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["rationale", *args])
@@ -88,6 +90,12 @@ def check_install(checks: Checks, label: str, prefix: list, venv: str, work: str
                  + ["rationale", "impact", "-C", demo, "--base", "main", "--format", "json"])
     checks.check(f"{label}: `rationale impact` on the demo's repository", result.returncode == 0
                  and '"stg_payments"' in result.stdout, result.stdout[-1500:] + result.stderr)
+    initialize = ('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
+                  '"capabilities":{},"clientInfo":{"name":"wheel-test","version":"1"}}}\n')
+    result = subprocess.run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["rationale", "mcp", "-C", demo],
+                            input=initialize, capture_output=True, text=True, timeout=120)
+    checks.check(f"{label}: `rationale mcp` runs the wheel's rationale-mcp, which answers initialize",
+                 result.returncode == 0 and '"name":"rationale"' in result.stdout, result.stdout[-1500:] + result.stderr)
 
 
 def check_action(checks: Checks, wheel: Path, tmp: Path, repo: str) -> None:
