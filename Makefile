@@ -171,6 +171,9 @@ FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
 MAN1DIR = $(PREFIX)/share/man/man1
 
 RELEASE_BIN := .build/release/rationale
+# The same commands with the HTTP stack (publish; gate reading the PR from the API): `rationale`
+# execs it from beside itself, so the hook's binary never loads libcurl. Built with RELEASE_BIN.
+RELEASE_NET_BIN := .build/release/rationale-net
 # Package.resolved is not in git (the package mirror's commit ids are not upstream's): a fresh clone has none.
 BUILD_INPUTS := $(shell find Sources Templates hooks Plugins -type f 2>/dev/null) Package.swift $(wildcard Package.resolved)
 COMPLETIONS := .build/completions/rationale.bash .build/completions/_rationale .build/completions/rationale.fish
@@ -213,6 +216,7 @@ install: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
 	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(BASH_COMPLETION_DIR)" "$(DESTDIR)$(ZSH_COMPLETION_DIR)" \
 	  "$(DESTDIR)$(FISH_COMPLETION_DIR)" "$(DESTDIR)$(MAN1DIR)"
 	install -m 755 $(RELEASE_BIN) "$(DESTDIR)$(BINDIR)/rationale"
+	install -m 755 $(RELEASE_NET_BIN) "$(DESTDIR)$(BINDIR)/rationale-net"
 	install -m 644 .build/completions/rationale.bash "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale"
 	install -m 644 .build/completions/_rationale "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_rationale"
 	install -m 644 .build/completions/rationale.fish "$(DESTDIR)$(FISH_COMPLETION_DIR)/rationale.fish"
@@ -220,7 +224,7 @@ install: $(RELEASE_BIN) $(COMPLETIONS) $(MAN_PAGE)
 	@echo "installed rationale $$($(RELEASE_BIN) --version) into $(DESTDIR)$(PREFIX); next: rationale doctor (in your dbt repository)"
 
 uninstall:
-	rm -f "$(DESTDIR)$(BINDIR)/rationale" "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale" \
+	rm -f "$(DESTDIR)$(BINDIR)/rationale" "$(DESTDIR)$(BINDIR)/rationale-net" "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale" \
 	  "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_rationale" "$(DESTDIR)$(FISH_COMPLETION_DIR)/rationale.fish" \
 	  "$(DESTDIR)$(MAN1DIR)/rationale.1"
 

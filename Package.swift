@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rationale", targets: ["rationale"]),
+        // The same commands with the HTTP stack (publish, the gate's API read): `rationale` execs it
+        // from beside itself, so a hook never loads libcurl and its ~40 libraries.
+        .executable(name: "rationale-net", targets: ["rationale-net"]),
         // For the libFuzzer targets in Fuzz/, a package of their own built with sanitizers (make fuzz).
         .library(name: "Lineage", targets: ["Lineage"]),
         .library(name: "Sessions", targets: ["Sessions"]),
@@ -37,6 +40,8 @@ let package = Package(
         .target(name: "Proof", dependencies: ["Diagnostics", "Lineage"]),
         // The PR narrative, run results, CI providers and publishing (HTTP through Foundation's URLSession).
         .target(name: "Narrative", dependencies: ["Diagnostics", "Lineage", "Sessions", "Proof"]),
+        // URLSession (FoundationNetworking, libcurl on Linux) behind Narrative's HTTPTransport.
+        .target(name: "ForgeHTTP", dependencies: ["Narrative"]),
         .target(name: "ContextPack", dependencies: ["Sessions"]),
         // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).
         .executableTarget(name: "embed-files"),
@@ -54,12 +59,13 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "rationale", dependencies: ["RationaleCLI", "Workflow"]),
+        .executableTarget(name: "rationale-net", dependencies: ["RationaleCLI", "Workflow", "ForgeHTTP"]),
         .target(name: "_TestSupport", path: "Tests/_TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions"]),
-        .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "Diagnostics", "_TestSupport"]),
+        .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "ForgeHTTP", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "ProofTests", dependencies: ["Proof", "Lineage", "Diagnostics", "_TestSupport"]),
         .testTarget(
             name: "RationaleCLITests",

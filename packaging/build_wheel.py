@@ -3,7 +3,8 @@
 
     python3 packaging/build_wheel.py BINARY --out dist [--patchelf PATH]
 
-The wheel holds the release binary as a script (pip puts it in the environment's `bin/`, as it
+The wheel holds the release binary and `rationale-net` beside it as scripts (pip puts them in the
+environment's `bin/`, as it
 does for ruff or uv) and every shared library it needs beyond glibc, libstdc++, libgcc_s and zlib
 as data under `lib/rationale/` (pip puts them in the environment's `lib/rationale/`). The binary's
 RUNPATH is `$ORIGIN/../lib/rationale`; each vendored library's is `$ORIGIN`, so they find each
@@ -90,20 +91,28 @@ def main() -> int:
         libs = stage / data / "data" / "lib" / "rationale"
         scripts.mkdir(parents=True)
         libs.mkdir(parents=True)
-        binary = scripts / "rationale"
-        shutil.copy2(options.binary, binary)
+        # `rationale` execs `rationale-net` (publish, the gate's API read) from beside itself.
+        network = options.binary.parent / "rationale-net"
+        if not network.exists():
+            print(f"cannot build: {network} is missing (it is built with the release binary)", file=sys.stderr)
+            return 2
+        binaries = []
         vendored = []
-        for soname, path in needed(options.binary):
-            if SYSTEM.match(soname):
-                continue
-            target = libs / soname
-            shutil.copy2(path.resolve(), target)
-            os.chmod(target, 0o755)
-            subprocess.run([options.patchelf, "--set-rpath", "$ORIGIN", str(target)], check=True)
-            vendored.append(target)
-        subprocess.run([options.patchelf, "--set-rpath", "$ORIGIN/../lib/rationale", str(binary)], check=True)
-        subprocess.run(["strip", "--strip-unneeded", str(binary)], check=False)
-        major, minor = glibc_version([binary] + vendored)
+        for source in (options.binary, network):
+            binary = scripts / source.name
+            shutil.copy2(source, binary)
+            binaries.append(binary)
+            for soname, path in needed(source):
+                target = libs / soname
+                if SYSTEM.match(soname) or target.exists():
+                    continue
+                shutil.copy2(path.resolve(), target)
+                os.chmod(target, 0o755)
+                subprocess.run([options.patchelf, "--set-rpath", "$ORIGIN", str(target)], check=True)
+                vendored.append(target)
+            subprocess.run([options.patchelf, "--set-rpath", "$ORIGIN/../lib/rationale", str(binary)], check=True)
+            subprocess.run(["strip", "--strip-unneeded", str(binary)], check=False)
+        major, minor = glibc_version(binaries + vendored)
         tag = f"py3-none-manylinux_{major}_{minor}_x86_64"
 
         info = stage / f"{MODULE}-{version}.dist-info"

@@ -34,7 +34,9 @@ struct ArchitectureTests {
         }
     }
 
-    static let libraries: Set<String> = ["GitKit", "Lineage", "Sessions", "ContextPack", "Narrative", "Diagnostics", "RationaleResources", "Workflow", "Proof"]
+    static let libraries: Set<String> = [
+        "GitKit", "Lineage", "Sessions", "ContextPack", "Narrative", "Diagnostics", "RationaleResources", "Workflow", "Proof", "ForgeHTTP",
+    ]
 
     /// Why `module`'s file `path` may not import `imported`, or nil when it may.
     static func forbidden(_ module: String, _ path: String, _ imported: String) -> String? {
@@ -42,6 +44,9 @@ struct ArchitectureTests {
         if module == "Sessions", imported == "GitKit" { return "sessions are files; finding them in git is the workspace's job" }
         if module == "Lineage", ["Sessions", "Narrative", "ContextPack"].contains(imported) { return "lineage knows nothing of sessions" }
         if libraries.contains(module), ["RationaleCLI", "ArgumentParser"].contains(imported) { return "libraries never parse a command line" }
+        // The hook's binary must not load libcurl and its ~40 libraries: rationale-net has them.
+        if imported == "FoundationNetworking", module != "ForgeHTTP" { return "the HTTP stack is imported in one place: ForgeHTTP" }
+        if imported == "ForgeHTTP", module != "rationale-net" { return "only rationale-net links the HTTP stack (rationale execs it)" }
         if imported == "CYaml", !(module == "Lineage" && path.hasSuffix("/YAMLComposer.swift")) {
             return "libyaml is read in one place: Lineage/Reading/YAMLComposer.swift"
         }
@@ -93,5 +98,8 @@ struct ArchitectureTests {
         #expect(Self.forbidden("Lineage", "Lineage/Reading/YAMLComposer.swift", "CYaml") == nil)
         #expect(Self.forbidden("Narrative", "Narrative/X.swift", "RationaleCLI") != nil)
         #expect(Self.forbidden("RationaleCLI", "RationaleCLI/X.swift", "Lineage") == nil)
+        #expect(Self.forbidden("Narrative", "Narrative/X.swift", "FoundationNetworking") != nil)
+        #expect(Self.forbidden("RationaleCLI", "RationaleCLI/X.swift", "ForgeHTTP") != nil)
+        #expect(Self.forbidden("rationale-net", "rationale-net/main.swift", "ForgeHTTP") == nil)
     }
 }

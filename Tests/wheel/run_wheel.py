@@ -60,19 +60,23 @@ def bare_env(bin_dir: str, home: str) -> dict:
 
 def check_install(checks: Checks, label: str, prefix: list, venv: str, work: str) -> None:
     """Checks the installed command; `prefix` runs a command where the venv is (`[]` or chroot)."""
-    binary = f"{venv}/bin/rationale"
     env = bare_env(f"{venv}/bin", work)
-    result = run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["ldd", binary])
-    outside = []
-    for line in result.stdout.splitlines():
-        match = re.match(r"\s*(\S+)\s+=>\s+(\S+)", line)
-        if not match or ALLOWED.match(match.group(1)):
-            continue
-        if not os.path.normpath(match.group(2)).startswith(f"{venv}/lib/rationale/"):
-            outside.append(line.strip())
-    missing = [line.strip() for line in result.stdout.splitlines() if "not found" in line]
-    checks.check(f"{label}: ldd finds every library in the wheel or the allowed system set",
-                 result.returncode == 0 and not outside and not missing, result.stdout + result.stderr)
+    for name in ("rationale", "rationale-net"):
+        binary = f"{venv}/bin/{name}"
+        result = run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["ldd", binary])
+        outside = []
+        for line in result.stdout.splitlines():
+            match = re.match(r"\s*(\S+)\s+=>\s+(\S+)", line)
+            if not match or ALLOWED.match(match.group(1)):
+                continue
+            if not os.path.normpath(match.group(2)).startswith(f"{venv}/lib/rationale/"):
+                outside.append(line.strip())
+        missing = [line.strip() for line in result.stdout.splitlines() if "not found" in line]
+        checks.check(f"{label}: ldd finds every library of {name} in the wheel or the allowed system set",
+                     result.returncode == 0 and not outside and not missing, result.stdout + result.stderr)
+        if name == "rationale":
+            checks.check(f"{label}: the hook's binary loads no HTTP stack (libcurl is rationale-net's)",
+                         "libcurl" not in result.stdout, result.stdout)
 
     def rationale(*args: str) -> subprocess.CompletedProcess:
         return run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["rationale", *args])
