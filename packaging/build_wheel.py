@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Builds a self-contained wheel of the rationale binary: no Swift, libgit2 or libcurl needed.
 
-    python3 packaging/build_wheel.py BINARY [--also BINARY …] --out dist [--patchelf PATH]
+    python3 packaging/build_wheel.py BINARY --out dist [--patchelf PATH]
 
-The wheel holds the release binary as a script (pip puts it in the environment's `bin/`, as it
+The wheel holds the release binary and `rationale-net` beside it as scripts (pip puts them in the
+environment's `bin/`, as it
 does for ruff or uv) and every shared library it needs beyond glibc, libstdc++, libgcc_s and zlib
 as data under `lib/rationale/` (pip puts them in the environment's `lib/rationale/`). The binary's
-RUNPATH is `$ORIGIN/../lib/rationale`; `--also` adds another executable beside it (the MCP
-server `rationale-mcp`, which `rationale mcp` runs), its libraries vendored the same way; each vendored library's is `$ORIGIN`, so they find each
+RUNPATH is `$ORIGIN/../lib/rationale`; each vendored library's is `$ORIGIN`, so they find each
 other and never the system's copies. The platform tag is the newest glibc symbol version any of
 the files needs (`manylinux_2_36_x86_64` on Debian 12), so pip refuses the wheel where it cannot run.
 
@@ -70,7 +70,6 @@ def record_line(path: str, data: bytes) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("binary", type=Path)
-    parser.add_argument("--also", type=Path, action="append", default=[], help="another executable for bin/ (rationale-mcp)")
     parser.add_argument("--out", type=Path, default=Path("dist"))
     parser.add_argument("--patchelf", default=shutil.which("patchelf") or "patchelf")
     options = parser.parse_args()
@@ -92,16 +91,21 @@ def main() -> int:
         libs = stage / data / "data" / "lib" / "rationale"
         scripts.mkdir(parents=True)
         libs.mkdir(parents=True)
+        # `rationale` execs `rationale-net` (publish, the gate's API read) from beside itself.
+        network = options.binary.parent / "rationale-net"
+        if not network.exists():
+            print(f"cannot build: {network} is missing (it is built with the release binary)", file=sys.stderr)
+            return 2
         binaries = []
         vendored = []
-        for source, name in [(options.binary, "rationale")] + [(extra, extra.name) for extra in options.also]:
-            binary = scripts / name
+        for source in (options.binary, network):
+            binary = scripts / source.name
             shutil.copy2(source, binary)
             binaries.append(binary)
             for soname, path in needed(source):
-                if SYSTEM.match(soname) or (libs / soname).exists():
-                    continue
                 target = libs / soname
+                if SYSTEM.match(soname) or target.exists():
+                    continue
                 shutil.copy2(path.resolve(), target)
                 os.chmod(target, 0o755)
                 subprocess.run([options.patchelf, "--set-rpath", "$ORIGIN", str(target)], check=True)

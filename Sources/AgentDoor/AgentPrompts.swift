@@ -72,7 +72,8 @@ public enum AgentPrompts {
             return prompt.text
         }
         guard let last = try? SessionFrontend.lastHandoff(workspace) else {
-            return "No open session, and no closed session has left a handoff yet. Ask the author to start one (the `start` prompt says how); never start one yourself."
+            return
+                "No open session, and no closed session has left a handoff yet. Ask the author to start one (the `start` prompt says how); never start one yourself."
         }
         return """
             No session is open. The last handoff, \(last.file) (≈\(last.tokens) tokens), follows. Ask the author to run \

@@ -28,8 +28,14 @@ public struct Rationale: ParsableCommand {
     /// Runs the command line and returns its exit status, never exiting itself: the executable
     /// decides how the process ends. Large answers the command hands to `keeper` stay alive
     /// after it returns. As ``ParsableCommand/main()``, with one difference: a usage error that
-    /// repeats an over-long argument repeats it shortened (``Echo/capped(_:)``).
-    public static func run(keeping keeper: AnswerKeeper) -> Int32 {
+    /// repeats an over-long argument repeats it shortened (``Echo/capped(_:)``). `network` is
+    /// the HTTP stack of the executable that has one (`rationale-net`); without it, a command
+    /// that needs the network hands itself to that executable.
+    public static func run(keeping keeper: AnswerKeeper, network: Network? = nil) -> Int32 {
+        Network.$current.withValue(network) { run(keeper) }
+    }
+
+    private static func run(_ keeper: AnswerKeeper) -> Int32 {
         AnswerKeeper.$current.withValue(keeper) {
             do {
                 var command = try parseAsRoot()

@@ -1,4 +1,5 @@
 import Foundation
+import ForgeHTTP
 import Testing
 @testable import Narrative
 

@@ -36,6 +36,7 @@ struct ArchitectureTests {
 
     static let libraries: Set<String> = [
         "GitKit", "Lineage", "Sessions", "ContextPack", "Narrative", "Diagnostics", "RationaleResources", "Workflow", "Proof", "AgentDoor",
+        "ForgeHTTP",
     ]
 
     /// Why `module`'s file `path` may not import `imported`, or nil when it may.
@@ -44,9 +45,12 @@ struct ArchitectureTests {
         if module == "Sessions", imported == "GitKit" { return "sessions are files; finding them in git is the workspace's job" }
         if module == "Lineage", ["Sessions", "Narrative", "ContextPack"].contains(imported) { return "lineage knows nothing of sessions" }
         if libraries.contains(module), ["RationaleCLI", "ArgumentParser"].contains(imported) { return "libraries never parse a command line" }
-        // The MCP SDK links Foundation's networking (libcurl): only the server's own executable loads it.
-        if imported == "MCP", !["AgentDoor", "rationale-mcp"].contains(module) { return "only rationale-mcp loads the MCP SDK (and its HTTP stack)" }
-        if imported == "AgentDoor", module != "rationale-mcp" { return "the MCP server is reached through rationale-mcp, never linked into rationale" }
+        // The MCP SDK links Foundation's networking (libcurl): only the network's executable loads it.
+        if imported == "MCP", !["AgentDoor", "rationale-net"].contains(module) { return "only rationale-net loads the MCP SDK (and its HTTP stack)" }
+        if imported == "AgentDoor", module != "rationale-net" { return "the MCP server is reached through rationale-net, never linked into rationale" }
+        // The hook's binary must not load libcurl and its ~40 libraries: rationale-net has them.
+        if imported == "FoundationNetworking", module != "ForgeHTTP" { return "the HTTP stack is imported in one place: ForgeHTTP" }
+        if imported == "ForgeHTTP", module != "rationale-net" { return "only rationale-net links the HTTP stack (rationale execs it)" }
         if imported == "CYaml", !(module == "Lineage" && path.hasSuffix("/YAMLComposer.swift")) {
             return "libyaml is read in one place: Lineage/Reading/YAMLComposer.swift"
         }
@@ -102,5 +106,8 @@ struct ArchitectureTests {
         #expect(Self.forbidden("rationale", "rationale/main.swift", "AgentDoor") != nil)
         #expect(Self.forbidden("AgentDoor", "AgentDoor/X.swift", "MCP") == nil)
         #expect(Self.forbidden("AgentDoor", "AgentDoor/X.swift", "ArgumentParser") != nil)
+        #expect(Self.forbidden("Narrative", "Narrative/X.swift", "FoundationNetworking") != nil)
+        #expect(Self.forbidden("RationaleCLI", "RationaleCLI/X.swift", "ForgeHTTP") != nil)
+        #expect(Self.forbidden("rationale-net", "rationale-net/main.swift", "ForgeHTTP") == nil)
     }
 }

@@ -12,7 +12,7 @@ completions and the man page first. The script
        demo         `rationale demo --into <tmp>/demo` exits 0 and its last line names the folder;
        session      in a fresh git repository, `rationale session start "First session"` exits 0
                     and writes SUMMARY.md from the templates the binary carries;
-       mcp          in it, `rationale mcp` execs the installed rationale-mcp, which answers an
+       mcp          in it, `rationale mcp` execs the installed rationale-net, which answers an
                     MCP initialize request on its standard input;
   3. checks the files: the bash, zsh and fish completions and the man page are non-empty, the
      bash completion offers `session`, the man page documents `impact`;
@@ -48,7 +48,7 @@ TIMEOUT = 600  # seconds, per subprocess
 # Where `make install` puts each file, relative to PREFIX (the Makefile's one list, checked here).
 INSTALLED = {
     "binary": "bin/rationale",
-    "MCP server": "bin/rationale-mcp",
+    "network binary": "bin/rationale-net",
     "bash completion": "share/bash-completion/completions/rationale",
     "zsh completion": "share/zsh/site-functions/_rationale",
     "fish completion": "share/fish/vendor_completions.d/rationale.fish",
@@ -156,7 +156,7 @@ def check_installed_copy(checks: Checks, prefix: Path, tmp: Path, env: dict) -> 
     initialize = ('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
                   '"capabilities":{},"clientInfo":{"name":"install-test","version":"1"}}}\n')
     served = subprocess.run([binary, "mcp"], cwd=repo, env=env, input=initialize, capture_output=True, text=True, timeout=TIMEOUT)
-    checks.check("mcp: `rationale mcp` runs the installed rationale-mcp, which answers initialize",
+    checks.check("mcp: `rationale mcp` runs the installed rationale-net, which answers initialize",
                  served.returncode == 0 and '"name":"rationale"' in served.stdout, served.stdout + served.stderr)
 
     for name, relative in INSTALLED.items():
@@ -171,6 +171,17 @@ def check_installed_copy(checks: Checks, prefix: Path, tmp: Path, env: dict) -> 
     checks.check("files: the man page is mdoc and documents `impact`",
                  man_text.lstrip().startswith(".\\\"") and ".Dt RATIONALE 1" in man_text and "impact" in man_text)
     checks.check("files: the binary is executable", os.access(binary, os.X_OK))
+    network = prefix / INSTALLED["network binary"]
+    checks.check("files: the network binary is executable", os.access(network, os.X_OK))
+    ldd = subprocess.run(["ldd", str(binary)], capture_output=True, text=True)
+    checks.check("files: the hook's binary loads no HTTP stack (libcurl is rationale-net's)",
+                 ldd.returncode == 0 and "libcurl" not in ldd.stdout, ldd.stdout + ldd.stderr)
+    # publish without a token: rationale hands it to rationale-net beside it, which says what is missing.
+    (elsewhere / "narrative.md").write_text("## Why\n")
+    result = run([binary, "publish", "--github", "--file", "narrative.md"], elsewhere, env)
+    checks.check("publish: `rationale publish` is handed to rationale-net (no token: exit 2, said by it)",
+                 result.returncode == 2 and result.stderr.strip() != "" and "not installed beside" not in result.stderr,
+                 result.stdout + result.stderr)
 
 
 def check_fresh_clone(checks: Checks, tmp: Path, env: dict) -> None:
@@ -205,7 +216,7 @@ def main() -> int:
         result = make("install", {"PREFIX": prefix}, env)
         if result.returncode != 0:
             raise SetupError("make install failed:\n" + result.stdout + result.stderr)
-        checks.check("install: exactly the five files under PREFIX",
+        checks.check("install: exactly the six files under PREFIX",
                      installed_files(prefix) == sorted(INSTALLED.values()), "\n".join(installed_files(prefix)))
 
         check_installed_copy(checks, prefix, tmp, env)

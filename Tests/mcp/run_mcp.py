@@ -8,7 +8,7 @@ Run by `make mcp-e2e` (part of `make test`), which builds the release binaries a
 session the author started with the command line, the script
 
   1. starts `rationale mcp` through the client's stdio transport (so `rationale` execs
-     `rationale-mcp` beside it), initializes, lists the tools (no approve, close or start tool);
+     `rationale-net` beside it), initializes, lists the tools (no approve, close or start tool);
   2. calls impact, context, session_status, loops_propose/loops_list, attempts_add/attempts_list,
      context_decide and handoff, and checks each answer; reads the session's resources and the
      start and resume prompts;
@@ -18,7 +18,7 @@ session the author started with the command line, the script
      rationale's parse cache);
   5. speaks raw JSON-RPC to the server: a line that is not JSON gets a parse error, the server
      still initializes after it, and exits 0 when its input closes;
-  6. `rationale mcp` without `rationale-mcp` beside it, and `rationale-mcp` outside a repository,
+  6. `rationale mcp` without `rationale-net` beside it, and `rationale mcp` outside a repository,
      exit 2 with a message.
 
 One line per check (PASS/FAIL); the last line counts them. Exit 0 all passed, 1 a check failed,
@@ -263,7 +263,7 @@ def raw_protocol(binary: str, repo: Path, env: dict[str, str], checks: Checks) -
 def main() -> int:
     binary = os.environ.get("RATIONALE_BIN")
     if not binary or not Path(binary).is_file():
-        print("set RATIONALE_BIN to the built `rationale` (rationale-mcp beside it)", file=sys.stderr)
+        print("set RATIONALE_BIN to the built `rationale` (rationale-net beside it)", file=sys.stderr)
         return 2
     binary = str(Path(binary).resolve())
     checks = Checks()
@@ -305,13 +305,12 @@ def main() -> int:
         shutil.copy2(binary, alone / "rationale")
         lonely = run([str(alone / "rationale"), "mcp"], repo, env)
         checks.check(
-            "rationale mcp without rationale-mcp beside it: exit 2, says so",
-            lonely.returncode == 2 and "rationale-mcp is not installed beside rationale" in lonely.stderr,
+            "rationale mcp without rationale-net beside it: exit 2, says so",
+            lonely.returncode == 2 and "this command needs rationale-net, which is not installed beside rationale" in lonely.stderr,
             f"exit {lonely.returncode}: {lonely.stderr}",
         )
-        server = str(Path(binary).parent / "rationale-mcp")
-        nowhere = run([server], scratch, env)
-        checks.check("rationale-mcp outside a repository: exit 2, says so", nowhere.returncode == 2 and "rationale mcp: error:" in nowhere.stderr, nowhere.stderr)
+        nowhere = run([binary, "mcp"], scratch, env)
+        checks.check("rationale mcp outside a repository: exit 2, says so", nowhere.returncode == 2 and "rationale mcp: error:" in nowhere.stderr, nowhere.stderr)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"{checks.passed} passed, {checks.failed} failed")

@@ -7,11 +7,11 @@ Run by `make wheel-check` (part of `make test`) and `make wheel-test` (on demand
 Debian root made by debootstrap). The script
 
   1. installs the wheel with pip into a new virtual environment (no index, no network);
-  2. checks the installed binaries (rationale, rationale-mcp) with `ldd`: every library it loads is inside the environment
+  2. checks the installed binaries (rationale, rationale-net) with `ldd`: every library it loads is inside the environment
      (`lib/rationale/`), or glibc, libstdc++, libgcc_s or zlib;
   3. runs the installed command with a bare environment (`env -i PATH=<venv>/bin:/usr/bin:/bin`):
      `--version`, `demo --into <tmp>`, `impact` in the demo's repository, and `rationale mcp`
-     (the wheel's rationale-mcp) answering an MCP initialize request;
+     (the wheel's rationale-net) answering an MCP initialize request;
   4. with --debootstrap ROOT (a Debian minbase root with python3, python3-venv and git, and no
      Swift, libgit2 or libcurl): the same inside `chroot ROOT` (as root).
 
@@ -62,9 +62,9 @@ def bare_env(bin_dir: str, home: str) -> dict:
 def check_install(checks: Checks, label: str, prefix: list, venv: str, work: str) -> None:
     """Checks the installed command; `prefix` runs a command where the venv is (`[]` or chroot)."""
     env = bare_env(f"{venv}/bin", work)
-    # rationale, and the MCP server `rationale mcp` runs from beside it.
-    for name in ("rationale", "rationale-mcp"):
-        result = run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["ldd", f"{venv}/bin/{name}"])
+    for name in ("rationale", "rationale-net"):
+        binary = f"{venv}/bin/{name}"
+        result = run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["ldd", binary])
         outside = []
         for line in result.stdout.splitlines():
             match = re.match(r"\s*(\S+)\s+=>\s+(\S+)", line)
@@ -75,6 +75,9 @@ def check_install(checks: Checks, label: str, prefix: list, venv: str, work: str
         missing = [line.strip() for line in result.stdout.splitlines() if "not found" in line]
         checks.check(f"{label}: ldd finds every library of {name} in the wheel or the allowed system set",
                      result.returncode == 0 and not outside and not missing, result.stdout + result.stderr)
+        if name == "rationale":
+            checks.check(f"{label}: the hook's binary loads no HTTP stack (libcurl is rationale-net's)",
+                         "libcurl" not in result.stdout, result.stdout)
 
     def rationale(*args: str) -> subprocess.CompletedProcess:
         return run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["rationale", *args])
@@ -94,7 +97,7 @@ def check_install(checks: Checks, label: str, prefix: list, venv: str, work: str
                   '"capabilities":{},"clientInfo":{"name":"wheel-test","version":"1"}}}\n')
     result = subprocess.run(prefix + ["/usr/bin/env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["rationale", "mcp", "-C", demo],
                             input=initialize, capture_output=True, text=True, timeout=120)
-    checks.check(f"{label}: `rationale mcp` runs the wheel's rationale-mcp, which answers initialize",
+    checks.check(f"{label}: `rationale mcp` runs the wheel's rationale-net, which answers initialize",
                  result.returncode == 0 and '"name":"rationale"' in result.stdout, result.stdout[-1500:] + result.stderr)
 
 

@@ -85,11 +85,10 @@ enum ProjectCoding {
                 else { return nil }
                 var nodes: [String: Node] = [:]
                 nodes.reserveCapacity(nodeCount)
-                // Indexes built while the light fields are at hand, so a hook run never walks the
-                // nodes again (each walk copies thousands of them).
-                var pathIndex: [String: [String]] = [:]
-                pathIndex.reserveCapacity(nodeCount)
+                // The ref index is built while the light fields are at hand, so a hook run never
+                // walks the nodes again (each walk copies thousands of them); sized once.
                 var refs = ProjectLoader.RefIndex(project: config.name)
+                refs.byName.reserveCapacity(nodeCount)
                 var ids: [String] = []
                 ids.reserveCapacity(nodeCount)
                 for _ in 0..<nodeCount {
@@ -104,7 +103,6 @@ enum ProjectCoding {
                     nodes[id] = Node(
                         uniqueID: id, resourceType: type, name: name, version: version, path: path, layer: layer,
                         parents: parents, archive: archive, offset: archive.detailsOffset + detailsOffset)
-                    pathIndex[path, default: []].append(id)
                     refs.add(id: id, type: type, name: name, version: version)
                 }
                 guard let macroCount = r.raw.u32() else { return nil }
@@ -144,7 +142,6 @@ enum ProjectCoding {
                 var project = DbtProject(
                     root: root, config: config, nodes: nodes, macros: macros, docs: docs,
                     unresolved: unresolved, children: children)
-                project.pathIndex = pathIndex
                 project.refIndex = refs
                 return (project, refs.versionedIDs)
             }

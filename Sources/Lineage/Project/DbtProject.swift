@@ -14,8 +14,6 @@ public struct DbtProject: Sendable {
     public var unresolved: [UnresolvedReference]
     /// Children by unique id (the reverse of `Node.parents`).
     public var children: [String: [String]]
-    /// Node ids by defining file, when known ahead (a project loaded from the cache).
-    var pathIndex: [String: [String]]? = nil
     /// The `ref()` resolver, when known ahead; valid as long as no node is added or removed.
     var refIndex: ProjectLoader.RefIndex? = nil
 

@@ -18,7 +18,12 @@ extension ProjectLoader {
         var updates: [String: Node] = [:]
         var changed: Set<String> = []
         var scans: [String: ReferenceScan] = [:]
-        let byPath = base.pathIndex ?? Dictionary(grouping: base.nodes.values, by: \.path).mapValues { $0.map(\.uniqueID) }
+        // Node ids of the changed files only: one pass, no index of every file of the project.
+        let changedPaths = Set(changes.flatMap { [$0.oldPath, $0.newPath] }.compactMap { $0 })
+        var byPath: [String: [String]] = [:]
+        for node in base.nodes.values where changedPaths.contains(node.path) {
+            byPath[node.path, default: []].append(node.uniqueID)
+        }
 
         for change in changes {
             // A file the loader never reads (a README, session notes, CI files) changes nothing.

@@ -1,8 +1,5 @@
 import Diagnostics
 import Foundation
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// One answer of a forge's API.
 public struct HTTPResponse: Sendable {

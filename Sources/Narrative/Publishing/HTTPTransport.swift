@@ -1,8 +1,5 @@
 import Diagnostics
 import Foundation
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// Sends one request at a time to a forge's REST API and waits for the answer: JSON in and out,
 /// the forge's headers on every request, and retries with exponential backoff when the forge is
@@ -34,12 +31,14 @@ public struct HTTPTransport: Sendable {
     public var sleep: @Sendable (TimeInterval) -> Void
     /// The current time, for `x-ratelimit-reset`.
     public var now: @Sendable () -> Date
+    /// Sends one request over the network (`ForgeHTTP`'s URLSession exchange in the tool).
+    public var exchange: HTTPExchange
     /// When every request of this client must be done (``ForgeLimits/deadline`` from its creation).
     public let deadline: ContinuousClock.Instant
 
-    /// Creates a transport for an API root.
+    /// Creates a transport for an API root that sends its requests through `exchange`.
     public init(
-        baseURL: URL, headers: [String: String], maxAttempts: Int = 4, initialDelay: TimeInterval = 1,
+        baseURL: URL, headers: [String: String], exchange: @escaping HTTPExchange, maxAttempts: Int = 4, initialDelay: TimeInterval = 1,
         maxDelay: TimeInterval = 60, timeout: TimeInterval = 30, limits: ForgeLimits = ForgeLimits(),
         sleep: @escaping @Sendable (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) },
         now: @escaping @Sendable () -> Date = { Date() }
@@ -53,6 +52,7 @@ public struct HTTPTransport: Sendable {
         self.limits = limits
         self.sleep = sleep
         self.now = now
+        self.exchange = exchange
         self.deadline = ContinuousClock.now + .milliseconds(Int64((limits.deadline * 1000).rounded(.up)))
     }
 
@@ -115,13 +115,11 @@ public struct HTTPTransport: Sendable {
     /// after a 5xx or a broken connection the comment may exist, and the caller looks before
     /// posting again.
     public func send(_ method: String, url: URL, json: [String: String]? = nil) throws -> HTTPResponse {
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.setValue("rationale", forHTTPHeaderField: "User-Agent")
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        var request = HTTPRequest(url: url, method: method, headers: ["User-Agent": "rationale"], body: nil, timeout: timeout)
+        for (name, value) in headers { request.headers[name] = value }
         if let json {
-            request.httpBody = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.body = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+            request.headers["Content-Type"] = "application/json"
         }
         let shownPath = redacted(url.path + (url.query.map { "?" + $0 } ?? ""))
         let idempotent = method != "POST"
@@ -131,7 +129,7 @@ public struct HTTPTransport: Sendable {
             guard remaining > 0 else {
                 throw ForgeError.deadlineExceeded(method: method, path: shownPath, seconds: limits.deadline)
             }
-            let result = perform(request, within: remaining)
+            let result = exchange(request, remaining, limits.maxBodyBytes)
             let failure: ForgeError
             let delay: TimeInterval
             switch result {
@@ -217,38 +215,6 @@ public struct HTTPTransport: Sendable {
             }
         }
         let text = String(decoding: response.body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? HTTPURLResponse.localizedString(forStatusCode: response.status) : text
-    }
-
-    /// Runs one request and waits for it, at most `seconds`.
-    private func perform(_ request: URLRequest, within seconds: TimeInterval) -> Attempt {
-        guard let origin = request.url.flatMap(Origin.init) else { return .failed("not an http(s) address") }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = min(request.timeoutInterval, seconds)
-        configuration.timeoutIntervalForResource = seconds
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        let transfer = Transfer(origin: origin, maxBytes: limits.maxBodyBytes)
-        let session = URLSession(configuration: configuration, delegate: transfer, delegateQueue: nil)
-        let task = session.dataTask(with: request)
-        task.resume()
-        // Foundation's URLSession on Linux keeps reading a flood (or a trickle) long after
-        // `cancel()`, and invalidating waits on the queue that reads it: stop waiting as soon as
-        // the body passes the limit or the deadline passes, and leave the cancelling to another
-        // thread (a CLI run then ends with the error, and the connection with it).
-        let end = DispatchTime.now() + seconds
-        while transfer.done.wait(timeout: min(end, .now() + .milliseconds(5))) == .timedOut {
-            let over = transfer.isOverLimit
-            if over || DispatchTime.now() >= end {
-                DispatchQueue.global().async {
-                    task.cancel()
-                    session.invalidateAndCancel()
-                }
-                return over ? .tooLarge : .timedOut
-            }
-        }
-        // Invalidating releases the delegate (a session holds it strongly).
-        session.finishTasksAndInvalidate()
-        return transfer.result()
+        return text.isEmpty ? "HTTP \(response.status)" : text
     }
 }

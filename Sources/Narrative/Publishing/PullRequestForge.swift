@@ -39,13 +39,14 @@ extension CIContext {
     /// The forge client for this context's pull request.
     ///
     /// - Parameters:
+    ///   - exchange: What sends a request over the network.
     ///   - maxAttempts: The most attempts of one request.
     ///   - limits: The bounds of the run: one deadline for all requests, body size, pages.
     ///   - sleep: How to wait between attempts (tests pass one that does not).
     /// - Throws: ``ForgeError`` when the token, repository or pull request is missing or the API
     ///   address is not a URL.
     public func makeForge(
-        maxAttempts: Int = 4, limits: ForgeLimits = ForgeLimits(),
+        exchange: @escaping HTTPExchange, maxAttempts: Int = 4, limits: ForgeLimits = ForgeLimits(),
         sleep: @escaping @Sendable (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }
     ) throws -> any PullRequestForge {
         guard let token else { throw ForgeError.missingToken(forge: forge, variables: tokenVariables) }
@@ -57,11 +58,11 @@ extension CIContext {
         switch forge {
         case .github:
             let transport = HTTPTransport(
-                baseURL: base, headers: HTTPTransport.gitHubHeaders(token: token), maxAttempts: maxAttempts, limits: limits, sleep: sleep)
+                baseURL: base, headers: HTTPTransport.gitHubHeaders(token: token), exchange: exchange, maxAttempts: maxAttempts, limits: limits, sleep: sleep)
             return GitHubForge(transport: transport, repository: repository, number: pullRequest)
         case .gitlab:
             let transport = HTTPTransport(
-                baseURL: base, headers: HTTPTransport.gitLabHeaders(token: token), maxAttempts: maxAttempts, limits: limits, sleep: sleep)
+                baseURL: base, headers: HTTPTransport.gitLabHeaders(token: token), exchange: exchange, maxAttempts: maxAttempts, limits: limits, sleep: sleep)
             return GitLabForge(transport: transport, project: repository, iid: pullRequest)
         }
     }

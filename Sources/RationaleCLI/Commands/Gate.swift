@@ -120,8 +120,9 @@ enum PullRequestBodySource {
         var fallback = context.eventBody ?? (context.forge == .gitlab ? environment["CI_MERGE_REQUEST_DESCRIPTION"] : nil)
         let where_ = context.forge == .github ? "the GitHub event" : "CI_MERGE_REQUEST_DESCRIPTION"
         if context.token != nil {
+            let exchange = try Network.required()
             do {
-                let body = try context.makeForge(limits: ForgeLimits(environment: environment)).fetchBody()
+                let body = try context.makeForge(exchange: exchange, limits: ForgeLimits(environment: environment)).fetchBody()
                 return .init(text: body, source: "the API (\(context.pullRequestName))")
             } catch {
                 let reason = (error as? LocalizedError)?.errorDescription ?? String(describing: error)

@@ -70,11 +70,12 @@ extension Rationale {
 
         func run() throws {
             try runReportingErrors {
+                let exchange = try Network.required()
                 let narrative = try PublishFrontend.readNarrative(file, relativeTo: repository.resolvedDirectory)
                 let options = PublishFrontend.Options(
                     forge: forge.kind, mode: intoBody ? .body : .comment, apiURL: apiURL, repository: repo, pullRequest: pr
                 )
-                for line in try PublishFrontend.run(options, narrative: narrative, environment: ProcessInfo.processInfo.environment) {
+                for line in try PublishFrontend.run(options, narrative: narrative, environment: ProcessInfo.processInfo.environment, exchange: exchange) {
                     switch line {
                     case .text(let text): emit(text)
                     case .workflowCommand(let command): emitWorkflowCommands(command)

@@ -22,7 +22,7 @@ enum PublishFrontend {
     }
 
     /// Publishes and says what happened, one line per outcome (and one per note).
-    static func run(_ options: Options, narrative: String, environment: [String: String]) throws -> [Line] {
+    static func run(_ options: Options, narrative: String, environment: [String: String], exchange: @escaping HTTPExchange) throws -> [Line] {
         var context = options.forge == .github ? try CIContext.github(environment: environment) : CIContext.gitlab(environment: environment)
         if let apiURL = options.apiURL { context.apiURL = apiURL }
         if let repository = options.repository { context.repository = repository }
@@ -32,7 +32,7 @@ enum PublishFrontend {
         }
         let result: PublishResult
         do {
-            let forge = try context.makeForge(limits: ForgeLimits(environment: environment))
+            let forge = try context.makeForge(exchange: exchange, limits: ForgeLimits(environment: environment))
             let publisher = NarrativePublisher(forge: forge, summaryPath: context.stepSummaryPath)
             result = try publisher.publish(narrative, mode: options.mode)
         } catch ForgeError.missingToken(_, let variables) where context.isFork {

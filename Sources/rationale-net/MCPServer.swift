@@ -3,9 +3,8 @@ import ArgumentParser
 import Foundation
 import Workflow
 
-/// `rationale-mcp` (also run as `rationale mcp`): the stdio MCP server. An executable of its own,
-/// so that the MCP SDK and the HTTP stack it links never load in the hook's `rationale`.
-@main
+/// `rationale mcp`, served by `rationale-net`: the stdio MCP server. It lives in the network's
+/// executable, so the MCP SDK and the HTTP stack it links never load in the hook's `rationale`.
 struct RationaleMCP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rationale mcp",
