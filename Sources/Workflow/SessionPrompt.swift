@@ -19,7 +19,9 @@ extension SessionFrontend {
         lines += ["", "## The problem, in the author's words", "", content.problem.isEmpty ? "_Not stated yet: ask the author to state it._" : content.problem]
         lines += ["", "## What was done so far", "", content.state]
         lines += list("Task progress", content.progress, empty: "_No plan with steps._")
-        lines += list("Open loops", content.openLoops, empty: "_None._")
+        // Proposed loops too: in a session still going, they wait for the author's answer.
+        let loops = (session.loops?.loops ?? []).filter { $0.status.isOpen }.map(\.line)
+        lines += list("Open loops", loops, empty: "_None._")
         lines += list("Attempts", content.attempts, empty: "_None logged._")
         lines += list("Kept out of scope", content.excluded, empty: "_Nothing stated._")
         if pack {

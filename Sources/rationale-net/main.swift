@@ -10,7 +10,8 @@ import Workflow
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "mcp" {
     do {
-        var server = try RationaleMCP.parse(Array(arguments.dropFirst()))
+        // `let`: ParsableCommand's own mutating run() (which prints the help) must not be the one called.
+        let server = try RationaleMCP.parse(Array(arguments.dropFirst()))
         try await server.run()
         exit(0)
     } catch {
