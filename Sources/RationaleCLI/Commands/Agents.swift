@@ -6,6 +6,7 @@ extension Rationale {
     /// `rationale agents`: the protocol for agents, in AGENTS.md.
     struct Agents: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "agents",
             abstract: "Write the protocol for agents into AGENTS.md, inside a marked block.",
             discussion: """
                 Agents read AGENTS.md at the repository's root. This writes there, between \
@@ -55,12 +56,14 @@ extension Rationale {
     /// `rationale templates`: the session templates.
     struct Templates: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "templates",
             abstract: "Export the session templates as plain Markdown.",
             subcommands: [Export.self]
         )
 
         struct Export: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "export",
                 abstract: "Write the session templates as plain Markdown (no Mustache) into a new or empty folder.",
                 discussion: """
                     So a colleague can start a session by copying files, without the binary: \

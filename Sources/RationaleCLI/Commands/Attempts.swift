@@ -7,6 +7,7 @@ extension Rationale {
     /// `rationale attempts`: what was tried in the active session, and how it ended.
     struct Attempts: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "attempts",
             abstract: "Log and list the attempts of the active session: what was tried, and how it ended.",
             discussion: """
                 Every attempt to make the change work — the error it answered, the fix tried, the \
@@ -37,6 +38,7 @@ struct AttemptsOptions: ParsableArguments {
 extension Rationale.Attempts {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Log one attempt: what was tried, its result (failed, partial, worked) and why.",
             discussion: """
                 Appends one line to ATTEMPTS.md (created from its template on the first add) and keeps \
@@ -77,6 +79,7 @@ extension Rationale.Attempts {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the attempts of the active session.",
             discussion: "Example:\n  rationale attempts list --format json"
         )

@@ -7,6 +7,7 @@ extension Rationale {
     /// `rationale check`: the pre-commit check.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "The pre-commit check: a staged dbt change needs a session that explains it.",
             discussion: """
                 When the staged change touches gated paths (by default each dbt project's model, seed, \

@@ -8,6 +8,7 @@ extension Rationale {
     /// `rationale context`: a token-budgeted context pack of a change.
     struct Context: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "context",
             abstract: "Print a context pack of the change for an agent, within a token budget, with its decisions.",
             discussion: """
                 Most needed first, never more than the budget: the diff of each changed file; the \

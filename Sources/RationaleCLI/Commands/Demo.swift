@@ -6,6 +6,7 @@ extension Rationale {
     /// `rationale demo`: the whole loop on an embedded sample project.
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Walk the whole loop on a sample dbt project in a new git repository.",
             discussion: """
                 Writes a small dbt project into a temporary git repository (or --into DIR) and runs \

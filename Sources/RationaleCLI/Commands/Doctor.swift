@@ -6,6 +6,7 @@ extension Rationale {
     /// `rationale doctor`: what is set up, what is missing, and how to fix it.
     struct Doctor: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doctor",
             abstract: "Check the setup: repository, hooks, hook managers, configuration, sessions, history.",
             discussion: """
                 Prints a checklist: the repository and its hooks folder (and where it came from), \

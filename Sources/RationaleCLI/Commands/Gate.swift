@@ -8,6 +8,7 @@ extension Rationale {
     /// `rationale gate`: the required CI check.
     struct Gate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "gate",
             abstract: "The CI merge gate: fail a pull request that changes dbt code without its reasoning.",
             discussion: """
                 Compares head with merge-base(base, head). When the range changes gated paths, it \

@@ -8,6 +8,7 @@ extension Rationale {
     /// `rationale impact`: the dbt nodes a change modifies, and what lies downstream.
     struct Impact: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "impact",
             abstract: "Show the dbt nodes a change modifies and what lies downstream.",
             discussion: """
                 Reads the dbt project straight from git (no dbt, no warehouse) at both revisions and \

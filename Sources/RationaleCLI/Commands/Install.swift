@@ -6,6 +6,7 @@ extension Rationale {
     /// `rationale install`: the git hooks that run `rationale check`.
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "install",
             abstract: "Install the git hooks (pre-commit, commit-msg) that run `rationale check`.",
             discussion: """
                 Installs into the folder git runs hooks from (`git rev-parse --git-path hooks`): \

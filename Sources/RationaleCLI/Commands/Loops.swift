@@ -7,6 +7,7 @@ extension Rationale {
     /// `rationale loops`: the open questions of the active session.
     struct Loops: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "loops",
             abstract: "Propose, approve, close and list the loops of the active session.",
             discussion: """
                 A loop is an open question or a thread to come back to. The agent proposes, you \
@@ -40,6 +41,7 @@ struct LoopsOptions: ParsableArguments {
 extension Rationale.Loops {
     struct Propose: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "propose",
             abstract: "Propose a loop (what an agent calls); the user approves it.",
             discussion: """
                 A question can offer its ways on (two or more --option "LABEL: text"); the user answers with --chose LABEL on close.
@@ -77,6 +79,7 @@ extension Rationale.Loops {
 
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "approve",
             abstract: "Approve a proposed loop (the user's call).",
             discussion: "Example:\n  rationale loops approve L-7"
         )
@@ -100,6 +103,7 @@ extension Rationale.Loops {
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "close",
             abstract: "Close a loop with a note saying how it was settled, or with the option chosen.",
             discussion: """
                 --chose LABEL answers a loop proposed with options: `[chose: LABEL]`, the option as its note (exit 2 for a label it lacks).
@@ -137,6 +141,7 @@ extension Rationale.Loops {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the loops of the active session.",
             discussion: "Example:\n  rationale loops list --format json"
         )
@@ -184,6 +189,7 @@ extension GTDFormat: ExpressibleByArgument {}
 extension Rationale.Loops {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the open loops for a GTD tool: TickTick's backup CSV, todo.txt or JSON.",
             discussion: """
                 Writes the approved, carried, exported and clarified loops of the active session (or \
@@ -269,6 +275,7 @@ extension Rationale.Loops {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Bring loops back from a GTD file: done ones close, answered ones become clarified.",
             discussion: """
                 Reads a TickTick backup CSV (versions 7.0-7.2), a todo.txt file or the JSON of \

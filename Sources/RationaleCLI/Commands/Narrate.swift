@@ -6,6 +6,7 @@ extension Rationale {
     /// `rationale narrate`: the pull-request narrative draft.
     struct Narrate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "narrate",
             abstract: "Draft the pull-request narrative from the sessions and the lineage of a range.",
             discussion: """
                 Reads the sessions the range adds or changes and the dbt lineage of head against \

@@ -14,6 +14,7 @@ extension Rationale {
     /// `rationale prove`: production against the branch, through the user's own dbt.
     struct Prove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prove",
             abstract: "Prove a change from data: compare production and the branch through your own dbt.",
             discussion: """
                 For each model, seed and snapshot the change modifies (dbt's state:modified, from the \

@@ -7,6 +7,7 @@ extension Rationale {
     /// `rationale publish`: puts the narrative on the pull request.
     struct Publish: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "publish",
             abstract: "Put the PR narrative on the pull request: one comment updated in place, or a marked block of the body.",
             discussion: """
                 The comment starts with the hidden marker <!-- rationale:narrative --> and is found \

@@ -6,6 +6,7 @@ import Workflow
 extension Rationale.Session {
     struct Resume: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resume",
             abstract: "Start the next session from the last handoff, with a pack to restart the agent.",
             discussion: """
                 Starts a new session from the newest closed session's BOOTLOADER.md (or --from's): \
@@ -74,6 +75,7 @@ extension Rationale.Session {
 extension Rationale.Session {
     struct Prompt: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prompt",
             abstract: "Print one paste-ready block for an agent without file access: protocol, session state, context pack.",
             discussion: """
                 The protocol for agents (what `rationale agents` writes into AGENTS.md), where the \

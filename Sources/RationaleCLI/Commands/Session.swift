@@ -8,6 +8,7 @@ extension Rationale {
     /// `rationale session`: the files a working session leaves behind.
     struct Session: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "session",
             abstract: "Start, check, close and list working sessions.",
             discussion: """
                 A session is one sitting of work with an agent. It leaves SUMMARY.md, LOOPS.md, \
@@ -28,6 +29,7 @@ extension Rationale {
 extension Rationale.Session {
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "start",
             abstract: "Scaffold a new session from the templates.",
             discussion: """
                 Creates .project/sessions/<YYYY-MM-DD>-<slug>/ with SUMMARY.md, LOOPS.md, CONTEXT.md \
@@ -102,6 +104,7 @@ extension Rationale.Session {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Say what the active session is missing, as findings.",
             discussion: """
                 Validates the newest open session (or --session NAME) against everything this branch \
@@ -170,6 +173,7 @@ extension Rationale.Session {
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "close",
             abstract: "Validate the session, write its BOOTLOADER.md handoff and update STATE.md.",
             discussion: """
                 Refuses (exit 1, nothing written) while a rule finds a problem — including loops still \
@@ -214,6 +218,7 @@ extension Rationale.Session {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the sessions, oldest first.",
             discussion: "Example:\n  rationale session list --format json"
         )

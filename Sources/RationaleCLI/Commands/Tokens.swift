@@ -7,6 +7,7 @@ extension Rationale {
     /// `rationale tokens`: the token estimate every budget uses, for any file.
     struct Tokens: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tokens",
             abstract: "Estimate the tokens of files the way context budgets count them.",
             discussion: """
                 Offline and vendor-neutral: one token per 5 letters of a word, per 3 digits, per \

@@ -6,6 +6,7 @@ extension Rationale {
     /// `rationale uninstall`: removes rationale's git hooks and puts back the ones they chained.
     struct Uninstall: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "uninstall",
             abstract: "Remove rationale's git hooks and put back the hooks they replaced.",
             discussion: """
                 Removes only hooks that carry rationale's marker line, and renames each <hook>.legacy \
