@@ -241,6 +241,70 @@ def timed(label, cmd, repo, env, out, runs, cold, cache):
     return samples, rsss, cpus
 
 
+def setup_real(source, work):
+    """A real dbt project's repository (a local clone, e.g. one of the history corpus): cloned
+    into work/repo, its first staging model (by path; else its first model) edited on branch
+    `change` and the same edit staged on top of the starting commit."""
+    repo = os.path.join(work, "repo")
+    t0 = time.perf_counter()
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", source, repo], env=git_env(), check=True)
+    git(repo, "checkout", "-q", "-B", "main")
+    files = git(repo, "ls-files", "-z").decode().split("\0")
+    projects = sorted((os.path.dirname(f) for f in files if os.path.basename(f) == "dbt_project.yml"), key=len)
+    if not projects:
+        raise SystemExit(f"{source}: no dbt_project.yml in the repository")
+    root = projects[0]
+    prefix = (root + "/") if root else ""
+    models = sorted(f for f in files if f.startswith(prefix + "models/") and f.endswith(".sql"))
+    staging = [f for f in models if "/staging/" in f or os.path.basename(f).startswith("stg_")]
+    if not models:
+        raise SystemExit(f"{source}: no model under {prefix}models/")
+    rel = (staging or models)[0]
+    name = os.path.basename(rel)[:-4]
+
+    def edit():
+        with open(os.path.join(repo, rel), "a", encoding="utf-8") as fh:
+            fh.write("\n-- bench edit\n")
+
+    git(repo, "checkout", "-q", "-b", "change")
+    edit()
+    git(repo, "commit", "-q", "-am", f"edit {name}")
+    git(repo, "checkout", "-q", "main")
+    edit()
+    git(repo, "add", rel)
+    common = git(repo, "rev-parse", "--git-common-dir").decode().strip()
+    gitdir = common if os.path.isabs(common) else os.path.normpath(os.path.join(repo, common))
+    sql = sum(1 for f in files if f.startswith(prefix) and f.endswith(".sql"))
+    return {
+        "repo": repo, "gitdir": gitdir, "files": len(files), "sql_files": sql, "edited_model": name,
+        "edited_path": rel, "source": os.path.basename(os.path.normpath(source)),
+        "git_setup_s": round(time.perf_counter() - t0, 3),
+    }
+
+
+def run_real(rat, sources, runs, workdir):
+    """rationale on real projects' repositories: impact --staged and --base cold and warm, and
+    check warm when the staged session satisfies it (a real model may need more reasoning steps)."""
+    entries = []
+    for source in sources:
+        log(f"== real project {source} ==")
+        work = tempfile.mkdtemp(prefix="rationale-bench-real-", dir=workdir)
+        try:
+            setup = setup_real(source, work)
+            scratch = os.path.join(work, "out")
+            os.makedirs(scratch)
+            rows, _ = run_rationale(rat, setup, runs, scratch)
+            try:
+                rows += run_check(rat, setup, runs, scratch)
+            except SystemExit as refused:
+                log(f"  check not timed: {str(refused).splitlines()[0]}")
+            print_table(setup["sql_files"], setup, rows)
+            entries.append({"setup": setup, "rows": rows})
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return entries
+
+
 def run_rationale(rat, setup, runs, scratch):
     repo, cache = setup["repo"], os.path.join(setup["gitdir"], "rationale")
     env = git_env()
@@ -503,8 +567,12 @@ def load_avg():
 def print_table(size, setup, rows, busy=None):
     dbt_row = next((r for r in rows if r.get("tool") == "dbt"), None)
     print()
-    print(f"== {size:,} models  ({setup['files']:,} files, {setup['domains']} domains; "
-          f"edited {setup['edited_model']}) ==")
+    if "source" in setup:
+        print(f"== real project {setup['source']}  ({setup['sql_files']:,} .sql files, {setup['files']:,} files; "
+              f"edited {setup['edited_model']}) ==")
+    else:
+        print(f"== {size:,} models  ({setup['files']:,} files, {setup['domains']} domains; "
+              f"edited {setup['edited_model']}) ==")
     if busy is not None:
         print(f"   CPUs busy with other work: {busy[0]} at start, {busy[1]} at end "
               f"(of {os.cpu_count()})")
@@ -632,6 +700,9 @@ def main(argv=None):
     ap.add_argument("--no-rationale", action="store_true",
                     help="skip rationale (prove the harness / time dbt only)")
     ap.add_argument("--seed", type=int, default=42, help="generator seed")
+    ap.add_argument("--real", action="append", default=[],
+                    help="a real dbt project's git repository (a local path, e.g. a history-corpus clone); "
+                         "rationale is timed on a staged edit of its first staging model (repeatable)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary projects")
     ap.add_argument("--workdir", help="parent for temporary projects (default: system temp)")
     ap.add_argument("--out", help="JSON results path (default: bench/out/results-<date>.json)")
@@ -730,7 +801,8 @@ def main(argv=None):
             else:
                 shutil.rmtree(work, ignore_errors=True)
 
-    summary = {"meta": meta, "startup": startup, "results": results}
+    real = run_real(rat, args.real, args.runs, args.workdir) if rat and args.real else []
+    summary = {"meta": meta, "startup": startup, "results": results, "real": real}
     if rat:
         summary["targets"] = check_targets(results, startup)
         summary["growth"] = growth(results)
