@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        // The MCP SDK's logger type, for the server's own bounded stdio transport.
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -64,7 +66,10 @@ let package = Package(
         // The MCP server's tools, resources and prompts: thin calls into Workflow's entry points.
         .target(
             name: "AgentDoor",
-            dependencies: ["Workflow", "Sessions", "Lineage", "ContextPack", "Diagnostics", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: [
+                "Workflow", "Sessions", "Lineage", "ContextPack", "Diagnostics", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The network's executable: publish, the gate's API read, and the MCP server (`rationale mcp`).
         .executableTarget(

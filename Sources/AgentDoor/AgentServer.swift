@@ -42,7 +42,7 @@ public enum AgentServer {
     public static func serve(directory: String) async throws {
         let serial = Serial(directory: directory)
         let server = await make(serial)
-        try await server.start(transport: StdioTransport())
+        try await server.start(transport: BoundedStdioTransport())
         await server.waitUntilCompleted()
         // Input closed: the SDK answers each request in a task of its own, so requests read
         // just before the end may still be running. Their answers go out before the process ends.

@@ -33,6 +33,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import sys
 import tempfile
 from pathlib import Path
@@ -255,6 +256,16 @@ def raw_protocol(binary: str, repo: Path, env: dict[str, str], checks: Checks) -
     checks.check("tools/call with params of the wrong types is an error", "error" in typed or typed.get("result", {}).get("isError"), json.dumps(typed))
     alive = send(json.dumps({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}))
     checks.check("and the server answers the next request", alive.get("id") == 3 and "result" in alive, json.dumps(alive)[:300])
+    # A 50 MB request (a loop's text): dropped as it streams in, answered with an error, in seconds.
+    started = time.monotonic()
+    huge = json.dumps({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
+                       "params": {"name": "loops_propose", "arguments": {"text": "a" * 50_000_000}}})
+    refused = send(huge)
+    checks.check("a 50 MB request is refused with an error naming the limit, in under 30 s",
+                 refused.get("error", {}).get("code") == -32600 and "the limit is" in refused["error"].get("message", "")
+                 and time.monotonic() - started < 30, json.dumps(refused)[:300])
+    after = send(json.dumps({"jsonrpc": "2.0", "id": 5, "method": "tools/list"}))
+    checks.check("and the server still answers", after.get("id") == 5 and "result" in after, json.dumps(after)[:300])
     process.stdin.close()
     code = process.wait(timeout=30)
     checks.check("it exits 0 when its input closes (no crash)", code == 0, f"exit {code}: {process.stderr.read()[-800:]}")
