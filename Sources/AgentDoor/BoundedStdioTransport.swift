@@ -68,7 +68,8 @@ public actor BoundedStdioTransport: Transport {
 
     /// The answer to a message over the limit: its id was never read, so it is null.
     func refuse(_ size: Int) async {
-        let text = #"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"a message of over \#(size) bytes was dropped: the limit is \#(limit) bytes"}}"#
+        let text =
+            #"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"a message of over \#(size) bytes was dropped: the limit is \#(limit) bytes"}}"#
         try? await send(Data(text.utf8))
     }
 
@@ -77,7 +78,7 @@ public actor BoundedStdioTransport: Transport {
     static func readLines(from descriptor: Int32, limit: Int, yield: (Data) -> Void, tooLong: (Int) -> Void) {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var line: [UInt8] = []
-        var skipping = 0  // bytes of an over-long line dropped so far; 0 when not skipping
+        var skipping = 0 // bytes of an over-long line dropped so far; 0 when not skipping
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR || errno == EAGAIN { continue }
