@@ -370,8 +370,9 @@ public struct ImpactEngine {
         for root in roots {
             let prefix = ProjectLoader.folderPrefix(root)
             let candidates = [prefix + "profiles.yml", "profiles.yml"]
+            let projectFile = prefix + "dbt_project.yml"
             guard let entry = entries.first(where: { candidates.contains($0.path) }),
-                let projectEntry = entries.first(where: { $0.path == prefix + "dbt_project.yml" })
+                let projectEntry = entries.first(where: { $0.path == projectFile })
             else { continue }
             guard case .yaml(let profiles) = try source.parsed(entry, as: .yaml),
                 case .yaml(let project) = try source.parsed(projectEntry, as: .yaml)
