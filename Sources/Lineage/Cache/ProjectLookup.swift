@@ -159,7 +159,10 @@ final class ProjectLookup: @unchecked Sendable {
             return nil
         }
         let parents = parentPositions.compactMap { self.id(at: $0) }
-        guard parents.count == parentPositions.count else { return nil }
+        guard parents.count == parentPositions.count else {
+            failed = true
+            return nil
+        }
         return Node(
             uniqueID: id, resourceType: type, name: name, version: version, path: path, layer: layer,
             parents: parents, archive: archive, offset: detailStart)
@@ -178,7 +181,10 @@ final class ProjectLookup: @unchecked Sendable {
         }
         var ids: [String] = []
         for index in 0..<count {
-            guard let child = pages.u32(at + 4 + 4 * index), let id = id(at: child) else { return [] }
+            guard let child = pages.u32(at + 4 + 4 * index), let id = id(at: child) else {
+                failed = true
+                return []
+            }
             ids.append(id)
         }
         return ids
