@@ -38,7 +38,10 @@ func unwrap<Handle>(_ handle: Handle?, _ function: String) throws -> Handle {
 enum LibGit2 {
     /// The result of the single `git_libgit2_init()` call; a global `let` is
     /// initialised lazily and exactly once, even across threads.
-    private static let initialization: Int32 = git_libgit2_init()
+    private static let initialization: Int32 = {
+        let code = git_libgit2_init()
+        return code < 0 ? code : rationale_git_configure()
+    }()
 
     /// Makes sure libgit2 is initialised; throws if it could not be.
     static func initialize() throws {
@@ -83,7 +86,16 @@ extension String {
 /// Orders repository paths by their UTF-8 bytes, the order git itself uses.
 @inline(__always)
 func pathPrecedes(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    // memcmp over the UTF-8 bytes: sorting a 50,000-file index went through a generic byte loop.
+    var (lhs, rhs) = (lhs, rhs)
+    return lhs.withUTF8 { a in
+        rhs.withUTF8 { b in
+            let common = min(a.count, b.count)
+            guard common > 0, let left = a.baseAddress, let right = b.baseAddress else { return a.count < b.count }
+            let order = memcmp(left, right, common)
+            return order != 0 ? order < 0 : a.count < b.count
+        }
+    }
 }
 
 /// Calls `body` with a `git_strarray` holding copies of `strings`, freed afterwards.

@@ -48,9 +48,10 @@ import Foundation
         return total
     }
 
-    /// The parse-cache and project-cache decoders, on `body` with a valid checksum trailer
-    /// appended (a mutated input must reach past the checksum to test anything), expecting the
-    /// version or key that its own header names. Every node's lazily decoded details are read.
+    /// The parse-cache and project-cache decoders (whole and through the lookup section), on
+    /// `body` with a valid checksum trailer appended (a mutated input must reach past the
+    /// checksum to test anything), expecting the version or key that its own header names. Every
+    /// node's lazily decoded details are read.
     public static func cache(_ body: [UInt8]) -> Int {
         var sealed = body
         CacheCoding.seal(&sealed)
@@ -67,6 +68,18 @@ import Foundation
             for node in project.nodes.values {
                 let details = node.details
                 total += walk(details.config) + details.columns.count + details.tests.count
+            }
+        }
+        // The lookup section (its own page checksums: a mutation mostly stops there, the trailer
+        // and header checks are what it reaches), read through every table it opens.
+        if let key = headerString(body, after: ProjectCoding.magic),
+            let lookup = ProjectLookup(storage: ByteStorage(copying: sealed), key: key), let project = lookup.project()
+        {
+            total += project.macros.count
+            for position in 0..<min(lookup.nodeCount, 10_000) {
+                guard let node = lookup.node(at: position) else { break }
+                total += lookup.children(at: position).count + lookup.positions(node.name).count
+                total += lookup.positions(node.path, byPath: true).count + (lookup.position(of: node.uniqueID) ?? 0)
             }
         }
         return total

@@ -26,7 +26,8 @@ public struct ChangeScope {
     public static func analyse(_ workspace: Workspace, _ comparisons: [Comparison], description: String) throws -> ChangeScope {
         let results: [ImpactResult]
         do {
-            results = try workspace.impact(comparisons)
+            // Modified nodes and their lineage: the part of each project the answer reaches.
+            results = try workspace.impact(comparisons, partialProject: true)
         } catch LineageError.noProject {
             return ChangeScope(
                 modified: [],

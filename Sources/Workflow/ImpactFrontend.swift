@@ -30,7 +30,10 @@ public enum ImpactFrontend {
             }
         }
         let engine = ImpactEngine(repository: repository, cache: cache)
-        let result = try engine.run(ImpactRequest(comparison: comparison, project: projectPath, adapter: adapter ?? settings.adapter, options: options))
+        var request = ImpactRequest(comparison: comparison, project: projectPath, adapter: adapter ?? settings.adapter, options: options)
+        // What the command and the agents' tool show reads the answer's nodes, never the whole project.
+        request.partialProject = true
+        let result = try engine.run(request)
         engine.saveCaches()
         return (result, root)
     }

@@ -130,12 +130,16 @@ extension Workspace {
     ///
     /// - Throws: ``LineageError/noProject(revision:)`` in a repository without dbt, and whatever
     ///   else the engine throws.
-    public func impact(_ comparisons: [Comparison], options: ImpactOptions = ImpactOptions()) throws -> [ImpactResult] {
+    /// `partialProject`: each report's project may hold only what the answer reaches (see
+    /// ``ImpactRequest/partialProject``).
+    public func impact(_ comparisons: [Comparison], options: ImpactOptions = ImpactOptions(), partialProject: Bool = false) throws -> [ImpactResult] {
         let cache = ParseCache(file: ParseCache.defaultFile(for: repository), version: Tool.version)
         let engine = ImpactEngine(repository: repository, cache: cache)
         var results: [ImpactResult] = []
         for comparison in comparisons {
-            let result = try engine.run(ImpactRequest(comparison: comparison, project: config.project, adapter: config.adapter, options: options))
+            var request = ImpactRequest(comparison: comparison, project: config.project, adapter: config.adapter, options: options)
+            request.partialProject = partialProject
+            let result = try engine.run(request)
             AnswerKeeper.keep(result)
             results.append(result)
         }

@@ -10,6 +10,8 @@ final class ProjectCache {
     let folder: String?
     let version: String
     private var pending: [(key: String, project: DbtProject)] = []
+    /// How many answers were built from a lookup section rather than a whole project.
+    var lookupAnswers = 0
 
     init(folder: String?, version: String) {
         self.folder = folder
@@ -33,6 +35,12 @@ final class ProjectCache {
     func load(_ key: String) -> DbtProject? {
         guard let path = file(for: key), let storage = ByteStorage(mapping: path) else { return nil }
         return ProjectCoding.decode(storage, key: key)
+    }
+
+    /// The cached project for `key`, read through its lookup section (nothing decoded yet).
+    func lookup(_ key: String) -> ProjectLookup? {
+        guard let path = file(for: key), let storage = ByteStorage(mapping: path) else { return nil }
+        return ProjectLookup(storage: storage, key: key)
     }
 
     /// Remembers a project to write on `save()`.

@@ -5,7 +5,7 @@ import Foundation
 /// Strings and config values are interned, and each node's details sit behind a length so that
 /// loading reads only identities and edges; details are decoded when a run looks at them.
 enum ProjectCoding {
-    static let magic: [UInt8] = Array("RATIONALE-PROJECT 10\n".utf8)
+    static let magic: [UInt8] = Array("RATIONALE-PROJECT 11\n".utf8)
 
     static func encode(_ project: DbtProject, key: String) -> [UInt8] {
         var w = InterningWriter()
@@ -31,12 +31,17 @@ enum ProjectCoding {
             w.body.u32(known.count)
             for index in known { w.body.u32(index) }
         }
+        var places = ProjectIndex.Places(nodeCount: nodes.count)
         for node in nodes {
+            places.records.append(w.body.bytes.count)
+            places.details.append(details.bytes.count)
             w.str(node.resourceType.rawValue); w.str(node.name); w.optionalStr(node.version)
             w.str(node.path); w.str(node.layer); edges(node.parents)
             w.body.u32(details.bytes.count)
             details.nodeDetails(node.details)
         }
+        places.records.append(w.body.bytes.count)
+        places.details.append(details.bytes.count)
         w.body.u32(project.macros.count)
         for macro in project.macros.values.sorted(by: { $0.uniqueID < $1.uniqueID }) {
             w.str(macro.uniqueID); w.str(macro.name); w.str(macro.path); w.body.u32(macro.line)
@@ -48,23 +53,34 @@ enum ProjectCoding {
         w.body.u32(project.unresolved.count)
         for u in project.unresolved { w.str(u.file); w.body.u32(u.line); w.str(u.text) }
         let withChildren = project.children.filter { position[$0.key] != nil }.sorted { $0.key < $1.key }
+        places.childSection = w.body.bytes.count
         w.body.u32(withChildren.count)
         for (parent, children) in withChildren {
             w.body.u32(position[parent] ?? 0)
+            places.children[position[parent] ?? 0] = w.body.bytes.count
             edges(children)
         }
+        // Lookup keys (names, paths) go into the string table before it is written.
+        let keys = ProjectIndex.keys(nodes, intern: { w.stringTable.index(of: $0) })
 
         var out = CacheCoding.Writer()
         out.bytes.reserveCapacity(w.body.bytes.count + details.bytes.count + w.strings.count * 48 + 1_024)
         out.bytes.append(contentsOf: magic)
         out.string(key)
         out.u32(w.strings.count)
-        for s in w.strings { out.string(s) }
+        for s in w.strings {
+            places.strings.append(out.bytes.count)
+            out.string(s)
+        }
+        places.values = out.bytes.count
         out.u32(w.values.count)
         for v in w.values { out.value(v) }
         out.u32(w.body.bytes.count)
+        places.body = out.bytes.count
         out.bytes.append(contentsOf: w.body.bytes)
+        places.detailsStart = out.bytes.count
         out.bytes.append(contentsOf: details.bytes)
+        ProjectIndex.append(places, keys: keys, strings: w.strings, to: &out)
         CacheCoding.seal(&out.bytes)
         return out.bytes
     }
@@ -105,32 +121,7 @@ enum ProjectCoding {
                         parents: parents, archive: archive, offset: archive.detailsOffset + detailsOffset)
                     refs.add(id: id, type: type, name: name, version: version)
                 }
-                guard let macroCount = r.raw.u32() else { return nil }
-                var macros: [String: Macro] = [:]
-                for _ in 0..<macroCount {
-                    guard let id = r.str(), let name = r.str(), let path = r.str(), let line = r.raw.u32(),
-                        let text = r.str(), let calls = r.strs(), let dispatches = r.strs(), let vars = r.strs(),
-                        let refTexts = r.strs(), let sourceTexts = r.strs(), let parameters = r.strs(),
-                        let parameterRefs = r.strs()
-                    else { return nil }
-                    var macro = Macro(uniqueID: id, name: name, path: path, line: line, text: text, calls: calls, dispatches: dispatches, vars: vars)
-                    macro.setReferences(refTexts: refTexts, sourceTexts: sourceTexts)
-                    macro.parameters = parameters
-                    macro.parameterRefs = parameterRefs
-                    macros[id] = macro
-                }
-                guard let docCount = r.raw.u32() else { return nil }
-                var docs: [String: String] = [:]
-                for _ in 0..<docCount {
-                    guard let name = r.str(), let body = r.str() else { return nil }
-                    docs[name] = body
-                }
-                guard let unresolvedCount = r.raw.u32() else { return nil }
-                var unresolved: [DbtProject.UnresolvedReference] = []
-                for _ in 0..<unresolvedCount {
-                    guard let file = r.str(), let line = r.raw.u32(), let text = r.str() else { return nil }
-                    unresolved.append(.init(file: file, line: line, text: text))
-                }
+                guard let (macros, docs, unresolved) = r.macrosDocsUnresolved() else { return nil }
                 guard let childCount = r.raw.u32(), childCount <= r.raw.remainingWords else { return nil }
                 var children: [String: [String]] = [:]
                 children.reserveCapacity(childCount)
@@ -236,87 +227,42 @@ enum ProjectCoding {
             return out
         }
 
+        /// The macros, docs blocks and unresolved references that follow the nodes.
+        mutating func macrosDocsUnresolved() -> ([String: Macro], [String: String], [DbtProject.UnresolvedReference])? {
+            guard let macroCount = raw.u32() else { return nil }
+            var macros: [String: Macro] = [:]
+            for _ in 0..<macroCount {
+                guard let id = str(), let name = str(), let path = str(), let line = raw.u32(),
+                    let text = str(), let calls = strs(), let dispatches = strs(), let vars = strs(),
+                    let refTexts = strs(), let sourceTexts = strs(), let parameters = strs(),
+                    let parameterRefs = strs()
+                else { return nil }
+                var macro = Macro(uniqueID: id, name: name, path: path, line: line, text: text, calls: calls, dispatches: dispatches, vars: vars)
+                macro.setReferences(refTexts: refTexts, sourceTexts: sourceTexts)
+                macro.parameters = parameters
+                macro.parameterRefs = parameterRefs
+                macros[id] = macro
+            }
+            guard let docCount = raw.u32() else { return nil }
+            var docs: [String: String] = [:]
+            for _ in 0..<docCount {
+                guard let name = str(), let body = str() else { return nil }
+                docs[name] = body
+            }
+            guard let unresolvedCount = raw.u32() else { return nil }
+            var unresolved: [DbtProject.UnresolvedReference] = []
+            for _ in 0..<unresolvedCount {
+                guard let file = str(), let line = raw.u32(), let text = str() else { return nil }
+                unresolved.append(.init(file: file, line: line, text: text))
+            }
+            return (macros, docs, unresolved)
+        }
+
         mutating func value() -> Value? {
             guard let index = raw.u32(), index < archive.values.count else { return nil }
             return archive.values[index]
         }
 
-    }
-}
-
-/// A project cache file held in memory: its string table is decoded string by string on first
-/// use, and node details when a node is looked at.
-final class ProjectArchive: @unchecked Sendable {
-    let storage: ByteStorage
-    let values: [Value]
-    let bodyOffset: Int
-    /// Where the details section starts.
-    let detailsOffset: Int
-    private let stringOffsets: [Int]
-    private var strings: [String?]
-    private let lock = NSLock()
-
-    init?(storage: ByteStorage, key: String) {
-        let magic = ProjectCoding.magic
-        guard storage.count >= magic.count, Array(storage.buffer[0..<magic.count]) == magic,
-            CacheCoding.verifiedLength(UnsafeRawBufferPointer(storage.buffer)) != nil
-        else { return nil }
-        var offsets: [Int] = []
-        var values: [Value] = []
-        let body: (Int, Int)? = storage.withUnsafeBufferPointer { buffer -> (Int, Int)? in
-            var r = CacheCoding.Reader(buffer: buffer, offset: magic.count)
-            guard r.string() == key, let count = r.u32(), count <= buffer.count / 4 else { return nil }
-            offsets.reserveCapacity(count)
-            for _ in 0..<count {
-                offsets.append(r.offset)
-                guard let length = r.u32(), r.offset + length <= buffer.count else { return nil }
-                r.offset += length
-            }
-            guard let valueCount = r.u32() else { return nil }
-            for _ in 0..<valueCount {
-                guard let v = r.value() else { return nil }
-                values.append(v)
-            }
-            guard let bodyLength = r.u32(), r.offset + bodyLength <= buffer.count else { return nil }
-            return (r.offset, bodyLength)
-        }
-        guard let (bodyStart, bodyLength) = body else { return nil }
-        self.storage = storage
-        self.values = values
-        self.bodyOffset = bodyStart
-        self.detailsOffset = bodyStart + bodyLength
-        self.stringOffsets = offsets
-        self.strings = Array(repeating: nil, count: offsets.count)
-    }
-
-    /// Runs `body` holding the archive's lock.
-    func locked<Result>(_ body: () -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body()
-    }
-
-    /// String `index` of the table; the caller holds the lock.
-    func unlockedString(_ index: Int) -> String? {
-        guard index < stringOffsets.count else { return nil }
-        if let known = strings[index] { return known }
-        let decoded = storage.withUnsafeBufferPointer { buffer -> String? in
-            var r = CacheCoding.Reader(buffer: buffer, offset: stringOffsets[index])
-            return r.string()
-        }
-        strings[index] = decoded
-        return decoded
-    }
-
-    /// The details recorded at `offset`. The archive was validated when it was loaded, so a
-    /// record that does not decode means the file changed underneath: empty details then.
-    func details(at offset: Int) -> NodeDetails {
-        locked {
-            storage.withUnsafeBufferPointer { buffer in
-                var r = CacheCoding.Reader(buffer: buffer, offset: offset)
-                return r.nodeDetails() ?? NodeDetails()
-            }
-        }
     }
 }
 
@@ -336,46 +282,5 @@ extension CacheCoding.Reader {
         if flag == 0 { return .some(nil) }
         guard let v = u32() else { return nil }
         return .some(v)
-    }
-}
-
-/// Read-only bytes that outlive the call that produced them: a memory-mapped cache file (the
-/// kernel's page cache, nothing copied or zero-filled) or a private copy.
-final class ByteStorage: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<UInt8>
-    private let mapped: Bool
-
-    var count: Int { buffer.count }
-
-    init(copying bytes: [UInt8]) {
-        let memory = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
-        _ = memory.initialize(from: bytes)
-        buffer = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(memory)[0..<bytes.count])
-        mapped = false
-    }
-
-    /// Maps the file at `path`; nil when it cannot be opened or is empty.
-    init?(mapping path: String) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
-        let size = Int(info.st_size)
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
-        buffer = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
-        mapped = true
-    }
-
-    deinit {
-        if mapped {
-            munmap(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count)
-        } else {
-            UnsafeMutablePointer(mutating: buffer.baseAddress)?.deallocate()
-        }
-    }
-
-    func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
-        try body(buffer)
     }
 }

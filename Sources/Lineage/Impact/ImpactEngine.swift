@@ -27,6 +27,10 @@ public struct ImpactRequest: Sendable {
     public var adapter: String?
     /// Graph options.
     public var options: ImpactOptions
+    /// Whether a report's project may hold only the part of the head the answer reaches (its
+    /// nodes, their ancestors and namesakes): enough for the nodes, selector and lineage scope
+    /// of the report, not to list the project. A warm hook then reads only that part.
+    public var partialProject = false
 
     /// Creates a request.
     public init(comparison: Comparison, project: String? = nil, adapter: String? = nil, options: ImpactOptions = ImpactOptions()) {
@@ -161,7 +165,17 @@ public struct ImpactEngine {
                                 "\(folder)/ is not in the working tree: the models and macros of the project's hub and git packages are not followed (run `dbt deps` first for an answer that includes them)"
                         ))
                 }
-                if let baseKey, let cached = projects.load(baseKey) {
+                // The patched head knows the project's own files only: a change in a package (or
+                // outside the project folder) reads the whole head.
+                let outsideProject = touched.contains { change in
+                    change.paths.contains { path in !path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) } }
+                }
+                var head = headKey.flatMap { projects.load($0) }
+                if head == nil, request.partialProject, incremental, !outsideProject, let baseKey,
+                    let lane = try patchFromLookup(baseKey: baseKey, touched: touched, headEntries: headEntries, source: direct, adapter: adapter)
+                {
+                    (baseProject, head, onlyChanged) = (lane.base, lane.head, lane.changed)
+                } else if let baseKey, let cached = projects.load(baseKey) {
                     baseProject = cached
                 } else {
                     if baseEntries == nil { baseEntries = try repository.entries(of: base) }
@@ -179,13 +193,7 @@ public struct ImpactEngine {
                                 code: "new_project", message: "the base revision has no dbt project at \(root.isEmpty ? "the root" : root): every node is new"))
                     }
                 }
-                var head = headKey.flatMap { projects.load($0) }
-                // The patched head knows the project's own files only: a change in a package (or
-                // outside the project folder) reads the whole head.
-                let outsideProject = touched.contains { change in
-                    change.paths.contains { path in !path.hasPrefix(prefix) || packagePrefixes.contains { path.hasPrefix($0) } }
-                }
-                if head == nil, incremental, !outsideProject, var working = baseProject {
+                if head == nil, onlyChanged == nil, incremental, !outsideProject, var working = baseProject {
                     // Hand the base over so the patch edits it in place (no copy of thousands of
                     // nodes); keep of the base only what the comparison needs.
                     baseProject = nil
@@ -362,8 +370,9 @@ public struct ImpactEngine {
         for root in roots {
             let prefix = ProjectLoader.folderPrefix(root)
             let candidates = [prefix + "profiles.yml", "profiles.yml"]
+            let projectFile = prefix + "dbt_project.yml"
             guard let entry = entries.first(where: { candidates.contains($0.path) }),
-                let projectEntry = entries.first(where: { $0.path == prefix + "dbt_project.yml" })
+                let projectEntry = entries.first(where: { $0.path == projectFile })
             else { continue }
             guard case .yaml(let profiles) = try source.parsed(entry, as: .yaml),
                 case .yaml(let project) = try source.parsed(projectEntry, as: .yaml)

@@ -230,6 +230,16 @@ public struct Node: Sendable, Hashable {
         version.map { "\(name).v\($0)" } ?? name
     }
 
+    /// The name a report shows: `name` (`name.vN`) for a model, `source:<source>.<table>`,
+    /// `<type>:<name>` for the rest.
+    public var displayName: String {
+        switch resourceType {
+        case .source: return "source:" + (fqn.dropLast().last ?? "") + "." + name
+        case .model: return versionedName
+        default: return "\(resourceType.rawValue):\(name)"
+        }
+    }
+
     /// The materialization, from config.
     public var materialized: String? { renderedConfig["materialized"]?.scalarText }
 

@@ -56,7 +56,7 @@ extension ProjectLoader {
             let own = "source.\(project).\(s.source).\(s.table)"
             // A source a package defines (dbt looks in every package when the root has none).
             let suffix = ".\(s.source).\(s.table)"
-            let parent = nodes[own] != nil ? own : nodes.keys.filter { $0.hasPrefix("source.") && $0.hasSuffix(suffix) }.min()
+            let parent = index.sourceParent(own: own, suffix: suffix, table: s.table, nodes: nodes)
             if let parent {
                 if !parents.contains(parent) { parents.append(parent) }
             } else {
@@ -90,7 +90,7 @@ extension ProjectLoader {
             }
             for s in macro.sources {
                 let parent = "source.\(project).\(s.source).\(s.table)"
-                if nodes[parent] != nil, !parents.contains(parent) { parents.append(parent) }
+                if index.exists(parent, table: s.table, nodes: nodes), !parents.contains(parent) { parents.append(parent) }
             }
         }
         // A macro that refs one of its parameters, called with a string for it: dbt renders the
@@ -260,6 +260,9 @@ extension ProjectLoader {
         var qualifiedVersioned: [String: [String: String]] = [:]
         /// Ids of versioned models, whose latest version is settled by `resolveLatest`.
         var versionedIDs: [String] = []
+        /// Where names are looked up instead, for a project read through its cache's lookup
+        /// section (its nodes are not all at hand).
+        var lookup: ProjectLookup? = nil
 
         init(project: String) {
             self.project = project
@@ -325,6 +328,7 @@ extension ProjectLoader {
         }
 
         func resolve(name: String, version: String?) -> String? {
+            if let lookup { return lookup.refIndex(named: name).resolve(name: name, version: version) }
             if let version {
                 let v = version.hasPrefix("v") ? String(version.dropFirst()) : version
                 return versioned[name]?[v]
@@ -334,12 +338,29 @@ extension ProjectLoader {
 
         /// `ref('package', 'name')`: the node of that name in that package.
         func resolve(package: String, name: String, version: String?) -> String? {
+            if let lookup { return lookup.refIndex(named: name).resolve(package: package, name: name, version: version) }
             let key = "\(package).\(name)"
             if let version {
                 let v = version.hasPrefix("v") ? String(version.dropFirst()) : version
                 return qualifiedVersioned[key]?[v]
             }
             return qualified[key]
+        }
+
+        /// The node `source('<source>', '<table>')` names: the project's own (`own`), else the
+        /// first by id of the packages' (ids ending in `suffix`).
+        func sourceParent(own: String, suffix: String, table: String, nodes: [String: Node]) -> String? {
+            if let lookup {
+                let ids = lookup.ids(keyed: String(ProjectIndex.lastComponent(table)))
+                return ids.contains(own) ? own : ids.filter { $0.hasPrefix("source.") && $0.hasSuffix(suffix) }.min()
+            }
+            return nodes[own] != nil ? own : nodes.keys.filter { $0.hasPrefix("source.") && $0.hasSuffix(suffix) }.min()
+        }
+
+        /// Whether the source `id` (of table `table`) exists.
+        func exists(_ id: String, table: String, nodes: [String: Node]) -> Bool {
+            if let lookup { return lookup.ids(keyed: String(ProjectIndex.lastComponent(table))).contains(id) }
+            return nodes[id] != nil
         }
 
         static func versionLess(_ a: String, _ b: String) -> Bool {

@@ -119,7 +119,8 @@ public enum ProjectLoader {
         let prefix = folderPrefix(root)
         var specs: [Value] = []
         for file in ["packages.yml", "dependencies.yml"] {
-            guard let entry = entries.first(where: { $0.path == prefix + file }),
+            let path = prefix + file
+            guard let entry = entries.first(where: { $0.path == path }),
                 case .yaml(let document) = try source.parsed(entry, as: .yaml)
             else { continue }
             specs += Value.asList(document["packages"] ?? .null)

@@ -133,11 +133,7 @@ enum ImpactRenderer {
     }
 
     static func displayName(_ node: Node) -> String {
-        switch node.resourceType {
-        case .source: return "source:" + (node.fqn.dropLast().last ?? "") + "." + node.name
-        case .model: return node.versionedName
-        default: return "\(node.resourceType.rawValue):\(node.name)"
-        }
+        node.displayName
     }
 
     // MARK: - Markdown and Mermaid
