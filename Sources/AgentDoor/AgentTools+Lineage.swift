@@ -60,25 +60,9 @@ extension AgentTools {
 
 /// An impact answer for an agent: the nodes by role with their reasons, and the dbt selector.
 enum ImpactSummary {
-    static func header(_ report: ImpactReport, _ result: ImpactResult) -> String {
-        let place = report.project.root.isEmpty ? "" : " (\(report.project.root)/)"
-        let what: String
-        switch result.mode {
-        case .staged: what = "staged changes against \(short(result.base))"
-        case .worktree: what = "working tree against \(short(result.base))"
-        case .manifest: what = "manifest \(result.head) against state \(result.base)"
-        case .range: what = "\(short(result.head)) against merge-base \(short(result.base))"
-        }
-        return "dbt project \(report.project.name)\(place): \(what)"
-    }
-
-    static func short(_ revision: String) -> String {
-        revision.count == 40 ? String(revision.prefix(10)) : revision
-    }
-
     static func text(_ result: ImpactResult) -> String {
         result.reports.map { report in
-            var lines = [header(report, result)]
+            var lines = [result.header(report)]
             if report.nodes.isEmpty { lines.append("no dbt node is modified by this change") }
             for role in [ImpactedNode.Role.modified, .deleted, .downstream, .upstream] {
                 let group = report.nodes.filter { $0.role == role }

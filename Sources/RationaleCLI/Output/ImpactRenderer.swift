@@ -18,19 +18,7 @@ enum ImpactRenderer {
     // MARK: - Text
 
     static func header(_ report: ImpactReport, _ result: ImpactResult) -> String {
-        let place = report.project.root.isEmpty ? "" : " (\(report.project.root)/)"
-        let what: String
-        switch result.mode {
-        case .staged: what = "staged changes against \(short(result.base))"
-        case .worktree: what = "working tree against \(short(result.base))"
-        case .manifest: what = "manifest \(result.head) against state \(result.base) (answered from dbt's manifests, not from git)"
-        case .range: what = "\(short(result.head)) against merge-base \(short(result.base))"
-        }
-        return "dbt project \(report.project.name)\(place): \(what)"
-    }
-
-    static func short(_ revision: String) -> String {
-        revision.count == 40 ? String(revision.prefix(10)) : revision
+        result.header(report, manifestNote: " (answered from dbt's manifests, not from git)")
     }
 
     static func text(_ report: ImpactReport, _ result: ImpactResult) -> String {
