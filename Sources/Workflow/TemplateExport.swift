@@ -1,5 +1,4 @@
 import Foundation
-import RationaleResources
 import Sessions
 
 /// `rationale templates export`: the session templates as plain Markdown (no Mustache), so a
@@ -11,11 +10,7 @@ public enum TemplateExport {
 
     /// The built-in templates, for an export outside a repository.
     public static func builtIn() -> TemplateSet {
-        var builtIn: [String: String] = [:]
-        for (path, text) in EmbeddedFiles.all where path.hasPrefix("Templates/") {
-            builtIn[String(path.dropFirst("Templates/".count))] = text
-        }
-        return TemplateSet(builtIn: builtIn, overrides: [:])
+        TemplateSet(builtIn: Workspace.builtInTemplates())
     }
 
     /// The files to write, by path relative to the export folder.

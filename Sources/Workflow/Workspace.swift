@@ -88,12 +88,18 @@ public struct Workspace {
         (try allSessions().compactMap { $0.loops?.highestNumber }.max() ?? 0) + 1
     }
 
-    /// The templates: the built-in ones, with the repository's overrides on top.
-    public func templates() throws -> TemplateSet {
+    /// The templates the binary carries, by name (`SUMMARY.md`, `kinds/refactor.md`, …).
+    public static func builtInTemplates() -> [String: String] {
         var builtIn: [String: String] = [:]
         for (path, text) in EmbeddedFiles.all where path.hasPrefix("Templates/") {
             builtIn[String(path.dropFirst("Templates/".count))] = text
         }
+        return builtIn
+    }
+
+    /// The templates: the built-in ones, with the repository's overrides on top.
+    public func templates() throws -> TemplateSet {
+        let builtIn = Self.builtInTemplates()
         var overrides: [String: (path: String, text: String)] = [:]
         for name in builtIn.keys.sorted() {
             // Never through a link: an override must be a file of this repository.
