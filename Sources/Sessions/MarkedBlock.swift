@@ -29,6 +29,29 @@ public struct MarkedBlock: Sendable {
         return split.with(all).text
     }
 
+    /// `text` with what stands between the marker lines replaced by `lines`, ended as the begin
+    /// marker's line is: every byte outside the block stays as it was, whatever its line endings
+    /// (``replacing(in:with:)`` writes the whole text with one line ending); nil when the markers
+    /// are not both there.
+    public func replacingKeepingBytes(in text: String, with lines: [String]) -> String? {
+        // Bytes, not characters: "\r\n" is one Character, and the lines must split on "\n".
+        let bytes = Array(text.utf8)
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+        func line(_ number: Int) -> String {
+            let start = starts[number]
+            let end = number + 1 < starts.count ? starts[number + 1] : bytes.count
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        func trimmed(_ number: Int) -> String { line(number).trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let start = starts.indices.first(where: { trimmed($0) == begin }), start + 1 < starts.count,
+            let stop = starts.indices.dropFirst(start + 1).first(where: { trimmed($0) == end })
+        else { return nil }
+        let ending = line(start).hasSuffix("\r\n") ? "\r\n" : "\n"
+        let inside = lines.map { $0 + ending }.joined()
+        return String(decoding: bytes[..<starts[start + 1]], as: UTF8.self) + inside + String(decoding: bytes[starts[stop]...], as: UTF8.self)
+    }
+
     /// The lines inside the block, or nil when the markers are not both there.
     public func contents(of text: String) -> [String]? {
         let all = TextLines(text).lines

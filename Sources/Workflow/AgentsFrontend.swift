@@ -51,29 +51,11 @@ public enum AgentsFrontend {
             throw AgentsError.unbalancedMarkers(file: file, line: line + 1)
         }
         if block.contents(of: existing) == lines { return (file, .unchanged) }
-        try workspace.replace(file, replacingInside(existing, lines: lines))
-        return (file, .updated)
-    }
-
-    /// `text` with what stands between the marker lines replaced by `lines`, ended as the begin
-    /// marker's line is: every byte outside the block stays as it was, whatever its line endings.
-    static func replacingInside(_ text: String, lines: [String]) -> String {
-        // Bytes, not characters: "\r\n" is one Character, and the lines must split on "\n".
-        let bytes = Array(text.utf8)
-        var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
-        func line(_ number: Int) -> String {
-            let start = starts[number]
-            let end = number + 1 < starts.count ? starts[number + 1] : bytes.count
-            return String(decoding: bytes[start..<end], as: UTF8.self)
+        guard let replaced = block.replacingKeepingBytes(in: existing, with: lines) else {
+            throw AgentsError.unbalancedMarkers(file: file, line: begins[0] + 1)
         }
-        func trimmed(_ number: Int) -> String { line(number).trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let begin = starts.indices.first(where: { trimmed($0) == block.begin }), begin + 1 < starts.count,
-            let end = starts.indices.dropFirst(begin + 1).first(where: { trimmed($0) == block.end })
-        else { return text }
-        let ending = line(begin).hasSuffix("\r\n") ? "\r\n" : "\n"
-        let inside = lines.map { $0 + ending }.joined()
-        return String(decoding: bytes[..<starts[begin + 1]], as: UTF8.self) + inside + String(decoding: bytes[starts[end]...], as: UTF8.self)
+        try workspace.replace(file, replaced)
+        return (file, .updated)
     }
 }
 
