@@ -102,7 +102,8 @@ extension SessionFrontend {
         let head = try? workspace.repository.headCommit()
         let comparison: Comparison = head == baseCommit ? .worktree : .range(base: baseCommit.hex, head: nil)
         let names = loadFirst.filter { !$0.contains("/") }
-        for select in [names, []] where select == [] || !names.isEmpty {
+        // Load first's nodes, else the whole change when they select nothing that fits.
+        for select in names.isEmpty ? [[]] : [names, []] {
             guard let packed = try? ContextFrontend.pack(workspace, .init(comparison: comparison, budget: budget, select: select, expand: [])) else { continue }
             guard packed.pack.holdsAChange else { return (nil, "no pack: nothing changed since \(base.prefix(12))") }
             let what = select.isEmpty ? "the whole change" : "Load first's \(select.joined(separator: ", "))"
