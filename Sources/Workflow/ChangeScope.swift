@@ -84,9 +84,11 @@ public struct ChangeScope {
     /// The macros the change edits, and the identifiers (columns, CTEs, macro names) on the
     /// changed lines of the modified nodes' and macros' files: what reasoning may name. Read on
     /// demand (one diff per comparison), so a hook that finds no session never pays for it.
-    public func touched(_ workspace: Workspace) throws -> [String] {
+    /// - Parameter known: the file changes of a comparison the caller has already diffed (the
+    ///   hook's HEAD against the index), so it is not diffed again.
+    public func touched(_ workspace: Workspace, known: [Comparison: [FileChange]] = [:]) throws -> [String] {
         let paths = Set(modified.map(\.path)).union(changedMacros.values)
-        let identifiers = try comparisons.flatMap { try Self.changedIdentifiers(workspace, $0, paths: paths) }
+        let identifiers = try comparisons.flatMap { try Self.changedIdentifiers(workspace, $0, paths: paths, changes: known[$0]) }
         var touched = changedMacros.keys.sorted()
         for identifier in identifiers where !touched.contains(identifier) { touched.append(identifier) }
         return Array(touched.prefix(500))
@@ -106,11 +108,13 @@ public struct ChangeScope {
 
     /// The identifiers on the changed lines of `paths` in one comparison (bounded: files under
     /// 1 MiB, 200 identifiers a file).
-    static func changedIdentifiers(_ workspace: Workspace, _ comparison: Comparison, paths: Set<String>) throws -> [String] {
+    static func changedIdentifiers(_ workspace: Workspace, _ comparison: Comparison, paths: Set<String>, changes: [FileChange]? = nil) throws
+        -> [String]
+    {
         guard !paths.isEmpty else { return [] }
         let (base, head, _) = try ContextFrontend.snapshots(workspace, comparison)
         var found: [String] = []
-        for change in try workspace.repository.diff(from: base, to: head, renames: false) {
+        for change in try changes ?? workspace.repository.diff(from: base, to: head, renames: false) {
             guard let path = change.newPath ?? change.oldPath, paths.contains(path) || change.oldPath.map(paths.contains) == true else { continue }
             let old = try change.oldID.map { try workspace.repository.readBlob($0) }
             let new = try change.newPath.map { try ContextFrontend.read($0, id: change.newID, head: head, workspace: workspace) } ?? nil

@@ -48,7 +48,8 @@ public enum CheckFrontend {
         let repository = workspace.repository
         let head = try repository.headCommit()
         // Submodule bumps count: a gitlink under a gated path is a change to explain.
-        var staged = try repository.diff(from: head.map { .commit($0) } ?? .empty, to: .index, renames: false, submodules: true)
+        let headToIndex = try repository.diff(from: head.map { .commit($0) } ?? .empty, to: .index, renames: false, submodules: true)
+        var staged = headToIndex
         // During a merge, what the merged-in side brings is not the author's to explain: only
         // files whose staged content differs from every side count (the resolution's own edits).
         let merge = try mergedIn(workspace, staged: staged)
@@ -100,7 +101,7 @@ public enum CheckFrontend {
             sessions: ordered,
             RuleContext(
                 requiredSections: workspace.config.requiredSections, modified: change.modified,
-                state: state, stateLimit: workspace.config.stateLimit, touched: try change.touched(workspace),
+                state: state, stateLimit: workspace.config.stateLimit, touched: try change.touched(workspace, known: [.staged: headToIndex]),
                 reasoningSteps: workspace.config.reasoningSteps))
         let failed = findings.contains { $0.severity == .error }
         return Outcome(
