@@ -27,15 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent.parent
-FAILURES: list[str] = []
-
-
-def check(what: str, condition: bool, detail: str = "") -> None:
-    print(("PASS " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        FAILURES.append(what + (f"\n    {detail[:4000]}" if detail else ""))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run_prove import FAILURES, check, tools  # noqa: E402
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -60,16 +53,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args()
-    rationale = Path(os.environ.get("RATIONALE_BIN") or REPO_ROOT / ".build" / "release" / "rationale").resolve()
-    if not (rationale.is_file() and os.access(rationale, os.X_OK)):
-        print(f"FATAL: rationale binary not found: {rationale} (build it, or set $RATIONALE_BIN)", file=sys.stderr)
+    found = tools()
+    if not found:
         return 2
-    dbt = shutil.which(os.environ.get("DBT") or "")
-    if not dbt:
-        print(f"FATAL: no dbt at $DBT={os.environ.get('DBT')!r}: run `make oracle-venv` and set $DBT to its bin/dbt "
-              "(this test needs dbt-core 1.11 and dbt-duckdb; it does not skip)", file=sys.stderr)
-        return 2
-    dbt = os.path.abspath(dbt)
+    rationale, dbt = found
     tmp = Path(tempfile.mkdtemp(prefix="rationale-demo-")).resolve()
     try:
         root = tmp / "demo"

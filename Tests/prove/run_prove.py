@@ -182,6 +182,21 @@ def on_terminal(cmd: list[str], cwd: Path, env: dict) -> tuple[int, str]:
     return p.returncode, b"".join(chunks).decode("utf-8", "replace")
 
 
+def tools() -> tuple[Path, str] | None:
+    """$RATIONALE_BIN (default .build/release/rationale) and $DBT, absolute; None, having said
+    why, when either is missing (the tests that need them fail, they never skip)."""
+    rationale = Path(os.environ.get("RATIONALE_BIN") or REPO_ROOT / ".build" / "release" / "rationale").resolve()
+    if not (rationale.is_file() and os.access(rationale, os.X_OK)):
+        print(f"FATAL: rationale binary not found: {rationale} (build it, or set $RATIONALE_BIN)", file=sys.stderr)
+        return None
+    dbt = shutil.which(os.environ.get("DBT") or "")
+    if not dbt:
+        print(f"FATAL: no dbt at $DBT={os.environ.get('DBT')!r}: run `make oracle-venv` and set $DBT to its bin/dbt "
+              "(this test needs dbt-core 1.11 and dbt-duckdb; it does not skip)", file=sys.stderr)
+        return None
+    return rationale, os.path.abspath(dbt)
+
+
 # --- the test ----------------------------------------------------------------------------------
 
 def main() -> int:
@@ -189,15 +204,10 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args()
 
-    rationale = Path(os.environ.get("RATIONALE_BIN") or REPO_ROOT / ".build" / "release" / "rationale").resolve()
-    if not (rationale.is_file() and os.access(rationale, os.X_OK)):
-        print(f"FATAL: rationale binary not found: {rationale} (build it, or set $RATIONALE_BIN)", file=sys.stderr)
+    found = tools()
+    if not found:
         return 2
-    dbt = shutil.which(os.environ.get("DBT") or "")
-    if not dbt:
-        print(f"FATAL: no dbt at $DBT={os.environ.get('DBT')!r}: run `make oracle-venv` and set $DBT to its bin/dbt "
-              "(this test needs dbt-core 1.11 and dbt-duckdb; it does not skip)", file=sys.stderr)
-        return 2
+    rationale, dbt = found
 
     tmp = Path(tempfile.mkdtemp(prefix="rationale-prove-")).resolve()
     started = time.monotonic()
