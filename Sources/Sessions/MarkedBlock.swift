@@ -1,3 +1,5 @@
+import Foundation
+
 /// A block of lines between two marker comments that the tool owns and rewrites; everything
 /// outside the markers is the author's and stays as it is.
 public struct MarkedBlock: Sendable {
@@ -43,13 +45,19 @@ public struct MarkedBlock: Sendable {
             let end = number + 1 < starts.count ? starts[number + 1] : bytes.count
             return String(decoding: bytes[start..<end], as: UTF8.self)
         }
-        func trimmed(_ number: Int) -> String { line(number).trimmingCharacters(in: .whitespacesAndNewlines) }
+        func trimmed(_ number: Int) -> String { Self.markerText(line(number)) }
         guard let start = starts.indices.first(where: { trimmed($0) == begin }), start + 1 < starts.count,
             let stop = starts.indices.dropFirst(start + 1).first(where: { trimmed($0) == end })
         else { return nil }
         let ending = line(start).hasSuffix("\r\n") ? "\r\n" : "\n"
         let inside = lines.map { $0 + ending }.joined()
         return String(decoding: bytes[..<starts[start + 1]], as: UTF8.self) + inside + String(decoding: bytes[starts[stop]...], as: UTF8.self)
+    }
+
+    /// A line as a marker is compared: without surrounding spaces, its line ending, or a byte
+    /// order mark (an editor may put one before a marker on the first line).
+    public static func markerText(_ line: String) -> String {
+        line.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}")))
     }
 
     /// The lines inside the block, or nil when the markers are not both there.

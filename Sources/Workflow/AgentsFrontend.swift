@@ -39,8 +39,8 @@ public enum AgentsFrontend {
             return (file, .created)
         }
         let all = TextLines(existing).lines
-        let begins = all.indices.filter { all[$0].trimmingCharacters(in: .whitespaces) == block.begin }
-        let ends = all.indices.filter { all[$0].trimmingCharacters(in: .whitespaces) == block.end }
+        let begins = all.indices.filter { MarkedBlock.markerText(all[$0]) == block.begin }
+        let ends = all.indices.filter { MarkedBlock.markerText(all[$0]) == block.end }
         if begins.isEmpty && ends.isEmpty {
             let separator = existing.isEmpty || existing.hasSuffix("\n\n") ? "" : (existing.hasSuffix("\n") ? "\n" : "\n\n")
             try workspace.replace(file, existing + separator + ([block.begin] + lines + [block.end]).joined(separator: "\n") + "\n")
@@ -50,10 +50,10 @@ public enum AgentsFrontend {
             let line = (begins.count != 1 ? begins.dropFirst().first ?? ends.first : ends.dropFirst().first ?? begins.first) ?? 0
             throw AgentsError.unbalancedMarkers(file: file, line: line + 1)
         }
-        if block.contents(of: existing) == lines { return (file, .unchanged) }
         guard let replaced = block.replacingKeepingBytes(in: existing, with: lines) else {
             throw AgentsError.unbalancedMarkers(file: file, line: begins[0] + 1)
         }
+        if replaced == existing { return (file, .unchanged) }
         try workspace.replace(file, replaced)
         return (file, .updated)
     }

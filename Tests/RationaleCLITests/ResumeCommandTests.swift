@@ -103,6 +103,11 @@ struct ResumeCommandTests {
         let text = try #require(repo.read("AGENTS.md"))
         #expect(text.hasPrefix(mine) && text.hasSuffix(after) && text.contains("## Working with rationale (for agents)"))
         #expect(!text.contains("An older protocol"))
+        // A byte order mark an editor put before the first marker: still rationale's block.
+        repo.write("AGENTS.md", "\u{FEFF}" + first)
+        let marked = try rationale(["agents"], in: repo)
+        #expect(marked.status == 0 && marked.stdout.contains("already current"), "\(marked.stdout)\(marked.stderr)")
+        repo.write("AGENTS.md", mine + stale + after)
         // A file without the block gets it at the end.
         repo.write("CLAUDE.md", "Be brief.\n")
         let added = try rationale(["agents", "--file", "CLAUDE.md"], in: repo)
