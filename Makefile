@@ -45,27 +45,45 @@ DBTMP_PIN ?= dbt-mp==0.3.*
 # libcurl4-openssl-dev (deps installs it); the binary uses libcurl.so.4 as the dynamic build does.
 RELEASE_FLAGS ?= -Xswiftc -static-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# libgit2 from its static archive where the system has one (`make libgit2`, packaging/static_libgit2.sh):
+# a hook loads 13 shared libraries fewer, and the link leaves the CA bundle that libgit2 would parse
+# at every start unread (Sources/GitKit/CABundle.swift). Without the archive, pkg-config finds the
+# system's libgit2.so and the flag below changes nothing.
+LIBGIT2_DIR := $(CURDIR)/.build/libgit2
+export PKG_CONFIG_PATH := $(LIBGIT2_DIR)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+GIT_LINK_FLAGS := -Xlinker --wrap=mbedtls_x509_crt_parse_file
 
-.PHONY: mcp-venv mcp-e2e wheel-venv wheel wheel-check wheel-test prove-e2e format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-prove bench-context-manifest dbtmp-venv clean
+.PHONY: libgit2 mcp-venv mcp-e2e wheel-venv wheel wheel-check wheel-test prove-e2e format format-lint fuzz fuzz-short fuzz-build fuzz-seed fuzz-seed-cache deps build release demo install uninstall install-test man completions test unit oracle oracle-venv history precommit precommit-venv ci-lint ci-lint-venv tokens tokens-venv bench bench-context bench-manifest bench-prove bench-context-manifest dbtmp-venv clean
 
 deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null || ! pkg-config --exists libcurl 2>/dev/null; then \
 	  echo "installing libgit2-dev, libcurl4-openssl-dev and pkg-config (apt-get)"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libgit2-dev libcurl4-openssl-dev pkg-config; \
 	fi
+	@$(MAKE) --no-print-directory libgit2
+
+# Re-run when the system's archive changes (a security update of libgit2-dev): the binaries relink
+# (SwiftPM keeps pkg-config's answer until Package.swift changes, hence the touch).
+libgit2:
+	@archive=$$(env -u PKG_CONFIG_PATH pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.a; \
+	if [ -f $(LIBGIT2_DIR)/stamp ] && [ ! "$$archive" -nt $(LIBGIT2_DIR)/stamp ]; then exit 0; fi; \
+	rm -rf $(LIBGIT2_DIR); \
+	if sh packaging/static_libgit2.sh $(LIBGIT2_DIR); then touch Package.swift; \
+	else rm -rf $(LIBGIT2_DIR); echo "static libgit2: the build links the system's libgit2.so instead"; fi; \
+	mkdir -p $(LIBGIT2_DIR) && touch $(LIBGIT2_DIR)/stamp
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build $(GIT_LINK_FLAGS)
 
 release: deps
-	$(SWIFT) build -c release $(RELEASE_FLAGS)
+	$(SWIFT) build -c release $(RELEASE_FLAGS) $(GIT_LINK_FLAGS)
 
 # The demo's data steps run the real dbt-core 1.11 and dbt-duckdb of the oracle venv (no warehouse).
 demo: release oracle-venv
 	.build/release/rationale demo --dbt $(ORACLE_VENV)/bin/dbt
 
 unit: deps
-	$(SWIFT) test
+	$(SWIFT) test $(GIT_LINK_FLAGS)
 
 # The code's style (.swift-format: 4 spaces, 160 columns); `make format` rewrites, `make format-lint`
 # (run by `make test`) fails on any difference.
