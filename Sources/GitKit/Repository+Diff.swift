@@ -25,6 +25,12 @@ extension Repository {
         switch (old, new) {
         case (.empty, .empty), (.index, .index), (.workdir, .workdir):
             return []
+        case (.commit(let head), .index):
+            // The hook's question: answered from the index's cache tree when it can be.
+            if let staged = try stagedChangesThroughCacheTree(head: head, renames: renames, submodules: submodules) {
+                return staged
+            }
+            return try treeDiff(from: old, to: new, renames: renames, submodules: submodules)
         case (.commit, _), (.empty, _):
             return try treeDiff(from: old, to: new, renames: renames, submodules: submodules)
         case (.index, .workdir):
@@ -33,6 +39,12 @@ extension Repository {
             // Diff the other way round, then turn each change around.
             return Self.sorted(try diff(from: new, to: old, renames: renames, submodules: submodules).map(\.reversed))
         }
+    }
+
+    /// HEAD against the index as libgit2 computes it, never through the cache tree (the tests
+    /// hold the two answers against each other).
+    func stagedChangesThroughLibgit2(head: ObjectID, renames: Bool, submodules: Bool = false) throws -> [FileChange] {
+        try treeDiff(from: .commit(head), to: .index, renames: renames, submodules: submodules)
     }
 
     /// `old` is `.commit` or `.empty`.
@@ -177,7 +189,7 @@ extension Repository {
         return Self.sorted(result)
     }
 
-    private static func sorted(_ changes: [FileChange]) -> [FileChange] {
+    static func sorted(_ changes: [FileChange]) -> [FileChange] {
         changes.sorted { pathPrecedes($0.path, $1.path) }
     }
 }

@@ -23,6 +23,15 @@ extension Repository {
         case .commit(let id):
             result = try treeEntries(ofCommit: id, under: folder)
         case .index:
+            if let file = exactIndexFile() {
+                // A file at the folder's own path counts too, and sorts before what is inside.
+                let folderBytes = Array(folder.utf8)
+                let itself = folder.isEmpty ? [] : file.position(of: folderBytes).map { [$0] } ?? []
+                return (itself + file.range(under: folderBytes)).compactMap { position in
+                    let entry = file.entries[position]
+                    return Self.treeEntry(path: String(decoding: file.path(entry), as: UTF8.self), id: file.id(entry), mode: entry.mode)
+                }
+            }
             result = try withIndex(operation: "reading the index") { index in
                 indexEntries(index, under: folder)
             }
@@ -160,6 +169,18 @@ extension Repository {
     ///
     /// - Throws: ``GitError/bareRepository(operation:)`` in a bare repository.
     public func indexEntries(at paths: [String]) throws -> [TreeEntry] {
+        if let file = exactIndexFile() {
+            return paths.compactMap { path in
+                file.position(of: Array(path.utf8)).flatMap { position in
+                    Self.treeEntry(path: path, id: file.id(file.entries[position]), mode: file.entries[position].mode)
+                }
+            }
+        }
+        return try indexEntriesThroughLibgit2(at: paths)
+    }
+
+    /// ``indexEntries(at:)`` as libgit2 reads the index (the tests compare the two).
+    func indexEntriesThroughLibgit2(at paths: [String]) throws -> [TreeEntry] {
         try withIndex(operation: "reading the index") { index in
             paths.compactMap { path in
                 guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
@@ -169,7 +190,7 @@ extension Repository {
     }
 
     /// Stage-0 file entries of `index` inside `folder`.
-    private func indexEntries(_ index: OpaquePointer, under folder: String) -> [TreeEntry] {
+    func indexEntries(_ index: OpaquePointer, under folder: String) -> [TreeEntry] {
         let count = git_index_entrycount(index)
         var result: [TreeEntry] = []
         result.reserveCapacity(folder.isEmpty ? count : 0)

@@ -10,6 +10,15 @@ public final class Repository {
     let handle: OpaquePointer
     /// The object database, opened on first use and freed in `deinit`.
     private var objectDatabase: OpaquePointer?
+    /// The index file as last read directly, with the file's identity then (see `exactIndexFile`).
+    var indexFileCache: IndexFile.Cached?
+    /// Whether `core.ignorecase` is on, read once.
+    lazy var ignoresCase: Bool =
+        (try? withConfigSnapshot { config in
+            var value: Int32 = 0
+            let code = git_config_get_bool(&value, config, "core.ignorecase")
+            return code == GIT_ENOTFOUND.rawValue ? false : code < 0 || value != 0
+        }) ?? true
 
     private init(handle: OpaquePointer) {
         self.handle = handle
