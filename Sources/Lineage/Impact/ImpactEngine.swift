@@ -147,7 +147,7 @@ public struct ImpactEngine {
             if touched.isEmpty {
                 // Nothing of this project changed: answer without reading it (the hook's fast path).
                 headProject = try ProjectLoader.load(
-                    root: root, entries: headEntries.filter { $0.path == prefix + "dbt_project.yml" }, source: direct, adapter: adapter)
+                    root: root, entries: headEntries.entry(at: prefix + "dbt_project.yml").map { [$0] } ?? [], source: direct, adapter: adapter)
                 baseProject = headProject
             } else {
                 // Packages `dbt deps` installed (ignored by git): the same code on both sides.
@@ -180,7 +180,7 @@ public struct ImpactEngine {
                 } else {
                     if baseEntries == nil { baseEntries = try repository.entries(of: base) }
                     let baseFiles = (baseEntries ?? []).filter { $0.path.hasPrefix(prefix) }
-                    if baseFiles.contains(where: { $0.path == prefix + "dbt_project.yml" }) {
+                    if baseFiles.entry(at: prefix + "dbt_project.yml") != nil {
                         let basePackages = try ProjectLoader.localPackages(root: root, entries: baseEntries ?? [], source: direct)
                         let loaded = try ProjectLoader.load(
                             root: root, entries: baseFiles, source: source, adapter: adapter,
@@ -270,7 +270,7 @@ public struct ImpactEngine {
     /// repository or when the head has no readable `dbt_project.yml` there.
     func installedPackages(root: String, headEntries: [TreeEntry], source: GitFileSource) throws -> InstalledPackages? {
         let projectFile = ProjectLoader.folderPrefix(root) + "dbt_project.yml"
-        guard !repository.isBare, let entry = headEntries.first(where: { $0.path == projectFile }),
+        guard !repository.isBare, let entry = headEntries.entry(at: projectFile),
             case .yaml(let yaml) = try source.parsed(entry, as: .yaml),
             let config = try? ProjectConfig(yaml: yaml, file: projectFile)
         else { return nil }
@@ -371,8 +371,9 @@ public struct ImpactEngine {
             let prefix = ProjectLoader.folderPrefix(root)
             let candidates = [prefix + "profiles.yml", "profiles.yml"]
             let projectFile = prefix + "dbt_project.yml"
-            guard let entry = entries.first(where: { candidates.contains($0.path) }),
-                let projectEntry = entries.first(where: { $0.path == projectFile })
+            // The first of the candidates in path order, as a scan of the sorted entries finds it.
+            guard let entry = candidates.compactMap({ entries.entry(at: $0) }).min(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }),
+                let projectEntry = entries.entry(at: projectFile)
             else { continue }
             guard case .yaml(let profiles) = try source.parsed(entry, as: .yaml),
                 case .yaml(let project) = try source.parsed(projectEntry, as: .yaml)

@@ -32,7 +32,7 @@ extension ProjectLoader {
                 continue
             }
             guard change.status == .modified, let path = change.newPath, change.oldPath == path, path.hasPrefix(prefix),
-                let entry = headEntries.first(where: { $0.path == path })
+                let entry = headEntries.entry(at: path)
             else { return nil }
             let rel = String(path.dropFirst(prefix.count))
             for folders in [config.macroPaths, config.snapshotPaths, config.testPaths, config.analysisPaths]

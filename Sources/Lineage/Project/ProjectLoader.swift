@@ -38,7 +38,7 @@ public enum ProjectLoader {
     ) throws -> DbtProject {
         let prefix = folderPrefix(root)
         let projectFile = prefix + "dbt_project.yml"
-        guard let projectEntry = entries.first(where: { $0.path == projectFile }) else {
+        guard let projectEntry = entries.entry(at: projectFile) else {
             throw LineageError.noProject(revision: root.isEmpty ? "the repository root" : root)
         }
         let config = try ProjectConfig(yaml: try yaml(projectEntry, source), file: projectFile)
@@ -107,7 +107,7 @@ public enum ProjectLoader {
                 let folder = Self.resolve(local, from: root)
             else { continue }
             let marker = folder.isEmpty ? "dbt_project.yml" : folder + "/dbt_project.yml"
-            if folder != root, !found.contains(folder), entries.contains(where: { $0.path == marker }) {
+            if folder != root, !found.contains(folder), entries.entry(at: marker) != nil {
                 found.append(folder)
             }
         }
@@ -120,7 +120,7 @@ public enum ProjectLoader {
         var specs: [Value] = []
         for file in ["packages.yml", "dependencies.yml"] {
             let path = prefix + file
-            guard let entry = entries.first(where: { $0.path == path }),
+            guard let entry = entries.entry(at: path),
                 case .yaml(let document) = try source.parsed(entry, as: .yaml)
             else { continue }
             specs += Value.asList(document["packages"] ?? .null)
