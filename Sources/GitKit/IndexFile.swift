@@ -43,10 +43,9 @@ struct IndexFile {
         }
     }
 
-    /// The file's bytes; for version 4 (prefix-compressed paths), entries point into `paths`.
-    let bytes: [UInt8]
-    /// Paths of a version 4 index, rebuilt; empty otherwise.
-    let paths: [UInt8]
+    /// The file's bytes, then (for version 4, whose paths are prefix-compressed) each entry's
+    /// path written out whole: entries point into it.
+    let storage: [UInt8]
     let entries: [Entry]
     /// The cache tree's root, nil when the index has none.
     let tree: TreeNode?
@@ -87,11 +86,16 @@ struct IndexFile {
 
     /// The bytes a path of `entry` occupies.
     func path(_ entry: Entry) -> ArraySlice<UInt8> {
-        paths.isEmpty ? bytes[entry.pathStart..<entry.pathEnd] : paths[entry.pathStart..<entry.pathEnd]
+        storage[entry.pathStart..<entry.pathEnd]
     }
 
     func id(_ entry: Entry) -> ObjectID {
-        bytes.withUnsafeBytes { ObjectID(rawBuffer: UnsafeRawBufferPointer(rebasing: $0[entry.idStart..<entry.idStart + 20])) }
+        storage.withUnsafeBytes { ObjectID(rawBuffer: UnsafeRawBufferPointer(rebasing: $0[entry.idStart..<entry.idStart + 20])) }
+    }
+
+    /// Lends `body` the storage the entries point into, for reads without copies.
+    func withStorage<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try storage.withUnsafeBufferPointer(body)
     }
 
     /// Reads the index at `path`; nil when the file is missing, too large, or not one this reader
@@ -105,14 +109,19 @@ struct IndexFile {
     }
 
     static func parse(_ bytes: [UInt8]) -> IndexFile? {
-        var reader = Reader(bytes: bytes, end: bytes.count - 20)
-        guard let signature = reader.take(4), signature.elementsEqual("DIRC".utf8), let version = reader.uint32(), (2...4).contains(version),
-            let count = reader.uint32(), Int(count) <= bytes.count / 40
+        bytes.withUnsafeBufferPointer { parse(bytes, base: $0) }
+    }
+
+    private static func parse(_ bytes: [UInt8], base: UnsafeBufferPointer<UInt8>) -> IndexFile? {
+        var reader = Reader(base: base, end: base.count - 20)
+        guard let signature = reader.take(4), base[signature].elementsEqual("DIRC".utf8), let version = reader.uint32(), (2...4).contains(version),
+            let count = reader.uint32(), Int(count) <= base.count / 40
         else { return nil }
         var entries: [Entry] = []
         entries.reserveCapacity(Int(count))
-        var paths: [UInt8] = []
-        var previous: Range<Int> = 0..<0
+        var storage = bytes
+        // Version 4: the previous path and the one being rebuilt from it.
+        var (previous, current): ([UInt8], [UInt8]) = ([], [])
         for _ in 0..<count {
             let start = reader.offset
             guard reader.skip(24), let mode = reader.uint32(), reader.skip(12) else { return nil }
@@ -123,28 +132,27 @@ struct IndexFile {
             guard flags & 0x3000 == 0, flags & 0x4000 == 0 else { return nil }
             guard mode == 0o100644 || mode == 0o100755 || mode == 0o120000 || mode == 0o160000 else { return nil }
             let pathRange: Range<Int>
+            // Sorted by path, each once (stage 0 only): the cache-tree walk relies on it.
             if version == 4 {
                 guard let strip = reader.varint(), strip <= previous.count, let suffix = reader.cString() else { return nil }
-                let keep = previous.count - strip
-                let newStart = paths.count
-                paths.append(contentsOf: paths[previous.lowerBound..<previous.lowerBound + keep])
-                paths.append(contentsOf: bytes[suffix])
-                pathRange = newStart..<paths.count
-                previous = pathRange
+                current.removeAll(keepingCapacity: true)
+                current.append(contentsOf: previous[0..<previous.count - strip])
+                current.append(contentsOf: base[suffix])
+                guard !current.isEmpty, entries.isEmpty || precedes(previous[...], current[...]) else { return nil }
+                pathRange = storage.count..<storage.count + current.count
+                storage.append(contentsOf: current)
+                swap(&previous, &current)
             } else {
-                guard let name = reader.cString() else { return nil }
+                guard let name = reader.cString(), !name.isEmpty else { return nil }
+                if let last = entries.last {
+                    let earlier = UnsafeBufferPointer(rebasing: base[last.pathStart..<last.pathEnd])
+                    guard precedes(earlier, UnsafeBufferPointer(rebasing: base[name])) else { return nil }
+                }
                 pathRange = name
                 // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes (the NUL read counts).
                 let length = reader.offset - start
                 let padded = (length + 7) / 8 * 8
                 guard reader.skip(padded - length) else { return nil }
-            }
-            // Sorted by path, each once (stage 0 only): the cache-tree walk relies on it.
-            guard !pathRange.isEmpty else { return nil }
-            if let last = entries.last {
-                let earlier = version == 4 ? paths[last.pathStart..<last.pathEnd] : bytes[last.pathStart..<last.pathEnd]
-                let current = version == 4 ? paths[pathRange] : bytes[pathRange]
-                guard precedes(earlier, current) else { return nil }
             }
             entries.append(Entry(pathStart: pathRange.lowerBound, pathEnd: pathRange.upperBound, idStart: idStart, mode: mode))
         }
@@ -152,9 +160,9 @@ struct IndexFile {
         while reader.offset < reader.end {
             guard let signature = reader.take(4), let size = reader.uint32(), Int(size) <= reader.end - reader.offset else { return nil }
             let body = reader.offset..<reader.offset + Int(size)
-            switch String(decoding: signature, as: UTF8.self) {
+            switch String(decoding: base[signature], as: UTF8.self) {
             case "TREE":
-                var treeReader = Reader(bytes: bytes, offset: body.lowerBound, end: body.upperBound)
+                var treeReader = Reader(base: base, offset: body.lowerBound, end: body.upperBound)
                 guard !body.isEmpty else { break }
                 guard let root = readTree(&treeReader, depth: 0), treeReader.offset == body.upperBound else { return nil }
                 tree = root
@@ -163,11 +171,11 @@ struct IndexFile {
             default:
                 // An optional extension starts with an upper-case letter; git refuses an index
                 // with a required one it does not know, and so does this reader.
-                guard let first = signature.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else { return nil }
+                guard (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(base[signature.lowerBound]) else { return nil }
             }
             reader.offset = body.upperBound
         }
-        return IndexFile(bytes: bytes, paths: paths, entries: entries, tree: tree)
+        return IndexFile(storage: storage, entries: entries, tree: tree)
     }
 
     /// The first entry in `range` whose path does not sort before `key`.
@@ -200,14 +208,14 @@ struct IndexFile {
 
     /// Byte order, as git sorts paths (memcmp, then the shorter first).
     static func precedes(_ lhs: ArraySlice<UInt8>, _ rhs: ArraySlice<UInt8>) -> Bool {
-        lhs.withUnsafeBufferPointer { a in
-            rhs.withUnsafeBufferPointer { b in
-                let common = min(a.count, b.count)
-                guard common > 0, let left = a.baseAddress, let right = b.baseAddress else { return a.count < b.count }
-                let order = memcmp(left, right, common)
-                return order != 0 ? order < 0 : a.count < b.count
-            }
-        }
+        lhs.withUnsafeBufferPointer { a in rhs.withUnsafeBufferPointer { b in precedes(a, b) } }
+    }
+
+    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(a.count, b.count)
+        guard common > 0, let left = a.baseAddress, let right = b.baseAddress else { return a.count < b.count }
+        let order = memcmp(left, right, common)
+        return order != 0 ? order < 0 : a.count < b.count
     }
 
     /// One cache-tree folder and, recursively, its children: `name NUL count SP subtrees LF [id]`.
@@ -218,9 +226,9 @@ struct IndexFile {
         var id: ObjectID?
         if count >= 0 {
             guard let raw = reader.take(20) else { return nil }
-            id = raw.withUnsafeBytes { ObjectID(rawBuffer: $0) }
+            id = ObjectID(rawBuffer: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(reader.base)[raw]))
         }
-        let node = TreeNode(name: Array(reader.bytes[name]), id: id)
+        let node = TreeNode(name: Array(reader.base[name]), id: id)
         for _ in 0..<subtrees {
             guard let child = readTree(&reader, depth: depth + 1) else { return nil }
             node.children.append(child)
@@ -228,16 +236,16 @@ struct IndexFile {
         return node
     }
 
-    /// Bounded big-endian reads over `bytes[offset..<end]`.
+    /// Bounded big-endian reads over `base[offset..<end]`.
     struct Reader {
-        let bytes: [UInt8]
+        let base: UnsafeBufferPointer<UInt8>
         var offset = 0
         let end: Int
 
-        init(bytes: [UInt8], offset: Int = 0, end: Int) {
-            self.bytes = bytes
+        init(base: UnsafeBufferPointer<UInt8>, offset: Int = 0, end: Int) {
+            self.base = base
             self.offset = offset
-            self.end = max(offset, min(end, bytes.count))
+            self.end = max(offset, min(end, base.count))
         }
 
         mutating func skip(_ count: Int) -> Bool {
@@ -246,40 +254,37 @@ struct IndexFile {
             return true
         }
 
-        mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
+        /// The next `count` bytes, as a range of `base`.
+        mutating func take(_ count: Int) -> Range<Int>? {
             let start = offset
-            return skip(count) ? bytes[start..<offset] : nil
+            return skip(count) ? start..<offset : nil
         }
 
         mutating func uint32() -> UInt32? {
-            take(4).map { $0.reduce(0) { $0 << 8 | UInt32($1) } }
+            take(4).map { range in base[range].reduce(0) { $0 << 8 | UInt32($1) } }
         }
 
         mutating func uint16() -> UInt16? {
-            take(2).map { $0.reduce(0) { $0 << 8 | UInt16($1) } }
+            take(2).map { range in base[range].reduce(0) { $0 << 8 | UInt16($1) } }
         }
 
-        /// The bytes up to the next NUL (which is consumed), as a range of `bytes`.
+        /// The bytes up to the next NUL (which is consumed), as a range of `base`.
         mutating func cString() -> Range<Int>? {
-            guard offset < end else { return nil }
-            let (start, count) = (offset, end - offset)
-            let found = bytes.withUnsafeBytes { buffer in
-                memchr(buffer.baseAddress! + start, 0, count).map { UnsafeRawPointer($0) - buffer.baseAddress! }
-            }
-            guard let nul = found else { return nil }
-            defer { offset = nul + 1 }
-            return offset..<nul
+            guard offset < end, let start = base.baseAddress, let nul = memchr(start + offset, 0, end - offset) else { return nil }
+            let stop = UnsafeRawPointer(nul) - UnsafeRawPointer(start)
+            defer { offset = stop + 1 }
+            return offset..<stop
         }
 
         /// git's variable-length offset encoding (index version 4).
         mutating func varint() -> Int? {
             guard offset < end else { return nil }
-            var byte = bytes[offset]
+            var byte = base[offset]
             offset += 1
             var value = Int(byte & 0x7F)
             while byte & 0x80 != 0 {
                 guard offset < end, value < Int.max >> 8 else { return nil }
-                byte = bytes[offset]
+                byte = base[offset]
                 offset += 1
                 value = ((value + 1) << 7) | Int(byte & 0x7F)
             }
@@ -288,9 +293,9 @@ struct IndexFile {
 
         /// An ASCII decimal (optionally `-1`) ended by `terminator`, which is consumed.
         mutating func decimal(until terminator: UInt8) -> Int? {
-            guard let stop = bytes[offset..<end].firstIndex(of: terminator), stop > offset, stop - offset <= 10 else { return nil }
+            guard let stop = base[offset..<end].firstIndex(of: terminator), stop > offset, stop - offset <= 10 else { return nil }
             defer { offset = stop + 1 }
-            let text = bytes[offset..<stop]
+            let text = base[offset..<stop]
             let negative = text.first == UInt8(ascii: "-")
             let digits = negative ? text.dropFirst() : text
             guard !digits.isEmpty, digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
