@@ -176,3 +176,45 @@ struct ProjectLookupTests {
         }
     }
 }
+
+@Suite("Staged states in the project cache")
+struct StagedStateCacheTests {
+    /// A change in a local package (which the patch lanes leave to a full read): the second run
+    /// on the same staged state reads the installing project from the cache, and a new staged
+    /// state is never answered from an old one.
+    @Test func aStagedStateSeenBeforeIsReadNotRebuilt() throws {
+        let repo = ScratchRepository()
+        LocalPackageTests().writePackageRepository(repo)
+        _ = try repo.commit("base")
+        let file = repo.root + "/cache/parse-cache.bin"
+        let repository = try Repository.discover(from: repo.path)
+        func run() throws -> (answer: [String], staged: Int, full: [String]) {
+            let engine = ImpactEngine(repository: repository, cache: ParseCache(file: file, version: "t"))
+            var request = ImpactRequest(comparison: .staged)
+            request.partialProject = true
+            let answer = try engine.run(request)
+            engine.saveCaches()
+            let full = try ImpactEngine(repository: repository, cache: ParseCache(file: nil, version: "t"), incremental: false)
+                .run(ImpactRequest(comparison: .staged))
+            return (shown(answer), engine.projects.stagedAnswers, shown(full))
+        }
+        repo.write("models/base_orders.sql", "select id from {{ source('raw', 'orders') }} limit {{ var('pkg_limit') }}\n")
+        repo.stage("models/base_orders.sql")
+        let first = try run()
+        #expect(first.staged == 0)
+        #expect(first.answer == first.full)
+        let second = try run()
+        #expect(second.staged == 1, "integration_tests' head comes from the cache")
+        #expect(second.answer == second.full)
+        #expect(second.answer.contains { $0.hasPrefix("modified model.pkg.base_orders") })
+
+        // Another staged state: a miss, and the answer of that state.
+        repo.write("models/base_orders.sql", "select id, 2 as two from {{ source('raw', 'orders') }}\n")
+        repo.remove("integration_tests/models/check_orders.sql")
+        repo.stage("models/base_orders.sql", "integration_tests/models/check_orders.sql")
+        let third = try run()
+        #expect(third.staged == 0)
+        #expect(third.answer == third.full)
+        #expect(third.answer != second.answer)
+    }
+}

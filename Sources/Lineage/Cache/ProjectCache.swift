@@ -12,6 +12,8 @@ final class ProjectCache {
     private var pending: [(key: String, project: DbtProject)] = []
     /// How many answers were built from a lookup section rather than a whole project.
     var lookupAnswers = 0
+    /// How many heads were read by their staged state's key (``ImpactEngine/stagedKey(_:baseKey:changes:)``).
+    var stagedAnswers = 0
 
     init(folder: String?, version: String) {
         self.folder = folder
@@ -33,14 +35,26 @@ final class ProjectCache {
     }
 
     func load(_ key: String) -> DbtProject? {
-        guard let path = file(for: key), let storage = ByteStorage(mapping: path) else { return nil }
-        return ProjectCoding.decode(storage, key: key)
+        guard let path = file(for: key), let storage = ByteStorage(mapping: path), let project = ProjectCoding.decode(storage, key: key) else {
+            return nil
+        }
+        Self.touch(path)
+        return project
     }
 
     /// The cached project for `key`, read through its lookup section (nothing decoded yet).
     func lookup(_ key: String) -> ProjectLookup? {
-        guard let path = file(for: key), let storage = ByteStorage(mapping: path) else { return nil }
-        return ProjectLookup(storage: storage, key: key)
+        guard let path = file(for: key), let storage = ByteStorage(mapping: path), let lookup = ProjectLookup(storage: storage, key: key) else {
+            return nil
+        }
+        Self.touch(path)
+        return lookup
+    }
+
+    /// Marks a file used now: `save()` keeps the most recently used, so HEAD's project, read at
+    /// every commit, outlives the staged states written after it. A read-only cache stays as is.
+    private static func touch(_ path: String) {
+        _ = utimes(path, nil)
     }
 
     /// Remembers a project to write on `save()`.
@@ -48,7 +62,7 @@ final class ProjectCache {
         pending.append((key, project))
     }
 
-    /// Writes what was stored, atomically, and keeps only the newest `limit` files.
+    /// Writes what was stored, atomically, and keeps only the `limit` most recently used files.
     func save() throws {
         guard let folder, !pending.isEmpty else { return }
         for (key, project) in pending {

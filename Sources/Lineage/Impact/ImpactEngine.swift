@@ -155,6 +155,7 @@ public struct ImpactEngine {
                 let installedKey = installed.map { $0.digest.isEmpty ? "" : "\u{1}installed=" + $0.digest } ?? ""
                 let baseKey = try treeKey(base, root: root, adapter: adapter, projects, packages: headPackages).map { $0 + installedKey }
                 let headKey = try treeKey(head, root: root, adapter: adapter, projects, packages: headPackages).map { $0 + installedKey }
+                let stagedKey = headKey == nil ? Self.stagedKey(head, baseKey: baseKey, changes: changes) : nil
                 let installedPackages = installed?.packages ?? []
                 if installed?.isInstalled != true, try InstalledPackages.wanted(root: root, entries: headEntries, source: direct) {
                     let folder = installed?.folder ?? prefix + "dbt_packages"
@@ -208,6 +209,11 @@ public struct ImpactEngine {
                         baseProject = working
                     }
                 }
+                // What neither lane could patch (a change in a package) may be a staged state seen before.
+                if head == nil, let stagedKey, let cached = projects.load(stagedKey) {
+                    head = cached
+                    projects.stagedAnswers += 1
+                }
                 if let head {
                     headProject = head
                 } else {
@@ -215,7 +221,7 @@ public struct ImpactEngine {
                         root: root, entries: headEntries.filter { $0.path.hasPrefix(prefix) }, source: source, adapter: adapter,
                         packages: packages(headPackages, in: headEntries) + installedPackages)
                     headProject = loaded
-                    if let headKey { projects.store(loaded, key: headKey) }
+                    if let key = headKey ?? stagedKey { projects.store(loaded, key: key) }
                 }
                 for change in touched {
                     let rel = String(change.path.dropFirst(prefix.count))
@@ -275,18 +281,6 @@ public struct ImpactEngine {
             let config = try? ProjectConfig(yaml: yaml, file: projectFile)
         else { return nil }
         return try InstalledPackages.read(root: root, config: config, repository: repository, skipping: [config.name], source: source)
-    }
-
-    /// The project-cache key of a commit's project folder; nil for the index and the working tree.
-    /// Local packages add their folders' trees to the key (the same revision holds them).
-    func treeKey(_ snapshot: Snapshot, root: String, adapter: String?, _ projects: ProjectCache, packages: [String] = []) throws -> String? {
-        guard case .commit(let id) = snapshot, let tree = try repository.treeID(ofCommit: id, path: root) else { return nil }
-        var key = projects.key(tree: tree, root: root, adapter: adapter)
-        for package in packages {
-            // The whole package folder (a package at the repository root is the root tree).
-            key += "\u{1}" + package + "=" + (try repository.treeID(ofCommit: id, path: package)?.hex ?? "-")
-        }
-        return key
     }
 
     /// The two states a comparison reads: HEAD (or the empty tree when unborn) against the index
