@@ -1,6 +1,7 @@
 #ifndef RATIONALE_CLIBGIT2_SHIM_H
 #define RATIONALE_CLIBGIT2_SHIM_H
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: the options rationale sets, in one call.
    Trees of up to 1 MiB stay in libgit2's object cache (the default keeps only those under 4 KiB,

@@ -223,7 +223,7 @@ extension Repository {
     /// re-reads its index.
     func exactIndexFile() -> IndexFile? {
         guard !isBare, !ignoresCase else { return nil }
-        let path = gitDirectory + "/index"
+        let path = indexFilePath ?? gitDirectory + "/index"
         guard let stamp = IndexFile.Stamp(path: path) else { return nil }
         if let cache = indexFileCache, cache.stamp == stamp {
             return cache.file

@@ -10,6 +10,8 @@ public final class Repository {
     let handle: OpaquePointer
     /// The object database, opened on first use and freed in `deinit`.
     private var objectDatabase: OpaquePointer?
+    /// The index file other than `<git dir>/index` that git named (``useIndexFile(at:)``).
+    private(set) var indexFilePath: String?
     /// The index file as last read directly, with the file's identity then (see `exactIndexFile`).
     var indexFileCache: IndexFile.Cached?
     /// Whether `core.ignorecase` is on, read once.
@@ -63,6 +65,20 @@ public final class Repository {
     /// The absolute path of the working tree, without a trailing slash; nil when bare.
     public var workdir: String? {
         git_repository_workdir(handle).map { String(libgit2Path: $0) }
+    }
+
+    /// Reads the index from `path` instead of `<git dir>/index`, as git does when
+    /// `GIT_INDEX_FILE` is set — which it is for the hooks of `git commit -a` and
+    /// `git commit <paths>`: the commit is made from a temporary index, not the usual one. A
+    /// missing file is an empty index, as in git.
+    public func useIndexFile(at path: String) throws {
+        guard !isBare else { throw GitError.bareRepository(operation: "reading the index at \(path)") }
+        var index: OpaquePointer?
+        try check(git_index_open(&index, path), "git_index_open")
+        defer { git_index_free(index) }
+        try check(git_repository_set_index(handle, index), "git_repository_set_index")
+        indexFilePath = path
+        indexFileCache = nil
     }
 
     /// The path of this repository's git directory (in a linked worktree, its

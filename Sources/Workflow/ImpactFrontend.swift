@@ -9,9 +9,10 @@ public enum ImpactFrontend {
     /// `project` is taken relative to `directory`, as a user types it.
     public static func run(
         directory: String, comparison: Comparison, project: String?, adapter: String?,
-        options: ImpactOptions, useCache: Bool
+        options: ImpactOptions, useCache: Bool, indexFile: String? = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"]
     ) throws -> (result: ImpactResult, root: String) {
         let repository = try Repository.discover(from: directory)
+        try Workspace.useIndexFile(indexFile, in: repository, directory: directory)
         let root = repository.workdir ?? repository.gitDirectory
         let settings = try RationaleConfig.load(workdir: repository.workdir)
         var options = options

@@ -14,12 +14,26 @@ public struct Workspace {
     public let config: RationaleConfig
 
     /// Opens the repository around `directory` and reads `.rationale.yml`.
-    public static func open(_ directory: String?) throws -> Workspace {
-        let repository = try Repository.discover(from: directory ?? FileManager.default.currentDirectoryPath)
+    ///
+    /// `indexFile` is git's `GIT_INDEX_FILE` (relative to the current directory, as git reads
+    /// it): the index `git commit -a` and `git commit <paths>` build for the commit and hand to
+    /// their hooks. Read from `.git/index` instead, a hook would judge what was staged before.
+    public static func open(_ directory: String?, indexFile: String? = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"]) throws -> Workspace {
+        let current = FileManager.default.currentDirectoryPath
+        let repository = try Repository.discover(from: directory ?? current)
         guard let root = repository.workdir else {
             throw WorkspaceError.bareRepository(repository.gitDirectory)
         }
+        try useIndexFile(indexFile, in: repository, directory: directory ?? current)
         return Workspace(repository: repository, root: root, config: try RationaleConfig.load(workdir: root))
+    }
+
+    /// Points `repository` at git's `GIT_INDEX_FILE` when one is set; a relative path is taken
+    /// from the folder the command runs in (`-C`), as `git -C` takes it.
+    static func useIndexFile(_ indexFile: String?, in repository: Repository, directory: String) throws {
+        guard let indexFile, !indexFile.isEmpty, !repository.isBare else { return }
+        let base = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+        try repository.useIndexFile(at: indexFile.hasPrefix("/") ? indexFile : base + "/" + indexFile)
     }
 
     /// The session folder names on disk, sorted.

@@ -144,6 +144,30 @@ import _TestSupport
         #expect(try Repository.open(at: scratch.path).exactIndexFile() == nil)
     }
 
+    /// `GIT_INDEX_FILE`, as `git commit -a` hands it to its hooks: the staged changes, the index
+    /// listings and libgit2's own reads all come from that file.
+    @Test func anotherIndexFile() throws {
+        let scratch = ScratchRepository()
+        try project(scratch)
+        scratch.write("models/staging/ops/m2.sql", "select 'only in the other index'\n")
+        let other = scratch.root + "/other-index"
+        var environment = scratch.environment
+        environment["GIT_INDEX_FILE"] = other
+        _ = try runProcess("/usr/bin/env", ["git", "read-tree", "HEAD"], cwd: scratch.path, env: environment)
+        _ = try runProcess("/usr/bin/env", ["git", "add", "models/staging/ops/m2.sql"], cwd: scratch.path, env: environment)
+        let repository = try Repository.open(at: scratch.path)
+        let commit = try head(repository)
+        #expect(try repository.diff(from: .commit(commit), to: .index).isEmpty, "nothing is staged in .git/index")
+        try repository.useIndexFile(at: other)
+        let changes = try repository.diff(from: .commit(commit), to: .index, renames: false, submodules: true)
+        #expect(changes.map(\.path) == ["models/staging/ops/m2.sql"])
+        #expect(try repository.stagedChangesThroughLibgit2(head: commit, renames: false, submodules: true) == changes)
+        #expect(try repository.stagedChangesThroughCacheTree(head: commit, renames: false, submodules: true) == changes)
+        let listed = try repository.entries(of: .index, under: "models/staging/ops")
+        #expect(listed == (try repository.withIndex(operation: "test") { repository.indexEntries($0, under: "models/staging/ops") }))
+        #expect(try repository.indexEntries(at: ["models/staging/ops/m2.sql"]).first?.id == changes.first?.newID)
+    }
+
     @Test func indexVersionFour() throws {
         let scratch = ScratchRepository()
         try project(scratch)

@@ -578,3 +578,25 @@ struct HookManagerDocumentationTests {
         }
     }
 }
+
+@Suite("The hooks judge the commit git makes")
+struct CommitAllHookTests {
+    /// `git commit -a` and `git commit <paths>` build a temporary index for the commit and name
+    /// it to their hooks in GIT_INDEX_FILE; `.git/index` still holds the old staging. The hook
+    /// must see the model change that the commit is about to record (it once saw none and let
+    /// the commit through without a session).
+    @Test(arguments: [["commit", "--quiet", "-a", "-m", "edit"], ["commit", "--quiet", "-m", "edit", "--", "dbt/models/staging/stg_orders.sql"]])
+    func aModelChangeCommittedWithoutStagingIsChecked(command: [String]) throws {
+        let repo = try shopRepository()
+        #expect(try rationale(["install"], in: repo.path, env: repo.environment).status == 0)
+        let head = try repo.git("rev-parse", "HEAD")
+        repo.write("dbt/models/staging/stg_orders.sql", "select *, 1 as flag from raw.orders\n")
+        let commit = try runProcess("/usr/bin/env", ["git"] + command, cwd: repo.path, env: repo.environment)
+        #expect(commit.status != 0, "the commit went through: \(commit.stdout)")
+        #expect(commit.stdout.contains("session_required") || commit.stderr.contains("session_required") || commit.stderr.contains("no session"))
+        #expect(try repo.git("rev-parse", "HEAD") == head)
+        // Staged the usual way, the same change is refused the same way.
+        repo.stage("dbt/models/staging/stg_orders.sql")
+        #expect(try runProcess("/usr/bin/env", ["git", "commit", "--quiet", "-m", "edit"], cwd: repo.path, env: repo.environment).status != 0)
+    }
+}
