@@ -218,3 +218,16 @@ struct StagedStateCacheTests {
         #expect(third.answer != second.answer)
     }
 }
+
+@Suite("Project files among the entries")
+struct ProjectFilesTests {
+    @Test func onlyFilesNamedExactlyDbtProjectYmlOutsidePackagesAndBuildOutput() throws {
+        let id = try #require(ObjectID(hex: String(repeating: "ab", count: 20)))
+        let paths = [
+            "a/dbt_project.yml", "a/xdbt_project.yml", "b/dbt_project.yml.bak", "dbt_packages/p/dbt_project.yml", "dbt_project.yml",
+            "deep/er/dbt_project.yml", "target/dbt_project.yml", "x/\u{301}dbt_project.yml", "dbt_project.ym",
+        ].sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let entries = paths.map { TreeEntry(path: $0, id: id, isExecutable: false, isSymlink: false, onDisk: false) }
+        #expect(ImpactEngine.projectFiles(in: entries) == ["", "a", "deep/er"])
+    }
+}

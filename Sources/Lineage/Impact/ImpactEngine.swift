@@ -314,7 +314,12 @@ public struct ImpactEngine {
     /// Folders holding a `dbt_project.yml`, outside installed packages and build output.
     public static func projectFiles(in entries: [TreeEntry]) -> [String] {
         entries.compactMap { entry -> String? in
-            guard entry.path == "dbt_project.yml" || entry.path.hasSuffix("/dbt_project.yml") else { return nil }
+            // By bytes (a file named exactly so, as dbt reads it): String's hasSuffix compares
+            // characters, ~250 instructions a path of a 50,000-file index.
+            let bytes = entry.path.utf8
+            guard bytes.count >= 15, bytes.suffix(15).elementsEqual("dbt_project.yml".utf8),
+                bytes.count == 15 || bytes.dropLast(15).last == UInt8(ascii: "/")
+            else { return nil }
             let folder = entry.path == "dbt_project.yml" ? "" : String(entry.path.dropLast("/dbt_project.yml".count))
             let parts = folder.split(separator: "/")
             if parts.contains(where: { $0 == "dbt_packages" || $0 == "dbt_modules" || $0 == "target" || $0 == "node_modules" }) { return nil }
