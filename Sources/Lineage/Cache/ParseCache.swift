@@ -16,6 +16,11 @@ public final class ParseCache {
     public let file: String?
     let version: String
     private var loadedEntries: [Key: ParsedFile]?
+    /// Files parsed by this run, kept only as encoded records (what the file will hold): runs of
+    /// whole records, and where each key's record lies. A parsed file lives no longer than the
+    /// loader needs it; a second lookup decodes the record.
+    private var chunks: [[UInt8]] = []
+    private var fresh: [Key: (chunk: Int, start: Int, end: Int)] = [:]
     private(set) var dirty = false
     /// How many lookups were served from the cache, and how many parsed anew.
     public private(set) var hits = 0
@@ -59,8 +64,7 @@ public final class ParseCache {
     }
 
     func lookup(_ id: ObjectID, _ kind: ParsedFile.Kind) -> ParsedFile? {
-        if loadedEntries == nil { _ = entries }
-        if let hit = loadedEntries?[Key(id: id, kind: kind)] {
+        if let hit = peek(id, kind) {
             hits += 1
             return hit
         }
@@ -71,36 +75,69 @@ public final class ParseCache {
     /// A lookup that does not count as a hit or a miss.
     func peek(_ id: ObjectID, _ kind: ParsedFile.Kind) -> ParsedFile? {
         if loadedEntries == nil { _ = entries }
-        return loadedEntries?[Key(id: id, kind: kind)]
+        let key = Key(id: id, kind: kind)
+        if let hit = loadedEntries?[key] { return hit }
+        guard let place = fresh[key] else { return nil }
+        return chunks[place.chunk].withUnsafeBufferPointer { buffer in
+            var r = CacheCoding.Reader(buffer: UnsafeBufferPointer(rebasing: buffer[0..<place.end]), offset: place.start)
+            return r.parsed()
+        }
+    }
+
+    /// Whether the cache holds a parse of this file.
+    func contains(_ id: ObjectID, _ kind: ParsedFile.Kind) -> Bool {
+        if loadedEntries == nil { _ = entries }
+        let key = Key(id: id, kind: kind)
+        return loadedEntries?[key] != nil || fresh[key] != nil
+    }
+
+    /// Counts a hit served by the caller (a file parsed ahead by this run).
+    func countHit() {
+        hits += 1
     }
 
     func store(_ id: ObjectID, _ kind: ParsedFile.Kind, _ parsed: ParsedFile) {
+        guard parsed != .missing, !contains(id, kind) else { return }
+        var w = CacheCoding.Writer()
+        let start = w.record(id, kind, parsed)
+        adopt(w.bytes, records: [(Key(id: id, kind: kind), start, w.bytes.count)])
+    }
+
+    /// Takes a run of encoded records (see ``CacheCoding/Writer/record(_:_:_:)``) with where
+    /// each record's parse starts and ends in it. Records of files the cache already holds are
+    /// left out, so the file never holds one twice.
+    func adopt(_ chunk: [UInt8], records: [(key: Key, start: Int, end: Int)]) {
+        guard !records.isEmpty else { return }
         if loadedEntries == nil { _ = entries }
-        // In place: going through `entries` would copy the whole dictionary on every store.
-        loadedEntries?[Key(id: id, kind: kind)] = parsed
+        let isNew = { (key: Key) in self.fresh[key] == nil && self.loadedEntries?[key] == nil }
+        var kept = chunk
+        var places = records
+        if !records.allSatisfy({ isNew($0.key) }) {
+            kept = []
+            places = []
+            for record in records where isNew(record.key) && !places.contains(where: { $0.key == record.key }) {
+                let begin = record.start - CacheCoding.recordPrefix
+                places.append((record.key, kept.count + CacheCoding.recordPrefix, kept.count + record.end - begin))
+                kept.append(contentsOf: chunk[begin..<record.end])
+            }
+            guard !places.isEmpty else { return }
+        }
+        chunks.append(kept)
+        for record in places { fresh[record.key] = (chunks.count - 1, record.start, record.end) }
         dirty = true
     }
 
-    /// Writes the cache when something new was parsed.
+    /// Writes the cache when something new was parsed: the header, the entries read from the
+    /// file before, and this run's records as they were encoded, one after the other.
     public func save() throws {
         guard dirty, let file else { return }
-        try Self.writeAtomically(CacheCoding.encode(entries, version: version), to: file)
+        let old = (loadedEntries ?? [:]).filter { $0.value != .missing }
+        var head = CacheCoding.Writer()
+        head.bytes.append(contentsOf: CacheCoding.magic)
+        head.string(version)
+        head.u32(old.count + fresh.count)
+        for (key, parsed) in old { _ = head.record(key.id, key.kind, parsed) }
+        try CacheFile.write([head.bytes] + chunks, to: file)
         dirty = false
-    }
-
-    /// Writes to a unique temporary file in the same folder, then renames it over `file`:
-    /// readers see the old or the new content, never a torn one.
-    static func writeAtomically(_ bytes: [UInt8], to file: String) throws {
-        let folder = (file as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
-        }
-        if rename(temporary, file) != 0 {
-            let code = errno
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
-        }
     }
 }

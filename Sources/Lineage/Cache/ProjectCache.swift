@@ -9,7 +9,9 @@ final class ProjectCache {
 
     let folder: String?
     let version: String
-    private var pending: [(key: String, project: DbtProject)] = []
+    /// Projects to write, already encoded: the project itself stays free to change in place
+    /// (the head is patched from the base) without a copy of its nodes.
+    private var pending: [(key: String, pieces: [[UInt8]])] = []
     /// How many answers were built from a lookup section rather than a whole project.
     var lookupAnswers = 0
 
@@ -43,17 +45,18 @@ final class ProjectCache {
         return ProjectLookup(storage: storage, key: key)
     }
 
-    /// Remembers a project to write on `save()`.
+    /// Encodes a project to write on `save()`.
     func store(_ project: DbtProject, key: String) {
-        pending.append((key, project))
+        guard folder != nil else { return }
+        pending.append((key, ProjectCoding.pieces(project, key: key)))
     }
 
     /// Writes what was stored, atomically, and keeps only the newest `limit` files.
     func save() throws {
         guard let folder, !pending.isEmpty else { return }
-        for (key, project) in pending {
+        for (key, pieces) in pending {
             guard let path = file(for: key) else { continue }
-            try ParseCache.writeAtomically(ProjectCoding.encode(project, key: key), to: path)
+            try CacheFile.write(pieces, to: path)
         }
         pending = []
         let fm = FileManager.default

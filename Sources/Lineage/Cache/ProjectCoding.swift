@@ -7,7 +7,16 @@ import Foundation
 enum ProjectCoding {
     static let magic: [UInt8] = Array("RATIONALE-PROJECT 11\n".utf8)
 
+    /// The whole file, sealed (see ``pieces(_:key:)``).
     static func encode(_ project: DbtProject, key: String) -> [UInt8] {
+        var bytes = Array(pieces(project, key: key).joined())
+        CacheCoding.seal(&bytes)
+        return bytes
+    }
+
+    /// The file as the pieces the encoder built, in order, without the seal: written one after
+    /// the other (``CacheFile/write(_:to:)``) they make the file without a joined copy.
+    static func pieces(_ project: DbtProject, key: String) -> [[UInt8]] {
         var w = InterningWriter()
         // Details go to their own section, inline and not interned: encoding skips hashing
         // them, and a run reads the section only for the nodes it looks at.
@@ -64,7 +73,7 @@ enum ProjectCoding {
         let keys = ProjectIndex.keys(nodes, intern: { w.stringTable.index(of: $0) })
 
         var out = CacheCoding.Writer()
-        out.bytes.reserveCapacity(w.body.bytes.count + details.bytes.count + w.strings.count * 48 + 1_024)
+        out.bytes.reserveCapacity(magic.count + key.utf8.count + w.strings.count * 48 + 1_024)
         out.bytes.append(contentsOf: magic)
         out.string(key)
         out.u32(w.strings.count)
@@ -77,12 +86,11 @@ enum ProjectCoding {
         for v in w.values { out.value(v) }
         out.u32(w.body.bytes.count)
         places.body = out.bytes.count
-        out.bytes.append(contentsOf: w.body.bytes)
-        places.detailsStart = out.bytes.count
-        out.bytes.append(contentsOf: details.bytes)
-        ProjectIndex.append(places, keys: keys, strings: w.strings, to: &out)
-        CacheCoding.seal(&out.bytes)
-        return out.bytes
+        places.detailsStart = out.bytes.count + w.body.bytes.count
+        var pieces = [out.bytes, w.body.bytes, details.bytes]
+        (out, w, details) = (CacheCoding.Writer(), InterningWriter(), CacheCoding.Writer())
+        pieces.append(ProjectIndex.tables(places, keys: keys, after: pieces))
+        return pieces
     }
 
     static func decode(_ bytes: [UInt8], key: String) -> DbtProject? {

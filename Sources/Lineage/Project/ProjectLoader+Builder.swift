@@ -80,7 +80,9 @@ extension ProjectLoader {
 
         // MARK: - Resolution
 
-        func finish() -> DbtProject {
+        /// Resolves the collected files into the project; the files' parses are let go as soon
+        /// as they are read (at 50,000 models the property files alone are 100+ MB parsed).
+        mutating func finish() -> DbtProject {
             var folderConfigs: [[String]: (merged: Value, level: Value?)] = [:]
             /// dbt_project.yml's config for an fqn: the folder's part computed once per folder,
             /// then the node's own level, if the tree names it.
@@ -112,6 +114,7 @@ extension ProjectLoader {
                 files: yamlFiles.map { file in
                     (file.0, ConfigExpression.renderProperties(file.1, in: renderContext))
                 })
+            yamlFiles = []
 
             // Models, versioned or not.
             for file in modelFiles {
