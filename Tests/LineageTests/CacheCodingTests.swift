@@ -90,4 +90,21 @@ struct CacheCodingTests {
         let third = ParseCache(file: file, version: "1")
         #expect(third.entries.count == 3 && third.lookup(c, .yaml) == .yamlError(line: 2, message: "bad"))
     }
+
+    @Test func aRunThatDoesNotSaveLeavesNoSpoolBehind() throws {
+        let folder = FileManager.default.temporaryDirectory.path + "/rationale-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            let cache = ParseCache(file: folder + "/parse-cache.bin", version: "1")
+            cache.store(try #require(ObjectID(hex: String(repeating: "a", count: 40))), .yaml, .yaml(.string("x")))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 1, "the spool fills as the run parses")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        do {
+            let cache = ParseCache(file: folder + "/made/parse-cache.bin", version: "1")
+            cache.store(try #require(ObjectID(hex: String(repeating: "a", count: 40))), .yaml, .yaml(.string("x")))
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/made"), "a folder the spool made goes with it")
+    }
 }

@@ -16,11 +16,12 @@ public final class ParseCache {
     public let file: String?
     let version: String
     private var loadedEntries: [Key: ParsedFile]?
-    /// Files parsed by this run, kept only as encoded records (what the file will hold): runs of
-    /// whole records, and where each key's record lies. A parsed file lives no longer than the
-    /// loader needs it; a second lookup decodes the record.
-    private var chunks: [[UInt8]] = []
-    private var fresh: [Key: (chunk: Int, start: Int, end: Int)] = [:]
+    /// Files parsed by this run, on disk only: the spool holds their records (what the next
+    /// cache file will hold), `fresh` where each lies in it. A parsed file lives no longer than
+    /// the loader needs it; a second lookup reads its record back. In-memory caches (no file)
+    /// keep parses in `loadedEntries` instead.
+    private var spoolFile: ParseCacheSpool?
+    private var fresh: [Key: (start: Int, end: Int)] = [:]
     private(set) var dirty = false
     /// How many lookups were served from the cache, and how many parsed anew.
     public private(set) var hits = 0
@@ -77,9 +78,9 @@ public final class ParseCache {
         if loadedEntries == nil { _ = entries }
         let key = Key(id: id, kind: kind)
         if let hit = loadedEntries?[key] { return hit }
-        guard let place = fresh[key] else { return nil }
-        return chunks[place.chunk].withUnsafeBufferPointer { buffer in
-            var r = CacheCoding.Reader(buffer: UnsafeBufferPointer(rebasing: buffer[0..<place.end]), offset: place.start)
+        guard let place = fresh[key], let bytes = spoolFile?.read(place.start, place.end) else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var r = CacheCoding.Reader(buffer: buffer)
             return r.parsed()
         }
     }
@@ -96,48 +97,47 @@ public final class ParseCache {
         hits += 1
     }
 
-    func store(_ id: ObjectID, _ kind: ParsedFile.Kind, _ parsed: ParsedFile) {
-        guard parsed != .missing, !contains(id, kind) else { return }
-        var w = CacheCoding.Writer()
-        let start = w.record(id, kind, parsed)
-        adopt(w.bytes, records: [(Key(id: id, kind: kind), start, w.bytes.count)])
+    /// Where this run's records go, for a cache with a file; made on first use (nil when the
+    /// temporary file cannot be made: nothing is cached then).
+    var spool: ParseCacheSpool? {
+        if spoolFile == nil, let file { spoolFile = ParseCacheSpool(beside: file, version: version) }
+        return spoolFile
     }
 
-    /// Takes a run of encoded records (see ``CacheCoding/Writer/record(_:_:_:)``) with where
-    /// each record's parse starts and ends in it. Records of files the cache already holds are
-    /// left out, so the file never holds one twice.
-    func adopt(_ chunk: [UInt8], records: [(key: Key, start: Int, end: Int)]) {
-        guard !records.isEmpty else { return }
-        if loadedEntries == nil { _ = entries }
-        let isNew = { (key: Key) in self.fresh[key] == nil && self.loadedEntries?[key] == nil }
-        var kept = chunk
-        var places = records
-        if !records.allSatisfy({ isNew($0.key) }) {
-            kept = []
-            places = []
-            for record in records where isNew(record.key) && !places.contains(where: { $0.key == record.key }) {
-                let begin = record.start - CacheCoding.recordPrefix
-                places.append((record.key, kept.count + CacheCoding.recordPrefix, kept.count + record.end - begin))
-                kept.append(contentsOf: chunk[begin..<record.end])
-            }
-            guard !places.isEmpty else { return }
+    func store(_ id: ObjectID, _ kind: ParsedFile.Kind, _ parsed: ParsedFile) {
+        guard parsed != .missing, !contains(id, kind) else { return }
+        let key = Key(id: id, kind: kind)
+        guard file != nil else {
+            loadedEntries?[key] = parsed
+            return
         }
-        chunks.append(kept)
-        for record in places { fresh[record.key] = (chunks.count - 1, record.start, record.end) }
+        var w = CacheCoding.Writer()
+        let start = w.record(id, kind, parsed)
+        guard let at = spool?.append(w.bytes, records: 1) else { return }
+        fresh[key] = (at + start, at + w.bytes.count)
         dirty = true
     }
 
-    /// Writes the cache when something new was parsed: the header, the entries read from the
-    /// file before, and this run's records as they were encoded, one after the other.
+    /// Records that lanes appended to the spool: where each record's parse starts and ends in it.
+    func adoptSpooled(_ records: [(key: Key, start: Int, end: Int)]) {
+        guard !records.isEmpty else { return }
+        for record in records where fresh[record.key] == nil { fresh[record.key] = (record.start, record.end) }
+        dirty = true
+    }
+
+    /// Writes the cache when something new was parsed: completes the spool — this run's
+    /// records are in it already — with the entries read from the file before.
     public func save() throws {
-        guard dirty, let file else { return }
-        let old = (loadedEntries ?? [:]).filter { $0.value != .missing }
-        var head = CacheCoding.Writer()
-        head.bytes.append(contentsOf: CacheCoding.magic)
-        head.string(version)
-        head.u32(old.count + fresh.count)
-        for (key, parsed) in old { _ = head.record(key.id, key.kind, parsed) }
-        try CacheFile.write([head.bytes] + chunks, to: file)
+        guard dirty, let file, let spoolFile else { return }
+        var old = CacheCoding.Writer()
+        var count = 0
+        for (key, parsed) in loadedEntries ?? [:] where parsed != .missing {
+            _ = old.record(key.id, key.kind, parsed)
+            count += 1
+        }
+        try spoolFile.complete(to: file, extra: old.bytes, extraRecords: count)
+        self.spoolFile = nil
+        fresh = [:]
         dirty = false
     }
 }

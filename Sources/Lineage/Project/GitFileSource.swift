@@ -37,7 +37,7 @@ final class ParallelSlots<Item>: @unchecked Sendable {
 /// What a lane made of one file: the parse with where its record lies in the lane's chunk, or
 /// the error.
 private enum Outcome {
-    case parsed(ParsedFile, start: Int, end: Int)
+    case parsed(ParsedFile, chunk: Int, start: Int, end: Int)
     case failed(any Error)
 }
 
@@ -49,6 +49,8 @@ final class GitFileSource: ProjectFileSource {
     let repository: Repository
     let cache: ParseCache
     private var sizes: [ObjectID: Int] = [:]
+    /// About how many bytes of cache records a lane gathers into one chunk.
+    static let chunkSize = 1 << 20
     /// Files the last prefetch parsed, until the loader takes them.
     private var prefetched: [ParseCache.Key: ParsedFile] = [:]
     /// Files whose blob this clone lacks (a partial clone), by repository path.
@@ -92,11 +94,11 @@ final class GitFileSource: ProjectFileSource {
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, work.count / 64 + 1))
         let location = repository.workdir ?? repository.gitDirectory
         let outcomes = ParallelSlots<Outcome>(count: work.count)
-        let chunks = ParallelSlots<[UInt8]>(count: lanes)
+        let bases = ParallelSlots<[Int?]>(count: lanes)
         let input = work
         // An in-memory cache (`--no-cache`) is never written: no records then; a file read
         // twice is parsed twice.
-        let encode = cache.file != nil
+        let spool = cache.spool
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             let handle: Repository
             do {
@@ -105,35 +107,50 @@ final class GitFileSource: ProjectFileSource {
                 for index in stride(from: lane, to: input.count, by: lanes) { outcomes.set(index, .failed(error)) }
                 return
             }
+            // Records go to the spool about a megabyte at a time: where each chunk landed is
+            // known once it is written.
+            var written: [Int?] = []
             var records = CacheCoding.Writer()
+            var count = 0
+            func flush() {
+                written.append(spool?.append(records.bytes, records: count))
+                records.bytes.removeAll(keepingCapacity: true)
+                count = 0
+            }
             for index in stride(from: lane, to: input.count, by: lanes) {
                 let (entry, kind) = input[index]
                 do {
                     let parsed = try Self.readAndParse(entry, as: kind, in: handle)
-                    let start = parsed == .missing || !encode ? 0 : records.record(entry.id, kind, parsed)
-                    outcomes.set(index, .parsed(parsed, start: start, end: records.bytes.count))
+                    if records.bytes.count >= Self.chunkSize { flush() }
+                    var start = 0
+                    if spool != nil, parsed != .missing {
+                        start = records.record(entry.id, kind, parsed)
+                        count += 1
+                    }
+                    outcomes.set(index, .parsed(parsed, chunk: written.count, start: start, end: records.bytes.count))
                 } catch {
                     outcomes.set(index, .failed(error))
                 }
             }
-            chunks.set(lane, records.bytes)
+            if spool != nil { flush() }
+            bases.set(lane, written)
         }
-        var laneRecords = Array(repeating: [(key: ParseCache.Key, start: Int, end: Int)](), count: lanes)
+        var spooled: [(key: ParseCache.Key, start: Int, end: Int)] = []
         prefetched.reserveCapacity(work.count)
         for (index, item) in work.enumerated() {
             let key = ParseCache.Key(id: item.entry.id, kind: item.kind)
             switch outcomes.take(index) {
-            case .parsed(.missing, _, _)?: missingPaths.insert(item.entry.path)
-            case .parsed(let parsed, let start, let end)?:
+            case .parsed(.missing, _, _, _)?: missingPaths.insert(item.entry.path)
+            case .parsed(let parsed, let chunk, let start, let end)?:
                 prefetched[key] = parsed
-                if encode { laneRecords[index % lanes].append((key, start, end)) }
+                if let lane = bases.get(index % lanes), chunk < lane.count, let base = lane[chunk] {
+                    spooled.append((key, base + start, base + end))
+                }
             case .failed(let error)?: throw error
             case nil: break
             }
         }
-        for lane in 0..<lanes {
-            if let chunk = chunks.take(lane) { cache.adopt(chunk, records: laneRecords[lane]) }
-        }
+        cache.adoptSpooled(spooled)
     }
 
     /// Reads a file (refusing one over the size limit) and parses it.

@@ -80,8 +80,7 @@ extension ProjectLoader {
 
         // MARK: - Resolution
 
-        /// Resolves the collected files into the project; the files' parses are let go as soon
-        /// as they are read (at 50,000 models the property files alone are 100+ MB parsed).
+        /// Resolves the collected files into the project, letting the property files go once read.
         mutating func finish() -> DbtProject {
             var folderConfigs: [[String]: (merged: Value, level: Value?)] = [:]
             /// dbt_project.yml's config for an fqn: the folder's part computed once per folder,
@@ -363,13 +362,18 @@ extension ProjectLoader {
         }
 
         static func stem(_ sub: String) -> String {
+            if let parts = ProjectLoader.asciiParts(sub), let file = parts.last {
+                guard let dot = file.utf8.lastIndex(of: UInt8(ascii: ".")) else { return String(file) }
+                return String(file[..<dot])
+            }
             let file = sub.split(separator: "/").last.map(String.init) ?? sub
             guard let dot = file.lastIndex(of: ".") else { return file }
             return String(file[..<dot])
         }
 
         static func folders(_ sub: String) -> [String] {
-            sub.split(separator: "/").dropLast().map(String.init)
+            if let parts = ProjectLoader.asciiParts(sub) { return parts.dropLast().map(String.init) }
+            return sub.split(separator: "/").dropLast().map(String.init)
         }
 
         /// Whether a node with this merged config exists (see ``enabled(_:context:)``).
