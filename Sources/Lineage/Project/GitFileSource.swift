@@ -64,6 +64,8 @@ final class GitFileSource: ProjectFileSource {
     func parsed(_ entry: TreeEntry, as kind: ParsedFile.Kind) throws -> ParsedFile {
         // A file parsed ahead is handed over once: the loader keeps what it needs of it.
         if let ahead = prefetched.removeValue(forKey: ParseCache.Key(id: entry.id, kind: kind)) {
+            // The table keeps its capacity when emptied (20 MB at 50,000 files): let it go.
+            if prefetched.isEmpty { prefetched = [:] }
             cache.countHit()
             return ahead
         }
