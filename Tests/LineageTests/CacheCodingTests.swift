@@ -1,3 +1,4 @@
+import Foundation
 import GitKit
 import Testing
 @testable import Lineage
@@ -31,5 +32,79 @@ struct CacheCodingTests {
         #expect(decoded == entries)
         #expect(CacheCoding.decode(bytes, version: "2.0") == nil, "a tool version change invalidates the cache")
         #expect(CacheCoding.decode(Array(bytes.dropLast(3)), version: "1.0") == nil, "a truncated cache is ignored")
+    }
+
+    @Test func aChecksumOverPiecesEqualsTheOneOverTheJoinedBytes() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 7, 8, 31, 32, 33, 63, 64, 65, 100, 4_096, 4_097, 10_000] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let whole = bytes.withUnsafeBytes { CacheCoding.checksum($0) }
+            for _ in 0..<20 {
+                var cuts = (0..<Int.random(in: 0...5, using: &generator)).map { _ in Int.random(in: 0...length, using: &generator) }
+                cuts = ([0] + cuts + [length]).sorted()
+                var stream = ChecksumStream(length: length)
+                for (from, to) in zip(cuts, cuts.dropFirst()) {
+                    bytes[from..<to].withUnsafeBytes { stream.feed($0) }
+                }
+                #expect(stream.finish() == whole, "length \(length), cuts \(cuts)")
+            }
+        }
+    }
+
+    @Test func pageSumsOverPiecesEqualThoseOverTheJoinedBytes() {
+        let joined = (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let pieces = [Array(joined[0..<10]), Array(joined[10..<5_000]), [], Array(joined[5_000..<13_000]), Array(joined[13_000...])]
+        var expected: [UInt8] = []
+        joined.withUnsafeBytes { raw in
+            var from = 0
+            while from < raw.count {
+                let to = min(from + 4_096, raw.count)
+                withUnsafeBytes(of: CacheCoding.checksum(UnsafeRawBufferPointer(rebasing: raw[from..<to])).littleEndian) {
+                    expected.append(contentsOf: $0)
+                }
+                from = to
+            }
+        }
+        #expect(ProjectIndex.pageSums(pieces, length: joined.count) == expected)
+    }
+
+    @Test func aParseCacheWrittenFromThisRunsRecordsReadsBack() throws {
+        let folder = FileManager.default.temporaryDirectory.path + "/rationale-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/parse-cache.bin"
+        let first = ParseCache(file: file, version: "1")
+        let a = try #require(ObjectID(hex: String(repeating: "a", count: 40)))
+        let b = try #require(ObjectID(hex: String(repeating: "b", count: 40)))
+        let yaml = ParsedFile.parse(Array("models:\n  - name: a\n".utf8), as: .yaml)
+        let template = ParsedFile.parse(Array("select * from {{ ref('a') }}".utf8), as: .template)
+        first.store(a, .yaml, yaml)
+        first.store(b, .template, template)
+        first.store(b, .template, template)
+        #expect(first.peek(a, .yaml) == yaml && first.peek(b, .template) == template)
+        try first.save()
+        let second = ParseCache(file: file, version: "1")
+        #expect(second.lookup(a, .yaml) == yaml && second.lookup(b, .template) == template)
+        let c = try #require(ObjectID(hex: String(repeating: "c", count: 40)))
+        second.store(c, .yaml, .yamlError(line: 2, message: "bad"))
+        try second.save()
+        let third = ParseCache(file: file, version: "1")
+        #expect(third.entries.count == 3 && third.lookup(c, .yaml) == .yamlError(line: 2, message: "bad"))
+    }
+
+    @Test func aRunThatDoesNotSaveLeavesNoSpoolBehind() throws {
+        let folder = FileManager.default.temporaryDirectory.path + "/rationale-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            let cache = ParseCache(file: folder + "/parse-cache.bin", version: "1")
+            cache.store(try #require(ObjectID(hex: String(repeating: "a", count: 40))), .yaml, .yaml(.string("x")))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 1, "the spool fills as the run parses")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        do {
+            let cache = ParseCache(file: folder + "/made/parse-cache.bin", version: "1")
+            cache.store(try #require(ObjectID(hex: String(repeating: "a", count: 40))), .yaml, .yaml(.string("x")))
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/made"), "a folder the spool made goes with it")
     }
 }

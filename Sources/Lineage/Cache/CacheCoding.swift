@@ -63,11 +63,7 @@ enum CacheCoding {
         w.bytes.append(contentsOf: magic)
         w.string(version)
         w.u32(entries.values.count { $0 != .missing })
-        for (key, parsed) in entries where parsed != .missing {
-            w.bytes.append(contentsOf: key.id.bytes)
-            w.bytes.append(key.kind.rawValue)
-            w.parsed(parsed)
-        }
+        for (key, parsed) in entries where parsed != .missing { _ = w.record(key.id, key.kind, parsed) }
         seal(&w.bytes)
         return w.bytes
     }
@@ -97,8 +93,20 @@ enum CacheCoding {
         }
     }
 
+    /// What precedes a record's parse: the blob id and the parse kind.
+    static let recordPrefix = 21
+
     struct Writer {
         var bytes: [UInt8] = []
+
+        /// Appends one record (blob id, kind, parse); returns where the parse starts.
+        mutating func record(_ id: ObjectID, _ kind: ParsedFile.Kind, _ parsed: ParsedFile) -> Int {
+            bytes.append(contentsOf: id.bytes)
+            bytes.append(kind.rawValue)
+            let start = bytes.count
+            self.parsed(parsed)
+            return start
+        }
 
         mutating func u32(_ v: Int) {
             withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian) { bytes.append(contentsOf: $0) }

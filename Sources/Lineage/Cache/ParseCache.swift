@@ -16,6 +16,12 @@ public final class ParseCache {
     public let file: String?
     let version: String
     private var loadedEntries: [Key: ParsedFile]?
+    /// Files parsed by this run, on disk only: the spool holds their records (what the next
+    /// cache file will hold), `fresh` where each lies in it. A parsed file lives no longer than
+    /// the loader needs it; a second lookup reads its record back. In-memory caches (no file)
+    /// keep parses in `loadedEntries` instead.
+    private var spoolFile: ParseCacheSpool?
+    private var fresh: [Key: (start: Int, end: Int)] = [:]
     private(set) var dirty = false
     /// How many lookups were served from the cache, and how many parsed anew.
     public private(set) var hits = 0
@@ -59,8 +65,7 @@ public final class ParseCache {
     }
 
     func lookup(_ id: ObjectID, _ kind: ParsedFile.Kind) -> ParsedFile? {
-        if loadedEntries == nil { _ = entries }
-        if let hit = loadedEntries?[Key(id: id, kind: kind)] {
+        if let hit = peek(id, kind) {
             hits += 1
             return hit
         }
@@ -71,36 +76,68 @@ public final class ParseCache {
     /// A lookup that does not count as a hit or a miss.
     func peek(_ id: ObjectID, _ kind: ParsedFile.Kind) -> ParsedFile? {
         if loadedEntries == nil { _ = entries }
-        return loadedEntries?[Key(id: id, kind: kind)]
+        let key = Key(id: id, kind: kind)
+        if let hit = loadedEntries?[key] { return hit }
+        guard let place = fresh[key], let bytes = spoolFile?.read(place.start, place.end) else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var r = CacheCoding.Reader(buffer: buffer)
+            return r.parsed()
+        }
+    }
+
+    /// Whether the cache holds a parse of this file.
+    func contains(_ id: ObjectID, _ kind: ParsedFile.Kind) -> Bool {
+        if loadedEntries == nil { _ = entries }
+        let key = Key(id: id, kind: kind)
+        return loadedEntries?[key] != nil || fresh[key] != nil
+    }
+
+    /// Counts a hit served by the caller (a file parsed ahead by this run).
+    func countHit() {
+        hits += 1
+    }
+
+    /// Where this run's records go, for a cache with a file; made on first use (nil when the
+    /// temporary file cannot be made: nothing is cached then).
+    var spool: ParseCacheSpool? {
+        if spoolFile == nil, let file { spoolFile = ParseCacheSpool(beside: file, version: version) }
+        return spoolFile
     }
 
     func store(_ id: ObjectID, _ kind: ParsedFile.Kind, _ parsed: ParsedFile) {
-        if loadedEntries == nil { _ = entries }
-        // In place: going through `entries` would copy the whole dictionary on every store.
-        loadedEntries?[Key(id: id, kind: kind)] = parsed
+        guard parsed != .missing, !contains(id, kind) else { return }
+        let key = Key(id: id, kind: kind)
+        guard file != nil else {
+            loadedEntries?[key] = parsed
+            return
+        }
+        var w = CacheCoding.Writer()
+        let start = w.record(id, kind, parsed)
+        guard let at = spool?.append(w.bytes, records: 1) else { return }
+        fresh[key] = (at + start, at + w.bytes.count)
         dirty = true
     }
 
-    /// Writes the cache when something new was parsed.
-    public func save() throws {
-        guard dirty, let file else { return }
-        try Self.writeAtomically(CacheCoding.encode(entries, version: version), to: file)
-        dirty = false
+    /// Records that lanes appended to the spool: where each record's parse starts and ends in it.
+    func adoptSpooled(_ records: [(key: Key, start: Int, end: Int)]) {
+        guard !records.isEmpty else { return }
+        for record in records where fresh[record.key] == nil { fresh[record.key] = (record.start, record.end) }
+        dirty = true
     }
 
-    /// Writes to a unique temporary file in the same folder, then renames it over `file`:
-    /// readers see the old or the new content, never a torn one.
-    static func writeAtomically(_ bytes: [UInt8], to file: String) throws {
-        let folder = (file as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+    /// Writes the cache when something new was parsed: completes the spool — this run's
+    /// records are in it already — with the entries read from the file before.
+    public func save() throws {
+        guard dirty, let file, let spoolFile else { return }
+        var old = CacheCoding.Writer()
+        var count = 0
+        for (key, parsed) in loadedEntries ?? [:] where parsed != .missing {
+            _ = old.record(key.id, key.kind, parsed)
+            count += 1
         }
-        if rename(temporary, file) != 0 {
-            let code = errno
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
-        }
+        try spoolFile.complete(to: file, extra: old.bytes, extraRecords: count)
+        self.spoolFile = nil
+        fresh = [:]
+        dirty = false
     }
 }

@@ -9,7 +9,9 @@ final class ProjectCache {
 
     let folder: String?
     let version: String
-    private var pending: [(key: String, project: DbtProject)] = []
+    /// Projects to write, already encoded: the project itself stays free to change in place
+    /// (the head is patched from the base) without a copy of its nodes.
+    private var pending: [(key: String, pieces: [[UInt8]])] = []
     /// How many answers were built from a lookup section rather than a whole project.
     var lookupAnswers = 0
     /// How many heads were read by their staged state's key (``ImpactEngine/stagedKey(_:baseKey:changes:)``).
@@ -57,17 +59,34 @@ final class ProjectCache {
         _ = utimes(path, nil)
     }
 
-    /// Remembers a project to write on `save()`.
+    /// Encodes a project to write on `save()`.
     func store(_ project: DbtProject, key: String) {
-        pending.append((key, project))
+        guard folder != nil else { return }
+        // The files the project was built from are freed by now, much of it in the middle of
+        // the heap and in the parsing lanes' arenas: hand those pages back before the encoder
+        // allocates the file's pieces, so the run's peak is the project and its file, not also
+        // the memory of the parses before it.
+        Self.returnFreedMemory()
+        pending.append((key, ProjectCoding.pieces(project, key: key)))
+    }
+
+    /// glibc's `malloc_trim(0)` where there is one (looked up, as the Glibc module does not
+    /// declare it): gives the kernel back the free pages of every malloc arena.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+            typealias Trim = @convention(c) (Int) -> Int32
+            if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+                _ = unsafeBitCast(symbol, to: Trim.self)(0)
+            }
+        #endif
     }
 
     /// Writes what was stored, atomically, and keeps only the `limit` most recently used files.
     func save() throws {
         guard let folder, !pending.isEmpty else { return }
-        for (key, project) in pending {
+        for (key, pieces) in pending {
             guard let path = file(for: key) else { continue }
-            try ParseCache.writeAtomically(ProjectCoding.encode(project, key: key), to: path)
+            try CacheFile.write(pieces, to: path)
         }
         pending = []
         let fm = FileManager.default

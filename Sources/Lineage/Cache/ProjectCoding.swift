@@ -7,18 +7,32 @@ import Foundation
 enum ProjectCoding {
     static let magic: [UInt8] = Array("RATIONALE-PROJECT 11\n".utf8)
 
+    /// The whole file, sealed (see ``pieces(_:key:)``).
     static func encode(_ project: DbtProject, key: String) -> [UInt8] {
+        var bytes = Array(pieces(project, key: key).joined())
+        CacheCoding.seal(&bytes)
+        return bytes
+    }
+
+    /// The file as the pieces the encoder built, in order, without the seal: written one after
+    /// the other (``CacheFile/write(_:to:)``) they make the file without a joined copy.
+    static func pieces(_ project: DbtProject, key: String) -> [[UInt8]] {
         var w = InterningWriter()
-        // Details go to their own section, inline and not interned: encoding skips hashing
-        // them, and a run reads the section only for the nodes it looks at.
-        var details = CacheCoding.Writer()
-        details.bytes.reserveCapacity(project.nodes.count * 1_024)
         w.body.bytes.reserveCapacity(project.nodes.count * 64)
         w.str(project.root)
         w.str(project.config.sourceFile)
         w.value(project.config.source)
         // Node ids first; edges then refer to nodes by position, not by string.
         let nodes = project.nodes.values.sorted { $0.uniqueID < $1.uniqueID }
+        // Details go to their own section, inline and not interned: encoding skips hashing
+        // them, and a run reads the section only for the nodes it looks at. Nothing in it
+        // depends on the rest, so a second core writes it meanwhile; each record's offset is
+        // filled into the body afterwards.
+        let written = ParallelSlots<(bytes: [UInt8], offsets: [Int])>(count: 1)
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { written.set(0, detailsSection(nodes)) }
+        var detailsAt: [Int] = []
+        detailsAt.reserveCapacity(nodes.count)
         var position: [String: Int] = [:]
         position.reserveCapacity(nodes.count)
         w.body.u32(nodes.count)
@@ -34,14 +48,12 @@ enum ProjectCoding {
         var places = ProjectIndex.Places(nodeCount: nodes.count)
         for node in nodes {
             places.records.append(w.body.bytes.count)
-            places.details.append(details.bytes.count)
             w.str(node.resourceType.rawValue); w.str(node.name); w.optionalStr(node.version)
             w.str(node.path); w.str(node.layer); edges(node.parents)
-            w.body.u32(details.bytes.count)
-            details.nodeDetails(node.details)
+            detailsAt.append(w.body.bytes.count)
+            w.body.u32(0)
         }
         places.records.append(w.body.bytes.count)
-        places.details.append(details.bytes.count)
         w.body.u32(project.macros.count)
         for macro in project.macros.values.sorted(by: { $0.uniqueID < $1.uniqueID }) {
             w.str(macro.uniqueID); w.str(macro.name); w.str(macro.path); w.body.u32(macro.line)
@@ -62,9 +74,13 @@ enum ProjectCoding {
         }
         // Lookup keys (names, paths) go into the string table before it is written.
         let keys = ProjectIndex.keys(nodes, intern: { w.stringTable.index(of: $0) })
+        group.wait()
+        var details = CacheCoding.Writer()
+        (details.bytes, places.details) = written.take(0) ?? detailsSection(nodes)
+        for (index, at) in detailsAt.enumerated() { w.body.set(at, places.details[index]) }
 
         var out = CacheCoding.Writer()
-        out.bytes.reserveCapacity(w.body.bytes.count + details.bytes.count + w.strings.count * 48 + 1_024)
+        out.bytes.reserveCapacity(magic.count + key.utf8.count + w.strings.count * 48 + 1_024)
         out.bytes.append(contentsOf: magic)
         out.string(key)
         out.u32(w.strings.count)
@@ -77,12 +93,25 @@ enum ProjectCoding {
         for v in w.values { out.value(v) }
         out.u32(w.body.bytes.count)
         places.body = out.bytes.count
-        out.bytes.append(contentsOf: w.body.bytes)
-        places.detailsStart = out.bytes.count
-        out.bytes.append(contentsOf: details.bytes)
-        ProjectIndex.append(places, keys: keys, strings: w.strings, to: &out)
-        CacheCoding.seal(&out.bytes)
-        return out.bytes
+        places.detailsStart = out.bytes.count + w.body.bytes.count
+        var pieces = [out.bytes, w.body.bytes, details.bytes]
+        (out, w, details) = (CacheCoding.Writer(), InterningWriter(), CacheCoding.Writer())
+        pieces.append(ProjectIndex.tables(places, keys: keys, after: pieces))
+        return pieces
+    }
+
+    /// The details section: each node's details in turn, with where each starts (and the end).
+    static func detailsSection(_ nodes: [Node]) -> (bytes: [UInt8], offsets: [Int]) {
+        var details = CacheCoding.Writer()
+        details.bytes.reserveCapacity(nodes.count * 1_024)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(nodes.count + 1)
+        for node in nodes {
+            offsets.append(details.bytes.count)
+            details.nodeDetails(node.details)
+        }
+        offsets.append(details.bytes.count)
+        return (details.bytes, offsets)
     }
 
     static func decode(_ bytes: [UInt8], key: String) -> DbtProject? {
@@ -267,6 +296,11 @@ enum ProjectCoding {
 }
 
 extension CacheCoding.Writer {
+    /// Overwrites the u32 at `offset` (written before as a placeholder).
+    mutating func set(_ offset: Int, _ v: Int) {
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian) { bytes.replaceSubrange(offset..<(offset + 4), with: $0) }
+    }
+
     mutating func optionalInt(_ value: Int?) {
         if let value { bytes.append(1); u32(value) } else { bytes.append(0) }
     }

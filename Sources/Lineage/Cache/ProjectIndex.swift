@@ -69,41 +69,66 @@ enum ProjectIndex {
         return Keys(names: sorted(names), paths: sorted(paths))
     }
 
-    /// Appends the tables and the trailer to `out` (the seal comes after).
-    static func append(_ places: Places, keys: Keys, strings: [String], to out: inout CacheCoding.Writer) {
-        let stringsAt = out.bytes.count
+    /// The tables and the trailer that follow `pieces` (the file so far; the seal comes after).
+    static func tables(_ places: Places, keys: Keys, after pieces: [[UInt8]]) -> [UInt8] {
+        let base = pieces.reduce(0) { $0 + $1.count }
+        var out = CacheCoding.Writer()
+        out.bytes.reserveCapacity(4 * (places.strings.count + 3 * places.children.count + 2 * keys.names.count + 2 * keys.paths.count + 2) + 1_024)
+        let stringsAt = base + out.bytes.count
         for offset in places.strings { out.u32(offset) }
-        let recordsAt = out.bytes.count
+        let recordsAt = base + out.bytes.count
         for offset in places.records { out.u32(places.body + offset) }
-        let detailsAt = out.bytes.count
+        let detailsAt = base + out.bytes.count
         for offset in places.details { out.u32(places.detailsStart + offset) }
-        let childrenAt = out.bytes.count
+        let childrenAt = base + out.bytes.count
         for offset in places.children { out.u32(offset == 0 ? 0 : places.body + offset) }
-        let namesAt = out.bytes.count
+        let namesAt = base + out.bytes.count
         for (key, position) in keys.names { out.u32(key); out.u32(position) }
-        let pathsAt = out.bytes.count
+        let pathsAt = base + out.bytes.count
         for (key, position) in keys.paths { out.u32(key); out.u32(position) }
 
-        let length = out.bytes.count
-        let sumsAt = length
-        out.bytes.withUnsafeBytes { raw in
-            var sums = CacheCoding.Writer()
-            var from = 0
-            while from < length {
-                let to = min(from + (1 << PageCheck.shift), length)
-                sums.u64(CacheCoding.checksum(UnsafeRawBufferPointer(rebasing: raw[from..<to])))
-                from = to
-            }
-            return sums.bytes
-        }.withUnsafeBufferPointer { out.bytes.append(contentsOf: $0) }
+        let length = base + out.bytes.count
+        let sumsAt = out.bytes.count
+        let sums = pageSums(pieces + [out.bytes], length: length)
+        out.bytes.append(contentsOf: sums)
         let header = [
-            tag, places.children.count, strings.count, places.values, places.body, places.detailsStart,
+            tag, places.children.count, places.strings.count, places.values, places.body, places.detailsStart,
             places.body + places.childSection, stringsAt, recordsAt, detailsAt, childrenAt,
             keys.names.count, namesAt, keys.paths.count, pathsAt, length,
         ]
         for word in header { out.u32(word) }
         let sum = out.bytes.withUnsafeBytes { CacheCoding.checksum(UnsafeRawBufferPointer(rebasing: $0[sumsAt...])) }
         out.u64(sum)
-        out.u32(sumsAt)
+        out.u32(length)
+        return out.bytes
+    }
+
+    /// One checksum per 4 KiB page of `pieces` joined (`length` bytes), each page's bytes
+    /// gathered into a scratch page only where it spans two pieces.
+    static func pageSums(_ pieces: [[UInt8]], length: Int) -> [UInt8] {
+        let size = 1 << PageCheck.shift
+        var sums = CacheCoding.Writer()
+        sums.bytes.reserveCapacity(8 * ((length + size - 1) / size))
+        var scratch: [UInt8] = []
+        for piece in pieces {
+            piece.withUnsafeBytes { raw in
+                var i = 0
+                if !scratch.isEmpty {
+                    let take = min(size - scratch.count, raw.count)
+                    scratch.append(contentsOf: raw[0..<take])
+                    i = take
+                    guard scratch.count == size else { return }
+                    sums.u64(scratch.withUnsafeBytes { CacheCoding.checksum($0) })
+                    scratch.removeAll(keepingCapacity: true)
+                }
+                while i + size <= raw.count {
+                    sums.u64(CacheCoding.checksum(UnsafeRawBufferPointer(rebasing: raw[i..<(i + size)])))
+                    i += size
+                }
+                if i < raw.count { scratch.append(contentsOf: raw[i...]) }
+            }
+        }
+        if !scratch.isEmpty { sums.u64(scratch.withUnsafeBytes { CacheCoding.checksum($0) }) }
+        return sums.bytes
     }
 }

@@ -3,14 +3,9 @@ import GitKit
 
 /// Slots that parallel iterations fill, each its own index: no two threads touch one slot, and
 /// no Swift property is accessed (a raw buffer, so no exclusivity check can trip).
-private final class ParallelResults: @unchecked Sendable {
-    enum Outcome {
-        case parsed(ParsedFile)
-        case failed(any Error)
-    }
-
-    private let slots: UnsafeMutablePointer<Outcome?>
-    private let count: Int
+final class ParallelSlots<Item>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Item?>
+    let count: Int
 
     init(count: Int) {
         self.count = count
@@ -23,13 +18,27 @@ private final class ParallelResults: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func set(_ index: Int, _ value: Outcome) {
+    func set(_ index: Int, _ value: Item) {
         slots[index] = value
     }
 
-    func get(_ index: Int) -> Outcome? {
+    func get(_ index: Int) -> Item? {
         slots[index]
     }
+
+    /// Takes the item out of its slot.
+    func take(_ index: Int) -> Item? {
+        let item = slots[index]
+        slots[index] = nil
+        return item
+    }
+}
+
+/// What a lane made of one file: the parse with where its record lies in the lane's chunk, or
+/// the error.
+private enum Outcome {
+    case parsed(ParsedFile, chunk: Int, start: Int, end: Int)
+    case failed(any Error)
 }
 
 /// Reads and parses project files from a repository through the parse cache.
@@ -40,6 +49,10 @@ final class GitFileSource: ProjectFileSource {
     let repository: Repository
     let cache: ParseCache
     private var sizes: [ObjectID: Int] = [:]
+    /// About how many bytes of cache records a lane gathers into one chunk.
+    static let chunkSize = 1 << 20
+    /// Files the last prefetch parsed, until the loader takes them.
+    private var prefetched: [ParseCache.Key: ParsedFile] = [:]
     /// Files whose blob this clone lacks (a partial clone), by repository path.
     private(set) var missingPaths: Set<String> = []
 
@@ -49,6 +62,13 @@ final class GitFileSource: ProjectFileSource {
     }
 
     func parsed(_ entry: TreeEntry, as kind: ParsedFile.Kind) throws -> ParsedFile {
+        // A file parsed ahead is handed over once: the loader keeps what it needs of it.
+        if let ahead = prefetched.removeValue(forKey: ParseCache.Key(id: entry.id, kind: kind)) {
+            // The table keeps its capacity when emptied (20 MB at 50,000 files): let it go.
+            if prefetched.isEmpty { prefetched = [:] }
+            cache.countHit()
+            return ahead
+        }
         if let hit = cache.lookup(entry.id, kind) { return hit }
         let parsed = try Self.readAndParse(entry, as: kind, in: repository)
         if parsed == .missing {
@@ -59,20 +79,28 @@ final class GitFileSource: ProjectFileSource {
         return parsed
     }
 
+    /// Reads and parses on every core what the cache does not hold; each lane also encodes its
+    /// records for the cache file, so saving the cache only writes bytes. The parses wait in
+    /// `prefetched` for the loader (anything a previous load left there is dropped).
     func prefetch(_ items: [(entry: TreeEntry, kind: ParsedFile.Kind)]) throws {
+        prefetched = [:]
         var seen: Set<ParseCache.Key> = []
         var work: [(entry: TreeEntry, kind: ParsedFile.Kind)] = []
-        for (entry, kind) in items where cache.peek(entry.id, kind) == nil {
+        for (entry, kind) in items where !cache.contains(entry.id, kind) {
             guard seen.insert(ParseCache.Key(id: entry.id, kind: kind)).inserted else { continue }
             work.append((entry, kind))
         }
         guard !work.isEmpty else { return }
-        // Read and parse on every core. Each lane opens its own repository handle: libgit2
-        // objects are never shared between threads.
+        // Each lane opens its own repository handle: libgit2 objects are never shared between
+        // threads. Lanes take files in turn, so every lane gets a share of the big ones.
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, work.count / 64 + 1))
         let location = repository.workdir ?? repository.gitDirectory
-        let outcomes = ParallelResults(count: work.count)
+        let outcomes = ParallelSlots<Outcome>(count: work.count)
+        let bases = ParallelSlots<[Int?]>(count: lanes)
         let input = work
+        // An in-memory cache (`--no-cache`) is never written: no records then; a file read
+        // twice is parsed twice.
+        let spool = cache.spool
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             let handle: Repository
             do {
@@ -81,23 +109,50 @@ final class GitFileSource: ProjectFileSource {
                 for index in stride(from: lane, to: input.count, by: lanes) { outcomes.set(index, .failed(error)) }
                 return
             }
+            // Records go to the spool about a megabyte at a time: where each chunk landed is
+            // known once it is written.
+            var written: [Int?] = []
+            var records = CacheCoding.Writer()
+            var count = 0
+            func flush() {
+                written.append(spool?.append(records.bytes, records: count))
+                records.bytes.removeAll(keepingCapacity: true)
+                count = 0
+            }
             for index in stride(from: lane, to: input.count, by: lanes) {
                 let (entry, kind) = input[index]
                 do {
-                    outcomes.set(index, .parsed(try Self.readAndParse(entry, as: kind, in: handle)))
+                    let parsed = try Self.readAndParse(entry, as: kind, in: handle)
+                    if records.bytes.count >= Self.chunkSize { flush() }
+                    var start = 0
+                    if spool != nil, parsed != .missing {
+                        start = records.record(entry.id, kind, parsed)
+                        count += 1
+                    }
+                    outcomes.set(index, .parsed(parsed, chunk: written.count, start: start, end: records.bytes.count))
                 } catch {
                     outcomes.set(index, .failed(error))
                 }
             }
+            if spool != nil { flush() }
+            bases.set(lane, written)
         }
+        var spooled: [(key: ParseCache.Key, start: Int, end: Int)] = []
+        prefetched.reserveCapacity(work.count)
         for (index, item) in work.enumerated() {
-            switch outcomes.get(index) {
-            case .parsed(.missing)?: missingPaths.insert(item.entry.path)
-            case .parsed(let parsed)?: cache.store(item.entry.id, item.kind, parsed)
+            let key = ParseCache.Key(id: item.entry.id, kind: item.kind)
+            switch outcomes.take(index) {
+            case .parsed(.missing, _, _, _)?: missingPaths.insert(item.entry.path)
+            case .parsed(let parsed, let chunk, let start, let end)?:
+                prefetched[key] = parsed
+                if let lane = bases.get(index % lanes), chunk < lane.count, let base = lane[chunk] {
+                    spooled.append((key, base + start, base + end))
+                }
             case .failed(let error)?: throw error
             case nil: break
             }
         }
+        cache.adoptSpooled(spooled)
     }
 
     /// Reads a file (refusing one over the size limit) and parses it.

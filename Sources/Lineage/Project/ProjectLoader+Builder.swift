@@ -80,7 +80,8 @@ extension ProjectLoader {
 
         // MARK: - Resolution
 
-        func finish() -> DbtProject {
+        /// Resolves the collected files into the project, letting the property files go once read.
+        mutating func finish() -> DbtProject {
             var folderConfigs: [[String]: (merged: Value, level: Value?)] = [:]
             /// dbt_project.yml's config for an fqn: the folder's part computed once per folder,
             /// then the node's own level, if the tree names it.
@@ -112,6 +113,7 @@ extension ProjectLoader {
                 files: yamlFiles.map { file in
                     (file.0, ConfigExpression.renderProperties(file.1, in: renderContext))
                 })
+            yamlFiles = []
 
             // Models, versioned or not.
             for file in modelFiles {
@@ -360,13 +362,18 @@ extension ProjectLoader {
         }
 
         static func stem(_ sub: String) -> String {
+            if let parts = ProjectLoader.asciiParts(sub), let file = parts.last {
+                guard let dot = file.utf8.lastIndex(of: UInt8(ascii: ".")) else { return String(file) }
+                return String(file[..<dot])
+            }
             let file = sub.split(separator: "/").last.map(String.init) ?? sub
             guard let dot = file.lastIndex(of: ".") else { return file }
             return String(file[..<dot])
         }
 
         static func folders(_ sub: String) -> [String] {
-            sub.split(separator: "/").dropLast().map(String.init)
+            if let parts = ProjectLoader.asciiParts(sub) { return parts.dropLast().map(String.init) }
+            return sub.split(separator: "/").dropLast().map(String.init)
         }
 
         /// Whether a node with this merged config exists (see ``enabled(_:context:)``).

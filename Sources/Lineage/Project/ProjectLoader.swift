@@ -183,10 +183,39 @@ public enum ProjectLoader {
         return path[path.index(after: dot)...].lowercased()
     }
 
+    /// The non-empty parts of an ASCII path between slashes (as `split(separator: "/")` gives
+    /// them, byte by byte); nil when the path is not ASCII, for the caller's Character-wise way.
+    static func asciiParts(_ path: String) -> [Substring]? {
+        var parts: [Substring] = []
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            guard byte < 0x80 else { return nil }
+            if byte == UInt8(ascii: "/") {
+                if start < index { parts.append(Substring(utf8[start..<index])) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start < index { parts.append(Substring(utf8[start..<index])) }
+        return parts
+    }
+
     /// The part of `rel` under the first of `folders` that contains it.
     static func subpath(_ rel: String, _ folders: [String]) -> String? {
+        let ascii = rel.utf8.allSatisfy { $0 < 0x80 }
         for folder in folders {
             if folder.isEmpty || folder == "." { return rel }
+            if ascii, folder.utf8.allSatisfy({ $0 < 0x80 }) {
+                // ASCII on both sides: bytes compare as Characters do.
+                let (r, f) = (rel.utf8, folder.utf8)
+                if r.count > f.count, r.starts(with: f), r[r.index(r.startIndex, offsetBy: f.count)] == UInt8(ascii: "/") {
+                    return String(Substring(r[r.index(r.startIndex, offsetBy: f.count + 1)...]))
+                }
+                continue
+            }
             if rel.count > folder.count, rel.hasPrefix(folder), rel[rel.index(rel.startIndex, offsetBy: folder.count)] == "/" {
                 return String(rel.dropFirst(folder.count + 1))
             }

@@ -71,7 +71,14 @@ extension BlockYAMLReader {
                     content = lines[position].content
                     if content == "-" || content.hasPrefix("- ") { break }
                 }
-                guard let (key, rest) = BlockYAMLReader.splitKey(content), key != "<<", keys.insert(key).inserted else { return nil }
+                guard let (key, rest) = BlockYAMLReader.splitKey(content), key != "<<" else { return nil }
+                // Duplicate keys: most mappings are small, and a scan beats hashing every key.
+                if pairs.count < 16 {
+                    guard !pairs.contains(where: { $0.key == key }) else { return nil }
+                } else {
+                    if keys.isEmpty { keys = Set(pairs.map(\.key)) }
+                    guard keys.insert(key).inserted else { return nil }
+                }
                 position += 1
                 let value: Value
                 if rest.isEmpty {

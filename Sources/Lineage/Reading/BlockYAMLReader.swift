@@ -19,7 +19,13 @@ enum BlockYAMLReader {
         while !finished {
             index += 1
             let utf8 = whole.utf8
-            let lineEnd = utf8[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? whole.endIndex
+            let tail = utf8[lineStart...]
+            let lineEnd: String.Index
+            if let offset = tail.withContiguousStorageIfAvailable({ $0.firstIndex(of: UInt8(ascii: "\n")) }) {
+                lineEnd = offset.map { tail.index(tail.startIndex, offsetBy: $0) } ?? whole.endIndex
+            } else {
+                lineEnd = tail.firstIndex(of: UInt8(ascii: "\n")) ?? whole.endIndex
+            }
             var line = whole[lineStart..<lineEnd]
             if lineEnd == whole.endIndex { finished = true } else { lineStart = utf8.index(after: lineEnd) }
             if line.utf8.last == UInt8(ascii: "\r") { line = Substring(line.utf8.dropLast()) }
@@ -63,6 +69,57 @@ enum BlockYAMLReader {
     /// `text` without a `#` comment (one that starts the text or follows a space, outside
     /// quotes) and without trailing spaces; nil when a quote is left open.
     static func stripComment(_ text: Substring) -> Substring? {
+        // On the contiguous bytes (always there for native strings), by offset.
+        if let end = text.utf8.withContiguousStorageIfAvailable({ commentFreeEnd($0) }) {
+            guard let end else { return nil }
+            let utf8 = text.utf8
+            return Substring(utf8[utf8.startIndex..<utf8.index(utf8.startIndex, offsetBy: end)])
+        }
+        return stripCommentByIndex(text)
+    }
+
+    /// Where `bytes` end once a comment and trailing spaces are cut (see `stripComment`); nil
+    /// when a quote is left open.
+    static func commentFreeEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var quote: UInt8 = 0
+        var previous = UInt8(ascii: " ")
+        var end = bytes.count
+        var index = 0
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), single = UInt8(ascii: "'"), double = UInt8(ascii: "\"")
+        while index < bytes.count {
+            let c = bytes[index]
+            if quote != 0 {
+                if c == quote {
+                    if quote == single, index + 1 < bytes.count, bytes[index + 1] == single {
+                        index += 2
+                        previous = single
+                        continue
+                    }
+                    quote = 0
+                } else if quote == double, c == UInt8(ascii: "\\") {
+                    index += 1
+                    if index < bytes.count { index += 1 }
+                    continue
+                }
+            } else if c == UInt8(ascii: "#"), previous == space || previous == tab {
+                end = index
+                break
+            } else if (c == single || c == double),
+                index == 0 || previous == space || previous == UInt8(ascii: "[") || previous == UInt8(ascii: "{")
+                    || previous == UInt8(ascii: ",") || previous == UInt8(ascii: ":")
+            {
+                quote = c
+            }
+            previous = c
+            index += 1
+        }
+        if quote != 0 { return nil }
+        while end > 0, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+        return end
+    }
+
+    /// `stripComment` by string index, for text without contiguous bytes.
+    static func stripCommentByIndex(_ text: Substring) -> Substring? {
         let bytes = text.utf8
         var quote: UInt8 = 0
         var previous = UInt8(ascii: " ")
@@ -140,18 +197,21 @@ enum BlockYAMLReader {
 
     /// True when `text` contains `needle` (ASCII), scanned as bytes.
     static func contains(_ text: Substring, _ needle: StaticString) -> Bool {
-        let bytes = Array(text.utf8)
         let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        guard bytes.count >= pattern.count else { return false }
-        for start in 0...(bytes.count - pattern.count) {
-            var match = true
-            for k in 0..<pattern.count where bytes[start + k] != pattern[k] {
-                match = false
-                break
+        func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard bytes.count >= pattern.count else { return false }
+            for start in 0...(bytes.count - pattern.count) {
+                var match = true
+                for k in 0..<pattern.count where bytes[start + k] != pattern[k] {
+                    match = false
+                    break
+                }
+                if match { return true }
             }
-            if match { return true }
+            return false
         }
-        return false
+        // In place when the text is contiguous (always, for native strings): no copy.
+        return text.utf8.withContiguousStorageIfAvailable(search) ?? Array(text.utf8).withUnsafeBufferPointer(search)
     }
 
     /// A scalar or flow collection that makes up the whole of `text`.
@@ -166,7 +226,8 @@ enum BlockYAMLReader {
             guard let value = flow(text, &index), index == text.endIndex else { return nil }
             return value
         }
-        if "&*!|>%@`?-".contains(first) && !(first == "-" && text.count > 1 && text.dropFirst().first != " ") { return nil }
+        // `first` is one whole Character: after a "-" the next Character starts at the next byte.
+        if "&*!|>%@`?-".contains(first) && !(first == "-" && text.utf8.count > 1 && text.dropFirst().first != " ") { return nil }
         if contains(text, ": ") || text.utf8.last == UInt8(ascii: ":") || contains(text, " #") { return nil }
         return Value.plain(String(text))
     }

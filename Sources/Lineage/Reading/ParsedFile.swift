@@ -27,7 +27,7 @@ public enum ParsedFile: Sendable, Hashable {
         if bytes.contains(0) { return .notText }
         switch kind {
         case .template:
-            guard String(validating: bytes, as: UTF8.self) != nil else { return .notText }
+            guard isUTF8(bytes) else { return .notText }
             var result = TemplateScanner.scanTemplate(bytes)
             result.scan.bodyDigest = strippedDigest(bytes)
             if let line = result.scan.tooDeepAt ?? result.blocks.lazy.compactMap(\.scan.tooDeepAt).first {
@@ -35,21 +35,32 @@ public enum ParsedFile: Sendable, Hashable {
             }
             return .template(result)
         case .python:
-            guard String(validating: bytes, as: UTF8.self) != nil else { return .notText }
+            guard isUTF8(bytes) else { return .notText }
             var scan = TemplateScanner.scanPython(bytes)
             scan.bodyDigest = strippedDigest(bytes)
             if let line = scan.tooDeepAt { return .refused(line: line, message: Self.tooDeep) }
             return .python(scan)
         case .yaml:
-            guard let text = String(validating: bytes, as: UTF8.self) else { return .notText }
             // A leading byte-order mark is no part of the document (PyYAML skips it too).
-            var scalars = text.unicodeScalars[...]
-            if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
             // dbt reads every file stripped (`load_file_contents(strip=True)`): a block scalar
             // that ends the file keeps no final line break. Only the end is stripped here, so
             // lines keep their numbers in messages.
-            while let last = scalars.last, isPythonSpace(last) { scalars = scalars.dropLast() }
-            let body = String(scalars)
+            let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            var end = bytes.count
+            while end > start, isASCIIPythonSpace(bytes[end - 1]) { end -= 1 }
+            let body: String
+            if end == start || bytes[end - 1] < 0x80 {
+                // What was cut is ASCII (or the mark): the rest decides whether this is text.
+                guard let text = String(validating: bytes[start..<end], as: UTF8.self) else { return .notText }
+                body = text
+            } else {
+                // The text ends in a multi-byte character, which may be a space `strip()` removes.
+                guard let text = String(validating: bytes, as: UTF8.self) else { return .notText }
+                var scalars = text.unicodeScalars[...]
+                if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+                while let last = scalars.last, isPythonSpace(last) { scalars = scalars.dropLast() }
+                body = String(scalars)
+            }
             if let value = BlockYAMLReader.parse(body) { return .yaml(value) }
             do {
                 return .yaml(try YAMLComposer.compose(body))
@@ -62,6 +73,17 @@ public enum ParsedFile: Sendable, Hashable {
     /// The checksum of `bytes` without leading and trailing whitespace, as Python's `str.strip()`
     /// removes it (dbt's `load_file_contents(strip=True)`): hex of a 64-bit sum and the length.
     static func strippedDigest(_ bytes: [UInt8]) -> String {
+        // Bytes first: the text starts and ends in ASCII almost always, and then what `strip()`
+        // removes is ASCII too.
+        var first = 0
+        var end = bytes.count
+        while first < end, isASCIIPythonSpace(bytes[first]) { first += 1 }
+        while end > first, isASCIIPythonSpace(bytes[end - 1]) { end -= 1 }
+        if first == end { return "strip:0" }
+        if bytes[first] < 0x80, bytes[end - 1] < 0x80 {
+            let sum = bytes.withUnsafeBytes { CacheCoding.checksum(UnsafeRawBufferPointer(rebasing: $0[first..<end])) }
+            return "strip:\(end - first):" + String(sum, radix: 16)
+        }
         let text = String(decoding: bytes, as: UTF8.self)
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }) else { return "strip:0" }
@@ -69,6 +91,16 @@ public enum ParsedFile: Sendable, Hashable {
         let core = Array(String(scalars[first...last]).utf8)
         let sum = core.withUnsafeBytes { CacheCoding.checksum($0) }
         return "strip:\(core.count):" + String(sum, radix: 16)
+    }
+
+    /// Whether `bytes` are UTF-8, without making a string of them.
+    static func isUTF8(_ bytes: [UInt8]) -> Bool {
+        (try? UTF8Span(validating: bytes.span)) != nil
+    }
+
+    /// `isPythonSpace` for a byte below 0x80 (false for any other byte).
+    @inline(__always) static func isASCIIPythonSpace(_ byte: UInt8) -> Bool {
+        (0x09...0x0D).contains(byte) || (0x1C...0x20).contains(byte)
     }
 
     /// Python's `str.isspace()`: the characters `strip()` removes.

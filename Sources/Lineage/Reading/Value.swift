@@ -2,7 +2,7 @@
 ///
 /// Used for configuration (compared key by key, the way dbt compares unrendered configs),
 /// for variables, and as the cached form of YAML property files.
-public indirect enum Value: Sendable, Hashable {
+public enum Value: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
