@@ -62,23 +62,7 @@ final class ProjectCache {
     /// Encodes a project to write on `save()`.
     func store(_ project: DbtProject, key: String) {
         guard folder != nil else { return }
-        // The files the project was built from are freed by now, much of it in the middle of
-        // the heap and in the parsing lanes' arenas: hand those pages back before the encoder
-        // allocates the file's pieces, so the run's peak is the project and its file, not also
-        // the memory of the parses before it.
-        Self.returnFreedMemory()
         pending.append((key, ProjectCoding.pieces(project, key: key)))
-    }
-
-    /// glibc's `malloc_trim(0)` where there is one (looked up, as the Glibc module does not
-    /// declare it): gives the kernel back the free pages of every malloc arena.
-    static func returnFreedMemory() {
-        #if canImport(Glibc)
-            typealias Trim = @convention(c) (Int) -> Int32
-            if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
-                _ = unsafeBitCast(symbol, to: Trim.self)(0)
-            }
-        #endif
     }
 
     /// Writes what was stored, atomically, and keeps only the `limit` most recently used files.
