@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "_TestSupport"]),
         .testTarget(name: "LineageTests", dependencies: ["Lineage", "GitKit", "_TestSupport"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Diagnostics", "_TestSupport"]),
-        .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions"]),
+        .testTarget(name: "ContextPackTests", dependencies: ["ContextPack", "Sessions", "_TestSupport"]),
         .testTarget(name: "NarrativeTests", dependencies: ["Narrative", "ForgeHTTP", "Diagnostics", "_TestSupport"]),
         .testTarget(name: "ProofTests", dependencies: ["Proof", "Lineage", "Diagnostics", "_TestSupport"]),
         .testTarget(

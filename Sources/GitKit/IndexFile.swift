@@ -146,7 +146,7 @@ struct IndexFile {
                 guard let name = reader.cString(), !name.isEmpty else { return nil }
                 if let last = entries.last {
                     let earlier = UnsafeBufferPointer(rebasing: base[last.pathStart..<last.pathEnd])
-                    guard precedes(earlier, UnsafeBufferPointer(rebasing: base[name])) else { return nil }
+                    guard bytesPrecede(earlier, UnsafeBufferPointer(rebasing: base[name])) else { return nil }
                 }
                 pathRange = name
                 // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes (the NUL read counts).
@@ -206,16 +206,9 @@ struct IndexFile {
         return found < entries.count && self.path(entries[found]).elementsEqual(path) ? found : nil
     }
 
-    /// Byte order, as git sorts paths (memcmp, then the shorter first).
+    /// Byte order, as git sorts paths (``bytesPrecede(_:_:)``).
     static func precedes(_ lhs: ArraySlice<UInt8>, _ rhs: ArraySlice<UInt8>) -> Bool {
-        lhs.withUnsafeBufferPointer { a in rhs.withUnsafeBufferPointer { b in precedes(a, b) } }
-    }
-
-    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let common = min(a.count, b.count)
-        guard common > 0, let left = a.baseAddress, let right = b.baseAddress else { return a.count < b.count }
-        let order = memcmp(left, right, common)
-        return order != 0 ? order < 0 : a.count < b.count
+        lhs.withUnsafeBufferPointer { a in rhs.withUnsafeBufferPointer { b in bytesPrecede(a, b) } }
     }
 
     /// One cache-tree folder and, recursively, its children: `name NUL count SP subtrees LF [id]`.

@@ -88,14 +88,16 @@ extension String {
 func pathPrecedes(_ lhs: String, _ rhs: String) -> Bool {
     // memcmp over the UTF-8 bytes: sorting a 50,000-file index went through a generic byte loop.
     var (lhs, rhs) = (lhs, rhs)
-    return lhs.withUTF8 { a in
-        rhs.withUTF8 { b in
-            let common = min(a.count, b.count)
-            guard common > 0, let left = a.baseAddress, let right = b.baseAddress else { return a.count < b.count }
-            let order = memcmp(left, right, common)
-            return order != 0 ? order < 0 : a.count < b.count
-        }
-    }
+    return lhs.withUTF8 { a in rhs.withUTF8 { b in bytesPrecede(a, b) } }
+}
+
+/// Byte order, as git sorts paths: memcmp over the common length, then the shorter first.
+@inline(__always)
+func bytesPrecede(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    let common = min(a.count, b.count)
+    guard common > 0, let left = a.baseAddress, let right = b.baseAddress else { return a.count < b.count }
+    let order = memcmp(left, right, common)
+    return order != 0 ? order < 0 : a.count < b.count
 }
 
 /// Calls `body` with a `git_strarray` holding copies of `strings`, freed afterwards.

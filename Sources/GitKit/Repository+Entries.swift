@@ -132,6 +132,12 @@ extension Repository {
         }
     }
 
+    /// Lends `body` the tree `id`, freed afterwards.
+    func withTree<Result>(_ id: ObjectID, _ body: (OpaquePointer) throws -> Result) throws -> Result {
+        var oid = id.oid
+        return try withTree(&oid, body)
+    }
+
     /// Lends `body` the tree `oid`, freed afterwards.
     private func withTree<Result>(_ oid: UnsafePointer<git_oid>, _ body: (OpaquePointer) throws -> Result) throws -> Result {
         var tree: OpaquePointer?

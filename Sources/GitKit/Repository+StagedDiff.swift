@@ -131,7 +131,7 @@ private struct CacheTreeWalk {
             if let recorded = child?.id, recorded == head.id {
                 return true // unchanged, seen without reading HEAD's subtree
             }
-            return try repository.withTree(id: head.id) { subtree in
+            return try repository.withTree(head.id) { subtree in
                 try compare(prefix: path + [UInt8(ascii: "/")], tree: subtree, node: child, range: run, depth: depth + 1)
             }
         }
@@ -194,7 +194,7 @@ private struct CacheTreeWalk {
     /// Every file of HEAD's folder `path` (tree `treeID`) as deleted.
     private mutating func deleteAll(under path: [UInt8], treeID: ObjectID, depth: Int) throws -> Bool {
         guard depth <= Self.maximumDepth else { return false }
-        return try repository.withTree(id: treeID) { tree in
+        return try repository.withTree(treeID) { tree in
             for position in 0..<git_tree_entrycount(tree) {
                 guard let entry = git_tree_entry_byindex(tree, position), let name = git_tree_entry_name(entry),
                     let id = git_tree_entry_id(entry)
@@ -231,17 +231,5 @@ extension Repository {
         let file = IndexFile.read(at: path)
         indexFileCache = IndexFile.Cached(stamp: stamp, file: file)
         return file
-    }
-
-    fileprivate func withTree<Result>(id: ObjectID, _ body: (OpaquePointer) throws -> Result) throws -> Result {
-        var oid = id.oid
-        var tree: OpaquePointer?
-        let code = git_tree_lookup(&tree, handle, &oid)
-        if code == GIT_ENOTFOUND.rawValue {
-            throw GitError.objectMissing(id)
-        }
-        try check(code, "git_tree_lookup")
-        defer { git_tree_free(tree) }
-        return try body(try unwrap(tree, "git_tree_lookup"))
     }
 }

@@ -1,21 +1,7 @@
 @testable import ContextPack
 import Sessions
 import Testing
-
-/// A deterministic generator (the tests must give the same cases on every run).
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
-    }
-}
+import _TestSupport
 
 func node(
     _ name: String, _ relation: PackNode.Relation, distance: Int, sqlLines: Int = 0, columns: Int = 0, tests: Int = 0, describe: Int = 40,

@@ -200,7 +200,7 @@ import _TestSupport
 
     /// Random edits, stagings and commits on a small tree, compared after each step.
     @Test func randomHistories() throws {
-        var random = SplitMix(seed: 0x5EED)
+        var random = SplitMix(state: 0x5EED)
         let scratch = ScratchRepository()
         try project(scratch)
         let folders = ["models/staging/sales", "models/staging/ops", "models/marts/finance", "models/a/b/c", "seeds", "macros"]
@@ -249,24 +249,11 @@ import _TestSupport
         for length in 0..<original.count {
             _ = IndexFile.parse(Array(original[0..<length]))
         }
-        var random = SplitMix(seed: 7)
+        var random = SplitMix(state: 7)
         for _ in 0..<2000 {
             var damaged = original
             damaged[Int(random.next() % UInt64(damaged.count))] = UInt8(truncatingIfNeeded: random.next())
             _ = IndexFile.parse(damaged)
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure names a reproducible step.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

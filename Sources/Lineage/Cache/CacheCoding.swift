@@ -9,38 +9,9 @@ enum CacheCoding {
     /// lanes, several gigabytes a second): a cache file whose trailer does not match is a miss,
     /// whatever stomped on it. A warm hook checks a whole project cache file, so speed matters.
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        let n = bytes.count
-        var lanes: (UInt64, UInt64, UInt64, UInt64) = (
-            0x9E37_79B9_7F4A_7C15 ^ UInt64(n), 0xC2B2_AE3D_27D4_EB4F,
-            0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5
-        )
-        @inline(__always) func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
-            let m = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            return m ^ (m >> 29)
-        }
-        var i = 0
-        while i + 32 <= n {
-            lanes.0 = mix(lanes.0, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian)
-            lanes.1 = mix(lanes.1, bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self).littleEndian)
-            lanes.2 = mix(lanes.2, bytes.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self).littleEndian)
-            lanes.3 = mix(lanes.3, bytes.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self).littleEndian)
-            i += 32
-        }
-        var h = mix(mix(mix(lanes.0, lanes.1), lanes.2), lanes.3)
-        while i + 8 <= n {
-            h = mix(h, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian)
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 33
-        return h
+        var lanes = ChecksumStream.Lanes(length: bytes.count)
+        let whole = lanes.absorb(bytes)
+        return lanes.finish(UnsafeRawBufferPointer(rebasing: bytes[whole...]))
     }
 
     /// Appends the checksum of everything before it.

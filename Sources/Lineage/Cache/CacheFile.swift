@@ -4,48 +4,36 @@ import Foundation
 /// same value as over the pieces joined, without joining them (the two are kept equal by a
 /// test). The total length is part of the sum, so it is given first.
 struct ChecksumStream {
-    private var lanes: (UInt64, UInt64, UInt64, UInt64)
-    /// Bytes of an unfinished 32-byte block (at most 31 between calls).
-    private var pending: [UInt8] = []
+    /// The four lanes the 32-byte blocks are mixed into, and the finishing over what is left:
+    /// shared by the stream and by the one-shot ``CacheCoding/checksum(_:)``.
+    struct Lanes {
+        private var lanes: (UInt64, UInt64, UInt64, UInt64)
 
-    init(length: Int) {
-        lanes = (0x9E37_79B9_7F4A_7C15 ^ UInt64(length), 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5)
-    }
-
-    @inline(__always) private static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
-        let m = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-        return m ^ (m >> 29)
-    }
-
-    @inline(__always) private mutating func block(_ bytes: UnsafeRawBufferPointer, _ i: Int) {
-        lanes.0 = Self.mix(lanes.0, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian)
-        lanes.1 = Self.mix(lanes.1, bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self).littleEndian)
-        lanes.2 = Self.mix(lanes.2, bytes.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self).littleEndian)
-        lanes.3 = Self.mix(lanes.3, bytes.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self).littleEndian)
-    }
-
-    /// Adds the next bytes.
-    mutating func feed(_ bytes: UnsafeRawBufferPointer) {
-        var i = 0
-        if !pending.isEmpty {
-            let take = min(32 - pending.count, bytes.count)
-            pending.append(contentsOf: bytes[0..<take])
-            i = take
-            guard pending.count == 32 else { return }
-            pending.withUnsafeBytes { block($0, 0) }
-            pending.removeAll(keepingCapacity: true)
+        init(length: Int) {
+            lanes = (0x9E37_79B9_7F4A_7C15 ^ UInt64(length), 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5)
         }
-        while i + 32 <= bytes.count {
-            block(bytes, i)
-            i += 32
-        }
-        if i < bytes.count { pending.append(contentsOf: bytes[i...]) }
-    }
 
-    /// The checksum, once `length` bytes were fed (the last, partial block is summed here).
-    func finish() -> UInt64 {
-        var h = Self.mix(Self.mix(Self.mix(lanes.0, lanes.1), lanes.2), lanes.3)
-        pending.withUnsafeBytes { rest in
+        @inline(__always) private static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
+            let m = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            return m ^ (m >> 29)
+        }
+
+        /// Mixes in every whole 32-byte block of `bytes`; returns how many bytes that took.
+        @inline(__always) mutating func absorb(_ bytes: UnsafeRawBufferPointer) -> Int {
+            var i = 0
+            while i + 32 <= bytes.count {
+                lanes.0 = Self.mix(lanes.0, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian)
+                lanes.1 = Self.mix(lanes.1, bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self).littleEndian)
+                lanes.2 = Self.mix(lanes.2, bytes.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self).littleEndian)
+                lanes.3 = Self.mix(lanes.3, bytes.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self).littleEndian)
+                i += 32
+            }
+            return i
+        }
+
+        /// The checksum, with `rest` (fewer than 32 bytes) the end of the input.
+        func finish(_ rest: UnsafeRawBufferPointer) -> UInt64 {
+            var h = Self.mix(Self.mix(Self.mix(lanes.0, lanes.1), lanes.2), lanes.3)
             var i = 0
             while i + 8 <= rest.count {
                 h = Self.mix(h, rest.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian)
@@ -59,9 +47,37 @@ struct ChecksumStream {
                 i += 1
             }
             h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            h ^= h >> 33
+            return h
         }
-        h ^= h >> 33
-        return h
+    }
+
+    private var lanes: Lanes
+    /// Bytes of an unfinished 32-byte block (at most 31 between calls).
+    private var pending: [UInt8] = []
+
+    init(length: Int) {
+        lanes = Lanes(length: length)
+    }
+
+    /// Adds the next bytes.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        var i = 0
+        if !pending.isEmpty {
+            let take = min(32 - pending.count, bytes.count)
+            pending.append(contentsOf: bytes[0..<take])
+            i = take
+            guard pending.count == 32 else { return }
+            _ = pending.withUnsafeBytes { lanes.absorb($0) }
+            pending.removeAll(keepingCapacity: true)
+        }
+        i += lanes.absorb(UnsafeRawBufferPointer(rebasing: bytes[i...]))
+        if i < bytes.count { pending.append(contentsOf: bytes[i...]) }
+    }
+
+    /// The checksum, once `length` bytes were fed (the last, partial block is summed here).
+    func finish() -> UInt64 {
+        pending.withUnsafeBytes { lanes.finish($0) }
     }
 }
 
